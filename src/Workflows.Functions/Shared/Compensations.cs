@@ -1,0 +1,108 @@
+using Microsoft.DurableTask;
+
+namespace Workflows.Shared;
+
+/// <summary>An activity that undoes one step, with the retry policy it runs under.</summary>
+public sealed record Compensation(string ActivityName, object? Input, TaskOptions? Retry = null);
+
+/// <summary>A compensation that still failed after its retries.</summary>
+public sealed record CompensationFailure(string ActivityName, string ErrorType, string Message);
+
+/// <summary>What running the compensations did: those that ran, in order, and those still outstanding.</summary>
+public sealed record CompensationReport(IReadOnlyList<string> Completed, IReadOnlyList<CompensationFailure> Failed)
+{
+    public bool AllSucceeded => Failed.Count == 0;
+}
+
+/// <summary>
+/// The saga's undo log, kept inside one orchestration. A step registers its compensation before it runs, so a step that
+/// failed half-way is undone too (compensations must therefore be safe when there is nothing to undo). Compensations run
+/// in reverse order; one that still fails after its retries is reported, not swallowed, and stays outstanding so a later
+/// <see cref="CompensateAsync"/> retries just those.
+/// </summary>
+public sealed class Compensations(TaskOrchestrationContext context)
+{
+    private readonly List<Compensation> _outstanding = [];
+
+    public bool HasOutstanding => _outstanding.Count > 0;
+
+    /// <summary>Registers the compensation of the step about to run.</summary>
+    public void Register(Compensation compensation) => _outstanding.Add(compensation);
+
+    /// <summary>Registers <paramref name="compensation"/>, then runs <paramref name="step"/>.</summary>
+    public Task<T> RunAsync<T>(Compensation compensation, Func<Task<T>> step)
+    {
+        Register(compensation);
+        return step();
+    }
+
+    /// <summary>
+    /// Runs one branch per item in parallel and waits until every branch has settled. Only the branches that succeeded
+    /// register their compensation; if any branch failed, the first failure is rethrown after that.
+    /// </summary>
+    public async Task<IReadOnlyList<TResult>> RunParallelAsync<TItem, TResult>(
+        IReadOnlyList<TItem> items,
+        Func<TItem, Task<TResult>> branch,
+        Func<TItem, TResult, Compensation> compensationFor)
+    {
+        List<Task<TResult>> branches = new(items.Count);
+        branches.AddRange(items.Select(branch));
+        try
+        {
+            await Task.WhenAll(branches);
+        }
+        catch (Exception) when (branches.All(b => b.IsCompleted))
+        {
+            // Settled with failures: fall through so the succeeded branches are registered before rethrowing.
+        }
+
+        for (var i = 0; i < items.Count; i++)
+        {
+            if (branches[i].IsCompletedSuccessfully)
+            {
+                Register(compensationFor(items[i], branches[i].Result));
+            }
+        }
+
+        var failed = branches.FirstOrDefault(b => !b.IsCompletedSuccessfully);
+        if (failed is not null)
+        {
+            await failed; // rethrows the branch's own exception, so callers can catch it by cause
+        }
+
+        return branches.Select(b => b.Result).ToList();
+    }
+
+    /// <summary>
+    /// Runs every outstanding compensation in reverse order of registration, each under its own retry policy.
+    /// Failures are collected and the rest still run; failed ones stay outstanding for a later call.
+    /// </summary>
+    public async Task<CompensationReport> CompensateAsync()
+    {
+        List<string> completed = [];
+        List<CompensationFailure> failed = [];
+        List<Compensation> stillOutstanding = [];
+
+        for (var i = _outstanding.Count - 1; i >= 0; i--)
+        {
+            var compensation = _outstanding[i];
+            try
+            {
+                await context.CallActivityAsync(compensation.ActivityName, compensation.Input, compensation.Retry);
+                completed.Add(compensation.ActivityName);
+            }
+            catch (TaskFailedException ex)
+            {
+                failed.Add(new CompensationFailure(
+                    compensation.ActivityName,
+                    ex.FailureDetails.ErrorType,
+                    ex.FailureDetails.ErrorMessage));
+                stillOutstanding.Insert(0, compensation);
+            }
+        }
+
+        _outstanding.Clear();
+        _outstanding.AddRange(stillOutstanding);
+        return new CompensationReport(completed, failed);
+    }
+}
