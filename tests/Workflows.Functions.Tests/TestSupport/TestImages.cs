@@ -31,6 +31,20 @@ public static class TestImages
         return TestImagesLegacyFormats.Bmp(bitmap);
     }
 
+    /// <summary>A PNG that is transparent except for the marker block.</summary>
+    public static byte[] TransparentPng(int width, int height)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        bitmap.Erase(SKColors.Transparent);
+        using (var canvas = new SKCanvas(bitmap))
+        using (var marker = new SKPaint { Color = Marker })
+        {
+            canvas.DrawRect(0, 0, Math.Max(1, width / 8), Math.Max(1, height / 8), marker);
+        }
+
+        return Encode(bitmap, SKEncodedImageFormat.Png, 100);
+    }
+
     /// <summary>A JPEG carrying a real EXIF APP1 segment (orientation, camera, time, GPS): see TestImagesExif.cs.</summary>
     public static byte[] JpegWithExif(int width, int height, TestExif exif) => TestImagesExif.Insert(Jpeg(width, height), exif);
 
