@@ -31,17 +31,15 @@ public sealed class ImagingOptions : IValidatableObject
     [Range(1, 100)]
     public int WebpQuality { get; set; } = RenditionProfile.DefaultQuality;
 
-    public ImageLimits Limits => new(MaxPixels, MaxDimension);
+    public ImageLimits ToLimits() => new(MaxPixels, MaxDimension);
 
-    public RenditionProfile Profile
+    /// <summary>The profile these settings describe; throws <see cref="FormatException"/> for a width that is not a number.</summary>
+    public RenditionProfile ToProfile()
     {
-        get
-        {
-            List<RenditionChain> chains = [];
-            AddChain(chains, RenditionFormat.Jpeg, JpegQuality, JpegWidths);
-            AddChain(chains, RenditionFormat.Webp, WebpQuality, WebpWidths);
-            return new RenditionProfile(chains);
-        }
+        List<RenditionChain> chains = [];
+        AddChain(chains, RenditionFormat.Jpeg, JpegQuality, JpegWidths);
+        AddChain(chains, RenditionFormat.Webp, WebpQuality, WebpWidths);
+        return new RenditionProfile(chains);
     }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -49,7 +47,7 @@ public sealed class ImagingOptions : IValidatableObject
         string? error = null;
         try
         {
-            Profile.Validate();
+            ToProfile().Validate();
         }
         catch (Exception ex) when (ex is ArgumentException or FormatException or OverflowException)
         {

@@ -14,8 +14,8 @@ public static class ImagingRegistration
             .BindConfiguration(ImagingOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ImagingOptions>>().Value.Limits);
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ImagingOptions>>().Value.Profile);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ImagingOptions>>().Value.ToLimits());
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ImagingOptions>>().Value.ToProfile());
         services.AddSingleton(sp => new DecodeLimiter(sp.GetRequiredService<IOptions<ImagingOptions>>().Value.MaxConcurrentDecodes));
         services.AddSingleton<ImageInspector>();
         services.AddSingleton<RenditionRenderer>();
