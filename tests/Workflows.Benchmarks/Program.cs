@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Workflows.Benchmarks.RenditionBenchmarks).Assembly).Run(args);
