@@ -19,6 +19,7 @@ public class RenditionBenchmarks
 {
     private static readonly int[] Widths = [1600, 800, 200];
     private static readonly RenditionChain Chain = new(RenditionFormat.Jpeg, 80, Widths);
+    private static readonly RenditionChain WebpChain = new(RenditionFormat.Webp, 80, Widths);
 
     private byte[] _original = [];
     private DecodeLimiter _limiter = null!;
@@ -55,6 +56,10 @@ public class RenditionBenchmarks
 
     [Benchmark(Description = "decode per size, reduced-scale decode")]
     public long PerSizeReducedScale() => PerSize(reducedScale: true);
+
+    [Benchmark(Description = "webp chain, cascade, reduced-scale decode")]
+    public Task<IReadOnlyList<RenditionInfo>> WebpCascadeReducedScale() =>
+        _renderer.RenderChainAsync(new MemoryStream(_original), WebpChain, (_, _, _) => Task.CompletedTask, CancellationToken.None);
 
     [Benchmark(Description = "inspect (hash, header, EXIF, verifying 1/8 decode)")]
     public Task<ImageInspection> Inspect() => _inspector.InspectAsync(new MemoryStream(_original), CancellationToken.None);
