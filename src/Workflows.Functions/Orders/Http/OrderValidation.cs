@@ -85,7 +85,9 @@ public static partial class OrderValidation
 
         if (lines.Count > MaxLines)
         {
+            // Don't spend catalogue lookups (or a huge response) on an order that is too long anyway.
             add("lines", $"at most {MaxLines} lines are allowed");
+            return skus;
         }
 
         HashSet<string> seen = new(StringComparer.Ordinal);
