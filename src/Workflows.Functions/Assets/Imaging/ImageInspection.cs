@@ -1,0 +1,46 @@
+namespace Workflows.Assets.Imaging;
+
+/// <summary>Formats we decode. Detected from the content, never from the name or the declared content type.</summary>
+public enum ImageFormat
+{
+    Jpeg,
+    Png,
+    Webp,
+    Gif,
+    Bmp,
+}
+
+/// <summary>What inspection learnt about an original, without keeping its pixels.</summary>
+/// <param name="Width">Stored width in pixels (before EXIF orientation).</param>
+/// <param name="Height">Stored height in pixels (before EXIF orientation).</param>
+/// <param name="Orientation">EXIF orientation 1-8 (1 = upright); renditions apply it.</param>
+/// <param name="Sha256">Lowercase hex SHA-256 of the whole content.</param>
+public sealed record ImageInspection(
+    ImageFormat Format,
+    string ContentType,
+    long Bytes,
+    string Sha256,
+    int Width,
+    int Height,
+    int Orientation,
+    PhotoMetadata Metadata)
+{
+    /// <summary>True when the orientation turns the image a quarter (5-8): upright width is the stored height.</summary>
+    public bool SwapsAxes => Orientation >= 5;
+
+    public int UprightWidth => SwapsAxes ? Height : Width;
+
+    public int UprightHeight => SwapsAxes ? Width : Height;
+}
+
+/// <summary>Camera metadata from EXIF; every field is optional.</summary>
+/// <param name="TakenAt">EXIF DateTimeOriginal as recorded: camera-local time, Kind Unspecified (EXIF carries no zone).</param>
+public sealed record PhotoMetadata(
+    string? CameraMake,
+    string? CameraModel,
+    DateTime? TakenAt,
+    double? Latitude,
+    double? Longitude)
+{
+    public static PhotoMetadata None { get; } = new(null, null, null, null, null);
+}

@@ -1,0 +1,42 @@
+namespace Workflows.Assets.Imaging;
+
+/// <summary>
+/// The renditions every asset gets: one <see cref="RenditionChain"/> per output format, rendered as parallel branches.
+/// Small and serializable, so the orchestrator can receive it in its input.
+/// </summary>
+public sealed record RenditionProfile(IReadOnlyList<RenditionChain> Chains)
+{
+    public static readonly IReadOnlyList<int> DefaultWidths = [1600, 800, 200];
+
+    public const int DefaultQuality = 80;
+
+    /// <summary>1600, 800 and 200 px wide, as JPEG q80 and as WebP q80.</summary>
+    public static RenditionProfile Default { get; } = new(
+    [
+        new RenditionChain(RenditionFormat.Jpeg, DefaultQuality, DefaultWidths),
+        new RenditionChain(RenditionFormat.Webp, DefaultQuality, DefaultWidths),
+    ]);
+
+    /// <summary>Every rendition name the profile produces, e.g. <c>jpeg-1600</c>.</summary>
+    public IEnumerable<string> RenditionNames() =>
+        Chains.SelectMany(c => c.Widths.Select(w => Imaging.RenditionNames.RenditionName(c.Format, w)));
+
+    /// <summary>Throws <see cref="ArgumentException"/> for an empty profile, a bad chain or two chains of one format.</summary>
+    public void Validate()
+    {
+        if (Chains is not { Count: > 0 })
+        {
+            throw new ArgumentException("A rendition profile needs at least one chain.", nameof(Chains));
+        }
+
+        foreach (RenditionChain chain in Chains)
+        {
+            chain.Validate();
+        }
+
+        if (Chains.Select(c => c.Format).Distinct().Count() != Chains.Count)
+        {
+            throw new ArgumentException("A rendition profile has at most one chain per format.", nameof(Chains));
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using SkiaSharp;
+
+namespace Workflows.Assets.Imaging;
+
+/// <summary>
+/// Renders one <see cref="RenditionChain"/>: decodes the original once (at reduced scale when the largest width
+/// allows), turns it upright, then derives each width from the previous, larger result and encodes it. Never
+/// upscales; keeps the aspect ratio; writes no metadata (Skia's encoders emit no EXIF, GPS or XMP).
+/// </summary>
+public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
+{
+    /// <summary>
+    /// Renders every width of <paramref name="chain"/> and hands each encoded rendition to
+    /// <paramref name="writeAsync"/> (e.g. an upload to <see cref="RenditionTarget.BlobName"/>), largest first.
+    /// A profile width wider than the original yields a rendition at the original width, under the profile name.
+    /// </summary>
+    /// <exception cref="ImageRejectedException">The original is not a decodable image within the limits.</exception>
+    public async Task<IReadOnlyList<RenditionInfo>> RenderChainAsync(
+        Stream original,
+        RenditionChain chain,
+        Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(writeAsync);
+        chain.Validate();
+
+        // Skia reads synchronously and seeks: give it memory, filled asynchronously from a possibly remote stream.
+        await using MemoryStream content = await BufferAsync(original, cancellationToken);
+        using SKCodec codec = SkiaDecoding.Open(content, limits);
+        SKEncodedOrigin origin = codec.EncodedOrigin;
+        bool swap = SkiaDecoding.SwapsAxes(origin);
+        int uprightWidth = swap ? codec.Info.Height : codec.Info.Width;
+        int uprightHeight = swap ? codec.Info.Width : codec.Info.Height;
+        SKColor background = chain.Format == RenditionFormat.Jpeg ? SKColors.White : SKColors.Transparent;
+
+        // The slot covers every bitmap this chain holds, not just the decode.
+        using (await limiter.EnterAsync(cancellationToken))
+        {
+            var renditions = new List<RenditionInfo>(chain.Widths.Count);
+            SKBitmap? previous = null;
+            try
+            {
+                foreach (int profileWidth in chain.Widths)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int width = Math.Min(profileWidth, uprightWidth);
+                    int height = Math.Max(1, (int)Math.Round((double)uprightHeight * width / uprightWidth));
+
+                    if (previous is null)
+                    {
+                        using SKBitmap decoded = SkiaDecoding.Decode(codec, width);
+                        previous = ImageTransforms.Draw(decoded, origin, width, height, background);
+                    }
+                    else if (previous.Width != width || previous.Height != height)
+                    {
+                        SKBitmap smaller = ImageTransforms.Draw(previous, SKEncodedOrigin.TopLeft, width, height, background);
+                        previous.Dispose();
+                        previous = smaller;
+                    }
+
+                    var target = new RenditionTarget(RenditionNames.RenditionName(chain.Format, profileWidth), chain.Format, width, height);
+                    using MemoryStream encoded = Encode(previous, chain.Format, chain.Quality);
+                    await writeAsync(target, encoded, cancellationToken);
+                    renditions.Add(new RenditionInfo(target.Name, width, height, encoded.Length, target.ContentType));
+                }
+            }
+            finally
+            {
+                previous?.Dispose();
+            }
+
+            return renditions;
+        }
+    }
+
+    /// <summary>Encodes a bitmap; the result is positioned at 0.</summary>
+    internal static MemoryStream Encode(SKBitmap bitmap, RenditionFormat format, int quality)
+    {
+        var output = new MemoryStream();
+        using SKPixmap pixmap = bitmap.PeekPixels();
+        bool encoded = format switch
+        {
+            RenditionFormat.Jpeg => pixmap.Encode(output, new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore)),
+            RenditionFormat.Webp => pixmap.Encode(output, new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossy, quality)),
+            _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+        };
+        if (!encoded)
+        {
+            output.Dispose();
+            throw new InvalidOperationException($"Skia could not encode a {bitmap.Width} × {bitmap.Height} {format} rendition.");
+        }
+
+        output.Position = 0;
+        return output;
+    }
+
+    private static async Task<MemoryStream> BufferAsync(Stream original, CancellationToken cancellationToken)
+    {
+        int capacity = original.CanSeek ? (int)Math.Clamp(original.Length - original.Position, 0, 64 << 20) : 0;
+        var buffer = new MemoryStream(capacity);
+        await original.CopyToAsync(buffer, cancellationToken);
+        buffer.Position = 0;
+        return buffer;
+    }
+}

@@ -1,0 +1,102 @@
+using Workflows.Assets.Imaging;
+using Workflows.Tests.TestSupport;
+
+namespace Workflows.Tests.Assets.Imaging;
+
+public sealed class ImageInspectorTests : IDisposable
+{
+    private readonly DecodeLimiter _limiter = new(2);
+
+    public static TheoryData<string, ImageFormat, string> Formats => new()
+    {
+        { "jpeg", ImageFormat.Jpeg, "image/jpeg" },
+        { "png", ImageFormat.Png, "image/png" },
+        { "webp", ImageFormat.Webp, "image/webp" },
+        { "gif", ImageFormat.Gif, "image/gif" },
+        { "bmp", ImageFormat.Bmp, "image/bmp" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public async Task Inspect_EachSupportedFormat_DetectedFromContentWithSize(string kind, ImageFormat format, string contentType)
+    {
+        // Arrange
+        byte[] image = Build(kind, 120, 80);
+
+        // Act
+        ImageInspection inspection = await InspectAsync(image);
+
+        // Assert
+        Assert.Equal(format, inspection.Format);
+        Assert.Equal(contentType, inspection.ContentType);
+        Assert.Equal((120, 80), (inspection.Width, inspection.Height));
+        Assert.Equal(image.Length, inspection.Bytes);
+        Assert.Equal(1, inspection.Orientation);
+    }
+
+    [Fact]
+    public async Task Inspect_PhotoWithExif_ReadsCameraTimeGpsAndOrientation()
+    {
+        // Arrange
+        TestExif exif = TestExif.PhonePortrait;
+        byte[] image = TestImages.JpegWithExif(400, 300, exif);
+
+        // Act
+        ImageInspection inspection = await InspectAsync(image);
+
+        // Assert
+        Assert.Equal((400, 300), (inspection.Width, inspection.Height));
+        Assert.Equal(6, inspection.Orientation);
+        Assert.Equal((300, 400), (inspection.UprightWidth, inspection.UprightHeight));
+        Assert.Equal("Contoso", inspection.Metadata.CameraMake);
+        Assert.Equal("Lens 12", inspection.Metadata.CameraModel);
+        Assert.Equal(exif.TakenAt, inspection.Metadata.TakenAt);
+        Assert.Equal(exif.Latitude!.Value, inspection.Metadata.Latitude!.Value, 4);
+        Assert.Equal(exif.Longitude!.Value, inspection.Metadata.Longitude!.Value, 4);
+    }
+
+    [Fact]
+    public async Task Inspect_ImageWithoutExif_HasNoMetadata()
+    {
+        // Arrange
+        byte[] image = TestImages.Png(40, 30);
+
+        // Act
+        ImageInspection inspection = await InspectAsync(image);
+
+        // Assert
+        Assert.Equal(PhotoMetadata.None, inspection.Metadata);
+    }
+
+    [Fact]
+    public async Task Inspect_Content_HashesEveryByteLikeSha256()
+    {
+        // Arrange
+        byte[] image = TestImages.Jpeg(64, 48);
+        string expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(image));
+
+        // Act
+        ImageInspection inspection = await InspectAsync(image);
+
+        // Assert
+        Assert.Equal(expected, inspection.Sha256);
+    }
+
+    public void Dispose() => _limiter.Dispose();
+
+    internal static byte[] Build(string kind, int width, int height) => kind switch
+    {
+        "jpeg" => TestImages.Jpeg(width, height),
+        "png" => TestImages.Png(width, height),
+        "webp" => TestImages.Webp(width, height),
+        "gif" => TestImages.Gif(width, height),
+        "bmp" => TestImages.Bmp(width, height),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    private Task<ImageInspection> InspectAsync(byte[] image)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        return new ImageInspector(_limiter, ImageLimits.Default).InspectAsync(new MemoryStream(image), timeout.Token);
+    }
+}

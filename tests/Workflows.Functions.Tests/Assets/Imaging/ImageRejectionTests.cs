@@ -1,0 +1,101 @@
+using Workflows.Assets.Imaging;
+using Workflows.Tests.TestSupport;
+
+namespace Workflows.Tests.Assets.Imaging;
+
+public sealed class ImageRejectionTests : IDisposable
+{
+    private readonly DecodeLimiter _limiter = new(1);
+
+    public static TheoryData<string, string> BadInputs => new()
+    {
+        { "empty", "The file is empty." },
+        { "text", "The file is not a supported image (detected: text)" },
+        { "tiff", "The file is not a supported image (detected: TIFF)" },
+        { "pdf", "The file is not a supported image (detected: PDF)" },
+        { "truncated-jpeg", "The image is truncated or corrupt" },
+        { "truncated-png", "The image is truncated or corrupt" },
+        { "jpeg-signature-then-noise", "The image is truncated or corrupt" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public async Task Inspect_BadInput_RejectedWithActionableReason(string kind, string reason)
+    {
+        // Arrange
+        byte[] content = kind switch
+        {
+            "empty" => TestImages.Empty(),
+            "text" => TestImages.Text(),
+            "tiff" => [(byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, 0, 0],
+            "pdf" => "%PDF-1.7\n%âãÏÓ\n"u8.ToArray(),
+            "truncated-jpeg" => TestImages.Truncated(TestImages.PhotoJpeg(300, 200)),
+            "truncated-png" => TestImages.Truncated(TestImages.Png(300, 200)),
+            "jpeg-signature-then-noise" => [0xFF, 0xD8, 0xFF, .. TestImages.Text()],
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+
+        // Act
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectAsync(content));
+
+        // Assert
+        Assert.StartsWith(reason, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Inspect_PngBomb_RejectedFromHeaderWithoutDecoding()
+    {
+        // Arrange: the only decode slot is taken, so an attempt to decode would wait and hit the timeout instead.
+        byte[] bomb = TestImages.PngBomb(50_000, 50_000);
+        using IDisposable slot = await _limiter.EnterAsync(CancellationToken.None);
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        // Act
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectAsync(bomb));
+
+        // Assert
+        Assert.True(bomb.Length < 16 * 1024, $"the bomb is {bomb.Length} bytes");
+        Assert.Equal("The image is 50000 × 50000 (2.5 GP); the limit is 100 MP.", ex.Message);
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore < 4 << 20, "inspection allocated like a decode");
+    }
+
+    [Fact]
+    public async Task Inspect_WiderThanMaxDimension_Rejected()
+    {
+        // Arrange
+        byte[] panorama = TestImages.PngBomb(30_000, 100);
+
+        // Act
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectAsync(panorama));
+
+        // Assert
+        Assert.Equal("The image is 30000 × 100; the limit is 20000 px on either side.", ex.Message);
+    }
+
+    [Fact]
+    public async Task Render_TruncatedOriginal_RejectedAndWritesNothing()
+    {
+        // Arrange
+        byte[] truncated = TestImages.Truncated(TestImages.PhotoJpeg(600, 400));
+        var renderer = new RenditionRenderer(_limiter, ImageLimits.Default);
+        int writes = 0;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        // Act
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => renderer.RenderChainAsync(
+            new MemoryStream(truncated), RenditionProfile.Default.Chains[0], (_, _, _) => Task.FromResult(++writes), timeout.Token));
+
+        // Assert
+        Assert.StartsWith("The image is truncated or corrupt", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, writes);
+        Assert.Equal(1, _limiter.AvailableSlots);
+    }
+
+    public void Dispose() => _limiter.Dispose();
+
+    private async Task<ImageInspection> InspectAsync(byte[] content)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        return await new ImageInspector(_limiter, ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
+    }
+}

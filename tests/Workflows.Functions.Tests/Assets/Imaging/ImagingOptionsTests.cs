@@ -1,0 +1,118 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Workflows.Assets.Imaging;
+
+namespace Workflows.Tests.Assets.Imaging;
+
+public sealed class ImagingOptionsTests
+{
+    [Fact]
+    public void AddImaging_NoSettings_DefaultProfileLimitsAndTwoDecodeSlots()
+    {
+        // Arrange
+        using ServiceProvider services = Build([]);
+
+        // Act
+        RenditionProfile profile = services.GetRequiredService<RenditionProfile>();
+        ImageLimits limits = services.GetRequiredService<ImageLimits>();
+        DecodeLimiter limiter = services.GetRequiredService<DecodeLimiter>();
+
+        // Assert
+        Assert.Equal(["jpeg-1600", "jpeg-800", "jpeg-200", "webp-1600", "webp-800", "webp-200"], profile.RenditionNames());
+        Assert.All(profile.Chains, c => Assert.Equal(80, c.Quality));
+        Assert.Equal(new ImageLimits(100_000_000, 20_000), limits);
+        Assert.Equal(2, limiter.MaxConcurrentDecodes);
+        Assert.NotNull(services.GetRequiredService<ImageInspector>());
+        Assert.NotNull(services.GetRequiredService<RenditionRenderer>());
+    }
+
+    [Fact]
+    public void AddImaging_WidthsConfigured_ReplaceTheDefaultsAndEmptyTurnsAFormatOff()
+    {
+        // Arrange
+        using ServiceProvider services = Build(new()
+        {
+            ["Imaging:JpegWidths"] = "1200, 300",
+            ["Imaging:JpegQuality"] = "70",
+            ["Imaging:WebpWidths"] = "",
+            ["Imaging:MaxPixels"] = "50000000",
+            ["Imaging:MaxConcurrentDecodes"] = "1",
+        });
+
+        // Act
+        RenditionProfile profile = services.GetRequiredService<RenditionProfile>();
+
+        // Assert
+        RenditionChain chain = Assert.Single(profile.Chains);
+        Assert.Equal((RenditionFormat.Jpeg, 70), (chain.Format, chain.Quality));
+        Assert.Equal([1200, 300], chain.Widths);
+        Assert.Equal(50_000_000, services.GetRequiredService<ImageLimits>().MaxPixels);
+        Assert.Equal(1, services.GetRequiredService<DecodeLimiter>().MaxConcurrentDecodes);
+    }
+
+    [Theory]
+    [InlineData("Imaging:JpegWidths", "800,1600")]
+    [InlineData("Imaging:JpegWidths", "1600,wide")]
+    [InlineData("Imaging:JpegQuality", "0")]
+    [InlineData("Imaging:MaxConcurrentDecodes", "0")]
+    public void AddImaging_InvalidSetting_FailsValidation(string key, string value)
+    {
+        // Arrange
+        using ServiceProvider services = Build(new() { [key] = value });
+
+        // Act
+        var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ImagingOptions>>().Value);
+
+        // Assert
+        Assert.NotEmpty(ex.Failures);
+    }
+
+    [Fact]
+    public void RenditionNames_BlobNameAndParse_RoundTrip()
+    {
+        // Arrange
+        var target = new RenditionTarget("webp-800", RenditionFormat.Webp, 800, 600);
+
+        // Act
+        string blobName = target.BlobName("a1b2");
+        bool parsed = RenditionNames.TryParse("webp-800", out RenditionFormat format, out int width);
+
+        // Assert
+        Assert.Equal("a1b2/webp-800.webp", blobName);
+        Assert.True(parsed);
+        Assert.Equal((RenditionFormat.Webp, 800), (format, width));
+        Assert.False(RenditionNames.TryParse("../etc-800", out _, out _));
+        Assert.False(RenditionNames.TryParse("jpeg-", out _, out _));
+        Assert.False(RenditionNames.TryParse("jpeg-+800", out _, out _));
+    }
+
+    [Fact]
+    public async Task DecodeLimiter_AllSlotsTaken_NextEntryWaitsForARelease()
+    {
+        // Arrange
+        using var limiter = new DecodeLimiter(1);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        IDisposable first = await limiter.EnterAsync(timeout.Token);
+
+        // Act
+        Task<IDisposable> second = limiter.EnterAsync(timeout.Token);
+        bool waitedWhileHeld = !second.IsCompleted;
+        first.Dispose();
+        first.Dispose();
+        using IDisposable entered = await second;
+
+        // Assert
+        Assert.True(waitedWhileHeld);
+        Assert.Equal(0, limiter.AvailableSlots);
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddSingleton(configuration);
+        services.AddImaging(configuration);
+        return services.BuildServiceProvider();
+    }
+}

@@ -1,0 +1,66 @@
+using MetadataExtractor;
+using MetadataExtractor.Formats.Exif;
+using SkiaSharp;
+using Workflows.Assets.Imaging;
+using Workflows.Tests.TestSupport;
+
+namespace Workflows.Tests.Assets.Imaging;
+
+public sealed class RenditionOrientationTests
+{
+    // The marker sits in the stored top-left corner; where it must appear once the photo is upright.
+    public static TheoryData<int, bool, bool> Orientations => new()
+    {
+        { 1, false, false },
+        { 2, true, false },
+        { 3, true, true },
+        { 4, false, true },
+        { 5, false, false },
+        { 6, true, false },
+        { 7, true, true },
+        { 8, false, true },
+    };
+
+    [Theory]
+    [MemberData(nameof(Orientations))]
+    public async Task RenderChain_ExifOrientation_ComesOutUpright(int orientation, bool markerRight, bool markerBottom)
+    {
+        // Arrange: stored 400 × 300; orientations 5-8 turn it a quarter, to 300 × 400.
+        byte[] original = TestImages.JpegWithExif(400, 300, new TestExif(orientation));
+        bool quarterTurn = orientation >= 5;
+
+        // Act
+        var (infos, output) = await RenditionRendering.RenderAsync(original, new RenditionChain(RenditionFormat.Jpeg, 90, [200, 100]));
+
+        // Assert
+        Assert.Equal(quarterTurn ? [(200, 267), (100, 133)] : [(200, 150), (100, 75)], infos.Select(i => (i.Width, i.Height)));
+        using SKBitmap upright = TestImages.Decode(output.Written["jpeg-200"]);
+        int inset = 6;
+        int x = markerRight ? upright.Width - inset : inset;
+        int y = markerBottom ? upright.Height - inset : inset;
+        Assert.True(TestImages.IsNear(upright.GetPixel(x, y), TestImages.Marker), $"marker expected at ({x},{y})");
+        Assert.False(TestImages.IsNear(upright.GetPixel(upright.Width - 1 - x, upright.Height - 1 - y), TestImages.Marker), "marker in the opposite corner");
+    }
+
+    [Theory]
+    [InlineData(RenditionFormat.Jpeg)]
+    [InlineData(RenditionFormat.Webp)]
+    public async Task RenderChain_PhotoWithGps_RenditionsCarryNoExif(RenditionFormat format)
+    {
+        // Arrange
+        byte[] original = TestImages.JpegWithExif(400, 300, TestExif.PhonePortrait);
+        Assert.NotNull(ImageMetadataReader.ReadMetadata(new MemoryStream(original)).OfType<GpsDirectory>().SingleOrDefault()?.GetGeoLocation());
+
+        // Act
+        var (_, output) = await RenditionRendering.RenderAsync(original, new RenditionChain(format, 80, [300, 100]));
+
+        // Assert
+        Assert.All(output.Written.Values, rendition =>
+        {
+            var directories = ImageMetadataReader.ReadMetadata(new MemoryStream(rendition));
+            Assert.Empty(directories.OfType<GpsDirectory>());
+            Assert.Empty(directories.OfType<ExifIfd0Directory>());
+            Assert.Empty(directories.OfType<ExifSubIfdDirectory>());
+        });
+    }
+}

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Workflows.Tests.TestSupport;
+
+/// <summary>A running storage emulator (or the account named by <c>WORKFLOWS_TEST_STORAGE</c>).</summary>
+public sealed record AzuriteInstance(string ConnectionString);
+
+/// <summary>
+/// One Azurite per test process, started on first use from the repository's pinned npm package (in-memory, free loopback
+/// ports) and killed with SIGKILL when the process exits: after traffic Azurite needs minutes to exit on SIGTERM, and in
+/// memory there is nothing to lose. Set <c>WORKFLOWS_TEST_STORAGE</c> to a connection string to use an existing account.
+/// </summary>
+public static class Azurite
+{
+    public const string StorageVariable = "WORKFLOWS_TEST_STORAGE";
+
+    // The emulator's well-known development account (public, documented; not a secret).
+    private const string Account = "devstoreaccount1";
+    private const string AccountKey =
+        "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private static readonly Lazy<Task<AzuriteInstance>> Instance = new(StartAsync);
+
+    public static Task<AzuriteInstance> GetAsync() => Instance.Value;
+
+    private static async Task<AzuriteInstance> StartAsync()
+    {
+        var existing = Environment.GetEnvironmentVariable(StorageVariable);
+        if (!string.IsNullOrWhiteSpace(existing))
+        {
+            return new AzuriteInstance(existing);
+        }
+
+        // A port picked here can be taken by someone else before Azurite binds it: try a few times.
+        Exception? last = null;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync();
+            }
+            catch (InvalidOperationException ex)
+            {
+                last = ex;
+            }
+        }
+
+        throw new InvalidOperationException("Azurite did not start.", last);
+    }
+
+    private static async Task<AzuriteInstance> StartOnFreePortsAsync()
+    {
+        int[] ports = [FreePort(), FreePort(), FreePort()];
+        var arguments =
+            $"--silent --inMemoryPersistence --skipApiVersionCheck --disableProductStyleUrl " +
+            $"--blobHost 127.0.0.1 --blobPort {ports[0]} --queueHost 127.0.0.1 --queuePort {ports[1]} " +
+            $"--tableHost 127.0.0.1 --tablePort {ports[2]}";
+
+        var local = FindLocalAzurite();
+        var start = local is not null
+            ? new ProcessStartInfo(local, arguments)
+            : new ProcessStartInfo("npx", $"--yes azurite@3.37.0 {arguments}");
+        start.UseShellExecute = false;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Azurite.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill(process);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        while (!ports.All(IsListening))
+        {
+            if (process.HasExited || timeout.IsCancellationRequested)
+            {
+                Kill(process);
+                throw new InvalidOperationException($"Azurite ({start.FileName}) did not listen on ports {string.Join(", ", ports)}.");
+            }
+
+            await Task.Delay(100);
+        }
+
+        return new AzuriteInstance(
+            $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};" +
+            $"BlobEndpoint=http://127.0.0.1:{ports[0]}/{Account};" +
+            $"QueueEndpoint=http://127.0.0.1:{ports[1]}/{Account};" +
+            $"TableEndpoint=http://127.0.0.1:{ports[2]}/{Account};");
+    }
+
+    /// <summary>node_modules/.bin/azurite of the nearest folder above the test binaries (the repo root after <c>npm ci</c>).</summary>
+    private static string? FindLocalAzurite()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "node_modules", ".bin", "azurite");
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        return null;
+    }
+
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true); // SIGKILL on Unix
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    internal static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static bool IsListening(int port)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            client.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
