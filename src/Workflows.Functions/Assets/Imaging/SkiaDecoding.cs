@@ -101,6 +101,8 @@ internal static class SkiaDecoding
                 throw ImageRejectedException.Corrupt();
             }
 
+            // Immutable pixels let SKImage.FromBitmap share them instead of copying (48 MB for 12 MP).
+            bitmap.SetImmutable();
             return bitmap;
         }
         catch
