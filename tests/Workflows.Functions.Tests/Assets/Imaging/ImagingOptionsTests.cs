@@ -69,6 +69,21 @@ public sealed class ImagingOptionsTests
     }
 
     [Fact]
+    public void RenditionProfile_JsonRoundTrip_KeepsEveryChain()
+    {
+        // Arrange: the orchestrator receives the profile in its input.
+        RenditionProfile profile = RenditionProfile.Default;
+
+        // Act
+        string json = System.Text.Json.JsonSerializer.Serialize(profile);
+        RenditionProfile back = System.Text.Json.JsonSerializer.Deserialize<RenditionProfile>(json)!;
+
+        // Assert
+        Assert.Equal(profile.RenditionNames(), back.RenditionNames());
+        Assert.Equal(profile.Chains.Select(c => (c.Format, c.Quality)), back.Chains.Select(c => (c.Format, c.Quality)));
+    }
+
+    [Fact]
     public void RenditionNames_BlobNameAndParse_RoundTrip()
     {
         // Arrange
@@ -85,6 +100,8 @@ public sealed class ImagingOptionsTests
         Assert.False(RenditionNames.TryParse("../etc-800", out _, out _));
         Assert.False(RenditionNames.TryParse("jpeg-", out _, out _));
         Assert.False(RenditionNames.TryParse("jpeg-+800", out _, out _));
+        Assert.False(RenditionNames.TryParse("png-800", out _, out _));
+        Assert.False(RenditionNames.TryParse("jpeg-800-1", out _, out _));
     }
 
     [Fact]
