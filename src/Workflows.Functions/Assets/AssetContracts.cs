@@ -1,0 +1,93 @@
+using Workflows.Assets.Imaging;
+
+namespace Workflows.Assets;
+
+public enum AssetStatus
+{
+    Processing,
+    Ready,
+    Failed,
+}
+
+/// <summary>Activity retry settings, passed in through inputs because orchestrators cannot read options.</summary>
+public sealed record AssetRetrySettings(int MaxAttempts, TimeSpan FirstRetryInterval);
+
+/// <summary>One version of one upload blob: what a pipeline instance processes.</summary>
+public sealed record ProcessAssetRequest(
+    string AssetId,
+    string UploadContainer,
+    string UploadBlobName,
+    string UploadETag,
+    string OriginalName,
+    AssetRetrySettings Retry);
+
+public sealed record InspectUploadRequest(
+    string AssetId,
+    string UploadContainer,
+    string UploadBlobName,
+    string UploadETag,
+    string OriginalName);
+
+/// <summary>
+/// What the inspection found, and the rendition chains to produce: read from the profile by the activity and then
+/// fixed in history, so every branch and retry of this instance renders the same profile.
+/// </summary>
+public sealed record InspectUploadResult(string ContentType, int Width, int Height, IReadOnlyList<RenditionChain> Chains);
+
+public sealed record RenderChainRequest(string AssetId, RenditionChain Chain);
+
+/// <summary>A rendition written to the renditions container as <see cref="BlobName"/>.</summary>
+public sealed record Rendition(string Name, int Width, int Height, long Bytes, string ContentType, string BlobName);
+
+public sealed record MarkAssetReadyRequest(string AssetId, IReadOnlyList<Rendition> Renditions);
+
+public sealed record MarkAssetFailedRequest(string AssetId, string OriginalName, string Reason);
+
+/// <summary>Input of the rendition cleanup (compensation of the fan-out).</summary>
+public sealed record AssetCleanupRequest(string AssetId);
+
+/// <summary>
+/// Input of the quarantine step (compensation of the inspection): moves the original, or the upload itself when it
+/// never reached the originals container, to the quarantine container under the asset id.
+/// </summary>
+public sealed record QuarantineRequest(string AssetId, string UploadContainer, string UploadBlobName, string UploadETag);
+
+public sealed record AssetOutcome(
+    string AssetId,
+    AssetStatus Status,
+    string? FailureReason,
+    IReadOnlyList<Rendition> Renditions);
+
+/// <summary>The message published to the ready queue; consumers dedupe by <see cref="AssetId"/> (at-least-once).</summary>
+public sealed record AssetReadyEvent(
+    string AssetId,
+    string OriginalName,
+    string ContentType,
+    int Width,
+    int Height,
+    IReadOnlyList<Rendition> Renditions,
+    DateTimeOffset ReadyAt);
+
+public sealed record PublishAssetReadyRequest(string AssetId);
+
+/// <summary>Input of each bulk-reprocess execution: the page to read next and the totals so far.</summary>
+public sealed record BulkReprocessRequest(
+    int PageSize,
+    AssetRetrySettings Retry,
+    string? ContinuationToken,
+    BulkReprocessProgress Progress);
+
+public sealed record BulkReprocessProgress(int Pages, int Processed, int Succeeded, int Failed, int LargestBatch)
+{
+    public static BulkReprocessProgress None { get; } = new(0, 0, 0, 0, 0);
+}
+
+public sealed record ListAssetPageRequest(string? ContinuationToken, int PageSize);
+
+public sealed record AssetPage(IReadOnlyList<string> AssetIds, string? ContinuationToken, IReadOnlyList<RenditionChain> Chains);
+
+public sealed record RerenderAssetRequest(string AssetId, IReadOnlyList<RenditionChain> Chains, AssetRetrySettings Retry);
+
+public sealed record RerenderOutcome(string AssetId, bool Succeeded, string? Error);
+
+public sealed record RecordRerenderRequest(string AssetId, IReadOnlyList<Rendition> Renditions, string? Error);

@@ -1,0 +1,75 @@
+using System.Runtime.Serialization;
+using Azure;
+using Azure.Data.Tables;
+
+namespace Workflows.Assets;
+
+/// <summary>
+/// One row per asset in the assets table. The partition key is the asset id, so point reads are cheap and the bulk
+/// reprocess scan spreads over partitions. Renditions are stored as a JSON column (a handful of small entries).
+/// </summary>
+public sealed class AssetEntity : ITableEntity
+{
+    public const string AssetRowKey = "asset";
+
+    public string PartitionKey { get; set; } = string.Empty;
+
+    public string RowKey { get; set; } = AssetRowKey;
+
+    public DateTimeOffset? Timestamp { get; set; }
+
+    public ETag ETag { get; set; }
+
+    public string Status { get; set; } = nameof(AssetStatus.Processing);
+
+    public string? FailureReason { get; set; }
+
+    public string? OriginalName { get; set; }
+
+    public string? ContentType { get; set; }
+
+    public long? SizeBytes { get; set; }
+
+    public string? Sha256 { get; set; }
+
+    public int? Width { get; set; }
+
+    public int? Height { get; set; }
+
+    public string? CameraMake { get; set; }
+
+    public string? CameraModel { get; set; }
+
+    /// <summary>EXIF DateTimeOriginal as recorded (camera-local time, ISO 8601 without a zone).</summary>
+    public string? TakenAt { get; set; }
+
+    public double? GpsLatitude { get; set; }
+
+    public double? GpsLongitude { get; set; }
+
+    public int? Orientation { get; set; }
+
+    public string? RenditionsJson { get; set; }
+
+    public string? UploadContainer { get; set; }
+
+    public string? UploadBlobName { get; set; }
+
+    public DateTimeOffset? UploadedAt { get; set; }
+
+    public DateTimeOffset? ProcessingStartedAt { get; set; }
+
+    public DateTimeOffset? ProcessingCompletedAt { get; set; }
+
+    public DateTimeOffset? ReprocessedAt { get; set; }
+
+    public string? ReprocessError { get; set; }
+
+    [IgnoreDataMember]
+    public string Id => PartitionKey;
+
+    [IgnoreDataMember]
+    public AssetStatus StatusValue => Enum.Parse<AssetStatus>(Status);
+
+    public static AssetEntity For(string assetId) => new() { PartitionKey = assetId, RowKey = AssetRowKey };
+}

@@ -1,0 +1,67 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Workflows.Assets;
+
+/// <summary>Settings of the asset pipeline, bound from the <c>Assets</c> configuration section.</summary>
+public sealed class AssetOptions
+{
+    public const string SectionName = "Assets";
+
+    /// <summary>The binding expression of the uploads container, shared by the blob trigger and this class.</summary>
+    public const string UploadsContainerSetting = "%Assets:UploadsContainer%";
+
+    private const string ContainerPattern = "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$";
+    private const string TablePattern = "^[A-Za-z][A-Za-z0-9]{2,62}$";
+
+    /// <summary>Raw uploads; the blob trigger and the reconciliation sweep watch it.</summary>
+    [Required, RegularExpression(ContainerPattern)]
+    public string UploadsContainer { get; set; } = "uploads";
+
+    /// <summary>Originals, kept by asset id.</summary>
+    [Required, RegularExpression(ContainerPattern)]
+    public string OriginalsContainer { get; set; } = "originals";
+
+    /// <summary>Renditions, named <c>{assetId}/{rendition}.{ext}</c>.</summary>
+    [Required, RegularExpression(ContainerPattern)]
+    public string RenditionsContainer { get; set; } = "renditions";
+
+    /// <summary>Originals of failed assets, kept by asset id for inspection.</summary>
+    [Required, RegularExpression(ContainerPattern)]
+    public string QuarantineContainer { get; set; } = "quarantine";
+
+    [Required, RegularExpression(TablePattern)]
+    public string AssetsTable { get; set; } = "assets";
+
+    /// <summary>Storage queue that receives an <c>AssetReady</c> event per asset that becomes ready.</summary>
+    [Required, RegularExpression(ContainerPattern)]
+    public string ReadyQueue { get; set; } = "asset-ready";
+
+    /// <summary>Largest accepted upload; bigger HTTP uploads get 413.</summary>
+    [Range(1, 1L << 40)]
+    public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
+
+    /// <summary>How old an upload without an asset must be before the reconciliation sweep starts it.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
+    public TimeSpan SweepMinAge { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// When true, a rendition request is answered with a redirect to a read-only SAS URL valid for
+    /// <see cref="RenditionSasLifetime"/>; otherwise the rendition is streamed through the app.
+    /// Needs a connection string with an account key (SAS signed by the app) — the key never leaves the server.
+    /// </summary>
+    public bool RedirectRenditionsWithSas { get; set; }
+
+    [Range(typeof(TimeSpan), "00:00:10", "01:00:00")]
+    public TimeSpan RenditionSasLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Assets per bulk-reprocess page: also the number of sub-orchestrations running at once.</summary>
+    [Range(1, 500)]
+    public int ReprocessPageSize { get; set; } = 50;
+
+    /// <summary>Attempts per pipeline activity (transient storage faults); image rejections are never retried.</summary>
+    [Range(1, 10)]
+    public int ActivityMaxAttempts { get; set; } = 3;
+
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:10:00")]
+    public TimeSpan ActivityFirstRetryInterval { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using Azure;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+
+namespace Workflows.Assets;
+
+/// <summary>Steps 3 and 4 of the pipeline: the asset's final state, its announcement, and the quarantine.</summary>
+public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordActivities> logger)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>Fan-in: records the renditions and marks the asset Ready (a replay finds it Ready and does nothing).</summary>
+    [Function(nameof(MarkAssetReady))]
+    public async Task MarkAssetReady([ActivityTrigger] MarkAssetReadyRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var entity = await store.FindAsync(request.AssetId, ct)
+            ?? throw new InvalidOperationException($"Asset {request.AssetId} has no record: it was not inspected.");
+        if (entity.StatusValue == AssetStatus.Ready)
+        {
+            return;
+        }
+
+        entity.Status = nameof(AssetStatus.Ready);
+        entity.FailureReason = null;
+        entity.RenditionsJson = AssetStore.SerializeRenditions(request.Renditions);
+        entity.ProcessingCompletedAt = DateTimeOffset.UtcNow;
+        await store.Table.UpdateEntityAsync(entity, entity.ETag, Azure.Data.Tables.TableUpdateMode.Replace, ct);
+    }
+
+    /// <summary>Marks the asset Failed with a reason the uploader can act on (creates the record when inspection never did).</summary>
+    [Function(nameof(MarkAssetFailed))]
+    public async Task MarkAssetFailed([ActivityTrigger] MarkAssetFailedRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await store.EnsureCreatedAsync();
+        var entity = await store.FindAsync(request.AssetId, ct) ?? AssetEntity.For(request.AssetId);
+        entity.Status = nameof(AssetStatus.Failed);
+        entity.FailureReason = request.Reason;
+        entity.OriginalName ??= request.OriginalName;
+        entity.RenditionsJson = null;
+        entity.ProcessingCompletedAt = DateTimeOffset.UtcNow;
+        if (entity.ETag == default)
+        {
+            try
+            {
+                await store.Table.AddEntityAsync(entity, ct);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Created meanwhile (a retry of ours, or the HTTP upload's record): the retry of this activity updates it.
+                throw new InvalidOperationException($"Asset {request.AssetId} was created concurrently; retrying.", ex);
+            }
+        }
+        else
+        {
+            await store.Table.UpdateEntityAsync(entity, entity.ETag, Azure.Data.Tables.TableUpdateMode.Replace, ct);
+        }
+
+        logger.LogWarning("Asset {AssetId} failed: {Reason}", request.AssetId, request.Reason);
+    }
+
+    /// <summary>
+    /// Publishes <see cref="AssetReadyEvent"/> to the ready queue. At-least-once: a retry after a lost
+    /// acknowledgement sends it again, so consumers dedupe by asset id.
+    /// </summary>
+    [Function(nameof(PublishAssetReady))]
+    public async Task PublishAssetReady([ActivityTrigger] PublishAssetReadyRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var entity = await store.FindAsync(request.AssetId, ct)
+            ?? throw new InvalidOperationException($"Asset {request.AssetId} has no record.");
+        var ready = new AssetReadyEvent(
+            entity.Id,
+            entity.OriginalName ?? string.Empty,
+            entity.ContentType ?? string.Empty,
+            entity.Width ?? 0,
+            entity.Height ?? 0,
+            AssetStore.DeserializeRenditions(entity.RenditionsJson),
+            entity.ProcessingCompletedAt ?? DateTimeOffset.UtcNow);
+        await store.ReadyQueue.SendMessageAsync(JsonSerializer.Serialize(ready, Json), ct);
+    }
+
+    /// <summary>
+    /// Compensation of the inspection: moves the original (or the upload, if it never got that far) to
+    /// <c>quarantine/{assetId}</c> so nothing is lost and nothing is served. Nothing to move is fine.
+    /// </summary>
+    [Function(nameof(QuarantineOriginal))]
+    public async Task<bool> QuarantineOriginal([ActivityTrigger] QuarantineRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await store.EnsureCreatedAsync();
+        var target = store.Quarantined(request.AssetId);
+        if (await BlobMoves.MoveAsync(store.Original(request.AssetId), target, ifMatch: null, ct))
+        {
+            return true;
+        }
+
+        var upload = store.Upload(request.UploadContainer, request.UploadBlobName);
+        return await BlobMoves.MoveAsync(upload, target, AssetIds.ToETag(request.UploadETag), ct);
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+
+namespace Workflows.Assets;
+
+/// <summary>
+/// Re-renders one Ready asset with the current profile (a sub-orchestration of the bulk reprocess): the same parallel
+/// branches as the pipeline, overwriting renditions in place; the result, success or error, goes on the asset's record.
+/// </summary>
+public static class AssetRerenderOrchestrator
+{
+    [Function(nameof(AssetRerenderOrchestrator))]
+    public static async Task<RerenderOutcome> RunAsync(
+        [OrchestrationTrigger] TaskOrchestrationContext context, RerenderAssetRequest input)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(input);
+        var retry = AssetRetries.For(input.Retry);
+        IReadOnlyList<Rendition> renditions;
+        try
+        {
+            renditions = await AssetPipelineOrchestrator.RenderAllAsync(context, input.AssetId, input.Chains, retry);
+        }
+        catch (TaskFailedException ex)
+        {
+            // The asset stays Ready: its original is intact and every rendition blob is a valid image of it.
+            var error = AssetRetries.FailureReason(ex, input.AssetId);
+            await context.CallActivityAsync(
+                nameof(ReprocessActivities.RecordRerender), new RecordRerenderRequest(input.AssetId, [], error), retry);
+            return new RerenderOutcome(input.AssetId, Succeeded: false, error);
+        }
+
+        await context.CallActivityAsync(
+            nameof(ReprocessActivities.RecordRerender), new RecordRerenderRequest(input.AssetId, renditions, null), retry);
+        return new RerenderOutcome(input.AssetId, Succeeded: true, null);
+    }
+}

@@ -1,0 +1,91 @@
+using Azure;
+using DurableTask.Core.Exceptions;
+using Grpc.Core;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Workflows.Assets;
+
+/// <summary>Whether a starter started the pipeline or found the same blob version already handled.</summary>
+public sealed record AssetStart(string AssetId, string InstanceId, bool Started);
+
+/// <summary>
+/// Starts the asset pipeline for one upload blob version under its deterministic instance id. Shared by the blob trigger,
+/// the HTTP upload and the reconciliation sweep, so whichever comes first wins and the others find it done.
+/// </summary>
+public sealed class AssetStarter(AssetStore store, IOptions<AssetOptions> options, ILogger<AssetStarter> logger)
+{
+    /// <summary>Blob metadata key carrying the client's file name (URL-encoded: metadata values are ASCII).</summary>
+    public const string OriginalNameMetadataKey = "originalname";
+
+    // An existing instance in any of these states is never replaced: a re-fire must not reprocess a finished asset.
+    private static readonly OrchestrationRuntimeStatus[] DedupeStatuses =
+    [
+        OrchestrationRuntimeStatus.Pending,
+        OrchestrationRuntimeStatus.Running,
+        OrchestrationRuntimeStatus.Suspended,
+        OrchestrationRuntimeStatus.Completed,
+        OrchestrationRuntimeStatus.Failed,
+        OrchestrationRuntimeStatus.Terminated,
+    ];
+
+    public AssetRetrySettings Retry =>
+        new(options.Value.ActivityMaxAttempts, options.Value.ActivityFirstRetryInterval);
+
+    /// <summary>The pipeline input for one version (ETag) of an upload blob.</summary>
+    public ProcessAssetRequest RequestFor(string container, string blobName, ETag etag, IDictionary<string, string>? metadata)
+    {
+        var originalName = metadata is not null && metadata.TryGetValue(OriginalNameMetadataKey, out var encoded)
+            ? Uri.UnescapeDataString(encoded)
+            : AssetNames.FromUploadBlobName(blobName);
+        return new ProcessAssetRequest(
+            AssetIds.FromUpload(container, blobName, etag),
+            container,
+            blobName,
+            AssetIds.NormalizeETag(etag.ToString()),
+            originalName,
+            Retry);
+    }
+
+    /// <summary>
+    /// Starts the pipeline unless this blob version was already handled: an instance with its id exists, or its asset
+    /// record is already final (history can be purged, the record stays).
+    /// </summary>
+    public async Task<AssetStart> StartAsync(DurableTaskClient client, ProcessAssetRequest request, CancellationToken ct)
+    {
+        var instanceId = AssetIds.InstanceId(request.AssetId);
+        if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) is not null)
+        {
+            return new AssetStart(request.AssetId, instanceId, Started: false);
+        }
+
+        await store.EnsureCreatedAsync();
+        if (await store.FindAsync(request.AssetId, ct) is { StatusValue: AssetStatus.Ready or AssetStatus.Failed })
+        {
+            return new AssetStart(request.AssetId, instanceId, Started: false);
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                nameof(AssetPipelineOrchestrator),
+                request,
+                new StartOrchestrationOptions(instanceId).WithDedupeStatuses(DedupeStatuses),
+                ct);
+        }
+        catch (Exception ex) when (IsAlreadyExists(ex))
+        {
+            // Another starter won the race for the same blob version.
+            logger.LogInformation("Asset {AssetId} was started concurrently by another trigger", request.AssetId);
+            return new AssetStart(request.AssetId, instanceId, Started: false);
+        }
+
+        logger.LogInformation("Started {InstanceId} for upload {Container}/{BlobName}", instanceId, request.UploadContainer, request.UploadBlobName);
+        return new AssetStart(request.AssetId, instanceId, Started: true);
+    }
+
+    private static bool IsAlreadyExists(Exception ex) =>
+        ex is OrchestrationAlreadyExistsException or RpcException { StatusCode: StatusCode.AlreadyExists };
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Options;
+
+namespace Workflows.Assets;
+
+/// <summary>
+/// The asset pipeline's storage: the four containers, the assets table and the ready queue. Every name it builds comes
+/// from a validated asset id (and rendition name), never from a user-supplied name.
+/// </summary>
+public sealed class AssetStore(
+    BlobServiceClient blobs,
+    TableServiceClient tables,
+    QueueServiceClient queues,
+    IOptions<AssetOptions> options)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly AssetOptions _options = options.Value;
+    private Task? _created;
+
+    public BlobContainerClient Uploads => blobs.GetBlobContainerClient(_options.UploadsContainer);
+
+    public BlobContainerClient Originals => blobs.GetBlobContainerClient(_options.OriginalsContainer);
+
+    public BlobContainerClient Renditions => blobs.GetBlobContainerClient(_options.RenditionsContainer);
+
+    public BlobContainerClient Quarantine => blobs.GetBlobContainerClient(_options.QuarantineContainer);
+
+    public TableClient Table => tables.GetTableClient(_options.AssetsTable);
+
+    public QueueClient ReadyQueue => queues.GetQueueClient(_options.ReadyQueue);
+
+    /// <summary>A blob in the container an upload arrived in (the uploads container, named by the trigger).</summary>
+    public BlobClient Upload(string container, string blobName) => blobs.GetBlobContainerClient(container).GetBlobClient(blobName);
+
+    public BlobClient Original(string assetId) => Originals.GetBlobClient(RequireId(assetId));
+
+    public BlobClient Quarantined(string assetId) => Quarantine.GetBlobClient(RequireId(assetId));
+
+    /// <summary>Prefix of every rendition blob of one asset.</summary>
+    public static string RenditionPrefix(string assetId) => RequireId(assetId) + "/";
+
+    /// <summary>Creates the containers, table and queue once per process (idempotent; retried after a failure).</summary>
+    public Task EnsureCreatedAsync()
+    {
+        var created = _created;
+        if (created is null || created.IsFaulted || created.IsCanceled)
+        {
+            created = _created = CreateAllAsync();
+        }
+
+        return created;
+    }
+
+    public async Task<AssetEntity?> FindAsync(string assetId, CancellationToken ct)
+    {
+        var found = await Table.GetEntityIfExistsAsync<AssetEntity>(RequireId(assetId), AssetEntity.AssetRowKey, cancellationToken: ct);
+        return found.HasValue ? found.Value : null;
+    }
+
+    /// <summary>Merges the set properties of <paramref name="entity"/> into the row (null properties are left alone).</summary>
+    public Task MergeAsync(AssetEntity entity, CancellationToken ct) =>
+        Table.UpsertEntityAsync(entity, TableUpdateMode.Merge, ct);
+
+    /// <summary>Adds the row unless it exists (then the existing row, possibly further along, wins).</summary>
+    public async Task AddIfAbsentAsync(AssetEntity entity, CancellationToken ct)
+    {
+        try
+        {
+            await Table.AddEntityAsync(entity, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Already registered by the pipeline.
+        }
+    }
+
+    public async Task DeleteRecordAsync(string assetId, CancellationToken ct)
+    {
+        try
+        {
+            await Table.DeleteEntityAsync(RequireId(assetId), AssetEntity.AssetRowKey, ETag.All, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Already gone: deleting is idempotent.
+        }
+    }
+
+    /// <summary>Deletes every blob under <c>{assetId}/</c> in the renditions container; returns how many it deleted.</summary>
+    public async Task<int> DeleteRenditionsAsync(string assetId, CancellationToken ct)
+    {
+        var deleted = 0;
+        var container = Renditions;
+        await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, RenditionPrefix(assetId), ct))
+        {
+            var response = await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: ct);
+            deleted += response.Value ? 1 : 0;
+        }
+
+        return deleted;
+    }
+
+    public static string SerializeRenditions(IReadOnlyList<Rendition> renditions) => JsonSerializer.Serialize(renditions, Json);
+
+    public static IReadOnlyList<Rendition> DeserializeRenditions(string? json) =>
+        string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<Rendition>>(json, Json) ?? [];
+
+    private static string RequireId(string assetId) =>
+        AssetIds.IsValid(assetId) ? assetId : throw new ArgumentException($"'{assetId}' is not an asset id.", nameof(assetId));
+
+    private async Task CreateAllAsync()
+    {
+        await Task.WhenAll(
+            Uploads.CreateIfNotExistsAsync(),
+            Originals.CreateIfNotExistsAsync(),
+            Renditions.CreateIfNotExistsAsync(),
+            Quarantine.CreateIfNotExistsAsync(),
+            Table.CreateIfNotExistsAsync(),
+            ReadyQueue.CreateIfNotExistsAsync());
+    }
+}

@@ -1,0 +1,56 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+
+namespace Workflows.Assets;
+
+/// <summary>Server-side blob copies and moves, each safe to repeat.</summary>
+public static class BlobMoves
+{
+    /// <summary>
+    /// Copies <paramref name="source"/> to <paramref name="target"/> inside the storage account (no bytes pass through
+    /// the app) and waits for the copy. With <paramref name="ifMatch"/>, only that version of the source is copied.
+    /// </summary>
+    public static async Task CopyAsync(BlobClient source, BlobClient target, ETag? ifMatch, CancellationToken ct)
+    {
+        var options = new BlobCopyFromUriOptions
+        {
+            SourceConditions = ifMatch is { } etag ? new BlobRequestConditions { IfMatch = etag } : null,
+        };
+        var copy = await target.StartCopyFromUriAsync(source.Uri, options, ct);
+        await copy.WaitForCompletionAsync(ct);
+    }
+
+    /// <summary>
+    /// Moves <paramref name="source"/> to <paramref name="target"/>: copy, then delete the source if it is still the
+    /// copied version. Returns false when there was nothing to move (source gone, or replaced by a newer version).
+    /// </summary>
+    public static async Task<bool> MoveAsync(BlobClient source, BlobClient target, ETag? ifMatch, CancellationToken ct)
+    {
+        try
+        {
+            await CopyAsync(source, target, ifMatch, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
+
+        await DeleteIfVersionAsync(source, ifMatch, ct);
+        return true;
+    }
+
+    /// <summary>Deletes the blob if it exists and (with <paramref name="ifMatch"/>) is still that version.</summary>
+    public static async Task DeleteIfVersionAsync(BlobClient blob, ETag? ifMatch, CancellationToken ct)
+    {
+        try
+        {
+            var conditions = ifMatch is { } etag ? new BlobRequestConditions { IfMatch = etag } : null;
+            await blob.DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, conditions, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412)
+        {
+            // A newer upload under the same name: it is a different asset, leave it for its own trigger.
+        }
+    }
+}

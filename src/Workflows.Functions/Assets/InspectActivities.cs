@@ -1,0 +1,91 @@
+using System.Globalization;
+using Azure;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Workflows.Assets.Imaging;
+
+namespace Workflows.Assets;
+
+/// <summary>Step 1 of the pipeline: take the upload in and find out what it is.</summary>
+public sealed class InspectActivities(AssetStore store, IAssetImaging imaging, ILogger<InspectActivities> logger)
+{
+    /// <summary>
+    /// Copies the upload to <c>originals/{assetId}</c>, removes the upload, checks the name, inspects the content
+    /// (format, size, bomb limits, SHA-256, EXIF) and registers the asset as Processing. Safe to run again:
+    /// an original already in place is reused.
+    /// </summary>
+    [Function(nameof(InspectUpload))]
+    public async Task<InspectUploadResult> InspectUpload([ActivityTrigger] InspectUploadRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await store.EnsureCreatedAsync();
+        var original = store.Original(request.AssetId);
+        var upload = store.Upload(request.UploadContainer, request.UploadBlobName);
+        var uploadVersion = AssetIds.ToETag(request.UploadETag);
+
+        if (!await original.ExistsAsync(ct))
+        {
+            try
+            {
+                await BlobMoves.CopyAsync(upload, original, uploadVersion, ct);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+            {
+                throw new AssetRejectedException(
+                    "The upload was removed or replaced before processing started; a newer upload is processed on its own.", ex);
+            }
+        }
+
+        // The original is safe under the asset id; a newer upload under the same name (another ETag) is left alone.
+        await BlobMoves.DeleteIfVersionAsync(upload, uploadVersion, ct);
+
+        var nameProblem = AssetNames.ValidateUploadBlobName(request.UploadBlobName)
+            ?? AssetNames.ValidateOriginalName(request.OriginalName);
+        if (nameProblem is not null)
+        {
+            throw new AssetRejectedException(nameProblem + " Rename the file and upload it again.");
+        }
+
+        ImageInspection inspection;
+        await using (var content = await original.OpenReadAsync(cancellationToken: ct))
+        {
+            try
+            {
+                inspection = await imaging.InspectAsync(content, ct);
+            }
+            catch (ImageRejectedException ex)
+            {
+                throw new AssetRejectedException(ex.Message, ex);
+            }
+        }
+
+        await store.MergeAsync(Processing(request, inspection), ct);
+        logger.LogInformation(
+            "Asset {AssetId}: {ContentType} {Width}x{Height}, {Bytes} bytes",
+            request.AssetId, inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, inspection.Bytes);
+        return new InspectUploadResult(
+            inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, imaging.Profile.Chains);
+    }
+
+    private static AssetEntity Processing(InspectUploadRequest request, ImageInspection inspection)
+    {
+        var entity = AssetEntity.For(request.AssetId);
+        entity.Status = nameof(AssetStatus.Processing);
+        entity.OriginalName = request.OriginalName;
+        entity.UploadContainer = request.UploadContainer;
+        entity.UploadBlobName = request.UploadBlobName;
+        entity.ContentType = inspection.ContentType;
+        entity.SizeBytes = inspection.Bytes;
+        entity.Sha256 = inspection.Sha256;
+        entity.Width = inspection.UprightWidth;
+        entity.Height = inspection.UprightHeight;
+        entity.Orientation = inspection.Orientation;
+        entity.CameraMake = inspection.Metadata.CameraMake;
+        entity.CameraModel = inspection.Metadata.CameraModel;
+        entity.TakenAt = inspection.Metadata.TakenAt?.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture);
+        entity.GpsLatitude = inspection.Metadata.Latitude;
+        entity.GpsLongitude = inspection.Metadata.Longitude;
+        entity.ProcessingStartedAt = DateTimeOffset.UtcNow;
+        return entity;
+    }
+}

@@ -1,0 +1,63 @@
+using Azure.Data.Tables;
+using Microsoft.Azure.Functions.Worker;
+
+namespace Workflows.Assets;
+
+/// <summary>Activities of the bulk reprocess: page through Ready assets, record each asset's new renditions.</summary>
+public sealed class ReprocessActivities(AssetStore store, IAssetImaging imaging)
+{
+    /// <summary>
+    /// One page of Ready asset ids (ids only, so the history stays small) plus the current rendition profile.
+    /// The continuation token is the table's own, so pages stay stable while rows are updated.
+    /// </summary>
+    [Function(nameof(ListAssetPage))]
+    public async Task<AssetPage> ListAssetPage([ActivityTrigger] ListAssetPageRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await store.EnsureCreatedAsync();
+        var filter = TableClient.CreateQueryFilter<AssetEntity>(e => e.Status == nameof(AssetStatus.Ready));
+        var pages = store.Table
+            .QueryAsync<AssetEntity>(filter, request.PageSize, [nameof(ITableEntity.PartitionKey)], ct)
+            .AsPages(request.ContinuationToken, request.PageSize);
+        await foreach (var page in pages)
+        {
+            var ids = page.Values.Select(e => e.PartitionKey).ToList();
+            return new AssetPage(ids, page.ContinuationToken, imaging.Profile.Chains);
+        }
+
+        return new AssetPage([], null, imaging.Profile.Chains);
+    }
+
+    /// <summary>
+    /// Records a re-render's result on the asset: on success the new renditions (and deletes blobs of renditions the
+    /// profile no longer has); on failure the error, leaving the asset Ready with its previous rendition list.
+    /// </summary>
+    [Function(nameof(RecordRerender))]
+    public async Task RecordRerender([ActivityTrigger] RecordRerenderRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var entity = await store.FindAsync(request.AssetId, ct);
+        if (entity is null)
+        {
+            return; // deleted meanwhile: nothing to record
+        }
+
+        entity.ReprocessedAt = DateTimeOffset.UtcNow;
+        entity.ReprocessError = request.Error;
+        if (request.Error is null)
+        {
+            entity.RenditionsJson = AssetStore.SerializeRenditions(request.Renditions);
+            var keep = request.Renditions.Select(r => r.BlobName).ToHashSet(StringComparer.Ordinal);
+            await foreach (var blob in store.Renditions.GetBlobsAsync(
+                Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, AssetStore.RenditionPrefix(request.AssetId), ct))
+            {
+                if (!keep.Contains(blob.Name))
+                {
+                    await store.Renditions.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: ct);
+                }
+            }
+        }
+
+        await store.Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
+    }
+}

@@ -1,0 +1,101 @@
+using Azure;
+using Azure.Storage;
+using Azure.Storage.Blobs.Models;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
+
+namespace Workflows.Assets;
+
+/// <summary>The 202 body of an accepted upload.</summary>
+public sealed record AssetAccepted(string Id, string Status, string StatusUri);
+
+/// <summary>
+/// <c>POST /api/assets?name=photo.jpg</c> with the raw image as body. Streams the body into the uploads container
+/// (never whole in memory) and starts the pipeline directly rather than waiting for the blob trigger.
+/// </summary>
+public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOptions<AssetOptions> options)
+{
+    private const int TransferChunk = 4 * 1024 * 1024;
+
+    private static readonly Dictionary<string, string> Extensions = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["image/jpeg"] = ".jpg", ["image/png"] = ".png", ["image/webp"] = ".webp",
+        ["image/gif"] = ".gif", ["image/bmp"] = ".bmp", ["image/tiff"] = ".tif",
+    };
+
+    /// <summary>Accepts an image upload: 202 with the asset id and status URL; 413 over the size limit; 415 for other types.</summary>
+    [Function(nameof(UploadAsset))]
+    public async Task<IActionResult> UploadAsset(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "assets")] HttpRequest req,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(req);
+        var maxBytes = options.Value.MaxUploadBytes;
+        if (!MediaTypeHeaderValue.TryParse(req.ContentType, out var mediaType)
+            || !Extensions.TryGetValue(mediaType.MediaType.Value ?? string.Empty, out var extension))
+        {
+            return AssetProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+                $"Send the image as the raw body with Content-Type one of: {string.Join(", ", Extensions.Keys)}.");
+        }
+
+        if (req.ContentLength > maxBytes)
+        {
+            return TooLarge(maxBytes);
+        }
+
+        var originalName = req.Query.TryGetValue("name", out var named) ? named.ToString() : "upload" + extension;
+        if (AssetNames.ValidateOriginalName(originalName) is { } nameProblem)
+        {
+            return AssetProblems.Problem(StatusCodes.Status400BadRequest, "Invalid file name", nameProblem);
+        }
+
+        await store.EnsureCreatedAsync();
+        var contentType = mediaType.MediaType.Value!.ToLowerInvariant();
+        var metadata = new Dictionary<string, string> { [AssetStarter.OriginalNameMetadataKey] = Uri.EscapeDataString(originalName) };
+        var blob = store.Uploads.GetBlobClient($"http-{Guid.NewGuid():N}");
+        var body = new LimitedReadStream(req.Body, maxBytes);
+        Response<BlobContentInfo> uploaded;
+        try
+        {
+            uploaded = await blob.UploadAsync(body, new BlobUploadOptions
+            {
+                HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                Metadata = metadata,
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                // Bounded memory per upload: at most two 4 MB blocks in flight.
+                TransferOptions = new StorageTransferOptions
+                {
+                    InitialTransferSize = TransferChunk, MaximumTransferSize = TransferChunk, MaximumConcurrency = 2,
+                },
+            }, ct);
+        }
+        catch (Exception) when (body.LimitExceeded)
+        {
+            // Nothing was committed: staged blocks of an uncommitted blob are discarded by the service.
+            return TooLarge(maxBytes);
+        }
+
+        var request = starter.RequestFor(store.Uploads.Name, blob.Name, uploaded.Value.ETag, metadata);
+        var record = AssetEntity.For(request.AssetId);
+        record.OriginalName = originalName;
+        record.ContentType = contentType;
+        record.SizeBytes = body.BytesRead;
+        record.UploadContainer = store.Uploads.Name;
+        record.UploadBlobName = blob.Name;
+        record.UploadedAt = DateTimeOffset.UtcNow;
+        await store.AddIfAbsentAsync(record, ct); // the status URL answers at once; the sweep starts it if we crash now
+        await starter.StartAsync(client, request, ct);
+
+        var statusUri = $"{req.Scheme}://{req.Host}{req.PathBase}{req.Path.Value?.TrimEnd('/')}/{request.AssetId}";
+        return new AcceptedResult(statusUri, new AssetAccepted(request.AssetId, nameof(AssetStatus.Processing), statusUri));
+    }
+
+    private static ObjectResult TooLarge(long maxBytes) =>
+        AssetProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large",
+            $"The limit is {maxBytes} bytes ({maxBytes / (1024 * 1024)} MB).");
+}

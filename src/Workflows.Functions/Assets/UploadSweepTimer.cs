@@ -1,0 +1,54 @@
+using Azure.Storage.Blobs.Models;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Workflows.Assets;
+
+/// <summary>
+/// Reconciliation: the polling blob trigger can miss blobs (same-second writes on Azurite, best-effort logs in Azure),
+/// so every 5 minutes this starts any upload older than <see cref="AssetOptions.SweepMinAge"/> that nothing has taken
+/// into processing, under the same deterministic instance id a late trigger would use.
+/// </summary>
+public sealed class UploadSweepTimer(
+    AssetStore store, AssetStarter starter, IOptions<AssetOptions> options, ILogger<UploadSweepTimer> logger)
+{
+    /// <summary>Every 5 minutes, at :00, :05, … (one instance runs it: timer triggers are singletons per app).</summary>
+    public const string Schedule = "0 */5 * * * *";
+
+    /// <summary>Sweeps the uploads container (see the class summary).</summary>
+    [Function(nameof(SweepUploads))]
+    public async Task SweepUploads(
+        [TimerTrigger(Schedule)] TimerInfo timer,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken ct)
+    {
+        var started = await SweepAsync(client, ct);
+        if (started > 0)
+        {
+            logger.LogWarning("Reconciliation sweep started {Count} upload(s) the blob trigger had not picked up", started);
+        }
+    }
+
+    /// <summary>Lists the uploads (they are deleted once taken in, so the list stays short) and starts the stragglers.</summary>
+    internal async Task<int> SweepAsync(DurableTaskClient client, CancellationToken ct)
+    {
+        await store.EnsureCreatedAsync();
+        var cutoff = DateTimeOffset.UtcNow - options.Value.SweepMinAge;
+        var uploads = store.Uploads;
+        var started = 0;
+        await foreach (var blob in uploads.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, ct))
+        {
+            if (blob.Properties.LastModified is not { } modified || modified > cutoff || blob.Properties.ETag is not { } etag)
+            {
+                continue;
+            }
+
+            var request = starter.RequestFor(uploads.Name, blob.Name, etag, blob.Metadata);
+            started += (await starter.StartAsync(client, request, ct)).Started ? 1 : 0;
+        }
+
+        return started;
+    }
+}

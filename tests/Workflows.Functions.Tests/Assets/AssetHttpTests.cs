@@ -1,0 +1,156 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Workflows.Assets;
+using Workflows.Tests.TestSupport;
+
+namespace Workflows.Tests.Assets;
+
+/// <summary>The HTTP surface: upload, status, rendition download, delete.</summary>
+public sealed class AssetHttpTests
+{
+    public static TheoryData<string, string> Formats => new()
+    {
+        { "beach.jpg", "image/jpeg" },
+        { "chart.png", "image/png" },
+        { "logo.webp", "image/webp" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public async Task UploadAsset_ImageOverHttp_AcceptedThenReadyWithDownloadableRenditions(string name, string contentType)
+    {
+        // Arrange
+        await using var assets = await AssetsTestApp.StartAsync();
+        var image = contentType switch
+        {
+            "image/png" => TestImages.Png(1000, 500),
+            "image/webp" => TestImages.Webp(1000, 500),
+            _ => TestImages.Jpeg(1000, 500),
+        };
+        var upload = TestHttp.Request("POST", $"/api/assets?name={name}", new MemoryStream(image), contentType);
+
+        // Act
+        var accepted = await (await assets.App.CreateFunction<UploadAssetHttp>().UploadAsset(upload, assets.Client, default))
+            .ExecuteAsync(upload);
+        var body = accepted.Json<AssetAccepted>()!;
+        var processing = await GetAssetAsync(assets, body.Id);
+        await assets.WaitAsync(body.Id);
+        var ready = await GetAssetAsync(assets, body.Id);
+
+        // Assert
+        Assert.Equal(StatusCodes.Status202Accepted, accepted.StatusCode);
+        Assert.Equal($"http://localhost:7071/api/assets/{body.Id}", body.StatusUri);
+        Assert.Equal(body.StatusUri, accepted.Headers.Location.ToString());
+        Assert.Equal(StatusCodes.Status200OK, processing.StatusCode);
+        var view = ready.Json<AssetView>()!;
+        Assert.Equal((nameof(AssetStatus.Ready), name, contentType), (view.Status, view.OriginalName, view.ContentType));
+        Assert.Equal(6, view.Renditions.Count);
+        var jpeg800 = view.Renditions.Single(r => r.Name == "jpeg-800");
+        Assert.Equal($"{body.StatusUri}/renditions/jpeg-800", jpeg800.Url);
+
+        var rendition = await GetRenditionAsync(assets, body.Id, "jpeg-800");
+        Assert.Equal(("image/jpeg", StatusCodes.Status200OK), (rendition.ContentType, rendition.StatusCode));
+        using var decoded = TestImages.Decode(rendition.Body);
+        Assert.Equal((800, 400), (decoded.Width, decoded.Height));
+    }
+
+    [Fact]
+    public async Task UploadAsset_BodyOverSizeLimit_413AndNothingStored()
+    {
+        // Arrange
+        await using var assets = await AssetsTestApp.StartAsync(s => s["Assets:MaxUploadBytes"] = "20000");
+        var image = TestImages.PhotoJpeg(400, 400);
+        Assert.True(image.Length > 20_000);
+        var declared = TestHttp.Request("POST", "/api/assets", new MemoryStream(image), "image/jpeg");
+        var chunked = TestHttp.Request("POST", "/api/assets", new ForwardOnlyStream(image), "image/jpeg");
+        var http = assets.App.CreateFunction<UploadAssetHttp>();
+
+        // Act
+        var byLength = await (await http.UploadAsset(declared, assets.Client, default)).ExecuteAsync(declared);
+        var byCounting = await (await http.UploadAsset(chunked, assets.Client, default)).ExecuteAsync(chunked);
+
+        // Assert
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, byLength.StatusCode);
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, byCounting.StatusCode);
+        Assert.StartsWith("application/problem+json", byCounting.ContentType, StringComparison.Ordinal);
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/octet-stream")]
+    [InlineData("image/svg+xml")]
+    public async Task UploadAsset_UnsupportedContentType_415(string contentType)
+    {
+        // Arrange
+        await using var assets = await AssetsTestApp.StartAsync();
+        var request = TestHttp.Request("POST", "/api/assets", new MemoryStream(TestImages.Jpeg(10, 10)), contentType);
+
+        // Act
+        var response = await (await assets.App.CreateFunction<UploadAssetHttp>().UploadAsset(request, assets.Client, default))
+            .ExecuteAsync(request);
+
+        // Assert
+        Assert.Equal(StatusCodes.Status415UnsupportedMediaType, response.StatusCode);
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
+    }
+
+    [Fact]
+    public async Task GetRendition_SasRedirectConfigured_RedirectsToShortLivedReadOnlyUrlOfThatBlob()
+    {
+        // Arrange
+        await using var assets = await AssetsTestApp.StartAsync(s => s["Assets:RedirectRenditionsWithSas"] = "true");
+        var (assetId, _) = await assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(600, 400));
+
+        // Act
+        var response = await GetRenditionAsync(assets, assetId, "webp-200");
+
+        // Assert
+        Assert.Equal(StatusCodes.Status302Found, response.StatusCode);
+        var location = new Uri(response.Headers.Location.ToString());
+        var query = System.Web.HttpUtility.ParseQueryString(location.Query);
+        Assert.Equal("r", query["sp"]);
+        Assert.NotNull(query["sig"]);
+        Assert.True(DateTimeOffset.Parse(query["se"]!, System.Globalization.CultureInfo.InvariantCulture) <= DateTimeOffset.UtcNow.AddMinutes(6));
+        Assert.EndsWith($"/{assets.Store.Renditions.Name}/{assetId}/webp-200.webp", location.AbsolutePath, StringComparison.Ordinal);
+        using var client = new HttpClient();
+        using var fetched = await client.GetAsync(location);
+        Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
+        Assert.Equal("image/webp", fetched.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task DeleteAsset_ReadyAsset_RemovesOriginalRenditionsAndRecordIdempotently()
+    {
+        // Arrange
+        await using var assets = await AssetsTestApp.StartAsync();
+        var (assetId, _) = await assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(600, 400));
+        var http = assets.App.CreateFunction<DeleteAssetHttp>();
+
+        // Act
+        var first = TestHttp.Request("DELETE", $"/api/assets/{assetId}");
+        var deleted = await (await http.DeleteAsset(first, assetId, default)).ExecuteAsync(first);
+        var again = TestHttp.Request("DELETE", $"/api/assets/{assetId}");
+        var repeated = await (await http.DeleteAsset(again, assetId, default)).ExecuteAsync(again);
+
+        // Assert
+        Assert.Equal(StatusCodes.Status204NoContent, deleted.StatusCode);
+        Assert.Equal(StatusCodes.Status204NoContent, repeated.StatusCode);
+        Assert.Equal(StatusCodes.Status404NotFound, (await GetAssetAsync(assets, assetId)).StatusCode);
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Originals));
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Quarantine));
+    }
+
+    internal static async Task<TestHttpResponse> GetAssetAsync(AssetsTestApp assets, string id)
+    {
+        var request = TestHttp.Request("GET", $"/api/assets/{id}");
+        return await (await assets.App.CreateFunction<AssetQueryHttp>().GetAsset(request, id, default)).ExecuteAsync(request);
+    }
+
+    internal static async Task<TestHttpResponse> GetRenditionAsync(AssetsTestApp assets, string id, string name)
+    {
+        var request = TestHttp.Request("GET", $"/api/assets/{id}/renditions/{name}");
+        return await (await assets.App.CreateFunction<AssetQueryHttp>().GetRendition(request, id, name, default)).ExecuteAsync(request);
+    }
+}
