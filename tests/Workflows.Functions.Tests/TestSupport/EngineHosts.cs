@@ -40,6 +40,7 @@ internal sealed class Sidecar : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        FileLoggerProvider.AddIfRequested(builder.Logging);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
         builder.Services.AddSingleton(service);
@@ -73,7 +74,11 @@ internal static class WorkerHost
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddLogging(logging => logging.AddConfiguration(builder.Configuration.GetSection("Logging")));
+        builder.Services.AddLogging(logging =>
+        {
+            logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+            FileLoggerProvider.AddIfRequested(logging);
+        });
 
         builder.Services.AddWorkflows(builder.Configuration);
         services?.Invoke(builder.Services);

@@ -31,6 +31,21 @@ public static class TestImages
         return TestImagesLegacyFormats.Bmp(bitmap);
     }
 
+    /// <summary>Two-pixel black and white columns: any resampler that skips pixels shows up as black or white.</summary>
+    public static byte[] StripesPng(int width, int height)
+    {
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        for (int y = 0; y < height; y++)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                bitmap.SetPixel(x, y, x / 2 % 2 == 0 ? SKColors.Black : SKColors.White);
+            }
+        }
+
+        return Encode(bitmap, SKEncodedImageFormat.Png, 100);
+    }
+
     /// <summary>A PNG that is transparent except for the marker block.</summary>
     public static byte[] TransparentPng(int width, int height)
     {

@@ -5,19 +5,43 @@ namespace Workflows.Assets.Imaging;
 /// <summary>Orientation and resampling in one draw: the EXIF turn and the first downscale cost a single pass.</summary>
 internal static class ImageTransforms
 {
+    // Bilinear is exact for steps of at most 2:1 (at exactly 2:1 it is a 2×2 box average) and 5-10x cheaper
+    // than Mitchell cubic in Skia's raster pipeline (measured: 2000→1600 px 8-14 ms against 66-91 ms). Larger
+    // reductions go through halvings so no source pixel is skipped (cheaper than building mipmaps).
+    private static readonly SKSamplingOptions Bilinear = new(SKFilterMode.Linear, SKMipmapMode.None);
+
     /// <summary>
     /// Draws <paramref name="source"/> turned upright by <paramref name="origin"/> and scaled to exactly
     /// <paramref name="width"/> × <paramref name="height"/> onto <paramref name="background"/>
-    /// (white for JPEG, which has no alpha; transparent for WebP).
+    /// (white for JPEG, which has no alpha; transparent for WebP). The caller keeps ownership of the source.
     /// </summary>
     public static SKBitmap Draw(SKBitmap source, SKEncodedOrigin origin, int width, int height, SKColor background)
     {
-        bool swap = SkiaDecoding.SwapsAxes(origin);
-        float uprightWidth = swap ? source.Height : source.Width;
-        float uprightHeight = swap ? source.Width : source.Height;
+        SKBitmap current = source;
+        try
+        {
+            while (UprightWidth(current, origin) > 2 * width)
+            {
+                int halfWidth = (UprightWidth(current, origin) + 1) / 2;
+                int halfHeight = (UprightHeight(current, origin) + 1) / 2;
+                SKBitmap half = DrawOnce(current, origin, halfWidth, halfHeight, background);
+                Release(current, source);
+                current = half;
+                origin = SKEncodedOrigin.TopLeft;
+            }
 
-        SKMatrix matrix = Orientation(origin, source.Width, source.Height)
-            .PostConcat(SKMatrix.CreateScale(width / uprightWidth, height / uprightHeight));
+            return DrawOnce(current, origin, width, height, background);
+        }
+        finally
+        {
+            Release(current, source);
+        }
+    }
+
+    private static SKBitmap DrawOnce(SKBitmap source, SKEncodedOrigin origin, int width, int height, SKColor background)
+    {
+        SKMatrix matrix = Orientation(origin, source.Width, source.Height).PostConcat(
+            SKMatrix.CreateScale(width / (float)UprightWidth(source, origin), height / (float)UprightHeight(source, origin)));
 
         SKAlphaType alpha = background.Alpha == 255 ? SKAlphaType.Opaque : SKAlphaType.Premul;
         var target = new SKBitmap(new SKImageInfo(width, height, source.ColorType, alpha, source.ColorSpace));
@@ -27,7 +51,7 @@ internal static class ImageTransforms
             canvas.Clear(background);
             canvas.SetMatrix(matrix);
             using SKImage image = SKImage.FromBitmap(source);
-            canvas.DrawImage(image, 0, 0, Sampling(uprightWidth / width));
+            canvas.DrawImage(image, 0, 0, Bilinear);
             return target;
         }
         catch
@@ -37,11 +61,19 @@ internal static class ImageTransforms
         }
     }
 
-    // Mitchell cubic is sharp and alias-free down to 1/2; past that it skips source pixels, so average through
-    // mipmaps instead (the 800 -> 200 step, or a PNG original straight to 1600).
-    private static SKSamplingOptions Sampling(float reduction) => reduction <= 2.01f
-        ? new SKSamplingOptions(SKCubicResampler.Mitchell)
-        : new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
+    private static void Release(SKBitmap intermediate, SKBitmap source)
+    {
+        if (!ReferenceEquals(intermediate, source))
+        {
+            intermediate.Dispose();
+        }
+    }
+
+    private static int UprightWidth(SKBitmap bitmap, SKEncodedOrigin origin) =>
+        SkiaDecoding.SwapsAxes(origin) ? bitmap.Height : bitmap.Width;
+
+    private static int UprightHeight(SKBitmap bitmap, SKEncodedOrigin origin) =>
+        SkiaDecoding.SwapsAxes(origin) ? bitmap.Width : bitmap.Height;
 
     /// <summary>Maps stored pixel coordinates to upright ones for the 8 EXIF orientations.</summary>
     internal static SKMatrix Orientation(SKEncodedOrigin origin, float w, float h) => origin switch

@@ -111,12 +111,22 @@ internal static class SkiaDecoding
     }
 
     /// <summary>
-    /// Decodes every row once, at the smallest scale, into a single reused row: proves the data is complete and
-    /// well-formed (a truncated upload fails here) while holding almost no memory. Codecs without scanline
-    /// decoding (GIF, WebP) decode the frame at the smallest scale instead.
+    /// Proves the data is complete and well-formed (a truncated upload fails here) while holding little memory:
+    /// JPEG and BMP decode every row once, at the smallest scale, into a single reused row; PNG (no scanline decode
+    /// in Skia) has its chunks and CRCs checked; WebP decodes at 1/8 scale; GIF decodes its first frame.
     /// </summary>
-    public static void Verify(SKCodec codec)
+    public static void Verify(SKCodec codec, ReadOnlySpan<byte> content)
     {
+        if (codec.EncodedFormat == SKEncodedImageFormat.Png)
+        {
+            if (!PngStructure.IsComplete(content))
+            {
+                throw ImageRejectedException.Corrupt();
+            }
+
+            return;
+        }
+
         SKSizeI size = codec.GetScaledDimensions(1 / 8f);
         var info = new SKImageInfo(size.Width, size.Height, SKImageInfo.PlatformColorType, SKAlphaType.Premul);
         if (codec.StartScanlineDecode(info) == SKCodecResult.Success)

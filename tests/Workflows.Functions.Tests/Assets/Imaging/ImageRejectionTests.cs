@@ -15,6 +15,9 @@ public sealed class ImageRejectionTests : IDisposable
         { "pdf", "The file is not a supported image (detected: PDF)" },
         { "truncated-jpeg", "The image is truncated or corrupt" },
         { "truncated-png", "The image is truncated or corrupt" },
+        { "png-with-a-flipped-byte", "The image is truncated or corrupt" },
+        { "truncated-webp", "The image is truncated or corrupt" },
+        { "truncated-gif", "The image is truncated or corrupt" },
         { "jpeg-signature-then-noise", "The image is truncated or corrupt" },
     };
 
@@ -31,6 +34,9 @@ public sealed class ImageRejectionTests : IDisposable
             "pdf" => "%PDF-1.7\n%âãÏÓ\n"u8.ToArray(),
             "truncated-jpeg" => TestImages.Truncated(TestImages.PhotoJpeg(300, 200)),
             "truncated-png" => TestImages.Truncated(TestImages.Png(300, 200)),
+            "png-with-a-flipped-byte" => FlipMiddleByte(TestImages.Png(300, 200)),
+            "truncated-webp" => TestImages.Truncated(TestImages.Webp(300, 200)),
+            "truncated-gif" => TestImages.Truncated(TestImages.Gif(300, 200)),
             "jpeg-signature-then-noise" => [0xFF, 0xD8, 0xFF, .. TestImages.Text()],
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
@@ -92,6 +98,12 @@ public sealed class ImageRejectionTests : IDisposable
     }
 
     public void Dispose() => _limiter.Dispose();
+
+    private static byte[] FlipMiddleByte(byte[] image)
+    {
+        image[image.Length / 2] ^= 0x5A;
+        return image;
+    }
 
     private async Task<ImageInspection> InspectAsync(byte[] content)
     {

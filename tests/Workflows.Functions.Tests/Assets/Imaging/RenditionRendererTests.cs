@@ -28,6 +28,40 @@ public sealed class RenditionRendererTests
         Assert.All(infos, i => Assert.Equal((encoded, i.Width, i.Height), RenditionRendering.Describe(output.Written[i.Name])));
     }
 
+    [Theory]
+    [InlineData("jpeg")]
+    [InlineData("png")]
+    [InlineData("webp")]
+    [InlineData("gif")]
+    [InlineData("bmp")]
+    public async Task RenderChain_EachOriginalFormat_RendersEveryWidth(string kind)
+    {
+        // Arrange
+        byte[] original = ImageInspectorTests.Build(kind, 640, 480);
+
+        // Act
+        var (infos, output) = await RenditionRendering.RenderAsync(original, new RenditionChain(RenditionFormat.Webp, 80, [400, 100]));
+
+        // Assert
+        Assert.Equal([(400, 300), (100, 75)], infos.Select(i => (i.Width, i.Height)));
+        using SKBitmap small = TestImages.Decode(output.Written["webp-100"]);
+        Assert.True(TestImages.IsNear(small.GetPixel(3, 3), TestImages.Marker), small.GetPixel(3, 3).ToString());
+    }
+
+    [Fact]
+    public async Task RenderChain_LargeReduction_AveragesEverySourcePixel()
+    {
+        // Arrange: 2-px stripes reduced 10:1 must come out mid-grey, not black or white (no skipped pixels).
+        byte[] original = TestImages.StripesPng(1000, 100);
+
+        // Act
+        var (_, output) = await RenditionRendering.RenderAsync(original, new RenditionChain(RenditionFormat.Webp, 100, [100]));
+
+        // Assert
+        using SKBitmap rendition = TestImages.Decode(output.Written["webp-100"]);
+        Assert.All(Enumerable.Range(0, 100), x => Assert.InRange(rendition.GetPixel(x, 5).Red, 96, 160));
+    }
+
     [Fact]
     public async Task RenderChain_PortraitPng_WidthsAreWidthsAndAspectKept()
     {

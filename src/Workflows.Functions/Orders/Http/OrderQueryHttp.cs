@@ -1,0 +1,53 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Workflows.Orders.Storage;
+using Workflows.Shared;
+
+namespace Workflows.Orders.Http;
+
+/// <summary>The body of <c>GET /api/orders/{id}</c>: the order view plus the orchestration's runtime status.</summary>
+public sealed record OrderResource(
+    string Id,
+    OrderStatus Status,
+    string RuntimeStatus,
+    string? Currency,
+    decimal? Total,
+    IReadOnlyList<PricedLine> Lines,
+    IReadOnlyList<OrderStep> Steps,
+    IReadOnlyList<string> CompensationsRun,
+    IReadOnlyList<CompensationFailure> OutstandingCompensations,
+    string? FailureReason,
+    DateTime? CreatedAt,
+    DateTime? UpdatedAt);
+
+public sealed class OrderQueryHttp(OrderViewStore views)
+{
+    /// <summary>Returns the order view (materialized by the saga) with the instance's runtime status; 404 if unknown.</summary>
+    [Function(nameof(GetOrder))]
+    public async Task<IActionResult> GetOrder(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "orders/{orderId}")] HttpRequest req,
+        string orderId,
+        [DurableClient] DurableTaskClient client)
+    {
+        var ct = req.HttpContext.RequestAborted;
+        if (!OrderValidation.OrderIdPattern().IsMatch(orderId))
+        {
+            return OrderProblems.NotFound(orderId);
+        }
+
+        var instance = await client.GetInstanceAsync(orderId, getInputsAndOutputs: false, ct);
+        var view = await views.FindAsync(orderId, ct);
+        if (instance is null && view is null)
+        {
+            return OrderProblems.NotFound(orderId);
+        }
+
+        // Started but not yet recorded: the view appears with the saga's first step.
+        view ??= new OrderView(orderId, OrderStatus.Received, null, null, [], [], [], [], null, instance!.CreatedAt.UtcDateTime, instance.LastUpdatedAt.UtcDateTime);
+        return new OkObjectResult(new OrderResource(
+            view.Id, view.Status, instance?.RuntimeStatus.ToString() ?? "Unknown", view.Currency, view.Total, view.Lines,
+            view.Steps, view.CompensationsRun, view.OutstandingCompensations, view.FailureReason, view.CreatedAt, view.UpdatedAt));
+    }
+}

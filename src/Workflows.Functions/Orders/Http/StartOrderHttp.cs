@@ -1,0 +1,107 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using Workflows.Orders.Storage;
+
+namespace Workflows.Orders.Http;
+
+public sealed class StartOrderHttp(CatalogueStore catalogue, OrderViewStore views, IOptions<OrdersOptions> options)
+{
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <summary>
+    /// Validates an order and starts its saga with the order id as instance id (client-supplied id or Idempotency-Key,
+    /// else a new one). 202 + Location when started; 200 with the current status when that id already exists.
+    /// </summary>
+    [Function(nameof(StartOrder))]
+    public async Task<IActionResult> StartOrder(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders")] HttpRequest req,
+        [DurableClient] DurableTaskClient client)
+    {
+        var ct = req.HttpContext.RequestAborted;
+        OrderRequestBody? body;
+        try
+        {
+            body = await JsonSerializer.DeserializeAsync<OrderRequestBody>(req.Body, Json, ct);
+        }
+        catch (JsonException ex)
+        {
+            return OrderProblems.Validation(new Dictionary<string, string[]> { ["body"] = [$"is not valid JSON ({ex.Path}): {ex.Message}"] });
+        }
+
+        if (body is null)
+        {
+            return OrderProblems.Validation(new Dictionary<string, string[]> { ["body"] = ["a JSON object is required"] });
+        }
+
+        string? key = req.Headers[IdempotencyKeyHeader];
+        var errors = await OrderValidation.ValidateAsync(body, string.IsNullOrEmpty(key) ? null : key, catalogue, ct);
+        if (errors.Count > 0)
+        {
+            return OrderProblems.Validation(errors);
+        }
+
+        var order = ToPlaceOrder(body, body.OrderId ?? (string.IsNullOrEmpty(key) ? $"order-{Guid.NewGuid():N}" : key));
+        var existing = await client.GetInstanceAsync(order.OrderId, getInputsAndOutputs: true, ct);
+        if (existing is null)
+        {
+            try
+            {
+                await client.ScheduleNewOrchestrationInstanceAsync(
+                    nameof(OrderFulfilmentOrchestrator), order, new StartOrchestrationOptions(order.OrderId), ct);
+                return Accepted(req, order.OrderId, OrderStatus.Received, StatusCodes.Status202Accepted);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Lost a race with an identical request: answer like any duplicate.
+                existing = await client.GetInstanceAsync(order.OrderId, getInputsAndOutputs: true, ct);
+                if (existing is null)
+                {
+                    throw;
+                }
+            }
+        }
+
+        return await DuplicateAsync(req, order, existing, ct);
+    }
+
+    private async Task<IActionResult> DuplicateAsync(HttpRequest req, PlaceOrder order, OrchestrationMetadata existing, CancellationToken ct)
+    {
+        if (existing.Name != nameof(OrderFulfilmentOrchestrator) || !SameOrder(existing.ReadInputAs<PlaceOrder>(), order))
+        {
+            return OrderProblems.Conflict(
+                "Order id already used.", $"'{order.OrderId}' is already used by a different request; use a new id or key.");
+        }
+
+        var view = await views.FindAsync(order.OrderId, ct);
+        return Accepted(req, order.OrderId, view?.Status ?? OrderStatus.Received, StatusCodes.Status200OK);
+    }
+
+    private static bool SameOrder(PlaceOrder? stored, PlaceOrder order) =>
+        stored is not null
+        && stored.Lines.SequenceEqual(order.Lines)
+        && stored.ShippingAddress == order.ShippingAddress
+        && stored.PaymentToken == order.PaymentToken;
+
+    private static LocatedResult Accepted(HttpRequest req, string id, OrderStatus status, int code)
+    {
+        var url = OrderProblems.OrderUrl(req, id);
+        return new LocatedResult(url, new OrderAccepted(id, url, status)) { StatusCode = code };
+    }
+
+    private PlaceOrder ToPlaceOrder(OrderRequestBody body, string orderId)
+    {
+        var a = body.ShippingAddress!;
+        return new PlaceOrder(
+            orderId,
+            body.Lines!.Select(l => new OrderLine(l!.Sku!, l.Quantity!.Value)).ToList(),
+            new ShippingAddress(a.Name!.Trim(), a.Line1!.Trim(), a.Line2?.Trim(), a.City!.Trim(), a.PostalCode!.Trim(), a.Country!),
+            body.PaymentToken!,
+            options.Value.ToSettings());
+    }
+}

@@ -1,0 +1,113 @@
+using System.Text.Json.Serialization;
+using Workflows.Shared;
+
+namespace Workflows.Orders;
+
+/// <summary>Where an order is: the view's <c>status</c> and the orchestration's custom status.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<OrderStatus>))]
+public enum OrderStatus
+{
+    Received,
+    Reserving,
+    AwaitingApproval,
+    Charging,
+    Shipping,
+    Completing,
+    Completed,
+    Compensating,
+    CompensationFailed,
+    Cancelled,
+    Failed,
+}
+
+/// <summary>The orchestration input: a validated order (prices are looked up by the saga) and its settings.</summary>
+public sealed record PlaceOrder(
+    string OrderId,
+    IReadOnlyList<OrderLine> Lines,
+    ShippingAddress ShippingAddress,
+    string PaymentToken,
+    OrderSettings Settings);
+
+public sealed record OrderLine(string Sku, int Quantity);
+
+public sealed record ShippingAddress(string Name, string Line1, string? Line2, string City, string PostalCode, string Country);
+
+/// <summary>Options passed in through the input so the orchestrator stays deterministic (and tests can use milliseconds).</summary>
+public sealed record OrderSettings(
+    decimal ApprovalThreshold,
+    TimeSpan ApprovalTimeout,
+    RetrySettings PaymentRetry,
+    RetrySettings StepRetry,
+    RetrySettings CompensationRetry);
+
+/// <summary>The orchestration output.</summary>
+public sealed record OrderOutcome(string OrderId, OrderStatus Status, decimal Total, string? Reason);
+
+/// <summary>The small custom status: the current stage only (the order view holds the detail).</summary>
+public sealed record OrderStage(OrderStatus Status, string? Reason = null);
+
+/// <summary>External events the saga listens for.</summary>
+public static class OrderEvents
+{
+    public const string Cancel = "Cancel";
+    public const string Approval = "Approval";
+    public const string RetryCompensation = "RetryCompensation";
+}
+
+public sealed record CancelRequest(string Reason);
+
+public sealed record ApprovalDecision(bool Approved, string? By);
+
+// ---- activity contracts ----
+
+public sealed record PriceOrderRequest(string OrderId, IReadOnlyList<OrderLine> Lines);
+
+public sealed record PricedLine(string Sku, string Name, int Quantity, decimal UnitPrice, decimal LineTotal);
+
+public sealed record PricedOrder(string OrderId, string Currency, IReadOnlyList<PricedLine> Lines, decimal Total);
+
+public sealed record ReserveStockRequest(string Key, string OrderId, string Sku, int Quantity);
+
+public sealed record StockAllocation(string Sku, string Warehouse, int Quantity);
+
+public sealed record StockLineRequest(string Key, string OrderId, string Sku);
+
+public sealed record CommitStockRequest(string Key, string OrderId, IReadOnlyList<string> Skus);
+
+public sealed record ChargePaymentRequest(string Key, string OrderId, string PaymentToken, decimal Amount, string Currency);
+
+public sealed record PaymentReceipt(string OrderId, string ProviderReference, decimal Amount, string Currency);
+
+public sealed record RefundPaymentRequest(string Key, string ChargeKey, string OrderId);
+
+public sealed record CreateShipmentRequest(
+    string Key, string OrderId, string Warehouse, IReadOnlyList<StockAllocation> Items, ShippingAddress Address);
+
+public sealed record ShipmentResult(string OrderId, string Warehouse, string TrackingNumber);
+
+/// <summary>Cancels the shipment booked with <c>ShipmentKey</c> (the key its CreateShipment used).</summary>
+public sealed record CancelShipmentRequest(string ShipmentKey, string OrderId, string Warehouse);
+
+/// <summary>One change to the order view; null fields are left as they are. <c>At</c> comes from the orchestration clock.</summary>
+public sealed record RecordProgressRequest(
+    string OrderId,
+    OrderStatus Status,
+    string Step,
+    DateTime At,
+    PricedOrder? Priced = null,
+    string? Reason = null,
+    IReadOnlyList<string>? CompensationsRun = null,
+    IReadOnlyList<CompensationFailure>? OutstandingCompensations = null);
+
+[JsonConverter(typeof(JsonStringEnumConverter<OrderEventType>))]
+public enum OrderEventType
+{
+    OrderCompleted,
+    OrderCancelled,
+    OrderFailed,
+}
+
+/// <summary>An integration event on the events queue; <c>EventId</c> lets consumers apply it exactly once.</summary>
+public sealed record OrderEvent(
+    string EventId, OrderEventType Type, string OrderId, DateTime At, string Currency, decimal Total,
+    IReadOnlyList<PricedLine> Lines, string? Reason);

@@ -1,0 +1,56 @@
+using System.ComponentModel.DataAnnotations;
+using Workflows.Shared;
+
+namespace Workflows.Orders;
+
+/// <summary>Settings of the order-fulfilment saga (section <c>Orders</c>).</summary>
+public sealed class OrdersOptions
+{
+    public const string Section = "Orders";
+
+    /// <summary>Prefix of every Orders table (products, stock, payments, shipments, views): letters and digits.</summary>
+    [Required, RegularExpression("^[A-Za-z][A-Za-z0-9]{0,40}$")]
+    public string TablePrefix { get; set; } = "orders";
+
+    /// <summary>Storage queue that receives OrderCompleted / OrderCancelled / OrderFailed events.</summary>
+    [Required, RegularExpression("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$")]
+    public string EventsQueue { get; set; } = "order-events";
+
+    /// <summary>Orders whose total is above this amount wait for <c>POST /api/orders/{id}/approve</c>.</summary>
+    [Range(typeof(decimal), "0", "1000000000")]
+    public decimal ApprovalThreshold { get; set; } = 1000m;
+
+    /// <summary>How long an order waits for approval before it is cancelled and compensated.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "30.00:00:00")]
+    public TimeSpan ApprovalTimeout { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Charging: transient gateway failures are retried with backoff; declines never are.</summary>
+    [Required]
+    public RetryOptions PaymentRetry { get; set; } = new() { MaxAttempts = 5, FirstInterval = TimeSpan.FromSeconds(2) };
+
+    /// <summary>Every other step (reserve, ship, commit, view, events).</summary>
+    [Required]
+    public RetryOptions StepRetry { get; set; } = new() { MaxAttempts = 3, FirstInterval = TimeSpan.FromSeconds(1) };
+
+    /// <summary>Each compensation; one that still fails after these ends the order in CompensationFailed.</summary>
+    [Required]
+    public RetryOptions CompensationRetry { get; set; } = new() { MaxAttempts = 5, FirstInterval = TimeSpan.FromSeconds(2) };
+
+    internal OrderSettings ToSettings() => new(
+        ApprovalThreshold, ApprovalTimeout, PaymentRetry.ToSettings(), StepRetry.ToSettings(), CompensationRetry.ToSettings());
+}
+
+/// <summary>A retry policy as configured: attempts (including the first), first delay, backoff factor.</summary>
+public sealed class RetryOptions
+{
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+
+    [Range(typeof(TimeSpan), "00:00:00.001", "01:00:00")]
+    public TimeSpan FirstInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    [Range(1.0, 10.0)]
+    public double BackoffCoefficient { get; set; } = 2.0;
+
+    internal RetrySettings ToSettings() => new(MaxAttempts, FirstInterval, BackoffCoefficient);
+}

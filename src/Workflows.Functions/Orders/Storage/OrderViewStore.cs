@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Workflows.Shared;
+
+namespace Workflows.Orders.Storage;
+
+public sealed record OrderStep(string Step, DateTime At);
+
+/// <summary>The order as clients read it (materialized by the saga, independent of the custom status size).</summary>
+public sealed record OrderView(
+    string Id,
+    OrderStatus Status,
+    string? Currency,
+    decimal? Total,
+    IReadOnlyList<PricedLine> Lines,
+    IReadOnlyList<OrderStep> Steps,
+    IReadOnlyList<string> CompensationsRun,
+    IReadOnlyList<CompensationFailure> OutstandingCompensations,
+    string? FailureReason,
+    DateTime CreatedAt,
+    DateTime UpdatedAt);
+
+/// <summary>
+/// The order view table (PK order id, RK <c>view</c>). Only the order's own saga writes it, one step at a time;
+/// applying the same progress twice leaves the same view (steps are keyed by name and orchestration time).
+/// </summary>
+public sealed class OrderViewStore(OrderTables tables)
+{
+    private const string Row = "view";
+
+    public async Task<OrderView?> FindAsync(string orderId, CancellationToken ct)
+    {
+        var table = await tables.ViewsAsync(ct);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(orderId, Row, cancellationToken: ct);
+        return row.HasValue ? ToView(row.Value!) : null;
+    }
+
+    public async Task<OrderView> ApplyAsync(RecordProgressRequest progress, CancellationToken ct)
+    {
+        var table = await tables.ViewsAsync(ct);
+        while (true)
+        {
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(progress.OrderId, Row, cancellationToken: ct);
+            var current = row.HasValue ? ToView(row.Value!) : Empty(progress.OrderId, progress.At);
+            var next = Apply(current, progress);
+            try
+            {
+                if (row.HasValue)
+                {
+                    await table.UpdateEntityAsync(ToEntity(next), row.Value!.ETag, TableUpdateMode.Replace, ct);
+                }
+                else
+                {
+                    await table.AddEntityAsync(ToEntity(next), ct);
+                }
+
+                return next;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Another attempt of the same activity wrote first: apply on top of what it wrote.
+            }
+        }
+    }
+
+    private static OrderView Apply(OrderView view, RecordProgressRequest p)
+    {
+        var step = new OrderStep(p.Step, p.At);
+        return view with
+        {
+            Status = p.Status,
+            Currency = p.Priced?.Currency ?? view.Currency,
+            Total = p.Priced?.Total ?? view.Total,
+            Lines = p.Priced?.Lines ?? view.Lines,
+            Steps = view.Steps.Contains(step) ? view.Steps : [.. view.Steps, step],
+            CompensationsRun = p.CompensationsRun ?? view.CompensationsRun,
+            OutstandingCompensations = p.OutstandingCompensations ?? view.OutstandingCompensations,
+            FailureReason = p.Reason ?? view.FailureReason,
+            UpdatedAt = p.At > view.UpdatedAt ? p.At : view.UpdatedAt,
+        };
+    }
+
+    private static OrderView Empty(string orderId, DateTime at) =>
+        new(orderId, OrderStatus.Received, null, null, [], [], [], [], null, at, at);
+
+    private static TableEntity ToEntity(OrderView v) => new(v.Id, Row)
+    {
+        ["Status"] = v.Status.ToString(),
+        ["Currency"] = v.Currency,
+        ["Total"] = v.Total is { } total ? Money.ToText(total) : null,
+        ["Lines"] = JsonSerializer.Serialize(v.Lines),
+        ["Steps"] = JsonSerializer.Serialize(v.Steps),
+        ["CompensationsRun"] = JsonSerializer.Serialize(v.CompensationsRun),
+        ["Outstanding"] = JsonSerializer.Serialize(v.OutstandingCompensations),
+        ["FailureReason"] = v.FailureReason,
+        ["CreatedAt"] = new DateTimeOffset(DateTime.SpecifyKind(v.CreatedAt, DateTimeKind.Utc)),
+        ["UpdatedAt"] = new DateTimeOffset(DateTime.SpecifyKind(v.UpdatedAt, DateTimeKind.Utc)),
+    };
+
+    private static OrderView ToView(TableEntity e) => new(
+        e.PartitionKey,
+        Enum.Parse<OrderStatus>(e.GetString("Status")),
+        e.GetString("Currency"),
+        e.GetString("Total") is { } total ? Money.Parse(total) : null,
+        Json<List<PricedLine>>(e, "Lines"),
+        Json<List<OrderStep>>(e, "Steps"),
+        Json<List<string>>(e, "CompensationsRun"),
+        Json<List<CompensationFailure>>(e, "Outstanding"),
+        e.GetString("FailureReason"),
+        e.GetDateTimeOffset("CreatedAt")!.Value.UtcDateTime,
+        e.GetDateTimeOffset("UpdatedAt")!.Value.UtcDateTime);
+
+    private static T Json<T>(TableEntity e, string name) where T : new() =>
+        e.GetString(name) is { Length: > 0 } json ? JsonSerializer.Deserialize<T>(json) ?? new T() : new T();
+}

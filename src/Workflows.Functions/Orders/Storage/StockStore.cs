@@ -1,0 +1,162 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace Workflows.Orders.Storage;
+
+/// <summary>
+/// Stock per SKU per warehouse and the reservations against it, in one table partition per SKU. Every change is one
+/// table transaction: the stock rows are updated under their ETags and the order's reservation rows are added or
+/// moved in the same batch, so available stock never goes below zero under any concurrency, and a repeated call finds
+/// its own reservation rows and does nothing more.
+/// </summary>
+public sealed class StockStore(OrderTables tables)
+{
+    private const int MaxAttempts = 200;
+
+    /// <summary>Reserves <paramref name="quantity"/> of a SKU for an order, split across warehouses when needed.</summary>
+    public async Task<IReadOnlyList<StockAllocation>> ReserveAsync(string orderId, string sku, int quantity, CancellationToken ct)
+    {
+        var table = await tables.StockAsync(ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var existing = await ReadReservationsAsync(table, orderId, sku, ct);
+            if (existing.Count > 0)
+            {
+                return existing.Select(r => new StockAllocation(sku, r.Warehouse, r.Quantity)).ToList();
+            }
+
+            var stock = await ReadStockAsync(table, sku, ct);
+            var plan = StockAllocator.Allocate(sku, quantity, stock);
+            List<TableTransactionAction> batch = [];
+            foreach (var allocation in plan)
+            {
+                var row = stock.Single(s => s.Warehouse == allocation.Warehouse);
+                row.Available -= allocation.Quantity;
+                row.Reserved += allocation.Quantity;
+                batch.Add(new(TableTransactionActionType.UpdateMerge, row, row.ETag));
+                batch.Add(new(TableTransactionActionType.Add, ReservationEntity.Create(orderId, sku, allocation)));
+            }
+
+            if (await TrySubmitAsync(table, batch, attempt, ct))
+            {
+                return plan;
+            }
+        }
+    }
+
+    /// <summary>Puts an order's reservation of a SKU back into available stock; nothing to do when there is none.</summary>
+    public Task<int> ReleaseAsync(string orderId, string sku, CancellationToken ct) =>
+        MoveAsync(orderId, sku, ReservationState.Released, ct);
+
+    /// <summary>The goods left: the order's reserved quantity is taken out of stock for good.</summary>
+    public Task<int> CommitAsync(string orderId, string sku, CancellationToken ct) =>
+        MoveAsync(orderId, sku, ReservationState.Committed, ct);
+
+    /// <summary>Adds a stock row if it is missing (the demo seeder: never overwrites counts orders have changed).</summary>
+    public async Task<bool> AddIfMissingAsync(string sku, string warehouse, int available, CancellationToken ct)
+    {
+        var table = await tables.StockAsync(ct);
+        try
+        {
+            await table.AddEntityAsync(StockEntity.Create(sku, warehouse, available), ct);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    public async Task<IReadOnlyList<StockEntity>> GetStockAsync(string sku, CancellationToken ct) =>
+        await ReadStockAsync(await tables.StockAsync(ct), sku, ct);
+
+    public async Task<IReadOnlyList<ReservationEntity>> GetReservationsAsync(string orderId, string sku, CancellationToken ct) =>
+        await ReadReservationsAsync(await tables.StockAsync(ct), orderId, sku, ct);
+
+    private async Task<int> MoveAsync(string orderId, string sku, string target, CancellationToken ct)
+    {
+        var table = await tables.StockAsync(ct);
+        for (var attempt = 1; ; attempt++)
+        {
+            var moving = (await ReadReservationsAsync(table, orderId, sku, ct))
+                .Where(r => ReservationState.CanMove(r.State, target)).ToList();
+            if (moving.Count == 0)
+            {
+                return 0;
+            }
+
+            var stock = await ReadStockAsync(table, sku, ct);
+            List<TableTransactionAction> batch = [];
+            foreach (var reservation in moving)
+            {
+                var row = stock.Single(s => s.Warehouse == reservation.Warehouse);
+                if (reservation.State == ReservationState.Reserved)
+                {
+                    row.Reserved -= reservation.Quantity;
+                }
+
+                if (target == ReservationState.Released)
+                {
+                    row.Available += reservation.Quantity;
+                }
+
+                reservation.State = target;
+                batch.Add(new(TableTransactionActionType.UpdateMerge, row, row.ETag));
+                batch.Add(new(TableTransactionActionType.UpdateMerge, reservation, reservation.ETag));
+            }
+
+            if (await TrySubmitAsync(table, batch, attempt, ct))
+            {
+                return moving.Sum(r => r.Quantity);
+            }
+        }
+    }
+
+    /// <summary>Submits the batch; false when another writer got there first (412/409), after a jittered pause.</summary>
+    private static async Task<bool> TrySubmitAsync(
+        TableClient table, List<TableTransactionAction> batch, int attempt, CancellationToken ct)
+    {
+        try
+        {
+            await table.SubmitTransactionAsync(batch, ct);
+            return true;
+        }
+        catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
+        {
+            if (attempt >= MaxAttempts)
+            {
+                throw new TransientOrderException($"Stock contention: gave up after {attempt} attempts.");
+            }
+
+            await Task.Delay(Random.Shared.Next(1, 10 * Math.Min(attempt, 10)), ct);
+            return false;
+        }
+    }
+
+    private static async Task<List<StockEntity>> ReadStockAsync(TableClient table, string sku, CancellationToken ct)
+    {
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {sku} and RowKey ge {StockEntity.RowPrefix} and RowKey lt {StockEntity.RowPrefixEnd}");
+        List<StockEntity> rows = [];
+        await foreach (var row in table.QueryAsync<StockEntity>(filter, cancellationToken: ct))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private static async Task<List<ReservationEntity>> ReadReservationsAsync(
+        TableClient table, string orderId, string sku, CancellationToken ct)
+    {
+        var (from, to) = ReservationEntity.RowRange(orderId);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {sku} and RowKey ge {from} and RowKey lt {to}");
+        List<ReservationEntity> rows = [];
+        await foreach (var row in table.QueryAsync<ReservationEntity>(filter, cancellationToken: ct))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+}

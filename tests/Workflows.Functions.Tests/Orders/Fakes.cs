@@ -1,0 +1,44 @@
+using Workflows.Orders;
+using Workflows.Orders.Payments;
+using Workflows.Orders.Shipping;
+
+namespace Workflows.Tests.Orders;
+
+/// <summary>The local carrier, except that it rejects every booking from one warehouse.</summary>
+internal sealed class CarrierRejectingWarehouse(string warehouse) : IShippingCarrier
+{
+    private readonly LocalCarrier _inner = new();
+    private int _cancels;
+
+    public int Cancels => _cancels;
+
+    public Task<string> BookAsync(CarrierShipmentRequest request, CancellationToken ct) =>
+        request.Warehouse == warehouse
+            ? throw new ShipmentRejectedException(warehouse, "no carrier capacity")
+            : _inner.BookAsync(request, ct);
+
+    public Task CancelAsync(string idempotencyKey, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _cancels);
+        return _inner.CancelAsync(idempotencyKey, ct);
+    }
+}
+
+/// <summary>The local gateway with a refund fault that a test switches on and off (an outage of the refund API).</summary>
+internal sealed class GatewayWithRefundOutage : IPaymentProvider
+{
+    private readonly LocalPaymentGateway _inner = new();
+    private int _refundAttempts;
+
+    public volatile bool RefundsFail;
+
+    public int RefundAttempts => _refundAttempts;
+
+    public Task<ProviderCharge> ChargeAsync(ChargeRequest request, CancellationToken ct) => _inner.ChargeAsync(request, ct);
+
+    public Task<ProviderRefund?> RefundAsync(RefundRequest request, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _refundAttempts);
+        return RefundsFail ? throw new TransientOrderException("refund API unavailable") : _inner.RefundAsync(request, ct);
+    }
+}

@@ -1,0 +1,74 @@
+using Microsoft.DurableTask;
+using Moq;
+using Workflows.Orders;
+
+namespace Workflows.Tests.Orders;
+
+/// <summary>
+/// A strict mock of <see cref="TaskOrchestrationContext"/> for the saga's decision logic: every activity it may call is
+/// set up explicitly (anything else throws), and the names of the activities called are recorded in order.
+/// </summary>
+internal sealed class OrchestrationContextFake
+{
+    public static readonly DateTime Now = new(2026, 11, 27, 4, 0, 0, DateTimeKind.Utc);
+
+    public Mock<TaskOrchestrationContext> Mock { get; } = new(MockBehavior.Strict);
+
+    public List<string> Calls { get; } = [];
+
+    public List<OrderStatus> Recorded { get; } = [];
+
+    public OrchestrationContextFake()
+    {
+        Mock.SetupGet(c => c.InstanceId).Returns("order-1");
+        Mock.SetupGet(c => c.CurrentUtcDateTime).Returns(Now);
+        Mock.Setup(c => c.SetCustomStatus(It.IsAny<object?>()));
+        Mock.Setup(c => c.WaitForExternalEvent<CancelRequest>(OrderEvents.Cancel, It.IsAny<CancellationToken>()))
+            .Returns(new TaskCompletionSource<CancelRequest>().Task);
+        Mock.Setup(c => c.CallActivityAsync<OrderStatus>(Named(nameof(OrderViewActivities.RecordOrderProgress)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+            .Returns((TaskName _, object? input, TaskOptions? _) =>
+            {
+                Recorded.Add(((RecordProgressRequest)input!).Status);
+                return Task.FromResult(((RecordProgressRequest)input).Status);
+            });
+        Returns(nameof(OrderViewActivities.PublishOrderEvent), input => ((OrderEvent)input!).EventId);
+    }
+
+    public void Returns<T>(string activity, Func<object?, T> result) =>
+        Mock.Setup(c => c.CallActivityAsync<T>(Named(activity), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+            .Returns((TaskName _, object? input, TaskOptions? _) =>
+            {
+                Calls.Add(activity);
+                return Task.FromResult(result(input));
+            });
+
+    public void Fails<T>(string activity, Exception cause) =>
+        Mock.Setup(c => c.CallActivityAsync<T>(Named(activity), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+            .Returns(() =>
+            {
+                Calls.Add(activity);
+                return Task.FromException<T>(new TaskFailedException(activity, Calls.Count, cause));
+            });
+
+    /// <summary>A compensation (the saga block calls the untyped overload).</summary>
+    public void Compensates(string activity) =>
+        Mock.Setup(c => c.CallActivityAsync(Named(activity), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
+            .Returns(() =>
+            {
+                Calls.Add(activity);
+                return Task.CompletedTask;
+            });
+
+    public static PlaceOrder Order(decimal approvalThreshold = 1000m) => new(
+        "order-1",
+        [new OrderLine("KB", 2)],
+        new ShippingAddress("Ada", "1 Way", null, "London", "N1", "GB"),
+        "tok_approve",
+        new OrderSettings(approvalThreshold, TimeSpan.FromMinutes(5), Retry, Retry, Retry));
+
+    public static PricedOrder Priced => new("order-1", "EUR", [new PricedLine("KB", "Keyboard", 2, 10m, 20m)], 20m);
+
+    private static readonly Workflows.Shared.RetrySettings Retry = new(2, TimeSpan.FromMilliseconds(1));
+
+    private static TaskName Named(string activity) => It.Is<TaskName>(n => n.Name == activity);
+}

@@ -1,0 +1,103 @@
+using Workflows.Orders;
+using Workflows.Orders.Http;
+using Workflows.Orders.Storage;
+using static Workflows.Tests.Orders.OrderFulfilmentTests;
+
+namespace Workflows.Tests.Orders;
+
+/// <summary>Approval of large orders (granted, timed out) and cancellation before and after shipping.</summary>
+public sealed class OrderCommandTests
+{
+    [Fact]
+    public async Task OrderFulfilment_ApprovalGranted_Completes()
+    {
+        // Arrange: 2 × 600 is above the 1,000 threshold.
+        await using var orders = await OrdersTestApp.StartAsync();
+        await orders.SeedAsync("LP", 600.00m, ("fra", 5));
+        var id = await orders.StartOrderAsync(OrderBody.Of(("LP", 2)));
+        await orders.WaitForStatusAsync(id, OrderStatus.AwaitingApproval);
+
+        // Act
+        var approve = await orders.CommandAsync(id, "approve", new ApprovalBody(true, "manager"));
+        var outcome = await orders.WaitAsync(id);
+
+        // Assert
+        Assert.Equal(202, approve.StatusCode);
+        Assert.Equal(OrderStatus.Completed, outcome.Status);
+        var view = (await orders.GetOrderAsync(id)).Json<OrderResource>()!;
+        Assert.Contains(view.Steps, s => s.Step == "Approved by manager");
+        Assert.Equal(409, (await orders.CommandAsync(id, "approve")).StatusCode);
+    }
+
+    [Fact]
+    public async Task OrderFulfilment_ApprovalTimesOut_CancelsAndReleases()
+    {
+        // Arrange
+        await using var orders = await OrdersTestApp.StartAsync(s => s["Orders:ApprovalTimeout"] = "00:00:01");
+        await orders.SeedAsync("LP", 600.00m, ("fra", 5));
+
+        // Act
+        var outcome = await orders.RunOrderAsync(OrderBody.Of(("LP", 2)));
+
+        // Assert
+        Assert.Equal(OrderStatus.Cancelled, outcome.Status);
+        Assert.Equal("approval_timeout", outcome.Reason);
+        Assert.Equal((5, 0), Counts(await orders.StockAsync("LP", "fra")));
+        Assert.Empty(await orders.Get<PaymentLedger>().ListAsync(outcome.OrderId, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task OrderFulfilment_CancelBeforeShipping_ReleasesAndChargesNothing()
+    {
+        // Arrange: a large order parks in AwaitingApproval, i.e. before payment and shipping.
+        await using var orders = await OrdersTestApp.StartAsync();
+        await orders.SeedAsync("LP", 600.00m, ("fra", 5));
+        var id = await orders.StartOrderAsync(OrderBody.Of(("LP", 2)));
+        await orders.WaitForStatusAsync(id, OrderStatus.AwaitingApproval);
+
+        // Act
+        var cancel = await orders.CommandAsync(id, "cancel");
+        var outcome = await orders.WaitAsync(id);
+
+        // Assert
+        Assert.Equal(202, cancel.StatusCode);
+        Assert.Equal(OrderStatus.Cancelled, outcome.Status);
+        Assert.Equal("cancelled_by_customer", outcome.Reason);
+        Assert.Equal((5, 0), Counts(await orders.StockAsync("LP", "fra")));
+        Assert.Empty(await orders.Get<PaymentLedger>().ListAsync(id, CancellationToken.None));
+        Assert.Empty(await orders.Get<ShipmentStore>().ListAsync(id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task OrderFulfilment_CancelAfterShipping_Answers409AndChangesNothing()
+    {
+        // Arrange
+        await using var orders = await OrdersTestApp.StartAsync();
+        await orders.SeedAsync("KB", 10.00m, ("ams", 5));
+        var outcome = await orders.RunOrderAsync(OrderBody.Of(("KB", 1)));
+
+        // Act
+        var cancel = await orders.CommandAsync(outcome.OrderId, "cancel");
+
+        // Assert
+        Assert.Equal(409, cancel.StatusCode);
+        Assert.StartsWith("application/problem+json", cancel.ContentType, StringComparison.Ordinal);
+        Assert.Equal(OrderStatus.Completed, (await orders.GetOrderAsync(outcome.OrderId)).Json<OrderResource>()!.Status);
+        Assert.Equal((4, 0), Counts(await orders.StockAsync("KB", "ams")));
+    }
+
+    [Fact]
+    public async Task OrderCommands_UnknownOrder_Answer404()
+    {
+        // Arrange
+        await using var orders = await OrdersTestApp.StartAsync();
+
+        // Act
+        var get = await orders.GetOrderAsync("no-such-order");
+        var cancel = await orders.CommandAsync("no-such-order", "cancel");
+
+        // Assert
+        Assert.Equal(404, get.StatusCode);
+        Assert.Equal(404, cancel.StatusCode);
+    }
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Orders;
+using Workflows.Orders.Http;
+using Workflows.Orders.Payments;
+using Workflows.Orders.Shipping;
+using Workflows.Orders.Storage;
+using static Workflows.Tests.Orders.OrderFulfilmentTests;
+
+namespace Workflows.Tests.Orders;
+
+/// <summary>Failures after payment: shipment rejected, and a compensation that keeps failing until an operator retries.</summary>
+public sealed class OrderCompensationTests
+{
+    [Fact]
+    public async Task OrderFulfilment_ShipmentFails_CancelsShipmentsRefundsAndReleases()
+    {
+        // Arrange: two warehouses ship, the carrier refuses "fra".
+        var carrier = new CarrierRejectingWarehouse("fra");
+        await using var orders = await OrdersTestApp.StartAsync(services: s => s.AddSingleton<IShippingCarrier>(carrier));
+        await orders.SeedAsync("KB", 10.00m, ("ams", 5));
+        await orders.SeedAsync("MN", 100.00m, ("fra", 5));
+
+        // Act
+        var outcome = await orders.RunOrderAsync(OrderBody.Of(("KB", 1), ("MN", 1)));
+
+        // Assert
+        Assert.Equal(OrderStatus.Failed, outcome.Status);
+        Assert.Equal("shipment_rejected: fra: no carrier capacity", outcome.Reason);
+        var shipments = await orders.Get<ShipmentStore>().ListAsync(outcome.OrderId, CancellationToken.None);
+        Assert.Equal(ShipmentStore.Cancelled, Assert.Single(shipments).Status);
+        Assert.Equal(1, carrier.Cancels);
+        var ledger = await orders.Get<PaymentLedger>().ListAsync(outcome.OrderId, CancellationToken.None);
+        Assert.Equal(110.00m, ledger.Single(e => e.Kind == PaymentLedger.Charge).Amount);
+        Assert.Equal(110.00m, ledger.Single(e => e.Kind == PaymentLedger.Refund).Amount);
+        Assert.Equal((5, 0), Counts(await orders.StockAsync("KB", "ams")));
+        Assert.Equal((5, 0), Counts(await orders.StockAsync("MN", "fra")));
+        var view = (await orders.GetOrderAsync(outcome.OrderId)).Json<OrderResource>()!;
+        Assert.Equal(["CancelShipment", "RefundPayment", "ReleaseStock", "ReleaseStock"], view.CompensationsRun);
+    }
+
+    [Fact]
+    public async Task OrderFulfilment_CompensationKeepsFailing_EndsCompensationFailedThenCompensateSucceeds()
+    {
+        // Arrange: shipping is refused (undeliverable) while the refund API is down.
+        var gateway = new GatewayWithRefundOutage { RefundsFail = true };
+        await using var orders = await OrdersTestApp.StartAsync(services: s => s.AddSingleton<IPaymentProvider>(gateway));
+        await orders.SeedAsync("KB", 10.00m, ("ams", 5));
+        var id = await orders.StartOrderAsync(OrderBody.Of(("KB", 2)).ShippedTo(LocalCarrier.UndeliverablePostalCode));
+
+        // Act 1: every attempt of the refund fails.
+        var stuck = await orders.WaitForStatusAsync(id, OrderStatus.CompensationFailed);
+
+        // Assert 1: what failed is recorded; the stock release (independent) still ran; /compensate is accepted now.
+        var outstanding = Assert.Single(stuck.OutstandingCompensations);
+        Assert.Equal("RefundPayment", outstanding.ActivityName);
+        Assert.Contains("refund API unavailable", outstanding.Message, StringComparison.Ordinal);
+        Assert.Equal(["ReleaseStock"], stuck.CompensationsRun);
+        Assert.Equal((5, 0), Counts(await orders.StockAsync("KB", "ams")));
+        Assert.Equal(3, gateway.RefundAttempts);
+
+        // Act 2: the outage ends; an operator retries.
+        gateway.RefundsFail = false;
+        var retry = await orders.CommandAsync(id, "compensate");
+        var outcome = await orders.WaitAsync(id);
+
+        // Assert 2: only the outstanding refund ran again; the order ends Failed with a balanced ledger.
+        Assert.Equal(202, retry.StatusCode);
+        Assert.Equal(OrderStatus.Failed, outcome.Status);
+        Assert.Equal(4, gateway.RefundAttempts);
+        var ledger = await orders.Get<PaymentLedger>().ListAsync(id, CancellationToken.None);
+        Assert.Equal(ledger.Single(e => e.Kind == PaymentLedger.Charge).Amount, ledger.Single(e => e.Kind == PaymentLedger.Refund).Amount);
+        var view = (await orders.GetOrderAsync(id)).Json<OrderResource>()!;
+        Assert.Equal(OrderStatus.Failed, view.Status);
+        Assert.Empty(view.OutstandingCompensations);
+        Assert.Equal(["ReleaseStock", "RefundPayment"], view.CompensationsRun);
+        Assert.Equal(409, (await orders.CommandAsync(id, "compensate")).StatusCode);
+    }
+}

@@ -1,0 +1,81 @@
+using Microsoft.DurableTask;
+using Moq;
+using Workflows.Orders;
+
+namespace Workflows.Tests.Orders;
+
+/// <summary>The orchestrator's decisions in isolation (strict mock: an unexpected activity call fails the test).</summary>
+public sealed class OrderFulfilmentOrchestratorTests
+{
+    private static readonly IReadOnlyList<StockAllocation> Reserved = [new("KB", "ams", 2)];
+
+    [Fact]
+    public async Task Orchestrator_PaymentDeclined_RefundsThenReleasesAndNeverShips()
+    {
+        // Arrange
+        var context = new OrchestrationContextFake();
+        context.Returns(nameof(CatalogueActivities.PriceOrder), _ => OrchestrationContextFake.Priced);
+        context.Returns(nameof(StockActivities.ReserveStock), _ => Reserved);
+        context.Fails<PaymentReceipt>(nameof(PaymentActivities.ChargePayment), new PaymentDeclinedException("card_declined"));
+        context.Compensates(nameof(PaymentActivities.RefundPayment));
+        context.Compensates(nameof(StockActivities.ReleaseStock));
+
+        // Act
+        var outcome = await OrderFulfilmentOrchestrator.RunAsync(context.Mock.Object, OrchestrationContextFake.Order());
+
+        // Assert
+        Assert.Equal(new OrderOutcome("order-1", OrderStatus.Failed, 20m, "payment_declined: card_declined"), outcome);
+        Assert.Equal(
+            ["PriceOrder", "ReserveStock", "ChargePayment", "RefundPayment", "ReleaseStock", "PublishOrderEvent"],
+            context.Calls);
+        Assert.Equal(OrderStatus.Failed, context.Recorded[^1]);
+    }
+
+    [Fact]
+    public async Task Orchestrator_LargeOrderNotApprovedInTime_CancelsWithoutCharging()
+    {
+        // Arrange: the total (20) is above the threshold (10); the deadline timer fires first.
+        var context = new OrchestrationContextFake();
+        context.Returns(nameof(CatalogueActivities.PriceOrder), _ => OrchestrationContextFake.Priced);
+        context.Returns(nameof(StockActivities.ReserveStock), _ => Reserved);
+        context.Compensates(nameof(StockActivities.ReleaseStock));
+        context.Mock.Setup(c => c.WaitForExternalEvent<ApprovalDecision>(OrderEvents.Approval, It.IsAny<CancellationToken>()))
+            .Returns(new TaskCompletionSource<ApprovalDecision>().Task);
+        context.Mock.Setup(c => c.CreateTimer(OrchestrationContextFake.Now.AddMinutes(5), It.IsAny<CancellationToken>()))
+            .Returns(Task.CompletedTask);
+
+        // Act
+        var outcome = await OrderFulfilmentOrchestrator.RunAsync(context.Mock.Object, OrchestrationContextFake.Order(approvalThreshold: 10m));
+
+        // Assert
+        Assert.Equal(new OrderOutcome("order-1", OrderStatus.Cancelled, 20m, "approval_timeout"), outcome);
+        Assert.Equal(["PriceOrder", "ReserveStock", "ReleaseStock", "PublishOrderEvent"], context.Calls);
+        Assert.Contains(OrderStatus.AwaitingApproval, context.Recorded);
+    }
+
+    [Fact]
+    public async Task Orchestrator_ApprovalArrivesBeforeDeadline_CancelsTimerAndCompletes()
+    {
+        // Arrange
+        var context = new OrchestrationContextFake();
+        CancellationToken timerToken = default;
+        context.Returns(nameof(CatalogueActivities.PriceOrder), _ => OrchestrationContextFake.Priced);
+        context.Returns(nameof(StockActivities.ReserveStock), _ => Reserved);
+        context.Returns(nameof(PaymentActivities.ChargePayment), _ => new PaymentReceipt("order-1", "ch_1", 20m, "EUR"));
+        context.Returns(nameof(ShipmentActivities.CreateShipment), _ => new ShipmentResult("order-1", "ams", "TRK1"));
+        context.Returns(nameof(StockActivities.CommitStock), _ => 2);
+        context.Mock.Setup(c => c.WaitForExternalEvent<ApprovalDecision>(OrderEvents.Approval, It.IsAny<CancellationToken>()))
+            .Returns(Task.FromResult(new ApprovalDecision(true, "boss")));
+        context.Mock.Setup(c => c.CreateTimer(It.IsAny<DateTime>(), It.IsAny<CancellationToken>()))
+            .Callback((DateTime _, CancellationToken token) => timerToken = token)
+            .Returns(new TaskCompletionSource().Task);
+
+        // Act
+        var outcome = await OrderFulfilmentOrchestrator.RunAsync(context.Mock.Object, OrchestrationContextFake.Order(approvalThreshold: 10m));
+
+        // Assert
+        Assert.Equal(OrderStatus.Completed, outcome.Status);
+        Assert.True(timerToken.IsCancellationRequested, "the approval timer must be cancelled once the approval won");
+        Assert.Equal(["PriceOrder", "ReserveStock", "ChargePayment", "CreateShipment", "CommitStock", "PublishOrderEvent"], context.Calls);
+    }
+}

@@ -1,0 +1,125 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Orders;
+using Workflows.Orders.Http;
+using Workflows.Orders.Storage;
+using Workflows.Tests.TestSupport;
+
+namespace Workflows.Tests.Orders;
+
+/// <summary>
+/// The app on the in-memory engine with Orders tables and events queue of its own, millisecond retries and a short
+/// approval timeout, plus helpers to seed a catalogue and to drive the HTTP API the way the host does.
+/// </summary>
+internal sealed class OrdersTestApp(TestApp app) : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    public TestApp App => app;
+
+    public DurableTaskClient Client => app.Client;
+
+    public T Get<T>() where T : notnull => app.Services.GetRequiredService<T>();
+
+    public static async Task<OrdersTestApp> StartAsync(
+        Action<IDictionary<string, string?>>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var app = await TestApp.StartAsync(
+            s =>
+            {
+                s["Orders:TablePrefix"] = TestNames.Unique("o");
+                s["Orders:EventsQueue"] = TestNames.Unique("events");
+                s["Orders:ApprovalThreshold"] = "1000";
+                s["Orders:ApprovalTimeout"] = "00:01:00";
+                foreach (var retry in new[] { "PaymentRetry", "StepRetry", "CompensationRetry" })
+                {
+                    s[$"Orders:{retry}:MaxAttempts"] = "3";
+                    s[$"Orders:{retry}:FirstInterval"] = "00:00:00.010";
+                    s[$"Orders:{retry}:BackoffCoefficient"] = "1";
+                }
+
+                settings?.Invoke(s);
+            },
+            services);
+        return new OrdersTestApp(app);
+    }
+
+    /// <summary>Adds a product at <paramref name="price"/> EUR with the given units per warehouse.</summary>
+    public async Task SeedAsync(string sku, decimal price, params (string Warehouse, int Units)[] stock)
+    {
+        await Get<CatalogueStore>().UpsertAsync(new Product(sku, $"Product {sku}", price, "EUR"), CancellationToken.None);
+        foreach (var (warehouse, units) in stock)
+        {
+            await Get<StockStore>().AddIfMissingAsync(sku, warehouse, units, CancellationToken.None);
+        }
+    }
+
+    public async Task<TestHttpResponse> PostOrderAsync(object body, string? idempotencyKey = null)
+    {
+        var headers = idempotencyKey is null ? null : new Dictionary<string, string> { [StartOrderHttp.IdempotencyKeyHeader] = idempotencyKey };
+        var request = TestHttp.Request("POST", "/api/orders", body, headers);
+        return await (await app.CreateFunction<StartOrderHttp>().StartOrder(request, Client)).ExecuteAsync(request);
+    }
+
+    /// <summary>Posts a valid order and returns its id (asserting 202).</summary>
+    public async Task<string> StartOrderAsync(OrderBody body)
+    {
+        var response = await PostOrderAsync(body);
+        Assert.True(response.StatusCode == 202, $"{response.StatusCode}: {response.Text}");
+        return response.Json<OrderAccepted>()!.Id;
+    }
+
+    public async Task<OrderOutcome> RunOrderAsync(OrderBody body)
+    {
+        var id = await StartOrderAsync(body);
+        return await WaitAsync(id);
+    }
+
+    public async Task<OrderOutcome> WaitAsync(string id)
+    {
+        var done = await app.WaitForCompletionAsync(id, Timeout);
+        Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage}");
+        return done.ReadOutputAs<OrderOutcome>()!;
+    }
+
+    public async Task<TestHttpResponse> GetOrderAsync(string id)
+    {
+        var request = TestHttp.Request("GET", $"/api/orders/{id}");
+        return await (await app.CreateFunction<OrderQueryHttp>().GetOrder(request, id, Client)).ExecuteAsync(request);
+    }
+
+    public async Task<TestHttpResponse> CommandAsync(string id, string command, object? body = null)
+    {
+        var request = TestHttp.Request("POST", $"/api/orders/{id}/{command}", body);
+        var function = app.CreateFunction<OrderCommandsHttp>();
+        var result = command switch
+        {
+            "cancel" => await function.CancelOrder(request, id, Client),
+            "approve" => await function.ApproveOrder(request, id, Client),
+            "compensate" => await function.CompensateOrder(request, id, Client),
+            _ => throw new ArgumentOutOfRangeException(nameof(command)),
+        };
+        return await result.ExecuteAsync(request);
+    }
+
+    /// <summary>Polls the order view until it reaches <paramref name="status"/> (bounded by <see cref="Timeout"/>).</summary>
+    public async Task<OrderView> WaitForStatusAsync(string id, OrderStatus status)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            var view = await Get<OrderViewStore>().FindAsync(id, timeout.Token);
+            if (view?.Status == status)
+            {
+                return view;
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
+    public async Task<StockEntity> StockAsync(string sku, string warehouse) =>
+        (await Get<StockStore>().GetStockAsync(sku, CancellationToken.None)).Single(s => s.Warehouse == warehouse);
+
+    public ValueTask DisposeAsync() => app.DisposeAsync();
+}

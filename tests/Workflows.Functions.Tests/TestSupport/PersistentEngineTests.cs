@@ -1,0 +1,56 @@
+using Azure.Data.Tables;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Tests.Shared;
+
+namespace Workflows.Tests.TestSupport;
+
+/// <summary>The persistent engine: orchestrations survive a worker (or whole app) restart, compensations run once.</summary>
+public sealed class PersistentEngineTests
+{
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task PersistentEngine_RestartBetweenStepsAndTheirCompensation_EveryCompensationRunsExactlyOnce(bool wholeApp)
+    {
+        // Arrange: steps a and b run on the first worker; the saga then waits before step c, which fails.
+        await using var app = await PersistentTestApp.StartAsync(extraFunctionAssemblies: typeof(PersistentEngineTests).Assembly);
+        var table = app.Services.GetRequiredService<TableServiceClient>().GetTableClient(TestNames.Unique("saga"));
+        await table.CreateIfNotExistsAsync();
+        var plan = new SagaPlan(table.Name, ["a", "b", "c"], FailingStep: "c", WaitForEventBeforeFailing: "go");
+        var id = await app.Client.ScheduleNewOrchestrationInstanceAsync(nameof(SagaTestOrchestrator), plan);
+        await WaitForCustomStatusAsync(app.Client, id, "\"waiting\"");
+
+        // Act: a new worker finishes the saga.
+        if (wholeApp)
+        {
+            await app.RestartAsync();
+        }
+        else
+        {
+            await app.RestartWorkerAsync();
+        }
+
+        await app.Client.RaiseEventAsync(id, "go", true);
+        var result = await app.WaitForCompletionAsync(id);
+
+        // Assert
+        Assert.True(result.RuntimeStatus == OrchestrationRuntimeStatus.Completed, result.FailureDetails?.ToString());
+        Assert.True(result.ReadOutputAs<SagaOutcome>()!.First!.AllSucceeded);
+        var effects = await SideEffects.ReadAsync(table, id);
+        Assert.Equal(["do:a", "do:b", "do:c", "undo:c", "undo:b", "undo:a"],
+            effects.Where(e => e.Kind != "undo-attempt").Select(e => $"{e.Kind}:{e.Name}"));
+        Assert.All(["a", "b", "c"], step => Assert.Equal(1, effects.Count(e => e.Kind == "undo-attempt" && e.Name == step)));
+        await table.DeleteAsync();
+    }
+
+    private static async Task WaitForCustomStatusAsync(DurableTaskClient client, string instanceId, string status)
+    {
+        // Custom status comes back only with inputs and outputs.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while ((await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, timeout.Token))?.SerializedCustomStatus != status)
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+}

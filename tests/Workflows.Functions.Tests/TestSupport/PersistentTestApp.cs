@@ -1,0 +1,147 @@
+using System.Reflection;
+using DurableTask.AzureStorage;
+using Grpc.Net.Client;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Workflows.Tests.TestSupport;
+
+/// <summary>
+/// The app on the persistent engine Durable Functions uses by default: DurableTask.AzureStorage over the test Azurite,
+/// behind the gRPC sidecar, with the standard Durable Task worker and client. The worker can be stopped mid-orchestration
+/// and a new one started that finishes the work from the task hub's history, as after a deployment or scale-in;
+/// <see cref="RestartAsync"/> also replaces the backend, as a restart of the whole Functions host would.
+/// </summary>
+public sealed class PersistentTestApp : IAsyncDisposable
+{
+    private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
+    private readonly IReadOnlyList<DurableFunction> _functions;
+    private readonly IHost _clientHost;
+    private readonly GrpcChannel _clientChannel;
+    private AzureStorageOrchestrationService _backend;
+    private Sidecar _sidecar;
+    private (IHost Host, GrpcChannel Channel)? _worker;
+
+    private PersistentTestApp(
+        Dictionary<string, string?> settings, Action<IServiceCollection>? services, IReadOnlyList<DurableFunction> functions,
+        AzureStorageOrchestrationService backend, Sidecar sidecar, IHost clientHost, GrpcChannel clientChannel)
+    {
+        _settings = settings;
+        _services = services;
+        _functions = functions;
+        _backend = backend;
+        _sidecar = sidecar;
+        _clientHost = clientHost;
+        _clientChannel = clientChannel;
+    }
+
+    public string TaskHubName => _settings["TaskHubName"]!;
+
+    /// <summary>A client that outlives worker restarts.</summary>
+    public DurableTaskClient Client => _clientHost.Services.GetRequiredService<DurableTaskClient>();
+
+    /// <summary>The app's services (its composition root) on the client side; the worker has its own copies.</summary>
+    public IServiceProvider Services => _clientHost.Services;
+
+    public IConfiguration Configuration => _clientHost.Services.GetRequiredService<IConfiguration>();
+
+    public bool IsWorkerRunning => _worker is not null;
+
+    public static async Task<PersistentTestApp> StartAsync(
+        Action<IDictionary<string, string?>>? settings = null,
+        Action<IServiceCollection>? services = null,
+        params Assembly[] extraFunctionAssemblies)
+    {
+        var storage = await Azurite.GetAsync();
+        var values = TestSettings.Create(storage.ConnectionString, TestNames.Unique("hub"));
+        settings?.Invoke(values);
+        var functions = FunctionCatalog.Discover(extraFunctionAssemblies);
+
+        var backend = await CreateBackendAsync(values);
+        var sidecar = await Sidecar.StartAsync(backend, backend);
+        var clientChannel = GrpcChannel.ForAddress(sidecar.Address);
+        var clientHost = WorkerHost.Build(clientChannel, values, services, functions: null);
+        await clientHost.StartAsync();
+
+        var app = new PersistentTestApp(values, services, functions, backend, sidecar, clientHost, clientChannel);
+        await app.StartWorkerAsync();
+        return app;
+    }
+
+    public T CreateFunction<T>() where T : class => ActivatorUtilities.CreateInstance<T>(Services);
+
+    public Task<OrchestrationMetadata> WaitForCompletionAsync(string instanceId, TimeSpan? timeout = null) =>
+        Client.WaitForCompletionAsync(instanceId, timeout ?? TimeSpan.FromSeconds(90));
+
+    /// <summary>Starts a new worker process-equivalent: a fresh host with fresh singletons.</summary>
+    public async Task StartWorkerAsync()
+    {
+        if (_worker is not null)
+        {
+            throw new InvalidOperationException("The worker is already running.");
+        }
+
+        var channel = GrpcChannel.ForAddress(_sidecar.Address);
+        var host = WorkerHost.Build(channel, _settings, _services, _functions);
+        await host.StartAsync();
+        _worker = (host, channel);
+    }
+
+    /// <summary>Stops the worker gracefully; the backend keeps the orchestrations' state and queued messages.</summary>
+    public async Task StopWorkerAsync()
+    {
+        if (_worker is { } worker)
+        {
+            _worker = null;
+            await WorkerHost.StopAsync(worker.Host);
+            await worker.Channel.ShutdownAsync();
+            worker.Channel.Dispose();
+        }
+    }
+
+    public async Task RestartWorkerAsync()
+    {
+        await StopWorkerAsync();
+        await StartWorkerAsync();
+    }
+
+    /// <summary>Stops the worker, the sidecar and the backend, then starts new ones on the same task hub (and port).</summary>
+    public async Task RestartAsync()
+    {
+        await StopWorkerAsync();
+        var port = _sidecar.Port;
+        await _sidecar.DisposeAsync();
+        await _backend.StopAsync(isForced: true);
+
+        _backend = await CreateBackendAsync(_settings);
+        _sidecar = await Sidecar.StartAsync(_backend, _backend, port);
+        await StartWorkerAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopWorkerAsync();
+        await WorkerHost.StopAsync(_clientHost);
+        await _clientChannel.ShutdownAsync();
+        _clientChannel.Dispose();
+        await _sidecar.DisposeAsync();
+        await _backend.StopAsync(isForced: true);
+        await _backend.DeleteAsync(); // the task hub's queues, tables and lease blobs
+    }
+
+    private static async Task<AzureStorageOrchestrationService> CreateBackendAsync(Dictionary<string, string?> settings)
+    {
+        var backend = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = settings["TaskHubName"]!,
+            StorageAccountClientProvider = new StorageAccountClientProvider(settings["WorkflowsStorage"]!),
+            PartitionCount = 1,
+            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
+        });
+        await backend.CreateIfNotExistsAsync();
+        return backend;
+    }
+}
