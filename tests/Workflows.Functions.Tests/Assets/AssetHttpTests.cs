@@ -101,6 +101,24 @@ public sealed class AssetHttpTests
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Quarantine));
     }
 
+    [Fact]
+    public async Task DeleteAsset_StillProcessing_409AndKept()
+    {
+        // Arrange
+        await using var assets = await AssetsTestApp.StartAsync();
+        var assetId = AssetIds.FromUpload("uploads", "busy.jpg", "0x1");
+        await assets.Store.AddIfAbsentAsync(AssetEntity.For(assetId), default);
+        var request = TestHttp.Request("DELETE", $"/api/assets/{assetId}");
+
+        // Act
+        var response = await (await assets.App.CreateFunction<DeleteAssetHttp>().DeleteAsset(request, assetId, default))
+            .ExecuteAsync(request);
+
+        // Assert
+        Assert.Equal(StatusCodes.Status409Conflict, response.StatusCode);
+        Assert.Equal(nameof(AssetStatus.Processing), (await assets.RecordAsync(assetId)).Status);
+    }
+
     internal static async Task<TestHttpResponse> GetAssetAsync(AssetsTestApp assets, string id)
     {
         var request = TestHttp.Request("GET", $"/api/assets/{id}");
