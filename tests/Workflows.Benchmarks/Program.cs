@@ -7,4 +7,10 @@ if (args is ["--interleaved", ..])
     return;
 }
 
+if (args is ["--memory", string kind])
+{
+    await MemoryProbe.RunAsync(kind);
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(RenditionBenchmarks).Assembly).Run(args);

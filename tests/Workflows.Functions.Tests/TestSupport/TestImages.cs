@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text;
 using SkiaSharp;
 
@@ -8,7 +7,7 @@ namespace Workflows.Tests.TestSupport;
 /// Images generated in memory for tests: every one has a solid <see cref="Marker"/> block in its stored top-left
 /// corner (an eighth of each side) on a grey gradient, so a test can tell where that corner ended up.
 /// </summary>
-public static class TestImages
+public static partial class TestImages
 {
     public static readonly SKColor Marker = new(230, 20, 20);
 
@@ -86,29 +85,6 @@ public static class TestImages
 
     public static byte[] Text() => Encoding.UTF8.GetBytes("This is not a photo, just a note saved as holiday.jpg.\n");
 
-    /// <summary>A PNG whose header claims <paramref name="width"/> × <paramref name="height"/> in a few KB of file.</summary>
-    public static byte[] PngBomb(int width = 50_000, int height = 50_000)
-    {
-        using var output = new MemoryStream();
-        output.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        var header = new byte[13];
-        WriteBigEndian(header, 0, width);
-        WriteBigEndian(header, 4, height);
-        header[8] = 8;  // bit depth
-        header[9] = 2;  // RGB
-        WritePngChunk(output, "IHDR", header);
-
-        using var idat = new MemoryStream();
-        using (var zlib = new ZLibStream(idat, CompressionLevel.SmallestSize, leaveOpen: true))
-        {
-            zlib.Write(new byte[1 << 20]);
-        }
-
-        WritePngChunk(output, "IDAT", idat.ToArray());
-        WritePngChunk(output, "IEND", []);
-        return output.ToArray();
-    }
-
     /// <summary>Decodes an encoded image (no orientation applied) to read pixels back.</summary>
     public static SKBitmap Decode(byte[] encoded) =>
         SKBitmap.Decode(encoded) ?? throw new InvalidOperationException("Skia could not decode the image.");
@@ -142,35 +118,5 @@ public static class TestImages
             using SKData data = bitmap.Encode(format, quality) ?? throw new InvalidOperationException($"Skia cannot encode {format}.");
             return data.ToArray();
         }
-    }
-
-    private static void WritePngChunk(Stream output, string type, byte[] data)
-    {
-        var length = new byte[4];
-        WriteBigEndian(length, 0, data.Length);
-        output.Write(length);
-        byte[] typeAndData = [.. Encoding.ASCII.GetBytes(type), .. data];
-        output.Write(typeAndData);
-        var crc = new byte[4];
-        WriteBigEndian(crc, 0, (int)Crc32(typeAndData));
-        output.Write(crc);
-    }
-
-    private static void WriteBigEndian(byte[] buffer, int offset, int value) =>
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(offset), value);
-
-    private static uint Crc32(byte[] bytes)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in bytes)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 }

@@ -26,7 +26,7 @@ public sealed class ImageInspector(DecodeLimiter limiter, ImageLimits limits)
 
             using (await limiter.EnterAsync(cancellationToken))
             {
-                SkiaDecoding.Verify(codec, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+                ImageIntegrity.Verify(codec, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
             }
 
             buffer.Position = 0;

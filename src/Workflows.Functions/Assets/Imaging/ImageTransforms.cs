@@ -50,8 +50,9 @@ internal static class ImageTransforms
             using var canvas = new SKCanvas(target);
             canvas.Clear(background);
             canvas.SetMatrix(matrix);
-            using SKImage image = SKImage.FromBitmap(source);
+            using SKImage image = SKImage.FromBitmap(source); // shares the pixels: sources are immutable
             canvas.DrawImage(image, 0, 0, Bilinear);
+            target.SetImmutable();
             return target;
         }
         catch

@@ -17,7 +17,8 @@ internal static class PhotoMetadataReader
         {
             directories = ImageMetadataReader.ReadMetadata(content);
         }
-        catch (Exception ex) when (ex is ImageProcessingException or IOException or ArgumentException or IndexOutOfRangeException)
+        catch (Exception ex) when (ex is ImageProcessingException or IOException or ArgumentException or IndexOutOfRangeException
+            or InvalidOperationException or FormatException or OverflowException)
         {
             return PhotoMetadata.None;
         }
@@ -26,14 +27,13 @@ internal static class PhotoMetadataReader
         ExifSubIfdDirectory? subIfd = directories.OfType<ExifSubIfdDirectory>().FirstOrDefault();
         GeoLocation? location = directories.OfType<GpsDirectory>().FirstOrDefault()?.GetGeoLocation();
 
+        // Original, else digitized; never IFD0's DateTime, which is when the file was last changed.
         DateTime? takenAt = null;
-        if (subIfd is not null && subIfd.TryGetDateTime(ExifDirectoryBase.TagDateTimeOriginal, out DateTime original))
+        if (subIfd is not null
+            && (subIfd.TryGetDateTime(ExifDirectoryBase.TagDateTimeOriginal, out DateTime taken)
+                || subIfd.TryGetDateTime(ExifDirectoryBase.TagDateTimeDigitized, out taken)))
         {
-            takenAt = DateTime.SpecifyKind(original, DateTimeKind.Unspecified);
-        }
-        else if (ifd0 is not null && ifd0.TryGetDateTime(ExifDirectoryBase.TagDateTime, out DateTime modified))
-        {
-            takenAt = DateTime.SpecifyKind(modified, DateTimeKind.Unspecified);
+            takenAt = DateTime.SpecifyKind(taken, DateTimeKind.Unspecified);
         }
 
         bool hasLocation = location is { IsZero: false }

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Workflows.Assets.Imaging;
 
 /// <summary>Rendition naming: <c>jpeg-1600</c>, stored as blob <c>{assetId}/jpeg-1600.jpg</c>.</summary>
@@ -26,7 +28,7 @@ public static class RenditionNames
 
     /// <summary><c>jpeg-1600</c>.</summary>
     public static string RenditionName(RenditionFormat format, int profileWidth) =>
-        $"{FormatName(format)}-{profileWidth.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+        $"{FormatName(format)}-{profileWidth.ToString(CultureInfo.InvariantCulture)}";
 
     /// <summary><c>{assetId}/{renditionName}.{ext}</c>. The asset id must already be validated (no path segments).</summary>
     public static string BlobName(string assetId, string renditionName, RenditionFormat format)
@@ -41,17 +43,27 @@ public static class RenditionNames
     {
         format = default;
         profileWidth = 0;
-        int dash = renditionName?.IndexOf('-', StringComparison.Ordinal) ?? -1;
-        if (dash <= 0)
+        string[] parts = renditionName?.Split('-') ?? [];
+        if (parts.Length != 2
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int width)
+            || width <= 0)
         {
             return false;
         }
 
-        string prefix = renditionName![..dash];
-        format = prefix == "jpeg" ? RenditionFormat.Jpeg : RenditionFormat.Webp;
-        return (prefix is "jpeg" or "webp")
-            && int.TryParse(renditionName.AsSpan(dash + 1), System.Globalization.NumberStyles.None,
-                System.Globalization.CultureInfo.InvariantCulture, out profileWidth)
-            && profileWidth > 0;
+        switch (parts[0])
+        {
+            case "jpeg":
+                format = RenditionFormat.Jpeg;
+                break;
+            case "webp":
+                format = RenditionFormat.Webp;
+                break;
+            default:
+                return false;
+        }
+
+        profileWidth = width;
+        return true;
     }
 }

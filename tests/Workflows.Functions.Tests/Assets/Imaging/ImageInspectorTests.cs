@@ -56,6 +56,36 @@ public sealed class ImageInspectorTests : IDisposable
     }
 
     [Fact]
+    public async Task Inspect_DamagedExif_ImageAcceptedWithoutMetadata()
+    {
+        // Arrange: SOI, APP1 marker, its length, "Exif\0\0", then the TIFF block, scribbled over.
+        byte[] image = TestImages.JpegWithExif(200, 100, TestExif.PhonePortrait);
+        int tiffLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(image.AsSpan(4)) - 8;
+        image.AsSpan(12, tiffLength).Fill(0xEE);
+
+        // Act
+        ImageInspection inspection = await InspectAsync(image);
+
+        // Assert
+        Assert.Equal((ImageFormat.Jpeg, 200, 100, 1), (inspection.Format, inspection.Width, inspection.Height, inspection.Orientation));
+        Assert.Equal(PhotoMetadata.None, inspection.Metadata);
+    }
+
+    [Fact]
+    public async Task Inspection_JsonRoundTrip_SurvivesAnActivityBoundary()
+    {
+        // Arrange
+        ImageInspection inspection = await InspectAsync(TestImages.JpegWithExif(80, 60, TestExif.PhonePortrait));
+
+        // Act
+        string json = System.Text.Json.JsonSerializer.Serialize(inspection);
+        ImageInspection? back = System.Text.Json.JsonSerializer.Deserialize<ImageInspection>(json);
+
+        // Assert
+        Assert.Equal(inspection, back);
+    }
+
+    [Fact]
     public async Task Inspect_ImageWithoutExif_HasNoMetadata()
     {
         // Arrange

@@ -69,42 +69,18 @@ public sealed class ImagingOptionsTests
     }
 
     [Fact]
-    public void RenditionNames_BlobNameAndParse_RoundTrip()
+    public void RenditionProfile_JsonRoundTrip_KeepsEveryChain()
     {
-        // Arrange
-        var target = new RenditionTarget("webp-800", RenditionFormat.Webp, 800, 600);
+        // Arrange: the orchestrator receives the profile in its input.
+        RenditionProfile profile = RenditionProfile.Default;
 
         // Act
-        string blobName = target.BlobName("a1b2");
-        bool parsed = RenditionNames.TryParse("webp-800", out RenditionFormat format, out int width);
+        string json = System.Text.Json.JsonSerializer.Serialize(profile);
+        RenditionProfile back = System.Text.Json.JsonSerializer.Deserialize<RenditionProfile>(json)!;
 
         // Assert
-        Assert.Equal("a1b2/webp-800.webp", blobName);
-        Assert.True(parsed);
-        Assert.Equal((RenditionFormat.Webp, 800), (format, width));
-        Assert.False(RenditionNames.TryParse("../etc-800", out _, out _));
-        Assert.False(RenditionNames.TryParse("jpeg-", out _, out _));
-        Assert.False(RenditionNames.TryParse("jpeg-+800", out _, out _));
-    }
-
-    [Fact]
-    public async Task DecodeLimiter_AllSlotsTaken_NextEntryWaitsForARelease()
-    {
-        // Arrange
-        using var limiter = new DecodeLimiter(1);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        IDisposable first = await limiter.EnterAsync(timeout.Token);
-
-        // Act
-        Task<IDisposable> second = limiter.EnterAsync(timeout.Token);
-        bool waitedWhileHeld = !second.IsCompleted;
-        first.Dispose();
-        first.Dispose();
-        using IDisposable entered = await second;
-
-        // Assert
-        Assert.True(waitedWhileHeld);
-        Assert.Equal(0, limiter.AvailableSlots);
+        Assert.Equal(profile.RenditionNames(), back.RenditionNames());
+        Assert.Equal(profile.Chains.Select(c => (c.Format, c.Quality)), back.Chains.Select(c => (c.Format, c.Quality)));
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)
