@@ -39,7 +39,9 @@ public sealed class ReprocessActivities(AssetStore store, IAssetImaging imaging)
         var entity = await store.FindAsync(request.AssetId, ct);
         if (entity is null)
         {
-            return; // deleted meanwhile: nothing to record
+            // Deleted while it was re-rendered: remove what the re-render wrote after the delete.
+            await store.DeleteRenditionsAsync(request.AssetId, ct);
+            return;
         }
 
         entity.ReprocessedAt = DateTimeOffset.UtcNow;

@@ -13,7 +13,9 @@ internal static class OrderApproval
         using var stopTimer = new CancellationTokenSource();
         using var stopWaiting = new CancellationTokenSource();
         var decision = context.WaitForExternalEvent<ApprovalDecision>(OrderEvents.Approval, stopWaiting.Token);
-        var deadline = context.CreateTimer(context.CurrentUtcDateTime.Add(run.Settings.ApprovalTimeout), stopTimer.Token);
+        var due = context.CurrentUtcDateTime.Add(run.Settings.ApprovalTimeout);
+        var deadline = context.CreateTimer(due, stopTimer.Token);
+        context.SetCustomStatus(new OrderStage(OrderStatus.AwaitingApproval, $"approval due by {due:O}"));
 
         var winner = await Task.WhenAny(decision, deadline, cancelled);
 

@@ -4,7 +4,7 @@ using Workflows.Shared;
 namespace Workflows.Orders;
 
 /// <summary>Settings of the order-fulfilment saga (section <c>Orders</c>).</summary>
-public sealed class OrdersOptions
+public sealed class OrdersOptions : IValidatableObject
 {
     public const string Section = "Orders";
 
@@ -35,6 +35,20 @@ public sealed class OrdersOptions
     /// <summary>Each compensation; one that still fails after these ends the order in CompensationFailed.</summary>
     [Required]
     public RetryOptions CompensationRetry { get; set; } = new() { MaxAttempts = 5, FirstInterval = TimeSpan.FromSeconds(2) };
+
+    /// <summary>Data annotations don't recurse: validate the nested retry policies here.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        foreach (var (name, retry) in new[] { (nameof(PaymentRetry), PaymentRetry), (nameof(StepRetry), StepRetry), (nameof(CompensationRetry), CompensationRetry) })
+        {
+            List<ValidationResult> results = [];
+            Validator.TryValidateObject(retry, new ValidationContext(retry), results, validateAllProperties: true);
+            foreach (var result in results)
+            {
+                yield return new ValidationResult($"{name}: {result.ErrorMessage}", result.MemberNames.Select(m => $"{name}.{m}"));
+            }
+        }
+    }
 
     internal OrderSettings ToSettings() => new(
         ApprovalThreshold, ApprovalTimeout, PaymentRetry.ToSettings(), StepRetry.ToSettings(), CompensationRetry.ToSettings());

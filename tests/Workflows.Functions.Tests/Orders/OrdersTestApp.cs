@@ -27,21 +27,26 @@ internal sealed class OrdersTestApp(TestApp app) : IAsyncDisposable
         var app = await TestApp.StartAsync(
             s =>
             {
-                s["Orders:TablePrefix"] = TestNames.Unique("o");
-                s["Orders:EventsQueue"] = TestNames.Unique("events");
-                s["Orders:ApprovalThreshold"] = "1000";
-                s["Orders:ApprovalTimeout"] = "00:01:00";
-                foreach (var retry in new[] { "PaymentRetry", "StepRetry", "CompensationRetry" })
-                {
-                    s[$"Orders:{retry}:MaxAttempts"] = "3";
-                    s[$"Orders:{retry}:FirstInterval"] = "00:00:00.010";
-                    s[$"Orders:{retry}:BackoffCoefficient"] = "1";
-                }
-
+                Configure(s);
                 settings?.Invoke(s);
             },
             services);
         return new OrdersTestApp(app);
+    }
+
+    /// <summary>Orders tables and queue of the test's own, millisecond retries, a one-minute approval timeout.</summary>
+    public static void Configure(IDictionary<string, string?> s)
+    {
+        s["Orders:TablePrefix"] = TestNames.Unique("o");
+        s["Orders:EventsQueue"] = TestNames.Unique("events");
+        s["Orders:ApprovalThreshold"] = "1000";
+        s["Orders:ApprovalTimeout"] = "00:01:00";
+        foreach (var retry in new[] { "PaymentRetry", "StepRetry", "CompensationRetry" })
+        {
+            s[$"Orders:{retry}:MaxAttempts"] = "3";
+            s[$"Orders:{retry}:FirstInterval"] = "00:00:00.010";
+            s[$"Orders:{retry}:BackoffCoefficient"] = "1";
+        }
     }
 
     /// <summary>Adds a product at <paramref name="price"/> EUR with the given units per warehouse.</summary>

@@ -28,6 +28,17 @@ public static class HarnessFanOutOrchestrator
     }
 }
 
+/// <summary>Test-only: reports a custom status, then waits for the "go" event and returns its payload.</summary>
+public static class HarnessWaitOrchestrator
+{
+    [Function(nameof(HarnessWaitOrchestrator))]
+    public static async Task<string> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context, string stage)
+    {
+        context.SetCustomStatus(new { stage });
+        return await context.WaitForExternalEvent<string>("go");
+    }
+}
+
 /// <summary>Test-only activities with the app's shapes: instance methods, typed input, optional cancellation token.</summary>
 public sealed class HarnessActivities(ILogger<HarnessActivities> logger)
 {

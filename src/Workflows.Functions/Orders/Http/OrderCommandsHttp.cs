@@ -33,11 +33,13 @@ public sealed class OrderCommandsHttp(OrderViewStore views)
         [DurableClient] DurableTaskClient client)
     {
         ApprovalBody? body = null;
-        if (req.ContentLength is > 0)
+        using var reader = new StreamReader(req.Body);
+        var text = await reader.ReadToEndAsync(req.HttpContext.RequestAborted); // the body is optional (and may be chunked)
+        if (!string.IsNullOrWhiteSpace(text))
         {
             try
             {
-                body = await JsonSerializer.DeserializeAsync<ApprovalBody>(req.Body, Json, req.HttpContext.RequestAborted);
+                body = JsonSerializer.Deserialize<ApprovalBody>(text, Json);
             }
             catch (JsonException ex)
             {

@@ -38,6 +38,11 @@ public sealed class OrderQueryHttp(OrderViewStore views)
         }
 
         var instance = await client.GetInstanceAsync(orderId, getInputsAndOutputs: false, ct);
+        if (instance is not null && instance.Name != nameof(OrderFulfilmentOrchestrator))
+        {
+            instance = null; // another workflow's instance id, not an order
+        }
+
         var view = await views.FindAsync(orderId, ct);
         if (instance is null && view is null)
         {
