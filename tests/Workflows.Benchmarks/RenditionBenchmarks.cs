@@ -46,8 +46,8 @@ public class RenditionBenchmarks
     [Benchmark(Description = "cascade, full decode")]
     public long CascadeFullDecode()
     {
-        using SKCodec codec = Open();
-        using SKBitmap decoded = SkiaDecoding.Decode(codec, int.MaxValue);
+        using ImageDecoder image = Open();
+        using SKBitmap decoded = image.Decode(int.MaxValue);
         return Cascade(decoded);
     }
 
@@ -69,9 +69,9 @@ public class RenditionBenchmarks
         long bytes = 0;
         foreach (int width in Widths)
         {
-            using SKCodec codec = Open();
-            using SKBitmap decoded = SkiaDecoding.Decode(codec, reducedScale ? width : int.MaxValue);
-            using SKBitmap sized = ImageTransforms.Draw(decoded, codec.EncodedOrigin, width, width * 3 / 4, SKColors.White);
+            using ImageDecoder image = Open();
+            using SKBitmap decoded = image.Decode(reducedScale ? width : int.MaxValue);
+            using SKBitmap sized = ImageTransforms.Draw(decoded, image.Origin, width, width * 3 / 4, SKColors.White);
             using MemoryStream encoded = RenditionRenderer.Encode(sized, RenditionFormat.Jpeg, 80);
             bytes += encoded.Length;
         }
@@ -100,7 +100,7 @@ public class RenditionBenchmarks
         return bytes;
     }
 
-    private SKCodec Open() => SkiaDecoding.Open(new MemoryStream(_original), ImageLimits.Default);
+    private ImageDecoder Open() => ImageDecoder.Open(new MemoryStream(_original), ImageLimits.Default);
 
     private sealed class Config : ManualConfig
     {

@@ -4,7 +4,7 @@ namespace Workflows.Assets.Imaging;
 
 /// <summary>
 /// Recognises a format from its first bytes. Supported formats come back as <see cref="ImageFormat"/>; anything
-/// else gets a short human name ("TIFF", "PDF", "text") for the rejection message.
+/// else gets a short human name ("HEIC", "PDF", "text") for the rejection message.
 /// </summary>
 internal static class FormatSniffer
 {
@@ -37,6 +37,12 @@ internal static class FormatSniffer
             return (ImageFormat.Bmp, "BMP");
         }
 
+        // BigTIFF ("+" instead of "*") too: it is a TIFF, and the TIFF reader says which variants it takes.
+        if (head.StartsWith("II*\0"u8) || head.StartsWith("MM\0*"u8) || head.StartsWith("II+\0"u8) || head.StartsWith("MM\0+"u8))
+        {
+            return (ImageFormat.Tiff, "TIFF");
+        }
+
         return (null, NameUnsupported(head));
     }
 
@@ -47,11 +53,6 @@ internal static class FormatSniffer
 
     private static string NameUnsupported(ReadOnlySpan<byte> head)
     {
-        if (head.StartsWith("II*\0"u8) || head.StartsWith("MM\0*"u8))
-        {
-            return "TIFF";
-        }
-
         if (head.Length >= 12 && head[4..8].SequenceEqual("ftyp"u8))
         {
             ReadOnlySpan<byte> brand = head[8..12];

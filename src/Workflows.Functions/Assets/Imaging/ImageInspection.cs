@@ -8,6 +8,9 @@ public enum ImageFormat
     Webp,
     Gif,
     Bmp,
+
+    /// <summary>Baseline TIFF, first page, decoded by our own reader (see <see cref="TiffImageDecoder"/>).</summary>
+    Tiff,
 }
 
 /// <summary>What inspection learnt about an original, without keeping its pixels.</summary>

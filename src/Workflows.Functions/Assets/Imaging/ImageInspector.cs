@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using SkiaSharp;
 
 namespace Workflows.Assets.Imaging;
 
@@ -21,24 +20,22 @@ public sealed class ImageInspector(DecodeLimiter limiter, ImageLimits limits)
         (MemoryStream buffer, string sha256) = await BufferAndHashAsync(content, cancellationToken);
         await using (buffer)
         {
-            using SKCodec codec = SkiaDecoding.Open(buffer, limits);
-            ImageFormat format = SkiaDecoding.ToImageFormat(codec.EncodedFormat)!.Value;
-
+            using ImageDecoder image = ImageDecoder.Open(buffer, limits);
             using (await limiter.EnterAsync(cancellationToken))
             {
-                ImageIntegrity.Verify(codec, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+                image.Verify();
             }
 
-            // A separate read-only view: the codec keeps its own position in the buffer.
+            // A separate read-only view: a codec keeps its own position in the buffer.
             PhotoMetadata metadata = PhotoMetadataReader.Read(new MemoryStream(buffer.GetBuffer(), 0, (int)buffer.Length, writable: false));
             return new ImageInspection(
-                format,
-                SkiaDecoding.ContentType(format),
+                image.Format,
+                SkiaDecoding.ContentType(image.Format),
                 buffer.Length,
                 sha256,
-                codec.Info.Width,
-                codec.Info.Height,
-                (int)codec.EncodedOrigin,
+                image.Size.Width,
+                image.Size.Height,
+                (int)image.Origin,
                 metadata);
         }
     }

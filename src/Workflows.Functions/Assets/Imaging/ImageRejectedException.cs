@@ -24,7 +24,7 @@ public sealed class ImageRejectedException : Exception
     internal static ImageRejectedException Empty() => new("The file is empty.");
 
     internal static ImageRejectedException Unsupported(string detected) =>
-        new($"The file is not a supported image (detected: {detected}). Upload a JPEG, PNG, WebP, GIF or BMP image.");
+        new($"The file is not a supported image (detected: {detected}). Upload a JPEG, PNG, WebP, GIF, BMP or TIFF image.");
 
     internal static ImageRejectedException Corrupt() =>
         new("The image is truncated or corrupt. Upload the complete file again.");

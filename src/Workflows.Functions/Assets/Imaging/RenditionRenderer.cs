@@ -28,11 +28,11 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
 
         // Skia reads synchronously and seeks: give it memory, filled asynchronously from a possibly remote stream.
         await using MemoryStream content = await BufferAsync(original, cancellationToken);
-        using SKCodec codec = SkiaDecoding.Open(content, limits);
-        SKEncodedOrigin origin = codec.EncodedOrigin;
+        using ImageDecoder image = ImageDecoder.Open(content, limits);
+        SKEncodedOrigin origin = image.Origin;
         bool swap = SkiaDecoding.SwapsAxes(origin);
-        int uprightWidth = swap ? codec.Info.Height : codec.Info.Width;
-        int uprightHeight = swap ? codec.Info.Width : codec.Info.Height;
+        int uprightWidth = swap ? image.Size.Height : image.Size.Width;
+        int uprightHeight = swap ? image.Size.Width : image.Size.Height;
         SKColor background = chain.Format == RenditionFormat.Jpeg ? SKColors.White : SKColors.Transparent;
 
         // The slot covers every bitmap this chain holds, not just the decode.
@@ -50,7 +50,7 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
 
                     if (previous is null)
                     {
-                        using SKBitmap decoded = SkiaDecoding.Decode(codec, width);
+                        using SKBitmap decoded = image.Decode(width);
                         previous = ImageTransforms.Draw(decoded, origin, width, height, background);
                     }
                     else if (previous.Width != width || previous.Height != height)

@@ -2,45 +2,9 @@ using SkiaSharp;
 
 namespace Workflows.Assets.Imaging;
 
-/// <summary>The Skia calls inspection and rendering share: open a codec, check it, decode it.</summary>
+/// <summary>The Skia calls inspection and rendering share: map formats, decode at reduced scale.</summary>
 internal static class SkiaDecoding
 {
-    /// <summary>Reads only the header: format, dimensions and EXIF origin. No pixels are decoded.</summary>
-    public static SKCodec Open(Stream content, ImageLimits limits)
-    {
-        var head = new byte[FormatSniffer.HeaderLength];
-        int read = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (read == 0)
-        {
-            throw ImageRejectedException.Empty();
-        }
-
-        (ImageFormat? format, string detected) = FormatSniffer.Sniff(head.AsSpan(0, read));
-        if (format is null)
-        {
-            throw ImageRejectedException.Unsupported(detected);
-        }
-
-        content.Position = 0;
-        SKCodec? codec = SKCodec.Create(content, out SKCodecResult result);
-        if (codec is null || ToImageFormat(codec.EncodedFormat) != format)
-        {
-            codec?.Dispose();
-            throw result == SKCodecResult.Success ? ImageRejectedException.Unsupported(detected) : ImageRejectedException.Corrupt();
-        }
-
-        try
-        {
-            limits.EnsureWithin(codec.Info.Width, codec.Info.Height);
-            return codec;
-        }
-        catch
-        {
-            codec.Dispose();
-            throw;
-        }
-    }
-
     public static ImageFormat? ToImageFormat(SKEncodedImageFormat format) => format switch
     {
         SKEncodedImageFormat.Jpeg => ImageFormat.Jpeg,
@@ -58,6 +22,7 @@ internal static class SkiaDecoding
         ImageFormat.Webp => "image/webp",
         ImageFormat.Gif => "image/gif",
         ImageFormat.Bmp => "image/bmp",
+        ImageFormat.Tiff => "image/tiff",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 

@@ -14,6 +14,7 @@ public sealed class ImageInspectorTests : IDisposable
         { "webp", ImageFormat.Webp, "image/webp" },
         { "gif", ImageFormat.Gif, "image/gif" },
         { "bmp", ImageFormat.Bmp, "image/bmp" },
+        { "tiff", ImageFormat.Tiff, "image/tiff" },
     };
 
     [Theory]
@@ -121,6 +122,7 @@ public sealed class ImageInspectorTests : IDisposable
         "webp" => TestImages.Webp(width, height),
         "gif" => TestImages.Gif(width, height),
         "bmp" => TestImages.Bmp(width, height),
+        "tiff" => TestImages.Tiff(width, height, new TestTiff(TestTiffCompression.Lzw, Predictor: true)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 

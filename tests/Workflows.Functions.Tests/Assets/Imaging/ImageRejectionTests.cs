@@ -11,7 +11,8 @@ public sealed class ImageRejectionTests : IDisposable
     {
         { "empty", "The file is empty." },
         { "text", "The file is not a supported image (detected: text)" },
-        { "tiff", "The file is not a supported image (detected: TIFF)" },
+        { "tiff-header-without-directory", "The image is truncated or corrupt" },
+        { "heic", "The file is not a supported image (detected: HEIC). Upload a JPEG, PNG, WebP, GIF, BMP or TIFF image." },
         { "pdf", "The file is not a supported image (detected: PDF)" },
         { "truncated-jpeg", "The image is truncated or corrupt" },
         { "truncated-png", "The image is truncated or corrupt" },
@@ -30,7 +31,8 @@ public sealed class ImageRejectionTests : IDisposable
         {
             "empty" => TestImages.Empty(),
             "text" => TestImages.Text(),
-            "tiff" => [(byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, 0, 0],
+            "tiff-header-without-directory" => [(byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, 0, 0],
+            "heic" => [0, 0, 0, 24, .. "ftypheic"u8, 0, 0, 0, 0],
             "pdf" => "%PDF-1.7\n%âãÏÓ\n"u8.ToArray(),
             "truncated-jpeg" => TestImages.Truncated(TestImages.PhotoJpeg(300, 200)),
             "truncated-png" => TestImages.Truncated(TestImages.Png(300, 200)),

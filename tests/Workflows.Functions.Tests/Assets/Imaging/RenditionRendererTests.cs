@@ -34,6 +34,7 @@ public sealed class RenditionRendererTests
     [InlineData("webp")]
     [InlineData("gif")]
     [InlineData("bmp")]
+    [InlineData("tiff")]
     public async Task RenderChain_EachOriginalFormat_RendersEveryWidth(string kind)
     {
         // Arrange

@@ -1,0 +1,69 @@
+using SkiaSharp;
+
+namespace Workflows.Assets.Imaging;
+
+/// <summary>
+/// An original whose header has been read and checked against the limits, with no pixels decoded yet: Skia's
+/// codecs for most formats, our own reader for TIFF (Skia has none). Inspection and rendering see only this.
+/// </summary>
+internal abstract class ImageDecoder : IDisposable
+{
+    public abstract ImageFormat Format { get; }
+
+    /// <summary>Stored size, before orientation.</summary>
+    public abstract SKSizeI Size { get; }
+
+    /// <summary>The EXIF/TIFF orientation the renditions apply.</summary>
+    public abstract SKEncodedOrigin Origin { get; }
+
+    /// <summary>
+    /// Opens <paramref name="content"/> (which must stay open while the decoder is used): the format from the first
+    /// bytes, the dimensions from the header, rejected before any pixel is decoded when over <paramref name="limits"/>.
+    /// </summary>
+    public static ImageDecoder Open(MemoryStream content, ImageLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        ArgumentNullException.ThrowIfNull(limits);
+        var head = new byte[FormatSniffer.HeaderLength];
+        content.Position = 0;
+        int read = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        if (read == 0)
+        {
+            throw ImageRejectedException.Empty();
+        }
+
+        (ImageFormat? format, string detected) = FormatSniffer.Sniff(head.AsSpan(0, read));
+        content.Position = 0;
+        return format switch
+        {
+            null => throw ImageRejectedException.Unsupported(detected),
+            ImageFormat.Tiff => TiffImageDecoder.Open(Bytes(content), limits),
+            _ => SkiaImageDecoder.Open(content, format.Value, detected, limits),
+        };
+    }
+
+    /// <summary>
+    /// Proves the content complete and well-formed while holding little memory, so a truncated upload is
+    /// rejected at inspection rather than in every rendition branch. Run it under the <see cref="DecodeLimiter"/>.
+    /// </summary>
+    public abstract void Verify();
+
+    /// <summary>
+    /// Decodes the whole image (first frame or page) as sRGB, at the smallest scale the format offers whose upright
+    /// width is still at least <paramref name="minUprightWidth"/>. The bitmap is immutable; the caller disposes it.
+    /// </summary>
+    public abstract SKBitmap Decode(int minUprightWidth);
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+    }
+
+    internal static ArraySegment<byte> Bytes(MemoryStream content) =>
+        content.TryGetBuffer(out ArraySegment<byte> bytes) ? bytes : content.ToArray();
+}
