@@ -82,7 +82,7 @@ internal static class TestImagesTiffWriter
         }
 
         ifd0.Long(offsetsTag, new uint[segments.Count]);
-        ifd0.Long((ushort)(offsetsTag + 1), [.. segments.Select(s => (uint)s.Length)]);
+        ifd0.Long(options.Tiled ? (ushort)325 : (ushort)279, [.. segments.Select(s => (uint)s.Length)]);
         return TestImagesTiffIfd.Assemble(ifd0, options.Exif, segments, offsetsTag);
     }
 
