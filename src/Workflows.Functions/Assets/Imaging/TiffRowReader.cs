@@ -59,7 +59,7 @@ internal abstract class TiffRowReader : IDisposable
             {
                 return _inflater.ReadAtLeast(row, row.Length, throwOnEndOfStream: false) == row.Length;
             }
-            catch (InvalidDataException)
+            catch (Exception ex) when (ex is InvalidDataException or IOException) // IOException: ZLibException from zlib itself
             {
                 return false;
             }
