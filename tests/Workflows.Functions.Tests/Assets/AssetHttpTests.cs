@@ -13,6 +13,7 @@ public sealed class AssetHttpTests
         { "beach.jpg", "image/jpeg" },
         { "chart.png", "image/png" },
         { "logo.webp", "image/webp" },
+        { "scan.tiff", "image/tiff" },
     };
 
     [Theory]
@@ -25,6 +26,7 @@ public sealed class AssetHttpTests
         {
             "image/png" => TestImages.Png(1000, 500),
             "image/webp" => TestImages.Webp(1000, 500),
+            "image/tiff" => TestImages.Tiff(1000, 500, new TestTiff(TestTiffCompression.Deflate, Predictor: true)),
             _ => TestImages.Jpeg(1000, 500),
         };
         var upload = TestHttp.Request("POST", $"/api/assets?name={name}", new MemoryStream(image), contentType);

@@ -15,6 +15,7 @@ public sealed class AssetPipelineTests
         { "photo.jpg", "image/jpeg" },
         { "diagram.png", "image/png" },
         { "banner.webp", "image/webp" },
+        { "scan.tif", "image/tiff" },
     };
 
     [Theory]
@@ -27,6 +28,7 @@ public sealed class AssetPipelineTests
         {
             "image/png" => TestImages.Png(2000, 1000),
             "image/webp" => TestImages.Webp(2000, 1000),
+            "image/tiff" => TestImages.Tiff(2000, 1000, new TestTiff(TestTiffCompression.Lzw, Predictor: true)),
             _ => TestImages.Jpeg(2000, 1000),
         };
 

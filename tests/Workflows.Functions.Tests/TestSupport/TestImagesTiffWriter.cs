@@ -59,7 +59,11 @@ internal static class TestImagesTiffWriter
         ifd0.Short(262, options.Colour switch { TestTiffColour.Bilevel => 0u, TestTiffColour.Gray => 1u, TestTiffColour.Palette => 3u, _ => 2u });
         ifd0.Short(277, (uint)samples);
         ifd0.Short(284, options.Planar ? 2u : 1u);
-        ifd0.Short(317, options.Predictor ? 2u : 1u);
+        if (options.Predictor)
+        {
+            ifd0.Short(317, 2);
+        }
+
         if (options.Colour == TestTiffColour.Palette)
         {
             ifd0.Short(320, [.. Enumerable.Range(0, 768).Select(i => (uint)(PaletteColour(i % 256, i / 256) * 257))]);

@@ -89,7 +89,7 @@ internal sealed record TiffLayout(
         uint predictor = ifd.Single(317, 1);
         if (predictor is not 1 and not 2 || (predictor == 2 && bitsPerSample < 8) || ifd.Single(266, 1) != 1)
         {
-            throw TiffRejections.Samples("a floating-point predictor or reversed bit order");
+            throw TiffRejections.Samples("a floating-point predictor, a predictor on packed pixels or a reversed bit order");
         }
 
         uint extra = samples > colourSamples && ifd.Has(338) ? ifd.Values(338, 1, 1)[0] : 0; // ExtraSamples: 1 associated, 2 unassociated alpha
