@@ -130,11 +130,11 @@ internal static class TestImagesTiffWriter
                 TestTiffColour.Palette => [(uint)(((c.Red >> 5) << 5) | ((c.Green >> 5) << 2) | (c.Blue >> 6))],
                 _ => [Luminance(c) < 100 ? 1u : 0u],
             };
-            bool scale = options.Colour is not (TestTiffColour.Palette or TestTiffColour.Bilevel) && max == 65535;
+            bool scale = options.Colour is not (TestTiffColour.Palette or TestTiffColour.Bilevel);
             for (int s = 0; s < per; s++)
             {
                 uint v = pixel[plane < 0 ? s : plane];
-                values[i * per + s] = scale ? v * 257 : v;
+                values[i * per + s] = scale ? v * max / 255 : v; // 8-bit colour to 16 bits (×257) or to 2 or 4 bits
             }
         }
 

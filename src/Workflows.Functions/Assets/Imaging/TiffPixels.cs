@@ -17,6 +17,7 @@ internal static class TiffPixels
         int perPlane = layout.SegmentsAcross * layout.SegmentsDown;
         int planes = layout.Planar ? layout.SamplesPerPixel : 1;
         var row = new byte[layout.RowBytes];
+        var values = new byte[layout.SegmentWidth];
         for (int plane = 0; plane < planes; plane++)
         {
             for (int segment = 0; segment < perPlane; segment++)
@@ -47,7 +48,7 @@ internal static class TiffPixels
                         UndoPredictor(layout, row);
                     }
 
-                    TiffSamples.ToRgba(layout, row, layout.Planar ? plane : -1, rgba.Slice(y * rowBytes + x0 * 4, pixels * 4));
+                    TiffSamples.ToRgba(layout, row, layout.Planar ? plane : -1, rgba.Slice(y * rowBytes + x0 * 4, pixels * 4), values);
                 }
             }
         }

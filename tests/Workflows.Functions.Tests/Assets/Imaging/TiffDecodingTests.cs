@@ -26,6 +26,7 @@ public sealed class TiffDecodingTests : IDisposable
         ["rgba-unassociated"] = new(Colour: TestTiffColour.Rgba),
         ["rgba-tiled-planar-packbits"] = new(TestTiffCompression.PackBits, Colour: TestTiffColour.Rgba, Tiled: true, Planar: true),
         ["gray-lzw"] = new(TestTiffCompression.Lzw, Colour: TestTiffColour.Gray),
+        ["gray-4-bit-lzw"] = new(TestTiffCompression.Lzw, Colour: TestTiffColour.Gray, Bits: 4),
         ["gray-16-bit-big-endian-deflate"] = new(TestTiffCompression.Deflate, Colour: TestTiffColour.Gray, Bits: 16, BigEndian: true),
         ["palette-packbits"] = new(TestTiffCompression.PackBits, Colour: TestTiffColour.Palette),
         ["bilevel-packbits"] = new(TestTiffCompression.PackBits, Colour: TestTiffColour.Bilevel),
