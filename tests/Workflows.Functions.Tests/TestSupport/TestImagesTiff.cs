@@ -59,7 +59,19 @@ public static partial class TestImages
         }
     }
 
-    /// <summary>A TIFF header claiming <paramref name="width"/> × <paramref name="height"/>, with one tiny LZW strip.</summary>
-    public static byte[] TiffBomb(int width = 50_000, int height = 50_000) =>
-        TestImagesTiffWriter.Bomb(width, height);
+    /// <summary>8-bit grey claiming <paramref name="width"/> × <paramref name="height"/>, in one LZW strip of a megabyte of zeros: a few KB.</summary>
+    public static byte[] TiffBomb(int width = 50_000, int height = 50_000)
+    {
+        byte[] strip = TestImagesTiffCodecs.Compress(TestTiffCompression.Lzw, [new byte[1 << 20]]);
+        var ifd0 = new TestImagesTiffIfd(bigEndian: false);
+        ifd0.Long(256, (uint)width);
+        ifd0.Long(257, (uint)height);
+        ifd0.Short(258, 8);
+        ifd0.Short(259, 5);
+        ifd0.Short(262, 1);
+        ifd0.Long(278, (uint)height);
+        ifd0.Long(273, 0);
+        ifd0.Long(279, (uint)strip.Length);
+        return TestImagesTiffIfd.Assemble(ifd0, null, [strip], 273);
+    }
 }

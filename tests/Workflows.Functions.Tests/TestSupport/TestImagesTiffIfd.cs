@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 
@@ -126,18 +125,10 @@ internal sealed class TestImagesTiffIfd(bool bigEndian)
 
     private byte[] Bytes(int size, uint value)
     {
-        var bytes = new byte[size];
-        if (size == 2)
+        byte[] bytes = size == 2 ? BitConverter.GetBytes((ushort)value) : BitConverter.GetBytes(value);
+        if (bigEndian == BitConverter.IsLittleEndian)
         {
-            if (bigEndian) BinaryPrimitives.WriteUInt16BigEndian(bytes, (ushort)value); else BinaryPrimitives.WriteUInt16LittleEndian(bytes, (ushort)value);
-        }
-        else if (bigEndian)
-        {
-            BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
-        }
-        else
-        {
-            BinaryPrimitives.WriteUInt32LittleEndian(bytes, value);
+            Array.Reverse(bytes);
         }
 
         return bytes;

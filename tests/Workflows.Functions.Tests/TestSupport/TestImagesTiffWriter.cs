@@ -90,22 +90,6 @@ internal static class TestImagesTiffWriter
         return TestImagesTiffIfd.Assemble(ifd0, options.Exif, segments, offsetsTag);
     }
 
-    /// <summary>50,000 × 50,000 (by default) 8-bit grey in one LZW strip of a megabyte of zeros: a few KB.</summary>
-    public static byte[] Bomb(int width, int height)
-    {
-        byte[] strip = TestImagesTiffCodecs.Compress(TestTiffCompression.Lzw, [new byte[1 << 20]]);
-        var ifd0 = new TestImagesTiffIfd(bigEndian: false);
-        ifd0.Long(256, (uint)width);
-        ifd0.Long(257, (uint)height);
-        ifd0.Short(258, 8);
-        ifd0.Short(259, 5);
-        ifd0.Short(262, 1);
-        ifd0.Long(278, (uint)height);
-        ifd0.Long(273, 0);
-        ifd0.Long(279, (uint)strip.Length);
-        return TestImagesTiffIfd.Assemble(ifd0, null, [strip], 273);
-    }
-
     // One row of samples (the segment's full width; padding past the image is 0), every sample or one plane's.
     private static uint[] RowSamples(SKBitmap bitmap, TestTiff options, int x0, int y, int width, int plane, int samples)
     {
