@@ -55,47 +55,6 @@ public sealed class AssetHttpTests
     }
 
     [Fact]
-    public async Task UploadAsset_BodyOverSizeLimit_413AndNothingStored()
-    {
-        // Arrange
-        await using var assets = await AssetsTestApp.StartAsync(s => s["Assets:MaxUploadBytes"] = "20000");
-        var image = TestImages.PhotoJpeg(400, 400);
-        Assert.True(image.Length > 20_000);
-        var declared = TestHttp.Request("POST", "/api/assets", new MemoryStream(image), "image/jpeg");
-        var chunked = TestHttp.Request("POST", "/api/assets", new ForwardOnlyStream(image), "image/jpeg");
-        var http = assets.App.CreateFunction<UploadAssetHttp>();
-
-        // Act
-        var byLength = await (await http.UploadAsset(declared, assets.Client, default)).ExecuteAsync(declared);
-        var byCounting = await (await http.UploadAsset(chunked, assets.Client, default)).ExecuteAsync(chunked);
-
-        // Assert
-        Assert.Equal(StatusCodes.Status413PayloadTooLarge, byLength.StatusCode);
-        Assert.Equal(StatusCodes.Status413PayloadTooLarge, byCounting.StatusCode);
-        Assert.StartsWith("application/problem+json", byCounting.ContentType, StringComparison.Ordinal);
-        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
-    }
-
-    [Theory]
-    [InlineData("text/plain")]
-    [InlineData("application/octet-stream")]
-    [InlineData("image/svg+xml")]
-    public async Task UploadAsset_UnsupportedContentType_415(string contentType)
-    {
-        // Arrange
-        await using var assets = await AssetsTestApp.StartAsync();
-        var request = TestHttp.Request("POST", "/api/assets", new MemoryStream(TestImages.Jpeg(10, 10)), contentType);
-
-        // Act
-        var response = await (await assets.App.CreateFunction<UploadAssetHttp>().UploadAsset(request, assets.Client, default))
-            .ExecuteAsync(request);
-
-        // Assert
-        Assert.Equal(StatusCodes.Status415UnsupportedMediaType, response.StatusCode);
-        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
-    }
-
-    [Fact]
     public async Task GetRendition_SasRedirectConfigured_RedirectsToShortLivedReadOnlyUrlOfThatBlob()
     {
         // Arrange
@@ -140,6 +99,24 @@ public sealed class AssetHttpTests
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Originals));
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Quarantine));
+    }
+
+    [Fact]
+    public async Task DeleteAsset_StillProcessing_409AndKept()
+    {
+        // Arrange
+        await using var assets = await AssetsTestApp.StartAsync();
+        var assetId = AssetIds.FromUpload("uploads", "busy.jpg", "0x1");
+        await assets.Store.AddIfAbsentAsync(AssetEntity.For(assetId), default);
+        var request = TestHttp.Request("DELETE", $"/api/assets/{assetId}");
+
+        // Act
+        var response = await (await assets.App.CreateFunction<DeleteAssetHttp>().DeleteAsset(request, assetId, default))
+            .ExecuteAsync(request);
+
+        // Assert
+        Assert.Equal(StatusCodes.Status409Conflict, response.StatusCode);
+        Assert.Equal(nameof(AssetStatus.Processing), (await assets.RecordAsync(assetId)).Status);
     }
 
     internal static async Task<TestHttpResponse> GetAssetAsync(AssetsTestApp assets, string id)

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Http;
+using Workflows.Assets;
+using Workflows.Tests.TestSupport;
+
+namespace Workflows.Tests.Assets;
+
+/// <summary>What <c>POST /api/assets</c> accepts: size limit with and without Content-Length, media types, streaming.</summary>
+public sealed class UploadAssetLimitsTests
+{
+    [Fact]
+    public async Task UploadAsset_BodyOverSizeLimit_413AndNothingStored()
+    {
+        // Arrange
+        await using var assets = await AssetsTestApp.StartAsync(s => s["Assets:MaxUploadBytes"] = "20000");
+        var image = TestImages.PhotoJpeg(400, 400);
+        Assert.True(image.Length > 20_000);
+        var declared = TestHttp.Request("POST", "/api/assets", new MemoryStream(image), "image/jpeg");
+        var chunked = TestHttp.Request("POST", "/api/assets", new ForwardOnlyStream(image), "image/jpeg");
+        var http = assets.App.CreateFunction<UploadAssetHttp>();
+
+        // Act
+        var byLength = await (await http.UploadAsset(declared, assets.Client, default)).ExecuteAsync(declared);
+        var byCounting = await (await http.UploadAsset(chunked, assets.Client, default)).ExecuteAsync(chunked);
+
+        // Assert
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, byLength.StatusCode);
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, byCounting.StatusCode);
+        Assert.StartsWith("application/problem+json", byCounting.ContentType, StringComparison.Ordinal);
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
+    }
+
+    [Fact]
+    public async Task UploadAsset_ChunkedBodyOfSeveralBlocks_StreamedWholeAndProcessed()
+    {
+        // Arrange: a ~5.8 MB BMP without Content-Length, so the upload streams it in more than one 4 MB block.
+        await using var assets = await AssetsTestApp.StartAsync();
+        var bitmap = TestImages.Bmp(1400, 1400);
+        Assert.True(bitmap.Length > 4 * 1024 * 1024);
+        var request = TestHttp.Request("POST", "/api/assets?name=scan.bmp", new ForwardOnlyStream(bitmap), "image/bmp");
+
+        // Act
+        var accepted = await (await assets.App.CreateFunction<UploadAssetHttp>().UploadAsset(request, assets.Client, default))
+            .ExecuteAsync(request);
+        var id = accepted.Json<AssetAccepted>()!.Id;
+        await assets.WaitAsync(id);
+
+        // Assert
+        var record = await assets.RecordAsync(id);
+        Assert.Equal((nameof(AssetStatus.Ready), "image/bmp", bitmap.LongLength), (record.Status, record.ContentType, record.SizeBytes));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bitmap)), record.Sha256);
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/octet-stream")]
+    [InlineData("image/svg+xml")]
+    public async Task UploadAsset_UnsupportedContentType_415(string contentType)
+    {
+        // Arrange
+        await using var assets = await AssetsTestApp.StartAsync();
+        var request = TestHttp.Request("POST", "/api/assets", new MemoryStream(TestImages.Jpeg(10, 10)), contentType);
+
+        // Act
+        var response = await (await assets.App.CreateFunction<UploadAssetHttp>().UploadAsset(request, assets.Client, default))
+            .ExecuteAsync(request);
+
+        // Assert
+        Assert.Equal(StatusCodes.Status415UnsupportedMediaType, response.StatusCode);
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
+    }
+}
