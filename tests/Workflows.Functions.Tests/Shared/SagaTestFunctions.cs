@@ -7,7 +7,7 @@ namespace Workflows.Tests.Shared;
 
 public sealed record SagaStepRequest(string Table, string Scope, string Name, bool Fail = false, int DelayMilliseconds = 0);
 
-public sealed record SagaUndoRequest(string Table, string Scope, string Name, int FailingAttempts = 0);
+public sealed record SagaUndoRequest(string Table, string Scope, string Name, int FailingAttempts = 0, int HangingAttempts = 0);
 
 /// <summary>A saga script: steps in order, which one fails, how each undo misbehaves and the retries it gets.</summary>
 public sealed record SagaPlan(
@@ -16,6 +16,7 @@ public sealed record SagaPlan(
     string? FailingStep = null,
     IReadOnlyDictionary<string, int>? UndoFailingAttempts = null,
     IReadOnlyDictionary<string, int>? UndoMaxAttempts = null,
+    IReadOnlyDictionary<string, int>? UndoHangingAttempts = null,
     bool CompensateTwice = false,
     string? WaitForEventBeforeFailing = null);
 
@@ -42,7 +43,8 @@ public static class SagaTestOrchestrator
 
                 var undo = new Compensation(
                     nameof(SagaTestActivities.UndoStep),
-                    new SagaUndoRequest(plan.Table, context.InstanceId, step, plan.UndoFailingAttempts?.GetValueOrDefault(step) ?? 0),
+                    new SagaUndoRequest(plan.Table, context.InstanceId, step, plan.UndoFailingAttempts?.GetValueOrDefault(step) ?? 0,
+                        plan.UndoHangingAttempts?.GetValueOrDefault(step) ?? 0),
                     Retry(plan.UndoMaxAttempts?.GetValueOrDefault(step) ?? 1));
                 await compensations.RunAsync(undo, () => context.CallActivityAsync<string>(
                     nameof(SagaTestActivities.DoStep), new SagaStepRequest(plan.Table, context.InstanceId, step, step == plan.FailingStep)));
@@ -102,7 +104,10 @@ public sealed class SagaTestActivities(TableServiceClient tables)
         return request.Fail ? throw new InvalidOperationException($"Step {request.Name} failed.") : request.Name;
     }
 
-    /// <summary>Undoes a step once: fails its first <c>FailingAttempts</c> attempts, and is a no-op when already undone.</summary>
+    /// <summary>
+    /// Undoes a step once: fails its first <c>FailingAttempts</c> attempts, and is a no-op when already undone. Its first
+    /// <c>HangingAttempts</c> attempts never report back after doing the work, like a worker that crashed right then.
+    /// </summary>
     [Function(nameof(UndoStep))]
     public async Task UndoStep([ActivityTrigger] SagaUndoRequest request, CancellationToken cancellationToken)
     {
@@ -116,5 +121,9 @@ public sealed class SagaTestActivities(TableServiceClient tables)
 
         // Idempotent: a redelivered compensation finds its effect already there.
         await SideEffects.RecordOnceAsync(table, request.Scope, $"undo:{request.Name}", "undo", request.Name, cancellationToken);
+        if (attempts <= request.HangingAttempts)
+        {
+            await Task.Delay(Timeout.Infinite, CancellationToken.None); // deliberately deaf to shutdown: a crash, not a cancellation
+        }
     }
 }

@@ -58,20 +58,27 @@ public static class Azurite
             $"--blobHost 127.0.0.1 --blobPort {ports[0]} --queueHost 127.0.0.1 --queuePort {ports[1]} " +
             $"--tableHost 127.0.0.1 --tablePort {ports[2]}";
 
-        var local = FindLocalAzurite();
-        var start = local is not null
-            ? new ProcessStartInfo(local, arguments)
-            : new ProcessStartInfo("npx", $"--yes azurite@3.37.0 {arguments}");
-        start.UseShellExecute = false;
-        start.RedirectStandardOutput = true;
-        start.RedirectStandardError = true;
+        // A watchdog shell owns Azurite and SIGKILLs its process group when its stdin closes, which the kernel does when
+        // this test process ends in any way (even SIGKILL), so no emulator outlives a test run.
+        const string watchdog = "set -m; \"$@\" & child=$!; (read -r _; kill -9 -- -$child 2>/dev/null) & wait $child";
+        var start = new ProcessStartInfo("bash")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in (string[])["-c", watchdog, "azurite", .. Command(), .. arguments.Split(' ')])
+        {
+            start.ArgumentList.Add(argument);
+        }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start Azurite.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill(process);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => process.StandardInput.Close();
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         while (!ports.All(IsListening))
@@ -79,7 +86,7 @@ public static class Azurite
             if (process.HasExited || timeout.IsCancellationRequested)
             {
                 Kill(process);
-                throw new InvalidOperationException($"Azurite ({start.FileName}) did not listen on ports {string.Join(", ", ports)}.");
+                throw new InvalidOperationException($"Azurite ({string.Join(' ', Command())}) did not listen on ports {string.Join(", ", ports)}.");
             }
 
             await Task.Delay(100);
@@ -91,6 +98,10 @@ public static class Azurite
             $"QueueEndpoint=http://127.0.0.1:{ports[1]}/{Account};" +
             $"TableEndpoint=http://127.0.0.1:{ports[2]}/{Account};");
     }
+
+    /// <summary>The repository's pinned Azurite after <c>npm ci</c>, else the same version through npx.</summary>
+    private static string[] Command() =>
+        FindLocalAzurite() is { } local ? [local] : ["npx", "--yes", "azurite@3.37.0"];
 
     /// <summary>node_modules/.bin/azurite of the nearest folder above the test binaries (the repo root after <c>npm ci</c>).</summary>
     private static string? FindLocalAzurite()
@@ -109,14 +120,8 @@ public static class Azurite
 
     private static void Kill(Process process)
     {
-        try
-        {
-            process.Kill(entireProcessTree: true); // SIGKILL on Unix
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
+        process.StandardInput.Close(); // the watchdog kills Azurite's process group
+        process.WaitForExit(TimeSpan.FromSeconds(5));
     }
 
     internal static int FreePort()

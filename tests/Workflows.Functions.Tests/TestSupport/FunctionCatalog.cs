@@ -64,7 +64,7 @@ public static class FunctionCatalog
         }
     }
 
-    private static DurableFunction? Describe(string name, MethodInfo method)
+    internal static DurableFunction? Describe(string name, MethodInfo method)
     {
         var parameters = method.GetParameters();
         var outputType = FunctionInvoker.ResultType(method.ReturnType);

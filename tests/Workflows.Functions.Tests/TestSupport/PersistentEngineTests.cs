@@ -44,6 +44,41 @@ public sealed class PersistentEngineTests
         await table.DeleteAsync();
     }
 
+    [Fact]
+    public async Task PersistentEngine_AppCrashesAfterACompensationsEffect_RedeliveredCompensationTakesEffectOnce()
+    {
+        // Arrange: b's undo does its work, then never reports back; the backend redelivers lost work after 3 s.
+        await using var app = await PersistentTestApp.StartAsync(
+            backend: b => b.WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(3),
+            extraFunctionAssemblies: typeof(PersistentEngineTests).Assembly);
+        var table = app.Services.GetRequiredService<TableServiceClient>().GetTableClient(TestNames.Unique("saga"));
+        await table.CreateIfNotExistsAsync();
+        var plan = new SagaPlan(table.Name, ["a", "b", "c"], FailingStep: "c", UndoHangingAttempts: new Dictionary<string, int> { ["b"] = 1 });
+        var id = await app.Client.ScheduleNewOrchestrationInstanceAsync(nameof(SagaTestOrchestrator), plan);
+        await WaitForEffectAsync(table, id, new SideEffect("undo", "b"));
+
+        // Act: the app goes down with b's undo in flight; the restarted app gets it again.
+        await app.RestartAsync();
+        var result = await app.WaitForCompletionAsync(id);
+
+        // Assert
+        Assert.True(result.RuntimeStatus == OrchestrationRuntimeStatus.Completed, result.FailureDetails?.ToString());
+        var effects = await SideEffects.ReadAsync(table, id);
+        Assert.Equal(["undo:c", "undo:b", "undo:a"], effects.Where(e => e.Kind == "undo").Select(e => $"{e.Kind}:{e.Name}"));
+        Assert.Equal(2, effects.Count(e => e is { Kind: "undo-attempt", Name: "b" }));
+        Assert.Equal(1, effects.Count(e => e is { Kind: "undo-attempt", Name: "a" }));
+        await table.DeleteAsync();
+    }
+
+    private static async Task WaitForEffectAsync(TableClient table, string scope, SideEffect effect)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!(await SideEffects.ReadAsync(table, scope, timeout.Token)).Contains(effect))
+        {
+            await Task.Delay(100, timeout.Token);
+        }
+    }
+
     private static async Task WaitForCustomStatusAsync(DurableTaskClient client, string instanceId, string status)
     {
         // Custom status comes back only with inputs and outputs.

@@ -18,6 +18,7 @@ public sealed class PersistentTestApp : IAsyncDisposable
 {
     private readonly Dictionary<string, string?> _settings;
     private readonly Action<IServiceCollection>? _services;
+    private readonly Action<AzureStorageOrchestrationServiceSettings>? _backendSettings;
     private readonly IReadOnlyList<DurableFunction> _functions;
     private readonly IHost _clientHost;
     private readonly GrpcChannel _clientChannel;
@@ -26,11 +27,12 @@ public sealed class PersistentTestApp : IAsyncDisposable
     private (IHost Host, GrpcChannel Channel)? _worker;
 
     private PersistentTestApp(
-        Dictionary<string, string?> settings, Action<IServiceCollection>? services, IReadOnlyList<DurableFunction> functions,
-        AzureStorageOrchestrationService backend, Sidecar sidecar, IHost clientHost, GrpcChannel clientChannel)
+        Dictionary<string, string?> settings, Action<IServiceCollection>? services, Action<AzureStorageOrchestrationServiceSettings>? backendSettings,
+        IReadOnlyList<DurableFunction> functions, AzureStorageOrchestrationService backend, Sidecar sidecar, IHost clientHost, GrpcChannel clientChannel)
     {
         _settings = settings;
         _services = services;
+        _backendSettings = backendSettings;
         _functions = functions;
         _backend = backend;
         _sidecar = sidecar;
@@ -50,9 +52,15 @@ public sealed class PersistentTestApp : IAsyncDisposable
 
     public bool IsWorkerRunning => _worker is not null;
 
+    /// <param name="settings">Extra or overriding app settings.</param>
+    /// <param name="services">Service overrides after the app's composition root.</param>
+    /// <param name="backend">Backend tuning, e.g. a short <c>WorkItemQueueVisibilityTimeout</c> so work lost in a crash
+    /// (<see cref="RestartAsync"/> with an activity in flight) is redelivered quickly.</param>
+    /// <param name="extraFunctionAssemblies">Assemblies with test-only functions.</param>
     public static async Task<PersistentTestApp> StartAsync(
         Action<IDictionary<string, string?>>? settings = null,
         Action<IServiceCollection>? services = null,
+        Action<AzureStorageOrchestrationServiceSettings>? backend = null,
         params Assembly[] extraFunctionAssemblies)
     {
         var storage = await Azurite.GetAsync();
@@ -60,13 +68,13 @@ public sealed class PersistentTestApp : IAsyncDisposable
         settings?.Invoke(values);
         var functions = FunctionCatalog.Discover(extraFunctionAssemblies);
 
-        var backend = await CreateBackendAsync(values);
-        var sidecar = await Sidecar.StartAsync(backend, backend);
+        var engine = await CreateBackendAsync(values, backend);
+        var sidecar = await Sidecar.StartAsync(engine, engine);
         var clientChannel = GrpcChannel.ForAddress(sidecar.Address);
         var clientHost = WorkerHost.Build(clientChannel, values, services, functions: null);
         await clientHost.StartAsync();
 
-        var app = new PersistentTestApp(values, services, functions, backend, sidecar, clientHost, clientChannel);
+        var app = new PersistentTestApp(values, services, backend, functions, engine, sidecar, clientHost, clientChannel);
         await app.StartWorkerAsync();
         return app;
     }
@@ -116,7 +124,7 @@ public sealed class PersistentTestApp : IAsyncDisposable
         await _sidecar.DisposeAsync();
         await _backend.StopAsync(isForced: true);
 
-        _backend = await CreateBackendAsync(_settings);
+        _backend = await CreateBackendAsync(_settings, _backendSettings);
         _sidecar = await Sidecar.StartAsync(_backend, _backend, port);
         await StartWorkerAsync();
     }
@@ -132,15 +140,18 @@ public sealed class PersistentTestApp : IAsyncDisposable
         await _backend.DeleteAsync(); // the task hub's queues, tables and lease blobs
     }
 
-    private static async Task<AzureStorageOrchestrationService> CreateBackendAsync(Dictionary<string, string?> settings)
+    private static async Task<AzureStorageOrchestrationService> CreateBackendAsync(
+        Dictionary<string, string?> settings, Action<AzureStorageOrchestrationServiceSettings>? configure)
     {
-        var backend = new AzureStorageOrchestrationService(new AzureStorageOrchestrationServiceSettings
+        var options = new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = settings["TaskHubName"]!,
             StorageAccountClientProvider = new StorageAccountClientProvider(settings["WorkflowsStorage"]!),
             PartitionCount = 1,
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
-        });
+        };
+        configure?.Invoke(options);
+        var backend = new AzureStorageOrchestrationService(options);
         await backend.CreateIfNotExistsAsync();
         return backend;
     }

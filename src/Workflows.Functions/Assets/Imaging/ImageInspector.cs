@@ -29,8 +29,8 @@ public sealed class ImageInspector(DecodeLimiter limiter, ImageLimits limits)
                 ImageIntegrity.Verify(codec, buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
             }
 
-            buffer.Position = 0;
-            PhotoMetadata metadata = PhotoMetadataReader.Read(buffer);
+            // A separate read-only view: the codec keeps its own position in the buffer.
+            PhotoMetadata metadata = PhotoMetadataReader.Read(new MemoryStream(buffer.GetBuffer(), 0, (int)buffer.Length, writable: false));
             return new ImageInspection(
                 format,
                 SkiaDecoding.ContentType(format),

@@ -43,7 +43,8 @@ internal static class ImageTransforms
         SKMatrix matrix = Orientation(origin, source.Width, source.Height).PostConcat(
             SKMatrix.CreateScale(width / (float)UprightWidth(source, origin), height / (float)UprightHeight(source, origin)));
 
-        SKAlphaType alpha = background.Alpha == 255 ? SKAlphaType.Opaque : SKAlphaType.Premul;
+        // Opaque output lets the WebP encoder skip the alpha plane; only a transparent source keeps alpha.
+        SKAlphaType alpha = background.Alpha == 255 || source.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;
         var target = new SKBitmap(new SKImageInfo(width, height, source.ColorType, alpha, source.ColorSpace));
         try
         {

@@ -10,20 +10,32 @@ namespace Workflows.Orders.Storage;
 /// </summary>
 public sealed class OrderEventPublisher(QueueServiceClient service, IOptions<OrdersOptions> options)
 {
-    private readonly Lazy<Task<QueueClient>> _queue = new(async () =>
-    {
-        var queue = service.GetQueueClient(options.Value.EventsQueue);
-        await queue.CreateIfNotExistsAsync();
-        return queue;
-    });
+    private Task<QueueClient>? _queue;
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public async Task PublishAsync(OrderEvent orderEvent, CancellationToken ct)
     {
-        var queue = await _queue.Value.WaitAsync(ct);
+        var queue = await GetClientAsync(ct);
         await queue.SendMessageAsync(JsonSerializer.Serialize(orderEvent, Json), ct);
     }
 
-    public async Task<QueueClient> GetClientAsync(CancellationToken ct) => await _queue.Value.WaitAsync(ct);
+    /// <summary>The queue, created on first use; a failed create is not cached (storage briefly unreachable).</summary>
+    public Task<QueueClient> GetClientAsync(CancellationToken ct)
+    {
+        var queue = _queue;
+        if (queue is null || queue.IsFaulted || queue.IsCanceled)
+        {
+            _queue = queue = CreateAsync();
+        }
+
+        return queue.WaitAsync(ct);
+    }
+
+    private async Task<QueueClient> CreateAsync()
+    {
+        var queue = service.GetQueueClient(options.Value.EventsQueue);
+        await queue.CreateIfNotExistsAsync();
+        return queue;
+    }
 }
