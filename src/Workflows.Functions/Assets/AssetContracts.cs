@@ -30,9 +30,11 @@ public sealed record InspectUploadRequest(
 
 /// <summary>
 /// What the inspection found, and the rendition chains to produce: read from the profile by the activity and then
-/// fixed in history, so every branch and retry of this instance renders the same profile.
+/// fixed in history, so every branch and retry of this instance renders the same profile. <see cref="Status"/> is
+/// Processing, or the final status when this blob version was already processed (nothing left to do).
 /// </summary>
-public sealed record InspectUploadResult(string ContentType, int Width, int Height, IReadOnlyList<RenditionChain> Chains);
+public sealed record InspectUploadResult(
+    AssetStatus Status, string ContentType, int Width, int Height, IReadOnlyList<RenditionChain> Chains);
 
 public sealed record RenderChainRequest(string AssetId, RenditionChain Chain);
 

@@ -36,6 +36,10 @@ public static class AssetPipelineOrchestrator
                 nameof(InspectActivities.InspectUpload),
                 new InspectUploadRequest(assetId, input.UploadContainer, input.UploadBlobName, input.UploadETag, input.OriginalName),
                 retry);
+            if (inspected.Status != AssetStatus.Processing)
+            {
+                return new AssetOutcome(assetId, inspected.Status, null, []); // this version was already processed
+            }
 
             // Step 2: fan out, one branch per chain. Registered before: a failed branch may have written some sizes.
             compensations.Register(new Compensation(

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using Workflows.Shared.Http;
 
 namespace Workflows.Assets;
 
@@ -29,7 +30,7 @@ public sealed class AssetQueryHttp(AssetStore store, IOptions<AssetOptions> opti
             return AssetProblems.NotFound(id);
         }
 
-        var assetUri = $"{req.Scheme}://{req.Host}{req.PathBase}{req.Path.Value?.TrimEnd('/')}";
+        var assetUri = ApiResults.Url(req, $"assets/{id}");
         return new OkObjectResult(AssetView.From(entity, assetUri));
     }
 
@@ -57,7 +58,7 @@ public sealed class AssetQueryHttp(AssetStore store, IOptions<AssetOptions> opti
             : null;
         if (rendition is null)
         {
-            return AssetProblems.Problem(StatusCodes.Status404NotFound, "Rendition not found",
+            return ApiResults.Problem(StatusCodes.Status404NotFound, "Rendition not found",
                 $"Asset '{id}' has no rendition '{name}' (yet): check the asset's status and rendition list.");
         }
 

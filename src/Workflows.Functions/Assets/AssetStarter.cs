@@ -21,7 +21,7 @@ public sealed class AssetStarter(AssetStore store, IOptions<AssetOptions> option
     public const string OriginalNameMetadataKey = "originalname";
 
     // An existing instance in any of these states is never replaced: a re-fire must not reprocess a finished asset.
-    private static readonly OrchestrationRuntimeStatus[] DedupeStatuses =
+    internal static readonly OrchestrationRuntimeStatus[] DedupeStatuses =
     [
         OrchestrationRuntimeStatus.Pending,
         OrchestrationRuntimeStatus.Running,
@@ -86,6 +86,6 @@ public sealed class AssetStarter(AssetStore store, IOptions<AssetOptions> option
         return new AssetStart(request.AssetId, instanceId, Started: true);
     }
 
-    private static bool IsAlreadyExists(Exception ex) =>
+    internal static bool IsAlreadyExists(Exception ex) =>
         ex is OrchestrationAlreadyExistsException or RpcException { StatusCode: StatusCode.AlreadyExists };
 }

@@ -13,10 +13,19 @@ namespace Workflows.Assets;
 /// </summary>
 public sealed class AssetUploadedTrigger(AssetStarter starter, ILogger<AssetUploadedTrigger> logger)
 {
+    // Polling (local Azurite, Elastic Premium) by default; the Flex Consumption plan only runs Event Grid blob triggers:
+    // build with -p:BlobTriggerSource=EventGrid for it (see README, Assets, Hosting note).
+#if BLOB_TRIGGER_EVENT_GRID
+    private const BlobTriggerSource UploadsSource = BlobTriggerSource.EventGrid;
+#else
+    private const BlobTriggerSource UploadsSource = BlobTriggerSource.LogsAndContainerScan;
+#endif
+
     /// <summary>Reads the blob's current properties (ETag, metadata) and starts the pipeline for that version.</summary>
     [Function(nameof(AssetUploaded))]
     public async Task AssetUploaded(
-        [BlobTrigger(AssetOptions.UploadsContainerSetting + "/{name}", Connection = StorageRegistration.ConnectionName)] BlobClient blob,
+        [BlobTrigger(AssetOptions.UploadsContainerSetting + "/{name}", Connection = StorageRegistration.ConnectionName, Source = UploadsSource)]
+        BlobClient blob,
         string name,
         [DurableClient] DurableTaskClient client,
         CancellationToken ct)

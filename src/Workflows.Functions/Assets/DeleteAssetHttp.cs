@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Workflows.Shared.Http;
 
 namespace Workflows.Assets;
 
@@ -27,7 +28,7 @@ public sealed class DeleteAssetHttp(AssetStore store, ILogger<DeleteAssetHttp> l
         await store.EnsureCreatedAsync();
         if (await store.FindAsync(id, ct) is { StatusValue: AssetStatus.Processing })
         {
-            return AssetProblems.Problem(StatusCodes.Status409Conflict, "Asset is processing",
+            return ApiResults.Problem(StatusCodes.Status409Conflict, "Asset is processing",
                 $"Asset '{id}' is still being processed; delete it once its status is Ready or Failed.");
         }
 

@@ -19,6 +19,13 @@ public sealed class InspectActivities(AssetStore store, IAssetImaging imaging, I
     {
         ArgumentNullException.ThrowIfNull(request);
         await store.EnsureCreatedAsync();
+        if (await store.FindAsync(request.AssetId, ct) is { StatusValue: AssetStatus.Ready or AssetStatus.Failed } done)
+        {
+            // A backend that replaces a finished instance on a late re-start must not process the version again.
+            logger.LogWarning("Asset {AssetId} is already {Status}; not processing it again", request.AssetId, done.Status);
+            return new InspectUploadResult(done.StatusValue, done.ContentType ?? string.Empty, done.Width ?? 0, done.Height ?? 0, []);
+        }
+
         var original = store.Original(request.AssetId);
         var upload = store.Upload(request.UploadContainer, request.UploadBlobName);
         var uploadVersion = AssetIds.ToETag(request.UploadETag);
@@ -64,7 +71,7 @@ public sealed class InspectActivities(AssetStore store, IAssetImaging imaging, I
             "Asset {AssetId}: {ContentType} {Width}x{Height}, {Bytes} bytes",
             request.AssetId, inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, inspection.Bytes);
         return new InspectUploadResult(
-            inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, imaging.Profile.Chains);
+            AssetStatus.Processing, inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, imaging.Profile.Chains);
     }
 
     private static AssetEntity Processing(InspectUploadRequest request, ImageInspection inspection)

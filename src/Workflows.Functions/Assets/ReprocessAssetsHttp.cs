@@ -5,6 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using Workflows.Shared.Http;
 
 namespace Workflows.Assets;
 
@@ -33,7 +34,7 @@ public sealed class ReprocessAssetsHttp(AssetStarter starter, IOptions<AssetOpti
         await client.ScheduleNewOrchestrationInstanceAsync(
             nameof(BulkReprocessOrchestrator), input, new StartOrchestrationOptions(instanceId), ct);
 
-        var statusUri = $"{req.Scheme}://{req.Host}{req.PathBase}{req.Path.Value?.TrimEnd('/')}/{instanceId}";
+        var statusUri = ApiResults.Url(req, $"assets/reprocess/{instanceId}");
         return new AcceptedResult(statusUri, new ReprocessAccepted(instanceId, statusUri));
     }
 
@@ -51,7 +52,7 @@ public sealed class ReprocessAssetsHttp(AssetStarter starter, IOptions<AssetOpti
             : null;
         if (metadata is null)
         {
-            return AssetProblems.Problem(StatusCodes.Status404NotFound, "Reprocess not found", $"There is no reprocess '{instanceId}'.");
+            return ApiResults.Problem(StatusCodes.Status404NotFound, "Reprocess not found", $"There is no reprocess '{instanceId}'.");
         }
 
         var progress = metadata.IsCompleted && metadata.SerializedOutput is not null

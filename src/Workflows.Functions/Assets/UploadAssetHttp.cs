@@ -7,6 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Workflows.Shared.Http;
 
 namespace Workflows.Assets;
 
@@ -21,10 +22,10 @@ public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOpt
 {
     private const int TransferChunk = 4 * 1024 * 1024;
 
+    // The formats the imaging core decodes (the content is checked again, whatever the declared type).
     private static readonly Dictionary<string, string> Extensions = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["image/jpeg"] = ".jpg", ["image/png"] = ".png", ["image/webp"] = ".webp",
-        ["image/gif"] = ".gif", ["image/bmp"] = ".bmp", ["image/tiff"] = ".tif",
+        ["image/jpeg"] = ".jpg", ["image/png"] = ".png", ["image/webp"] = ".webp", ["image/gif"] = ".gif", ["image/bmp"] = ".bmp",
     };
 
     /// <summary>Accepts an image upload: 202 with the asset id and status URL; 413 over the size limit; 415 for other types.</summary>
@@ -39,7 +40,7 @@ public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOpt
         if (!MediaTypeHeaderValue.TryParse(req.ContentType, out var mediaType)
             || !Extensions.TryGetValue(mediaType.MediaType.Value ?? string.Empty, out var extension))
         {
-            return AssetProblems.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
+            return ApiResults.Problem(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
                 $"Send the image as the raw body with Content-Type one of: {string.Join(", ", Extensions.Keys)}.");
         }
 
@@ -51,7 +52,7 @@ public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOpt
         var originalName = req.Query.TryGetValue("name", out var named) ? named.ToString() : "upload" + extension;
         if (AssetNames.ValidateOriginalName(originalName) is { } nameProblem)
         {
-            return AssetProblems.Problem(StatusCodes.Status400BadRequest, "Invalid file name", nameProblem);
+            return ApiResults.Problem(StatusCodes.Status400BadRequest, "Invalid file name", nameProblem);
         }
 
         await store.EnsureCreatedAsync();
@@ -91,11 +92,11 @@ public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOpt
         await store.AddIfAbsentAsync(record, ct); // the status URL answers at once; the sweep starts it if we crash now
         await starter.StartAsync(client, request, ct);
 
-        var statusUri = $"{req.Scheme}://{req.Host}{req.PathBase}{req.Path.Value?.TrimEnd('/')}/{request.AssetId}";
+        var statusUri = ApiResults.Url(req, $"assets/{request.AssetId}");
         return new AcceptedResult(statusUri, new AssetAccepted(request.AssetId, nameof(AssetStatus.Processing), statusUri));
     }
 
     private static ObjectResult TooLarge(long maxBytes) =>
-        AssetProblems.Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large",
+        ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, "Upload too large",
             $"The limit is {maxBytes} bytes ({maxBytes / (1024 * 1024)} MB).");
 }

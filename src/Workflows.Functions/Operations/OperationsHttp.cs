@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.DurableTask.Client;
+using Workflows.Shared.Http;
 
 namespace Workflows.Operations;
 
@@ -10,7 +11,7 @@ internal static class OperationsHttp
     private const int MaxInstanceIdLength = 256;
 
     public static string StatusUrl(HttpRequest req, string instanceId) =>
-        $"{req.Scheme}://{req.Host}/api/operations/instances/{Uri.EscapeDataString(instanceId)}";
+        ApiResults.Url(req, $"operations/instances/{Uri.EscapeDataString(instanceId)}");
 
     /// <summary>Instance IDs become storage keys: reject what the task hub cannot store before touching it.</summary>
     public static bool IsValidInstanceId(string? instanceId) =>
@@ -33,13 +34,6 @@ internal static class OperationsHttp
     public static ObjectResult Conflict(HttpRequest req, string detail) =>
         Problem(req, StatusCodes.Status409Conflict, "Instance is in the wrong state.", detail);
 
-    private static ObjectResult Problem(HttpRequest req, int status, string title, string detail)
-    {
-        var result = new ObjectResult(new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = req.Path })
-        {
-            StatusCode = status,
-        };
-        result.ContentTypes.Add("application/problem+json");
-        return result;
-    }
+    private static ObjectResult Problem(HttpRequest req, int status, string title, string detail) =>
+        ApiResults.Problem(status, title, detail, req.Path);
 }

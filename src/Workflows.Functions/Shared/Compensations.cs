@@ -46,7 +46,7 @@ public sealed class Compensations(TaskOrchestrationContext context)
         Func<TItem, TResult, Compensation> compensationFor)
     {
         List<Task<TResult>> branches = new(items.Count);
-        branches.AddRange(items.Select(branch));
+        branches.AddRange(items.Select(item => Start(branch, item)));
         try
         {
             await Task.WhenAll(branches);
@@ -71,6 +71,20 @@ public sealed class Compensations(TaskOrchestrationContext context)
         }
 
         return branches.Select(b => b.Result).ToList();
+    }
+
+    // A branch that throws before returning its task (e.g. while building its request) counts as a failed branch, so the
+    // branches already started are still awaited and compensated.
+    private static Task<TResult> Start<TItem, TResult>(Func<TItem, Task<TResult>> branch, TItem item)
+    {
+        try
+        {
+            return branch(item);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Task.FromException<TResult>(ex);
+        }
     }
 
     /// <summary>

@@ -34,24 +34,25 @@ internal sealed class AssetsTestApp : IAsyncDisposable
     public static async Task<AssetsTestApp> StartAsync(
         Action<IDictionary<string, string?>>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var app = await TestApp.StartAsync(
-            values =>
-            {
-                values["Assets:UploadsContainer"] = TestNames.Unique("uploads");
-                values["Assets:OriginalsContainer"] = TestNames.Unique("originals");
-                values["Assets:RenditionsContainer"] = TestNames.Unique("renditions");
-                values["Assets:QuarantineContainer"] = TestNames.Unique("quarantine");
-                values["Assets:AssetsTable"] = TestNames.Unique("assets");
-                values["Assets:ReadyQueue"] = TestNames.Unique("ready");
-                values["Assets:ActivityMaxAttempts"] = "2";
-                values["Assets:ActivityFirstRetryInterval"] = "00:00:00.010";
-                values["Assets:RedirectRenditionsWithSas"] = "false";
-                settings?.Invoke(values);
-            },
-            services);
+        var app = await TestApp.StartAsync(values => Configure(values, settings), services);
         var assets = new AssetsTestApp(app);
         await assets.Store.EnsureCreatedAsync();
         return assets;
+    }
+
+    /// <summary>Containers, table and queue of the test's own, short retries, streamed renditions.</summary>
+    public static void Configure(IDictionary<string, string?> values, Action<IDictionary<string, string?>>? settings = null)
+    {
+        values["Assets:UploadsContainer"] = TestNames.Unique("uploads");
+        values["Assets:OriginalsContainer"] = TestNames.Unique("originals");
+        values["Assets:RenditionsContainer"] = TestNames.Unique("renditions");
+        values["Assets:QuarantineContainer"] = TestNames.Unique("quarantine");
+        values["Assets:AssetsTable"] = TestNames.Unique("assets");
+        values["Assets:ReadyQueue"] = TestNames.Unique("ready");
+        values["Assets:ActivityMaxAttempts"] = "2";
+        values["Assets:ActivityFirstRetryInterval"] = "00:00:00.010";
+        values["Assets:RedirectRenditionsWithSas"] = "false";
+        settings?.Invoke(values);
     }
 
     /// <summary>Writes a blob straight into the uploads container, as Storage Explorer or azcopy would.</summary>

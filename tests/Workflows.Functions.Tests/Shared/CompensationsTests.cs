@@ -112,6 +112,21 @@ public sealed class CompensationsTests : IAsyncLifetime
         Assert.True(Last(effects, "do") < First(effects, "undo-attempt"), SideEffects.Format(effects));
     }
 
+    [Fact]
+    public async Task Compensations_ParallelBranchThrowsBeforeStarting_StartedBranchesStillSettleAndAreUndone()
+    {
+        // Arrange: building y's request throws; x and the slow z are already running.
+        var plan = new ParallelSagaPlan(_table.Name, ["x", "y", "z"], FailingItems: [], SlowItem: "z", ThrowingItem: "y");
+
+        // Act
+        var (outcome, effects) = await RunAsync(nameof(ParallelSagaTestOrchestrator), plan);
+
+        // Assert
+        Assert.False(outcome.Completed);
+        Assert.Equal(["setup", "x", "z"], effects.Where(e => e.Kind == "undo").Select(e => e.Name).Order());
+        Assert.True(Last(effects, "do") < First(effects, "undo-attempt"), SideEffects.Format(effects));
+    }
+
     private async Task<(SagaOutcome Outcome, IReadOnlyList<SideEffect> Effects)> RunAsync(string orchestrator, object plan)
     {
         var id = await _app.Client.ScheduleNewOrchestrationInstanceAsync(orchestrator, plan);

@@ -20,7 +20,8 @@ public sealed record SagaPlan(
     bool CompensateTwice = false,
     string? WaitForEventBeforeFailing = null);
 
-public sealed record ParallelSagaPlan(string Table, IReadOnlyList<string> Items, IReadOnlyList<string> FailingItems, string SlowItem);
+public sealed record ParallelSagaPlan(
+    string Table, IReadOnlyList<string> Items, IReadOnlyList<string> FailingItems, string SlowItem, string? ThrowingItem = null);
 
 public sealed record SagaOutcome(bool Completed, CompensationReport? First, CompensationReport? Second);
 
@@ -79,13 +80,15 @@ public static class ParallelSagaTestOrchestrator
         {
             await compensations.RunParallelAsync(
                 plan.Items,
-                item => context.CallActivityAsync<string>(
-                    nameof(SagaTestActivities.DoStep),
-                    new SagaStepRequest(plan.Table, context.InstanceId, item, plan.FailingItems.Contains(item), item == plan.SlowItem ? 300 : 0)),
+                item => item == plan.ThrowingItem
+                    ? throw new InvalidOperationException($"No request for {item}.")
+                    : context.CallActivityAsync<string>(
+                        nameof(SagaTestActivities.DoStep),
+                        new SagaStepRequest(plan.Table, context.InstanceId, item, plan.FailingItems.Contains(item), item == plan.SlowItem ? 300 : 0)),
                 (item, _) => new Compensation(nameof(SagaTestActivities.UndoStep), new SagaUndoRequest(plan.Table, context.InstanceId, item)));
             return new SagaOutcome(true, null, null);
         }
-        catch (TaskFailedException ex) when (ex.FailureDetails.IsCausedBy<InvalidOperationException>())
+        catch (Exception ex) when (ex is InvalidOperationException || (ex as TaskFailedException)?.FailureDetails.IsCausedBy<InvalidOperationException>() == true)
         {
             return new SagaOutcome(false, await compensations.CompensateAsync(), null);
         }

@@ -8,8 +8,9 @@ namespace Workflows.Tests.Shared;
 public sealed record SideEffect(string Kind, string Name);
 
 /// <summary>
-/// Records side effects of test activities in an Azurite table, one row per effect, with a process-wide sequence number
-/// so the order they happened in can be read back (every engine of a test run lives in this process).
+/// Records side effects of test activities in an Azurite table, one row per effect, with a sequence number so the order
+/// they happened in can be read back: wall-clock ticks, made strictly increasing within a process, so effects recorded by
+/// a child app process (<c>ChildProcessApp</c>) order correctly too.
 /// </summary>
 public static class SideEffects
 {
@@ -30,7 +31,7 @@ public static class SideEffects
                 {
                     ["Kind"] = kind,
                     ["Name"] = name,
-                    ["Sequence"] = Interlocked.Increment(ref _sequence),
+                    ["Sequence"] = NextSequence(),
                 },
                 cancellationToken);
             return true;
@@ -38,6 +39,19 @@ public static class SideEffects
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
             return false;
+        }
+    }
+
+    private static long NextSequence()
+    {
+        while (true)
+        {
+            var last = Interlocked.Read(ref _sequence);
+            var next = Math.Max(DateTime.UtcNow.Ticks, last + 1);
+            if (Interlocked.CompareExchange(ref _sequence, next, last) == last)
+            {
+                return next;
+            }
         }
     }
 

@@ -70,6 +70,31 @@ public sealed class PersistentEngineTests
         await table.DeleteAsync();
     }
 
+    [Fact]
+    public async Task PersistentEngine_AppProcessKilledDuringCompensation_NewProcessFinishesWithEveryEffectOnce()
+    {
+        // Arrange: b's undo does its work, then hangs; the app process is then SIGKILLed.
+        await using var app = await ChildProcessApp.StartAsync();
+        var table = app.Services.GetRequiredService<TableServiceClient>().GetTableClient(TestNames.Unique("saga"));
+        await table.CreateIfNotExistsAsync();
+        var plan = new SagaPlan(table.Name, ["a", "b", "c"], FailingStep: "c", UndoHangingAttempts: new Dictionary<string, int> { ["b"] = 1 });
+        var id = await app.Client.ScheduleNewOrchestrationInstanceAsync(nameof(SagaTestOrchestrator), plan);
+        await WaitForEffectAsync(table, id, new SideEffect("undo", "b"));
+
+        // Act
+        await app.KillProcessAsync();
+        await app.StartProcessAsync();
+        var result = await app.Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(90));
+
+        // Assert
+        Assert.True(result.RuntimeStatus == OrchestrationRuntimeStatus.Completed, result.FailureDetails?.ToString());
+        var effects = await SideEffects.ReadAsync(table, id);
+        Assert.Equal(["do:a", "do:b", "do:c", "undo:c", "undo:b", "undo:a"],
+            effects.Where(e => e.Kind != "undo-attempt").Select(e => $"{e.Kind}:{e.Name}"));
+        Assert.Equal(2, effects.Count(e => e is { Kind: "undo-attempt", Name: "b" }));
+        await table.DeleteAsync();
+    }
+
     private static async Task WaitForEffectAsync(TableClient table, string scope, SideEffect effect)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

@@ -140,7 +140,9 @@ public sealed class PersistentTestApp : IAsyncDisposable
         await _backend.DeleteAsync(); // the task hub's queues, tables and lease blobs
     }
 
-    private static async Task<AzureStorageOrchestrationService> CreateBackendAsync(
+    /// <summary>The backend on the app's task hub: one partition, short polling and leases (a crashed app's partition is
+    /// taken over in seconds), no app lease (one app per task hub in tests).</summary>
+    internal static async Task<AzureStorageOrchestrationService> CreateBackendAsync(
         Dictionary<string, string?> settings, Action<AzureStorageOrchestrationServiceSettings>? configure)
     {
         var options = new AzureStorageOrchestrationServiceSettings
@@ -149,6 +151,10 @@ public sealed class PersistentTestApp : IAsyncDisposable
             StorageAccountClientProvider = new StorageAccountClientProvider(settings["WorkflowsStorage"]!),
             PartitionCount = 1,
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
+            UseAppLease = false,
+            LeaseInterval = TimeSpan.FromSeconds(6),
+            LeaseRenewInterval = TimeSpan.FromSeconds(2),
+            LeaseAcquireInterval = TimeSpan.FromSeconds(1),
         };
         configure?.Invoke(options);
         var backend = new AzureStorageOrchestrationService(options);

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Workflows.Shared.Http;
 
 namespace Workflows.Orders.Http;
 
@@ -7,29 +8,17 @@ namespace Workflows.Orders.Http;
 internal static class OrderProblems
 {
     public static ObjectResult Validation(IDictionary<string, string[]> errors) =>
-        Problem(new ValidationProblemDetails(errors)
-        {
-            Status = StatusCodes.Status400BadRequest,
-            Title = "The order is not valid.",
-            Detail = "See 'errors': every broken rule is listed. No order was started.",
-        });
+        ApiResults.ValidationProblem(errors, "The order is not valid.", "See 'errors': every broken rule is listed. No order was started.");
 
     public static ObjectResult NotFound(string id) =>
-        Problem(new ProblemDetails { Status = StatusCodes.Status404NotFound, Title = "Order not found.", Detail = $"No order '{id}'." });
+        ApiResults.Problem(StatusCodes.Status404NotFound, "Order not found.", $"No order '{id}'.");
 
     public static ObjectResult Conflict(string title, string detail) =>
-        Problem(new ProblemDetails { Status = StatusCodes.Status409Conflict, Title = title, Detail = detail });
-
-    private static ObjectResult Problem(ProblemDetails problem)
-    {
-        var result = new ObjectResult(problem) { StatusCode = problem.Status };
-        result.ContentTypes.Add("application/problem+json");
-        return result;
-    }
+        ApiResults.Problem(StatusCodes.Status409Conflict, title, detail);
 
     /// <summary>Absolute URL of an order view, from the request's own scheme and host.</summary>
     public static string OrderUrl(HttpRequest req, string id) =>
-        $"{req.Scheme}://{req.Host}{req.PathBase}/api/orders/{Uri.EscapeDataString(id)}";
+        ApiResults.Url(req, $"orders/{Uri.EscapeDataString(id)}");
 }
 
 /// <summary>A JSON result with a <c>Location</c> header (202 for a new order, 200 for a repeated one).</summary>
