@@ -26,6 +26,7 @@ public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOpt
     private static readonly Dictionary<string, string> Extensions = new(StringComparer.OrdinalIgnoreCase)
     {
         ["image/jpeg"] = ".jpg", ["image/png"] = ".png", ["image/webp"] = ".webp", ["image/gif"] = ".gif", ["image/bmp"] = ".bmp",
+        ["image/tiff"] = ".tif",
     };
 
     /// <summary>Accepts an image upload: 202 with the asset id and status URL; 413 over the size limit; 415 for other types.</summary>

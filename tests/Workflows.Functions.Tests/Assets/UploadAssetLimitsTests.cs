@@ -54,7 +54,7 @@ public sealed class UploadAssetLimitsTests
     [InlineData("text/plain")]
     [InlineData("application/octet-stream")]
     [InlineData("image/svg+xml")]
-    [InlineData("image/tiff")]
+    [InlineData("image/heic")]
     public async Task UploadAsset_UnsupportedContentType_415(string contentType)
     {
         // Arrange
