@@ -75,8 +75,8 @@ internal sealed class TiffDirectory
     public uint Single(ushort tag, uint fallback) => _entries.ContainsKey(tag) ? Values(tag, 1, 1)[0] : fallback;
 
     /// <summary>
-    /// The tag's values (BYTE, SHORT or LONG), requiring between <paramref name="minCount"/> and
-    /// <paramref name="maxCount"/> of them, so a forged count cannot make us allocate.
+    /// The tag's values (BYTE, SHORT or LONG): at least <paramref name="minCount"/>, and no more than
+    /// <paramref name="maxCount"/> are read, so a forged count cannot make us allocate.
     /// </summary>
     public uint[] Values(ushort tag, int minCount, int maxCount)
     {

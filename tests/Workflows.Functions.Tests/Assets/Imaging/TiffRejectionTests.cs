@@ -20,7 +20,6 @@ public sealed class TiffRejectionTests : IDisposable
         { "jpeg-compressed", "This TIFF uses JPEG compression, which is not supported; save it as an uncompressed, LZW, Deflate or PackBits" },
         { "bigtiff", "This TIFF is a BigTIFF (64-bit offsets), which is not supported" },
         { "cmyk", "This TIFF is in CMYK, which is not supported; convert it to RGB" },
-        { "header-only", Corrupt },
     };
 
     [Theory]
@@ -37,7 +36,6 @@ public sealed class TiffRejectionTests : IDisposable
             "jpeg-compressed" => TestImages.Tiff(300, 200, new TestTiff(TestTiffCompression.Jpeg)),
             "bigtiff" => [(byte)'I', (byte)'I', 43, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
             "cmyk" => WithTag(TestImages.Tiff(300, 200), 262, 5),
-            "header-only" => [(byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, 0, 0],
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
 
