@@ -5,14 +5,19 @@ using Workflows.Tests.TestSupport;
 namespace Workflows.Benchmarks;
 
 /// <summary>
-/// <c>--memory jpeg|png</c>: peak working-set growth of one 12 MP inspection plus one JPEG rendition chain
+/// <c>--memory jpeg|png|tiff</c>: peak working-set growth of one 12 MP inspection plus one JPEG rendition chain
 /// (1600/800/200), the number behind the decode limiter's default. Run each kind in its own process.
 /// </summary>
 internal static class MemoryProbe
 {
     public static async Task RunAsync(string kind)
     {
-        byte[] original = kind == "png" ? TestImages.Png(4000, 3000) : TestImages.PhotoJpeg(4000, 3000);
+        byte[] original = kind switch
+        {
+            "png" => TestImages.Png(4000, 3000),
+            "tiff" => TestImages.Tiff(4000, 3000, new TestTiff(TestTiffCompression.Lzw, Predictor: true)),
+            _ => TestImages.PhotoJpeg(4000, 3000),
+        };
         using var limiter = new DecodeLimiter(1);
         GC.Collect();
         GC.WaitForPendingFinalizers();
