@@ -1,10 +1,9 @@
 using Azure;
-using DurableTask.Core.Exceptions;
-using Grpc.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Workflows.Shared;
 
 namespace Workflows.Assets;
 
@@ -19,17 +18,6 @@ public sealed class AssetStarter(AssetStore store, IOptions<AssetOptions> option
 {
     /// <summary>Blob metadata key carrying the client's file name (URL-encoded: metadata values are ASCII).</summary>
     public const string OriginalNameMetadataKey = "originalname";
-
-    // An existing instance in any of these states is never replaced: a re-fire must not reprocess a finished asset.
-    internal static readonly OrchestrationRuntimeStatus[] DedupeStatuses =
-    [
-        OrchestrationRuntimeStatus.Pending,
-        OrchestrationRuntimeStatus.Running,
-        OrchestrationRuntimeStatus.Suspended,
-        OrchestrationRuntimeStatus.Completed,
-        OrchestrationRuntimeStatus.Failed,
-        OrchestrationRuntimeStatus.Terminated,
-    ];
 
     public AssetRetrySettings Retry =>
         new(options.Value.ActivityMaxAttempts, options.Value.ActivityFirstRetryInterval);
@@ -72,10 +60,10 @@ public sealed class AssetStarter(AssetStore store, IOptions<AssetOptions> option
             await client.ScheduleNewOrchestrationInstanceAsync(
                 nameof(AssetPipelineOrchestrator),
                 request,
-                new StartOrchestrationOptions(instanceId).WithDedupeStatuses(DedupeStatuses),
+                new StartOrchestrationOptions(instanceId).WithDedupeStatuses(InstanceStarts.DedupeStatuses),
                 ct);
         }
-        catch (Exception ex) when (IsAlreadyExists(ex))
+        catch (Exception ex) when (InstanceStarts.IsAlreadyExists(ex))
         {
             // Another starter won the race for the same blob version.
             logger.LogInformation("Asset {AssetId} was started concurrently by another trigger", request.AssetId);
@@ -85,7 +73,4 @@ public sealed class AssetStarter(AssetStore store, IOptions<AssetOptions> option
         logger.LogInformation("Started {InstanceId} for upload {Container}/{BlobName}", instanceId, request.UploadContainer, request.UploadBlobName);
         return new AssetStart(request.AssetId, instanceId, Started: true);
     }
-
-    internal static bool IsAlreadyExists(Exception ex) =>
-        ex is OrchestrationAlreadyExistsException or RpcException { StatusCode: StatusCode.AlreadyExists };
 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Workflows.Orders;
 using Workflows.Orders.Http;
+using Workflows.Orders.Storage;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Orders;
@@ -110,6 +111,32 @@ public sealed class OrderHttpTests
         Assert.Equal(OrderStatus.Completed, second.Json<OrderAccepted>()!.Status);
         Assert.Equal(409, reused.StatusCode);
         Assert.Equal((4, 0), OrderFulfilmentTests.Counts(await orders.StockAsync("KB", "ams"))); // charged and shipped once
+    }
+
+    [Fact]
+    public async Task StartOrder_SameIdAfterInstanceWasPurged_StartsNoSecondSaga()
+    {
+        // Arrange: an order that failed for lack of stock (its reservation rows are Released), then purged by an operator.
+        await using var orders = await OrdersTestApp.StartAsync();
+        await orders.SeedAsync("KB", 10.00m, ("ams", 1));
+        var key = $"key-{Guid.NewGuid():N}";
+        var body = OrderBody.Of(("KB", 2));
+        await orders.PostOrderAsync(body, key);
+        Assert.Equal(OrderStatus.Failed, (await orders.WaitAsync(key)).Status);
+        await orders.Client.PurgeInstanceAsync(key);
+        await orders.SeedAsync("KB", 10.00m); // restocking must not let the old id run again
+        await orders.Get<StockStore>().AddIfMissingAsync("KB", "fra", 5, CancellationToken.None);
+
+        // Act
+        var again = await orders.PostOrderAsync(body, key);
+        var different = await orders.PostOrderAsync(OrderBody.Of(("KB", 1)), key);
+
+        // Assert
+        Assert.Equal(200, again.StatusCode);
+        Assert.Equal(OrderStatus.Failed, again.Json<OrderAccepted>()!.Status);
+        Assert.Equal(409, different.StatusCode);
+        Assert.Null(await orders.Client.GetInstanceAsync(key));
+        Assert.Equal((5, 0), OrderFulfilmentTests.Counts(await orders.StockAsync("KB", "fra")));
     }
 
     private static Dictionary<string, string[]> Errors(TestHttpResponse response) =>

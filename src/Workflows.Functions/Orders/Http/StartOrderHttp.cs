@@ -6,6 +6,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Workflows.Orders.Storage;
+using Workflows.Shared;
 
 namespace Workflows.Orders.Http;
 
@@ -16,7 +17,8 @@ public sealed class StartOrderHttp(CatalogueStore catalogue, OrderViewStore view
 
     /// <summary>
     /// Validates an order and starts its saga with the order id as instance id (client-supplied id or Idempotency-Key,
-    /// else a new one). 202 + Location when started; 200 with the current status when that id already exists.
+    /// else a new one). 202 + Location when started; 200 with the current status when that id already exists (even if its
+    /// history was purged), 409 when the id belongs to a different request.
     /// </summary>
     [Function(nameof(StartOrder))]
     public async Task<IActionResult> StartOrder(
@@ -48,39 +50,54 @@ public sealed class StartOrderHttp(CatalogueStore catalogue, OrderViewStore view
 
         var order = ToPlaceOrder(body, body.OrderId ?? (string.IsNullOrEmpty(key) ? $"order-{Guid.NewGuid():N}" : key));
         var existing = await client.GetInstanceAsync(order.OrderId, getInputsAndOutputs: true, ct);
-        if (existing is null)
+        if (existing is not null)
         {
-            try
-            {
-                await client.ScheduleNewOrchestrationInstanceAsync(
-                    nameof(OrderFulfilmentOrchestrator), order, new StartOrchestrationOptions(order.OrderId), ct);
-                return Accepted(req, order.OrderId, OrderStatus.Received, StatusCodes.Status202Accepted);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // Lost a race with an identical request: answer like any duplicate.
-                existing = await client.GetInstanceAsync(order.OrderId, getInputsAndOutputs: true, ct);
-                if (existing is null)
-                {
-                    throw;
-                }
-            }
+            return await DuplicateAsync(req, order, existing, ct);
         }
 
-        return await DuplicateAsync(req, order, existing, ct);
+        // An operator may have purged the instance's history; its order view stays, and so the id stays taken.
+        if (await views.FindAsync(order.OrderId, ct) is { } view)
+        {
+            return view.Lines.Select(l => new OrderLine(l.Sku, l.Quantity)).SequenceEqual(order.Lines)
+                ? Accepted(req, order.OrderId, view.Status, StatusCodes.Status200OK)
+                : UsedByAnotherRequest(order.OrderId);
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                nameof(OrderFulfilmentOrchestrator),
+                order,
+                new StartOrchestrationOptions(order.OrderId).WithDedupeStatuses(InstanceStarts.DedupeStatuses),
+                ct);
+            return Accepted(req, order.OrderId, OrderStatus.Received, StatusCodes.Status202Accepted);
+        }
+        catch (Exception ex) when (InstanceStarts.IsAlreadyExists(ex))
+        {
+            // Lost a race with a request for the same id: answer like any duplicate.
+            existing = await client.GetInstanceAsync(order.OrderId, getInputsAndOutputs: true, ct);
+            if (existing is null)
+            {
+                throw;
+            }
+
+            return await DuplicateAsync(req, order, existing, ct);
+        }
     }
 
     private async Task<IActionResult> DuplicateAsync(HttpRequest req, PlaceOrder order, OrchestrationMetadata existing, CancellationToken ct)
     {
         if (existing.Name != nameof(OrderFulfilmentOrchestrator) || !SameOrder(existing.ReadInputAs<PlaceOrder>(), order))
         {
-            return OrderProblems.Conflict(
-                "Order id already used.", $"'{order.OrderId}' is already used by a different request; use a new id or key.");
+            return UsedByAnotherRequest(order.OrderId);
         }
 
         var view = await views.FindAsync(order.OrderId, ct);
         return Accepted(req, order.OrderId, view?.Status ?? OrderStatus.Received, StatusCodes.Status200OK);
     }
+
+    private static ObjectResult UsedByAnotherRequest(string orderId) =>
+        OrderProblems.Conflict("Order id already used.", $"'{orderId}' is already used by a different request; use a new id or key.");
 
     private static bool SameOrder(PlaceOrder? stored, PlaceOrder order) =>
         stored is not null
