@@ -88,7 +88,10 @@ public sealed record ShipmentResult(string OrderId, string Warehouse, string Tra
 /// <summary>Cancels the shipment booked with <c>ShipmentKey</c> (the key its CreateShipment used).</summary>
 public sealed record CancelShipmentRequest(string ShipmentKey, string OrderId, string Warehouse);
 
-/// <summary>One change to the order view; null fields are left as they are. <c>At</c> comes from the orchestration clock.</summary>
+/// <summary>
+/// One change to the order view; null fields are left as they are. <c>At</c> comes from the orchestration clock;
+/// <c>Sequence</c> numbers the saga's writes, so a late duplicate of an earlier write cannot move the view back.
+/// </summary>
 public sealed record RecordProgressRequest(
     string OrderId,
     OrderStatus Status,
@@ -97,7 +100,8 @@ public sealed record RecordProgressRequest(
     PricedOrder? Priced = null,
     string? Reason = null,
     IReadOnlyList<string>? CompensationsRun = null,
-    IReadOnlyList<CompensationFailure>? OutstandingCompensations = null);
+    IReadOnlyList<CompensationFailure>? OutstandingCompensations = null,
+    int Sequence = 0);
 
 [JsonConverter(typeof(JsonStringEnumConverter<OrderEventType>))]
 public enum OrderEventType

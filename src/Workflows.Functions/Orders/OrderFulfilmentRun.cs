@@ -11,6 +11,7 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
 {
     private const int MaxStatusReasonLength = 200;
     private readonly List<string> _compensationsRun = [];
+    private int _progressWrites;
     private PricedOrder? _priced;
 
     public PlaceOrder Order => order;
@@ -41,7 +42,8 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
             new RecordProgressRequest(
                 order.OrderId, status, step, context.CurrentUtcDateTime, priced, reason,
                 _compensationsRun.Count > 0 ? [.. _compensationsRun] : null,
-                outstanding),
+                outstanding,
+                ++_progressWrites),
             StepRetry);
     }
 

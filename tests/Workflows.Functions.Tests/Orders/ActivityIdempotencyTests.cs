@@ -139,4 +139,25 @@ public sealed class ActivityIdempotencyTests : IAsyncLifetime
         Assert.Single(second!.Steps);
         Assert.Equal(20m, second.Total);
     }
+
+    [Fact]
+    public async Task RecordOrderProgress_LateDuplicateOfAnEarlierStep_DoesNotMoveTheViewBack()
+    {
+        // Arrange: a duplicate execution of the "Charging" write (at-least-once delivery) finishes after "Completed".
+        var views = _orders.App.CreateFunction<OrderViewActivities>();
+        var at = new DateTime(2026, 11, 27, 4, 0, 0, DateTimeKind.Utc);
+        var charging = new RecordProgressRequest(Order, OrderStatus.Charging, "Charging", at, Sequence: 4);
+        var completed = new RecordProgressRequest(Order, OrderStatus.Completed, "Completed", at.AddSeconds(1), Sequence: 5);
+
+        // Act
+        await views.RecordOrderProgress(charging, _ct);
+        await views.RecordOrderProgress(completed, _ct);
+        await views.RecordOrderProgress(charging, _ct);
+
+        // Assert
+        var view = await _orders.Get<OrderViewStore>().FindAsync(Order, _ct);
+        Assert.Equal(OrderStatus.Completed, view!.Status);
+        Assert.Equal(["Charging", "Completed"], view.Steps.Select(s => s.Step));
+        Assert.Equal(at.AddSeconds(1), view.UpdatedAt);
+    }
 }

@@ -23,11 +23,13 @@ public sealed record OrderView(
 
 /// <summary>
 /// The order view table (PK order id, RK <c>view</c>). Only the order's own saga writes it, one step at a time;
-/// applying the same progress twice leaves the same view (steps are keyed by name and orchestration time).
+/// applying the same progress twice leaves the same view (steps are keyed by name and orchestration time), and a write
+/// older than the last one applied (a late duplicate execution of an earlier step) changes nothing.
 /// </summary>
 public sealed class OrderViewStore(OrderTables tables)
 {
     private const string Row = "view";
+    private const string SequenceColumn = "Sequence";
 
     public async Task<OrderView?> FindAsync(string orderId, CancellationToken ct)
     {
@@ -43,16 +45,23 @@ public sealed class OrderViewStore(OrderTables tables)
         {
             var row = await table.GetEntityIfExistsAsync<TableEntity>(progress.OrderId, Row, cancellationToken: ct);
             var current = row.HasValue ? ToView(row.Value!) : Empty(progress.OrderId, progress.At);
+            if (row.HasValue && progress.Sequence < (row.Value!.GetInt32(SequenceColumn) ?? 0))
+            {
+                return current;
+            }
+
             var next = Apply(current, progress);
+            var entity = ToEntity(next);
+            entity[SequenceColumn] = progress.Sequence;
             try
             {
                 if (row.HasValue)
                 {
-                    await table.UpdateEntityAsync(ToEntity(next), row.Value!.ETag, TableUpdateMode.Replace, ct);
+                    await table.UpdateEntityAsync(entity, row.Value!.ETag, TableUpdateMode.Replace, ct);
                 }
                 else
                 {
-                    await table.AddEntityAsync(ToEntity(next), ct);
+                    await table.AddEntityAsync(entity, ct);
                 }
 
                 return next;
