@@ -24,8 +24,6 @@ public sealed class Compensations(TaskOrchestrationContext context)
 {
     private readonly List<Compensation> _outstanding = [];
 
-    public bool HasOutstanding => _outstanding.Count > 0;
-
     /// <summary>Registers the compensation of the step about to run.</summary>
     public void Register(Compensation compensation) => _outstanding.Add(compensation);
 
