@@ -23,6 +23,9 @@ public sealed class ShipmentActivities(IShippingCarrier carrier, ShipmentStore s
 
         if (shipment.Status == ShipmentStore.Cancelled)
         {
+            // The compensation ran first, possibly while this (late, duplicate) execution was booking: cancel by our key
+            // too, so no booking outlives the cancellation. Carrier cancels are idempotent.
+            await carrier.CancelAsync(request.Key, ct);
             throw new ShipmentRejectedException(request.Warehouse, "shipment was cancelled");
         }
 

@@ -42,3 +42,49 @@ internal sealed class GatewayWithRefundOutage : IPaymentProvider
         return RefundsFail ? throw new TransientOrderException("refund API unavailable") : _inner.RefundAsync(request, ct);
     }
 }
+
+/// <summary>The local carrier with live bookings per key, and a hook that runs while a booking is being made.</summary>
+internal sealed class BookingsCarrier : IShippingCarrier
+{
+    private readonly LocalCarrier _inner = new();
+    private readonly HashSet<string> _live = [];
+
+    public Func<Task>? WhileBooking { get; set; }
+
+    public IReadOnlyCollection<string> LiveBookings
+    {
+        get
+        {
+            lock (_live)
+            {
+                return [.. _live];
+            }
+        }
+    }
+
+    public async Task<string> BookAsync(CarrierShipmentRequest request, CancellationToken ct)
+    {
+        if (WhileBooking is { } hook)
+        {
+            await hook();
+        }
+
+        var tracking = await _inner.BookAsync(request, ct);
+        lock (_live)
+        {
+            _live.Add(request.IdempotencyKey);
+        }
+
+        return tracking;
+    }
+
+    public Task CancelAsync(string idempotencyKey, CancellationToken ct)
+    {
+        lock (_live)
+        {
+            _live.Remove(idempotencyKey);
+        }
+
+        return _inner.CancelAsync(idempotencyKey, ct);
+    }
+}

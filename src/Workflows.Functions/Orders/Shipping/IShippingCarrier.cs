@@ -14,6 +14,7 @@ public interface IShippingCarrier
 {
     Task<string> BookAsync(CarrierShipmentRequest request, CancellationToken ct);
 
+    /// <summary>Cancels the booking made with <paramref name="idempotencyKey"/>; a no-op when there is none (or it is already cancelled).</summary>
     Task CancelAsync(string idempotencyKey, CancellationToken ct);
 }
 
