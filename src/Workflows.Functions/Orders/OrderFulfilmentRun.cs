@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
 using Workflows.Shared;
 
 namespace Workflows.Orders;
@@ -60,7 +61,7 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
     /// </summary>
     public async Task<OrderOutcome> StopAsync(OrderStatus final, string reason)
     {
-        await RecordAsync(OrderStatus.Compensating, "Compensating", reason: reason);
+        await RecordCompensatingAsync(reason);
         var report = await saga.CompensateAsync();
         _compensationsRun.AddRange(report.Completed);
         while (!report.AllSucceeded)
@@ -75,6 +76,23 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
         await RecordAsync(final, final.ToString(), reason: reason, outstanding: []);
         await PublishAsync(final == OrderStatus.Cancelled ? OrderEventType.OrderCancelled : OrderEventType.OrderFailed, reason);
         return new OrderOutcome(order.OrderId, final, _priced?.Total ?? 0, reason);
+    }
+
+    /// <summary>
+    /// Undoing must not depend on the view: when this progress write fails (after its retries), compensate anyway. A
+    /// later write that still fails (CompensationFailed, the final status) fails the instance, so nothing is hidden.
+    /// </summary>
+    private async Task RecordCompensatingAsync(string reason)
+    {
+        try
+        {
+            await RecordAsync(OrderStatus.Compensating, "Compensating", reason: reason);
+        }
+        catch (TaskFailedException ex)
+        {
+            context.CreateReplaySafeLogger(nameof(OrderFulfilmentOrchestrator)).LogWarning(
+                "{OrderId}: could not record Compensating ({Error}); compensating anyway", order.OrderId, ex.FailureDetails.ErrorMessage);
+        }
     }
 
     private Task<string> PublishAsync(OrderEventType type, string? reason) =>

@@ -1,9 +1,16 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Workflows.Orders;
 using Workflows.Orders.Http;
 using Workflows.Orders.Payments;
 using Workflows.Orders.Shipping;
 using Workflows.Orders.Storage;
+using Workflows.Shared.Storage;
 using static Workflows.Tests.Orders.OrderFulfilmentTests;
 
 namespace Workflows.Tests.Orders;
@@ -74,5 +81,39 @@ public sealed class OrderCompensationTests
         Assert.Empty(view.OutstandingCompensations);
         Assert.Equal(["ReleaseStock", "RefundPayment"], view.CompensationsRun);
         Assert.Equal(409, (await orders.CommandAsync(id, "compensate")).StatusCode);
+    }
+
+    [Fact]
+    public async Task OrderFulfilment_ViewUnwritableWhenCompensating_StillReleasesStock()
+    {
+        // Arrange: the card is declined, and from that moment the order view table is unavailable.
+        var outage = new TableOutage("Views");
+        var gateway = new GatewayDecliningAfter(() => outage.Down = true);
+        await using var orders = await OrdersTestApp.StartAsync(services: s =>
+        {
+            s.AddSingleton<IPaymentProvider>(gateway);
+            s.AddSingleton(sp => new OrderTables(
+                new TableServiceClient(
+                    sp.GetRequiredService<IConfiguration>()[StorageRegistration.ConnectionName],
+                    WithPolicy(outage)),
+                sp.GetRequiredService<IOptions<OrdersOptions>>()));
+        });
+        await orders.SeedAsync("KB", 10.00m, ("ams", 5));
+        var id = await orders.StartOrderAsync(OrderBody.Of(("KB", 1)));
+
+        // Act
+        var done = await orders.App.WaitForCompletionAsync(id, OrdersTestApp.Timeout);
+
+        // Assert: the view could not say so, but the reservation was released (the instance reports the view error).
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        Assert.Equal((5, 0), Counts(await orders.StockAsync("KB", "ams")));
+    }
+
+    private static TableClientOptions WithPolicy(HttpPipelinePolicy policy)
+    {
+        var options = new TableClientOptions();
+        options.Retry.MaxRetries = 0;
+        options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+        return options;
     }
 }
