@@ -62,9 +62,34 @@ public sealed class AssetStore(
         return found.HasValue ? found.Value : null;
     }
 
-    /// <summary>Merges the set properties of <paramref name="entity"/> into the row (null properties are left alone).</summary>
-    public Task MergeAsync(AssetEntity entity, CancellationToken ct) =>
-        Table.UpsertEntityAsync(entity, TableUpdateMode.Merge, ct);
+    /// <summary>
+    /// Writes <paramref name="processing"/> (merged into the row, or added) unless the asset is already Ready or Failed,
+    /// conditional on the row's ETag: a duplicate or late-running inspection can never turn a finished asset back to
+    /// Processing. Returns the finished row instead when it is; null when written.
+    /// </summary>
+    public async Task<AssetEntity?> MergeUnlessFinishedAsync(AssetEntity processing, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await FindAsync(processing.Id, ct);
+            if (current is { StatusValue: AssetStatus.Ready or AssetStatus.Failed })
+            {
+                return current;
+            }
+
+            try
+            {
+                await (current is null
+                    ? Table.AddEntityAsync(processing, ct)
+                    : Table.UpdateEntityAsync(processing, current.ETag, TableUpdateMode.Merge, ct));
+                return null;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 3)
+            {
+                // Written by someone else between our read and write: read again.
+            }
+        }
+    }
 
     /// <summary>Adds the row unless it exists (then the existing row, possibly further along, wins).</summary>
     public async Task AddIfAbsentAsync(AssetEntity entity, CancellationToken ct)

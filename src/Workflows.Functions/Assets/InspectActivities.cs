@@ -22,8 +22,7 @@ public sealed class InspectActivities(AssetStore store, IAssetImaging imaging, I
         if (await store.FindAsync(request.AssetId, ct) is { StatusValue: AssetStatus.Ready or AssetStatus.Failed } done)
         {
             // A backend that replaces a finished instance on a late re-start must not process the version again.
-            logger.LogWarning("Asset {AssetId} is already {Status}; not processing it again", request.AssetId, done.Status);
-            return new InspectUploadResult(done.StatusValue, done.ContentType ?? string.Empty, done.Width ?? 0, done.Height ?? 0, []);
+            return AlreadyFinished(done);
         }
 
         var original = store.Original(request.AssetId);
@@ -66,12 +65,23 @@ public sealed class InspectActivities(AssetStore store, IAssetImaging imaging, I
             }
         }
 
-        await store.MergeAsync(Processing(request, inspection), ct);
+        if (await store.MergeUnlessFinishedAsync(Processing(request, inspection), ct) is { } finished)
+        {
+            // A duplicate run of this activity (e.g. after a lost lease) finished the asset while we inspected it.
+            return AlreadyFinished(finished);
+        }
+
         logger.LogInformation(
             "Asset {AssetId}: {ContentType} {Width}x{Height}, {Bytes} bytes",
             request.AssetId, inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, inspection.Bytes);
         return new InspectUploadResult(
             AssetStatus.Processing, inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, imaging.Profile.Chains);
+    }
+
+    private InspectUploadResult AlreadyFinished(AssetEntity done)
+    {
+        logger.LogWarning("Asset {AssetId} is already {Status}; not processing it again", done.Id, done.Status);
+        return new InspectUploadResult(done.StatusValue, done.ContentType ?? string.Empty, done.Width ?? 0, done.Height ?? 0, []);
     }
 
     private static AssetEntity Processing(InspectUploadRequest request, ImageInspection inspection)
