@@ -2,12 +2,14 @@ using System.Globalization;
 using Azure;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Workflows.Assets.Imaging;
 
 namespace Workflows.Assets;
 
 /// <summary>Step 1 of the pipeline: take the upload in and find out what it is.</summary>
-public sealed class InspectActivities(AssetStore store, IAssetImaging imaging, ILogger<InspectActivities> logger)
+public sealed class InspectActivities(
+    AssetStore store, IAssetImaging imaging, IOptions<AssetOptions> options, ILogger<InspectActivities> logger)
 {
     /// <summary>
     /// Copies the upload to <c>originals/{assetId}</c>, removes the upload, checks the name, inspects the content
@@ -55,6 +57,15 @@ public sealed class InspectActivities(AssetStore store, IAssetImaging imaging, I
         ImageInspection inspection;
         await using (var content = await original.OpenReadAsync(cancellationToken: ct))
         {
+            // Inspection and rendering buffer the original: a blob written straight to the uploads container
+            // (bypassing the HTTP 413) must meet the same limit before a byte of it is read.
+            var maxBytes = options.Value.MaxUploadBytes;
+            if (content.Length > maxBytes)
+            {
+                throw new AssetRejectedException(
+                    $"The file is {content.Length} bytes; the limit is {maxBytes} bytes ({maxBytes / (1024 * 1024)} MB). Upload a smaller file.");
+            }
+
             try
             {
                 inspection = await imaging.InspectAsync(content, ct);

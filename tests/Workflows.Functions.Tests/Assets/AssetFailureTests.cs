@@ -38,6 +38,25 @@ public sealed class AssetFailureTests
     }
 
     [Fact]
+    public async Task AssetPipeline_BlobOverSizeLimitWrittenStraightToUploads_FailedUnreadAndQuarantined()
+    {
+        // Arrange: the HTTP path answers 413; a blob written with storage tools must not be buffered whole either.
+        await using var assets = await AssetsTestApp.StartAsync(s => s["Assets:MaxUploadBytes"] = "20000");
+        var photo = TestImages.PhotoJpeg(400, 400);
+        Assert.True(photo.Length > 20_000);
+
+        // Act
+        var (assetId, instance) = await assets.UploadAndProcessAsync("large.jpg", photo);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        var record = await assets.RecordAsync(assetId);
+        Assert.Equal(nameof(AssetStatus.Failed), record.Status);
+        Assert.Contains("limit", record.FailureReason, StringComparison.OrdinalIgnoreCase);
+        await AssertQuarantinedOnlyAsync(assets, assetId, photo);
+    }
+
+    [Fact]
     public async Task AssetPipeline_RenditionBranchFails_SiblingsSettleThenEverythingCleanedUp()
     {
         // Arrange: the WebP branch writes its first rendition, then crashes (on every attempt).
