@@ -117,14 +117,25 @@ public sealed class AssetStore(
     }
 
     /// <summary>Deletes every blob under <c>{assetId}/</c> in the renditions container; returns how many it deleted.</summary>
-    public async Task<int> DeleteRenditionsAsync(string assetId, CancellationToken ct)
+    public Task<int> DeleteRenditionsAsync(string assetId, CancellationToken ct) =>
+        DeleteRenditionsExceptAsync(assetId, [], ct);
+
+    /// <summary>
+    /// Deletes the blobs under <c>{assetId}/</c> in the renditions container other than <paramref name="keep"/>
+    /// (the ones the asset's record lists); returns how many it deleted.
+    /// </summary>
+    public async Task<int> DeleteRenditionsExceptAsync(string assetId, IReadOnlyCollection<Rendition> keep, CancellationToken ct)
     {
+        var kept = keep.Select(r => r.BlobName).ToHashSet(StringComparer.Ordinal);
         var deleted = 0;
         var container = Renditions;
         await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, RenditionPrefix(assetId), ct))
         {
-            var response = await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: ct);
-            deleted += response.Value ? 1 : 0;
+            if (!kept.Contains(blob.Name))
+            {
+                var response = await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: ct);
+                deleted += response.Value ? 1 : 0;
+            }
         }
 
         return deleted;

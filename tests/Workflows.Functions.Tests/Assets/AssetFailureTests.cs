@@ -86,23 +86,4 @@ public sealed class AssetFailureTests
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
     }
-
-    /// <summary>The real imaging, except that the WebP chain fails right after writing its first rendition.</summary>
-    private sealed class WebpCrashingImaging(IAssetImaging inner) : IAssetImaging
-    {
-        public RenditionProfile Profile => inner.Profile;
-
-        public Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct) => inner.InspectAsync(content, ct);
-
-        public Task<IReadOnlyList<RenditionInfo>> RenderChainAsync(
-            Stream original, RenditionChain chain, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct) =>
-            inner.RenderChainAsync(original, chain, async (target, content, token) =>
-            {
-                await writeAsync(target, content, token);
-                if (chain.Format == RenditionFormat.Webp)
-                {
-                    throw new InvalidOperationException("Injected fault: the WebP encoder crashed.");
-                }
-            }, ct);
-    }
 }
