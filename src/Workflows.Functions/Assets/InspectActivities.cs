@@ -1,5 +1,7 @@
 using System.Globalization;
 using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -31,7 +33,7 @@ public sealed class InspectActivities(
         var upload = store.Upload(request.UploadContainer, request.UploadBlobName);
         var uploadVersion = AssetIds.ToETag(request.UploadETag);
 
-        if (!await original.ExistsAsync(ct))
+        if (!await IsInPlaceAsync(original, ct))
         {
             try
             {
@@ -87,6 +89,35 @@ public sealed class InspectActivities(
             request.AssetId, inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, inspection.Bytes);
         return new InspectUploadResult(
             AssetStatus.Processing, inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, imaging.Profile.Chains);
+    }
+
+    /// <summary>
+    /// True when an earlier run already put the original in place. A copy that run left pending is waited for (by a
+    /// retry), one that failed is redone: the upload is deleted only once its copy is complete.
+    /// </summary>
+    private static async Task<bool> IsInPlaceAsync(BlobClient original, CancellationToken ct)
+    {
+        BlobProperties properties;
+        try
+        {
+            properties = await original.GetPropertiesAsync(cancellationToken: ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+
+        if (string.IsNullOrEmpty(properties.CopyId) || properties.CopyStatus == CopyStatus.Success)
+        {
+            return true;
+        }
+
+        if (properties.CopyStatus == CopyStatus.Pending)
+        {
+            throw new InvalidOperationException($"The copy of {original.Name} to originals is still pending; retrying.");
+        }
+
+        return false; // failed or aborted: copy again
     }
 
     private InspectUploadResult AlreadyFinished(AssetEntity done)
