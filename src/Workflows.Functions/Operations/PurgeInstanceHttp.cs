@@ -14,7 +14,7 @@ public sealed class PurgeInstanceHttp(ILogger<PurgeInstanceHttp> logger)
     /// </summary>
     [Function(nameof(PurgeInstance))]
     public async Task<IActionResult> PurgeInstance(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operations/instances/{instanceId}/purge")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "operations/instances/{instanceId}/purge")] HttpRequest req,
         string instanceId,
         [DurableClient] DurableTaskClient client)
     {

@@ -17,7 +17,7 @@ public sealed class TerminateInstanceHttp(ILogger<TerminateInstanceHttp> logger)
     /// </summary>
     [Function(nameof(TerminateInstance))]
     public async Task<IActionResult> TerminateInstance(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "operations/instances/{instanceId}/terminate")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "operations/instances/{instanceId}/terminate")] HttpRequest req,
         string instanceId,
         [DurableClient] DurableTaskClient client)
     {
