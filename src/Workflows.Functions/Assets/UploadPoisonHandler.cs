@@ -21,6 +21,10 @@ public sealed class UploadPoisonHandler(AssetStore store, ILogger<UploadPoisonHa
     internal const string GaveUpReason =
         "The upload could not be taken into processing after repeated attempts. It is kept in quarantine; upload it again.";
 
+    internal const string GoneReason =
+        "The upload could not be taken into processing after repeated attempts, and was since removed or replaced; " +
+        "upload it again if it is still needed.";
+
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
 
     /// <summary>Quarantines the poisoned upload and records its asset as Failed, unless its pipeline did start after all.</summary>
@@ -53,9 +57,9 @@ public sealed class UploadPoisonHandler(AssetStore store, ILogger<UploadPoisonHa
             return;
         }
 
-        await BlobMoves.MoveAsync(store.Upload(container, blobName), store.Quarantined(assetId), AssetIds.ToETag(etag), ct);
+        var quarantined = await BlobMoves.MoveAsync(store.Upload(container, blobName), store.Quarantined(assetId), AssetIds.ToETag(etag), ct);
         record.Status = nameof(AssetStatus.Failed);
-        record.FailureReason = GaveUpReason;
+        record.FailureReason = quarantined ? GaveUpReason : GoneReason;
         record.OriginalName ??= AssetNames.FromUploadBlobName(blobName);
         record.UploadContainer = container;
         record.UploadBlobName = blobName;
