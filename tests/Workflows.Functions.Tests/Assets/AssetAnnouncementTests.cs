@@ -34,6 +34,24 @@ public sealed class AssetAnnouncementTests
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Quarantine));
     }
 
+    [Fact]
+    public async Task PublishAssetReady_AssetDeletedAfterMarkedReady_NothingAnnouncedAndNoFailure()
+    {
+        // Arrange: a Ready asset, deleted through the API before its announcement runs.
+        await using var assets = await AssetsTestApp.StartAsync();
+        var (assetId, _) = await assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(300, 200));
+        await assets.Store.ReadyQueue.ClearMessagesAsync();
+        var delete = TestHttp.Request("DELETE", $"/api/assets/{assetId}");
+        await assets.App.CreateFunction<DeleteAssetHttp>().DeleteAsset(delete, assetId, default);
+
+        // Act
+        await assets.App.CreateFunction<AssetRecordActivities>().PublishAssetReady(new PublishAssetReadyRequest(assetId), default);
+
+        // Assert
+        Assert.Equal(0, await assets.ReadyMessageCountAsync());
+        Assert.Null(await assets.Store.FindAsync(assetId, default));
+    }
+
     /// <summary>The real imaging; each chain deletes the ready queue once it has rendered.</summary>
     private sealed class QueueDroppingImaging(IAssetImaging inner, AssetStore store) : IAssetImaging
     {
