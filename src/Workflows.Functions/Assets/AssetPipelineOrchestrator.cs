@@ -23,6 +23,7 @@ public static class AssetPipelineOrchestrator
         var retry = AssetRetries.For(input.Retry);
         var compensations = new Compensations(context);
         var assetId = input.AssetId;
+        IReadOnlyList<Rendition> renditions;
 
         try
         {
@@ -44,12 +45,10 @@ public static class AssetPipelineOrchestrator
             // Step 2: fan out, one branch per chain. Registered before: a failed branch may have written some sizes.
             compensations.Register(new Compensation(
                 nameof(RenditionActivities.DeleteRenditions), new AssetCleanupRequest(assetId), retry));
-            var renditions = await RenderAllAsync(context, assetId, inspected.Chains, retry);
+            renditions = await RenderAllAsync(context, assetId, inspected.Chains, retry);
 
             // Step 3: fan in.
             await context.CallActivityAsync(nameof(AssetRecordActivities.MarkAssetReady), new MarkAssetReadyRequest(assetId, renditions), retry);
-            await context.CallActivityAsync(nameof(AssetRecordActivities.PublishAssetReady), new PublishAssetReadyRequest(assetId), retry);
-            return new AssetOutcome(assetId, AssetStatus.Ready, null, renditions);
         }
         catch (TaskFailedException ex)
         {
@@ -72,6 +71,11 @@ public static class AssetPipelineOrchestrator
 
             throw; // unexpected: the instance fails too, so operators see it
         }
+
+        // Past the point of no return: the asset is Ready and may already be served. A failed announcement fails the
+        // instance (operators see it) but must not compensate, i.e. delete the renditions and quarantine the original.
+        await context.CallActivityAsync(nameof(AssetRecordActivities.PublishAssetReady), new PublishAssetReadyRequest(assetId), retry);
+        return new AssetOutcome(assetId, AssetStatus.Ready, null, renditions);
     }
 
     /// <summary>One <see cref="RenditionActivities.RenderChain"/> per chain, in parallel; flattens their renditions.</summary>

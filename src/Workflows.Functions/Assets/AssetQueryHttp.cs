@@ -58,8 +58,7 @@ public sealed class AssetQueryHttp(AssetStore store, IOptions<AssetOptions> opti
             : null;
         if (rendition is null)
         {
-            return ApiResults.Problem(StatusCodes.Status404NotFound, "Rendition not found",
-                $"Asset '{id}' has no rendition '{name}' (yet): check the asset's status and rendition list.");
+            return RenditionNotFound(id, name);
         }
 
         var blob = store.Renditions.GetBlobClient(rendition.BlobName);
@@ -71,10 +70,21 @@ public sealed class AssetQueryHttp(AssetStore store, IOptions<AssetOptions> opti
             return new RedirectResult(sas.ToString(), permanent: false);
         }
 
-        var download = await blob.DownloadStreamingAsync(cancellationToken: ct);
-        return new FileStreamResult(download.Value.Content, rendition.ContentType)
+        try
         {
-            EntityTag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue(download.Value.Details.ETag.ToString("H")),
-        };
+            var download = await blob.DownloadStreamingAsync(cancellationToken: ct);
+            return new FileStreamResult(download.Value.Content, rendition.ContentType)
+            {
+                EntityTag = new Microsoft.Net.Http.Headers.EntityTagHeaderValue(download.Value.Details.ETag.ToString("H")),
+            };
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status == StatusCodes.Status404NotFound)
+        {
+            return RenditionNotFound(id, name); // deleted (asset delete, re-render) after the record was read
+        }
     }
+
+    private static ObjectResult RenditionNotFound(string id, string name) =>
+        ApiResults.Problem(StatusCodes.Status404NotFound, "Rendition not found",
+            $"Asset '{id}' has no rendition '{name}' (yet): check the asset's status and rendition list.");
 }

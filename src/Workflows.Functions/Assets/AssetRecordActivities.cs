@@ -69,8 +69,14 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
     public async Task PublishAssetReady([ActivityTrigger] PublishAssetReadyRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var entity = await store.FindAsync(request.AssetId, ct)
-            ?? throw new InvalidOperationException($"Asset {request.AssetId} has no record.");
+        var entity = await store.FindAsync(request.AssetId, ct);
+        if (entity is null)
+        {
+            // Deleted (DELETE /api/assets/{id}) between MarkAssetReady and now: there is nothing left to announce.
+            logger.LogInformation("Asset {AssetId} was deleted before it was announced", request.AssetId);
+            return;
+        }
+
         var ready = new AssetReadyEvent(
             entity.Id,
             entity.OriginalName ?? string.Empty,

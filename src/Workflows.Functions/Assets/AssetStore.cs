@@ -62,9 +62,34 @@ public sealed class AssetStore(
         return found.HasValue ? found.Value : null;
     }
 
-    /// <summary>Merges the set properties of <paramref name="entity"/> into the row (null properties are left alone).</summary>
-    public Task MergeAsync(AssetEntity entity, CancellationToken ct) =>
-        Table.UpsertEntityAsync(entity, TableUpdateMode.Merge, ct);
+    /// <summary>
+    /// Writes <paramref name="processing"/> (merged into the row, or added) unless the asset is already Ready or Failed,
+    /// conditional on the row's ETag: a duplicate or late-running inspection can never turn a finished asset back to
+    /// Processing. Returns the finished row instead when it is; null when written.
+    /// </summary>
+    public async Task<AssetEntity?> MergeUnlessFinishedAsync(AssetEntity processing, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await FindAsync(processing.Id, ct);
+            if (current is { StatusValue: AssetStatus.Ready or AssetStatus.Failed })
+            {
+                return current;
+            }
+
+            try
+            {
+                await (current is null
+                    ? Table.AddEntityAsync(processing, ct)
+                    : Table.UpdateEntityAsync(processing, current.ETag, TableUpdateMode.Merge, ct));
+                return null;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 3)
+            {
+                // Written by someone else between our read and write: read again.
+            }
+        }
+    }
 
     /// <summary>Adds the row unless it exists (then the existing row, possibly further along, wins).</summary>
     public async Task AddIfAbsentAsync(AssetEntity entity, CancellationToken ct)
@@ -92,14 +117,25 @@ public sealed class AssetStore(
     }
 
     /// <summary>Deletes every blob under <c>{assetId}/</c> in the renditions container; returns how many it deleted.</summary>
-    public async Task<int> DeleteRenditionsAsync(string assetId, CancellationToken ct)
+    public Task<int> DeleteRenditionsAsync(string assetId, CancellationToken ct) =>
+        DeleteRenditionsExceptAsync(assetId, [], ct);
+
+    /// <summary>
+    /// Deletes the blobs under <c>{assetId}/</c> in the renditions container other than <paramref name="keep"/>
+    /// (the ones the asset's record lists); returns how many it deleted.
+    /// </summary>
+    public async Task<int> DeleteRenditionsExceptAsync(string assetId, IReadOnlyCollection<Rendition> keep, CancellationToken ct)
     {
+        var kept = keep.Select(r => r.BlobName).ToHashSet(StringComparer.Ordinal);
         var deleted = 0;
         var container = Renditions;
         await foreach (var blob in container.GetBlobsAsync(BlobTraits.None, BlobStates.None, RenditionPrefix(assetId), ct))
         {
-            var response = await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: ct);
-            deleted += response.Value ? 1 : 0;
+            if (!kept.Contains(blob.Name))
+            {
+                var response = await container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: ct);
+                deleted += response.Value ? 1 : 0;
+            }
         }
 
         return deleted;

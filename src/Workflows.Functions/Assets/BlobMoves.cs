@@ -10,6 +10,7 @@ public static class BlobMoves
     /// <summary>
     /// Copies <paramref name="source"/> to <paramref name="target"/> inside the storage account (no bytes pass through
     /// the app) and waits for the copy. With <paramref name="ifMatch"/>, only that version of the source is copied.
+    /// Throws unless the copy succeeded, so a caller never deletes a source whose copy failed.
     /// </summary>
     public static async Task CopyAsync(BlobClient source, BlobClient target, ETag? ifMatch, CancellationToken ct)
     {
@@ -19,6 +20,14 @@ public static class BlobMoves
         };
         var copy = await target.StartCopyFromUriAsync(source.Uri, options, ct);
         await copy.WaitForCompletionAsync(ct);
+
+        // The SDK's copy operation completes without throwing when the copy fails or is aborted.
+        BlobProperties copied = await target.GetPropertiesAsync(cancellationToken: ct);
+        if (copied.CopyId == copy.Id && copied.CopyStatus != CopyStatus.Success)
+        {
+            throw new InvalidOperationException(
+                $"Copying {source.Name} to {target.BlobContainerName}/{target.Name} ended {copied.CopyStatus}: {copied.CopyStatusDescription}");
+        }
     }
 
     /// <summary>

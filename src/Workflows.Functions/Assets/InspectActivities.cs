@@ -1,13 +1,17 @@
 using System.Globalization;
 using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Workflows.Assets.Imaging;
 
 namespace Workflows.Assets;
 
 /// <summary>Step 1 of the pipeline: take the upload in and find out what it is.</summary>
-public sealed class InspectActivities(AssetStore store, IAssetImaging imaging, ILogger<InspectActivities> logger)
+public sealed class InspectActivities(
+    AssetStore store, IAssetImaging imaging, IOptions<AssetOptions> options, ILogger<InspectActivities> logger)
 {
     /// <summary>
     /// Copies the upload to <c>originals/{assetId}</c>, removes the upload, checks the name, inspects the content
@@ -22,15 +26,14 @@ public sealed class InspectActivities(AssetStore store, IAssetImaging imaging, I
         if (await store.FindAsync(request.AssetId, ct) is { StatusValue: AssetStatus.Ready or AssetStatus.Failed } done)
         {
             // A backend that replaces a finished instance on a late re-start must not process the version again.
-            logger.LogWarning("Asset {AssetId} is already {Status}; not processing it again", request.AssetId, done.Status);
-            return new InspectUploadResult(done.StatusValue, done.ContentType ?? string.Empty, done.Width ?? 0, done.Height ?? 0, []);
+            return AlreadyFinished(done);
         }
 
         var original = store.Original(request.AssetId);
         var upload = store.Upload(request.UploadContainer, request.UploadBlobName);
         var uploadVersion = AssetIds.ToETag(request.UploadETag);
 
-        if (!await original.ExistsAsync(ct))
+        if (!await IsInPlaceAsync(original, ct))
         {
             try
             {
@@ -56,6 +59,15 @@ public sealed class InspectActivities(AssetStore store, IAssetImaging imaging, I
         ImageInspection inspection;
         await using (var content = await original.OpenReadAsync(cancellationToken: ct))
         {
+            // Inspection and rendering buffer the original: a blob written straight to the uploads container
+            // (bypassing the HTTP 413) must meet the same limit before a byte of it is read.
+            var maxBytes = options.Value.MaxUploadBytes;
+            if (content.Length > maxBytes)
+            {
+                throw new AssetRejectedException(
+                    $"The file is {content.Length} bytes; the limit is {maxBytes} bytes ({maxBytes / (1024 * 1024)} MB). Upload a smaller file.");
+            }
+
             try
             {
                 inspection = await imaging.InspectAsync(content, ct);
@@ -66,12 +78,52 @@ public sealed class InspectActivities(AssetStore store, IAssetImaging imaging, I
             }
         }
 
-        await store.MergeAsync(Processing(request, inspection), ct);
+        if (await store.MergeUnlessFinishedAsync(Processing(request, inspection), ct) is { } finished)
+        {
+            // A duplicate run of this activity (e.g. after a lost lease) finished the asset while we inspected it.
+            return AlreadyFinished(finished);
+        }
+
         logger.LogInformation(
             "Asset {AssetId}: {ContentType} {Width}x{Height}, {Bytes} bytes",
             request.AssetId, inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, inspection.Bytes);
         return new InspectUploadResult(
             AssetStatus.Processing, inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, imaging.Profile.Chains);
+    }
+
+    /// <summary>
+    /// True when an earlier run already put the original in place. A copy that run left pending is waited for (by a
+    /// retry), one that failed is redone: the upload is deleted only once its copy is complete.
+    /// </summary>
+    private static async Task<bool> IsInPlaceAsync(BlobClient original, CancellationToken ct)
+    {
+        BlobProperties properties;
+        try
+        {
+            properties = await original.GetPropertiesAsync(cancellationToken: ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+
+        if (string.IsNullOrEmpty(properties.CopyId) || properties.CopyStatus == CopyStatus.Success)
+        {
+            return true;
+        }
+
+        if (properties.CopyStatus == CopyStatus.Pending)
+        {
+            throw new InvalidOperationException($"The copy of {original.Name} to originals is still pending; retrying.");
+        }
+
+        return false; // failed or aborted: copy again
+    }
+
+    private InspectUploadResult AlreadyFinished(AssetEntity done)
+    {
+        logger.LogWarning("Asset {AssetId} is already {Status}; not processing it again", done.Id, done.Status);
+        return new InspectUploadResult(done.StatusValue, done.ContentType ?? string.Empty, done.Width ?? 0, done.Height ?? 0, []);
     }
 
     private static AssetEntity Processing(InspectUploadRequest request, ImageInspection inspection)

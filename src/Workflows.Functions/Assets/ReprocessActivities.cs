@@ -29,8 +29,9 @@ public sealed class ReprocessActivities(AssetStore store, IAssetImaging imaging)
     }
 
     /// <summary>
-    /// Records a re-render's result on the asset: on success the new renditions (and deletes blobs of renditions the
-    /// profile no longer has); on failure the error, leaving the asset Ready with its previous rendition list.
+    /// Records a re-render's result on the asset: on success the new renditions; on failure the error, leaving the asset
+    /// Ready with its previous rendition list. Either way, rendition blobs the record does not list are deleted: those
+    /// the profile no longer has, and those a failed re-render wrote before it failed.
     /// </summary>
     [Function(nameof(RecordRerender))]
     public async Task RecordRerender([ActivityTrigger] RecordRerenderRequest request, CancellationToken ct)
@@ -49,17 +50,9 @@ public sealed class ReprocessActivities(AssetStore store, IAssetImaging imaging)
         if (request.Error is null)
         {
             entity.RenditionsJson = AssetStore.SerializeRenditions(request.Renditions);
-            var keep = request.Renditions.Select(r => r.BlobName).ToHashSet(StringComparer.Ordinal);
-            await foreach (var blob in store.Renditions.GetBlobsAsync(
-                Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, AssetStore.RenditionPrefix(request.AssetId), ct))
-            {
-                if (!keep.Contains(blob.Name))
-                {
-                    await store.Renditions.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: ct);
-                }
-            }
         }
 
+        await store.DeleteRenditionsExceptAsync(request.AssetId, AssetStore.DeserializeRenditions(entity.RenditionsJson), ct);
         await store.Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
     }
 }

@@ -21,6 +21,10 @@ public sealed class UploadPoisonHandler(AssetStore store, ILogger<UploadPoisonHa
     internal const string GaveUpReason =
         "The upload could not be taken into processing after repeated attempts. It is kept in quarantine; upload it again.";
 
+    internal const string GoneReason =
+        "The upload could not be taken into processing after repeated attempts, and was since removed or replaced; " +
+        "upload it again if it is still needed.";
+
     private static readonly JsonSerializerOptions Json = new() { PropertyNameCaseInsensitive = true };
 
     /// <summary>Quarantines the poisoned upload and records its asset as Failed, unless its pipeline did start after all.</summary>
@@ -53,14 +57,18 @@ public sealed class UploadPoisonHandler(AssetStore store, ILogger<UploadPoisonHa
             return;
         }
 
-        await BlobMoves.MoveAsync(store.Upload(container, blobName), store.Quarantined(assetId), AssetIds.ToETag(etag), ct);
+        var quarantined = await BlobMoves.MoveAsync(store.Upload(container, blobName), store.Quarantined(assetId), AssetIds.ToETag(etag), ct);
         record.Status = nameof(AssetStatus.Failed);
-        record.FailureReason = GaveUpReason;
+        record.FailureReason = quarantined ? GaveUpReason : GoneReason;
         record.OriginalName ??= AssetNames.FromUploadBlobName(blobName);
         record.UploadContainer = container;
         record.UploadBlobName = blobName;
         record.ProcessingCompletedAt = DateTimeOffset.UtcNow;
-        await store.Table.UpsertEntityAsync(record, Azure.Data.Tables.TableUpdateMode.Replace, ct);
+        // Conditional on the row as read: if a pipeline started meanwhile and wrote the record, this throws and the
+        // retried message finds its instance, rather than overwriting (say) Ready with Failed.
+        await (record.ETag == default
+            ? store.Table.AddEntityAsync(record, ct)
+            : store.Table.UpdateEntityAsync(record, record.ETag, Azure.Data.Tables.TableUpdateMode.Replace, ct));
         logger.LogError("Upload {BlobName} was poisoned; asset {AssetId} marked Failed", blobName, assetId);
     }
 }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
+using Workflows.Assets.Imaging;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;
@@ -50,5 +52,55 @@ public sealed class AssetActivityIdempotencyTests
         await records.MarkAssetFailed(failed, default);
         var record = await assets.RecordAsync(upload.AssetId);
         Assert.Equal((nameof(AssetStatus.Failed), "Because.", null), (record.Status, record.FailureReason, record.RenditionsJson));
+    }
+
+    [Fact]
+    public async Task InspectUpload_DuplicateRunFinishesFirst_ReadyRecordNotTurnedBackToProcessing()
+    {
+        // Arrange: while this (late, duplicate) inspection reads the image, another run of the pipeline finishes it.
+        var imaging = new InterleavingImaging();
+        await using var assets = await AssetsTestApp.StartAsync(services: services =>
+            services.AddSingleton<IAssetImaging>(sp => imaging.Wrap(ActivatorUtilities.CreateInstance<AssetImaging>(sp))));
+        var blob = await assets.PutUploadAsync("photo.jpg", TestImages.Jpeg(400, 300));
+        var starter = (AssetStarter)assets.App.Services.GetService(typeof(AssetStarter))!;
+        var upload = starter.RequestFor(blob.BlobContainerName, blob.Name, (await blob.GetPropertiesAsync()).Value.ETag, null);
+        var inspect = new InspectUploadRequest(upload.AssetId, upload.UploadContainer, upload.UploadBlobName, upload.UploadETag, upload.OriginalName);
+        imaging.WhileInspecting = async () =>
+        {
+            var finished = AssetEntity.For(upload.AssetId);
+            finished.Status = nameof(AssetStatus.Ready);
+            await assets.Store.Table.UpsertEntityAsync(finished, Azure.Data.Tables.TableUpdateMode.Merge);
+        };
+
+        // Act
+        var inspected = await assets.App.CreateFunction<InspectActivities>().InspectUpload(inspect, default);
+
+        // Assert
+        Assert.Equal(AssetStatus.Ready, inspected.Status);
+        Assert.Equal(nameof(AssetStatus.Ready), (await assets.RecordAsync(upload.AssetId)).Status);
+    }
+
+    /// <summary>The real imaging, running <see cref="WhileInspecting"/> between reading the image and returning.</summary>
+    private sealed class InterleavingImaging
+    {
+        public Func<Task>? WhileInspecting { get; set; }
+
+        public IAssetImaging Wrap(IAssetImaging inner) => new Wrapper(inner, this);
+
+        private sealed class Wrapper(IAssetImaging inner, InterleavingImaging owner) : IAssetImaging
+        {
+            public RenditionProfile Profile => inner.Profile;
+
+            public async Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct)
+            {
+                var inspection = await inner.InspectAsync(content, ct);
+                await (owner.WhileInspecting?.Invoke() ?? Task.CompletedTask);
+                return inspection;
+            }
+
+            public Task<IReadOnlyList<RenditionInfo>> RenderChainAsync(
+                Stream original, RenditionChain chain, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct) =>
+                inner.RenderChainAsync(original, chain, writeAsync, ct);
+        }
     }
 }

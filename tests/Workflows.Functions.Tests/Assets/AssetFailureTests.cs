@@ -38,6 +38,25 @@ public sealed class AssetFailureTests
     }
 
     [Fact]
+    public async Task AssetPipeline_BlobOverSizeLimitWrittenStraightToUploads_FailedUnreadAndQuarantined()
+    {
+        // Arrange: the HTTP path answers 413; a blob written with storage tools must not be buffered whole either.
+        await using var assets = await AssetsTestApp.StartAsync(s => s["Assets:MaxUploadBytes"] = "20000");
+        var photo = TestImages.PhotoJpeg(400, 400);
+        Assert.True(photo.Length > 20_000);
+
+        // Act
+        var (assetId, instance) = await assets.UploadAndProcessAsync("large.jpg", photo);
+
+        // Assert
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        var record = await assets.RecordAsync(assetId);
+        Assert.Equal(nameof(AssetStatus.Failed), record.Status);
+        Assert.Contains("limit", record.FailureReason, StringComparison.OrdinalIgnoreCase);
+        await AssertQuarantinedOnlyAsync(assets, assetId, photo);
+    }
+
+    [Fact]
     public async Task AssetPipeline_RenditionBranchFails_SiblingsSettleThenEverythingCleanedUp()
     {
         // Arrange: the WebP branch writes its first rendition, then crashes (on every attempt).
@@ -66,24 +85,5 @@ public sealed class AssetFailureTests
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Originals));
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
-    }
-
-    /// <summary>The real imaging, except that the WebP chain fails right after writing its first rendition.</summary>
-    private sealed class WebpCrashingImaging(IAssetImaging inner) : IAssetImaging
-    {
-        public RenditionProfile Profile => inner.Profile;
-
-        public Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct) => inner.InspectAsync(content, ct);
-
-        public Task<IReadOnlyList<RenditionInfo>> RenderChainAsync(
-            Stream original, RenditionChain chain, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct) =>
-            inner.RenderChainAsync(original, chain, async (target, content, token) =>
-            {
-                await writeAsync(target, content, token);
-                if (chain.Format == RenditionFormat.Webp)
-                {
-                    throw new InvalidOperationException("Injected fault: the WebP encoder crashed.");
-                }
-            }, ct);
     }
 }

@@ -78,4 +78,32 @@ public sealed class AssetReconciliationTests
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
         Assert.Null(await assets.Client.GetInstanceAsync(AssetIds.InstanceId(assetId)));
     }
+
+    [Fact]
+    public async Task UploadPoisoned_BlobReplacedByNewerUpload_FailedWithoutClaimingQuarantineAndNewerUploadUntouched()
+    {
+        // Arrange: the poisoned version was overwritten by a newer upload under the same name before the message ran.
+        await using var assets = await AssetsTestApp.StartAsync();
+        var blob = await assets.PutUploadAsync("poisoned.jpg", TestImages.Jpeg(50, 40));
+        var assetId = await AssetsTestApp.AssetIdOfAsync(blob);
+        var message = JsonSerializer.Serialize(new
+        {
+            FunctionId = "Host.Functions.AssetUploaded",
+            ContainerName = blob.BlobContainerName,
+            BlobName = blob.Name,
+            ETag = (await blob.GetPropertiesAsync()).Value.ETag.ToString("H"),
+        });
+        var newer = TestImages.Jpeg(60, 40);
+        await assets.PutUploadAsync("poisoned.jpg", newer);
+
+        // Act
+        await assets.App.CreateFunction<UploadPoisonHandler>().UploadPoisoned(message, assets.Client, default);
+
+        // Assert
+        var record = await assets.RecordAsync(assetId);
+        Assert.Equal(nameof(AssetStatus.Failed), record.Status);
+        Assert.DoesNotContain("quarantine", record.FailureReason, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Quarantine));
+        Assert.Equal(newer, (await blob.DownloadContentAsync()).Value.Content.ToArray());
+    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
 using Workflows.Tests.TestSupport;
 
@@ -55,6 +56,32 @@ public sealed class BulkReprocessTests
         var blobs = await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions);
         Assert.Equal(AssetCount - 1, blobs.Count(b => b.EndsWith("/jpeg-32.jpg", StringComparison.Ordinal)));
         Assert.Equal([$"{ids[0]}/jpeg-400.jpg"], blobs.Where(b => b.EndsWith("/jpeg-400.jpg", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task AssetRerender_OneBranchFails_KeepsPreviousRenditionsAndLeavesNoUnlistedBlobs()
+    {
+        // Arrange: a Ready asset from an older profile; with the new one the JPEG branch succeeds, the WebP one crashes.
+        await using var assets = await AssetsTestApp.StartAsync(
+            s => (s["Imaging:JpegWidths"], s["Imaging:WebpWidths"]) = ("32", "32"),
+            services => services.AddSingleton<IAssetImaging>(sp =>
+                new WebpCrashingImaging(ActivatorUtilities.CreateInstance<AssetImaging>(sp))));
+        var id = AssetIds.FromUpload("seed", "asset.png", "0x1");
+        await SeedReadyAssetAsync(assets, id, TestImages.Png(48, 32), default);
+        var profile = assets.App.Services.GetRequiredService<IAssetImaging>().Profile;
+        var instanceId = await assets.Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(AssetRerenderOrchestrator), new RerenderAssetRequest(id, profile.Chains, new AssetRetrySettings(1, TimeSpan.FromMilliseconds(10))));
+
+        // Act
+        var finished = await assets.App.WaitForCompletionAsync(instanceId, AssetsTestApp.Timeout);
+
+        // Assert
+        Assert.False(finished.ReadOutputAs<RerenderOutcome>()!.Succeeded);
+        var record = await assets.RecordAsync(id);
+        Assert.Equal(nameof(AssetStatus.Ready), record.Status);
+        Assert.NotNull(record.ReprocessError);
+        Assert.Equal([$"{id}/jpeg-400.jpg"], AssetStore.DeserializeRenditions(record.RenditionsJson).Select(r => r.BlobName));
+        Assert.Equal([$"{id}/jpeg-400.jpg"], await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
     }
 
     /// <summary>An asset as an older profile left it: one rendition (<c>jpeg-400</c>) the current profile no longer has.</summary>

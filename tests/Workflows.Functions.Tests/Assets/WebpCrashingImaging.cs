@@ -1,0 +1,23 @@
+using Workflows.Assets;
+using Workflows.Assets.Imaging;
+
+namespace Workflows.Tests.Assets;
+
+/// <summary>The real imaging, except that the WebP chain fails right after writing its first rendition.</summary>
+internal sealed class WebpCrashingImaging(IAssetImaging inner) : IAssetImaging
+{
+    public RenditionProfile Profile => inner.Profile;
+
+    public Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct) => inner.InspectAsync(content, ct);
+
+    public Task<IReadOnlyList<RenditionInfo>> RenderChainAsync(
+        Stream original, RenditionChain chain, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct) =>
+        inner.RenderChainAsync(original, chain, async (target, content, token) =>
+        {
+            await writeAsync(target, content, token);
+            if (chain.Format == RenditionFormat.Webp)
+            {
+                throw new InvalidOperationException("Injected fault: the WebP encoder crashed.");
+            }
+        }, ct);
+}
