@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Workflows.Shared.Http;
 
@@ -10,26 +11,29 @@ namespace Workflows.Assets;
 public sealed class DeleteAssetHttp(AssetStore store, ILogger<DeleteAssetHttp> logger)
 {
     /// <summary>
-    /// Idempotent: 204 whether or not anything was left to delete; 409 while the asset is still processing (its
-    /// pipeline would write renditions after the delete). The record goes last, so a failed delete can be repeated.
+    /// Idempotent: 204 whether or not anything was left to delete; 409 while the asset is Processing and its pipeline
+    /// instance is still running (it would write renditions after the delete). A record left Processing by a pipeline
+    /// that ended (or was purged) can be deleted. The record goes last, so a failed delete can be repeated.
     /// </summary>
     [Function(nameof(DeleteAsset))]
     public async Task<IActionResult> DeleteAsset(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "assets/{id}")] HttpRequest req,
         string id,
+        [DurableClient] DurableTaskClient client,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(req);
+        ArgumentNullException.ThrowIfNull(client);
         if (!AssetIds.IsValid(id))
         {
             return AssetProblems.NotFound(id);
         }
 
         await store.EnsureCreatedAsync();
-        if (await store.FindAsync(id, ct) is { StatusValue: AssetStatus.Processing })
+        if (await store.FindAsync(id, ct) is { StatusValue: AssetStatus.Processing } && await IsPipelineRunningAsync(client, id, ct))
         {
             return ApiResults.Problem(StatusCodes.Status409Conflict, "Asset is processing",
-                $"Asset '{id}' is still being processed; delete it once its status is Ready or Failed.");
+                $"Asset '{id}' is still being processed; delete it once its pipeline has finished.");
         }
 
         var renditions = await store.DeleteRenditionsAsync(id, ct);
@@ -39,4 +43,9 @@ public sealed class DeleteAssetHttp(AssetStore store, ILogger<DeleteAssetHttp> l
         logger.LogInformation("Deleted asset {AssetId} ({Renditions} renditions)", id, renditions);
         return new NoContentResult();
     }
+
+    // Pending, Running or Suspended. A record still Processing once the instance ended means MarkAssetFailed itself
+    // failed (e.g. a table outage); nothing will touch the asset any more, and the sweep will not restart it.
+    private static async Task<bool> IsPipelineRunningAsync(DurableTaskClient client, string id, CancellationToken ct) =>
+        await client.GetInstanceAsync(AssetIds.InstanceId(id), getInputsAndOutputs: false, ct) is { IsCompleted: false };
 }

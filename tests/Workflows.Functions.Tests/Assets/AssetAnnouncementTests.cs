@@ -42,7 +42,7 @@ public sealed class AssetAnnouncementTests
         var (assetId, _) = await assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(300, 200));
         await assets.Store.ReadyQueue.ClearMessagesAsync();
         var delete = TestHttp.Request("DELETE", $"/api/assets/{assetId}");
-        await assets.App.CreateFunction<DeleteAssetHttp>().DeleteAsset(delete, assetId, default);
+        await assets.App.CreateFunction<DeleteAssetHttp>().DeleteAsset(delete, assetId, assets.Client, default);
 
         // Act
         await assets.App.CreateFunction<AssetRecordActivities>().PublishAssetReady(new PublishAssetReadyRequest(assetId), default);

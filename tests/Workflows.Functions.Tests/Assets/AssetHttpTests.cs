@@ -5,7 +5,7 @@ using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;
 
-/// <summary>The HTTP surface: upload, status, rendition download, delete.</summary>
+/// <summary>The HTTP surface: upload, status, rendition download (delete: <see cref="AssetDeleteTests"/>).</summary>
 public sealed class AssetHttpTests
 {
     public static TheoryData<string, string> Formats => new()
@@ -78,47 +78,6 @@ public sealed class AssetHttpTests
         using var fetched = await client.GetAsync(location);
         Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
         Assert.Equal("image/webp", fetched.Content.Headers.ContentType?.MediaType);
-    }
-
-    [Fact]
-    public async Task DeleteAsset_ReadyAsset_RemovesOriginalRenditionsAndRecordIdempotently()
-    {
-        // Arrange
-        await using var assets = await AssetsTestApp.StartAsync();
-        var (assetId, _) = await assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(600, 400));
-        var http = assets.App.CreateFunction<DeleteAssetHttp>();
-
-        // Act
-        var first = TestHttp.Request("DELETE", $"/api/assets/{assetId}");
-        var deleted = await (await http.DeleteAsset(first, assetId, default)).ExecuteAsync(first);
-        var again = TestHttp.Request("DELETE", $"/api/assets/{assetId}");
-        var repeated = await (await http.DeleteAsset(again, assetId, default)).ExecuteAsync(again);
-
-        // Assert
-        Assert.Equal(StatusCodes.Status204NoContent, deleted.StatusCode);
-        Assert.Equal(StatusCodes.Status204NoContent, repeated.StatusCode);
-        Assert.Equal(StatusCodes.Status404NotFound, (await GetAssetAsync(assets, assetId)).StatusCode);
-        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Originals));
-        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
-        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Quarantine));
-    }
-
-    [Fact]
-    public async Task DeleteAsset_StillProcessing_409AndKept()
-    {
-        // Arrange
-        await using var assets = await AssetsTestApp.StartAsync();
-        var assetId = AssetIds.FromUpload("uploads", "busy.jpg", "0x1");
-        await assets.Store.AddIfAbsentAsync(AssetEntity.For(assetId), default);
-        var request = TestHttp.Request("DELETE", $"/api/assets/{assetId}");
-
-        // Act
-        var response = await (await assets.App.CreateFunction<DeleteAssetHttp>().DeleteAsset(request, assetId, default))
-            .ExecuteAsync(request);
-
-        // Assert
-        Assert.Equal(StatusCodes.Status409Conflict, response.StatusCode);
-        Assert.Equal(nameof(AssetStatus.Processing), (await assets.RecordAsync(assetId)).Status);
     }
 
     internal static async Task<TestHttpResponse> GetAssetAsync(AssetsTestApp assets, string id)

@@ -93,7 +93,7 @@ public sealed class AssetNameTests
             statuses.Add((await AssetHttpTests.GetAssetAsync(assets, id)).StatusCode);
             statuses.Add((await AssetHttpTests.GetRenditionAsync(assets, id, "jpeg-200")).StatusCode);
             var delete = TestHttp.Request("DELETE", "/api/assets/x");
-            statuses.Add((await (await assets.App.CreateFunction<DeleteAssetHttp>().DeleteAsset(delete, id, default)).ExecuteAsync(delete)).StatusCode);
+            statuses.Add((await (await assets.App.CreateFunction<DeleteAssetHttp>().DeleteAsset(delete, id, assets.Client, default)).ExecuteAsync(delete)).StatusCode);
         }
 
         foreach (var name in badNames)

@@ -46,7 +46,7 @@ public sealed class AssetsReadmeWalkThroughTests
 
         // Delete it again
         var delete = TestHttp.Request("DELETE", $"/api/assets/{id}");
-        Assert.Equal(204, (await (await assets.App.CreateFunction<DeleteAssetHttp>().DeleteAsset(delete, id, default)).ExecuteAsync(delete)).StatusCode);
+        Assert.Equal(204, (await (await assets.App.CreateFunction<DeleteAssetHttp>().DeleteAsset(delete, id, assets.Client, default)).ExecuteAsync(delete)).StatusCode);
 
         // Re-render everything
         var reprocess = TestHttp.Request("POST", "/api/assets/reprocess");

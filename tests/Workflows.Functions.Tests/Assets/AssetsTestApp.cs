@@ -34,7 +34,8 @@ internal sealed class AssetsTestApp : IAsyncDisposable
     public static async Task<AssetsTestApp> StartAsync(
         Action<IDictionary<string, string?>>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var app = await TestApp.StartAsync(values => Configure(values, settings), services);
+        // The test assembly too: its HarnessWaitOrchestrator stands in for a pipeline that is still running.
+        var app = await TestApp.StartAsync(values => Configure(values, settings), services, typeof(AssetsTestApp).Assembly);
         var assets = new AssetsTestApp(app);
         await assets.Store.EnsureCreatedAsync();
         return assets;
