@@ -17,27 +17,43 @@ public sealed class UploadSweepTimer(
     /// <summary>Every 5 minutes, at :00, :05, … (one instance runs it: timer triggers are singletons per app).</summary>
     public const string Schedule = "0 */5 * * * *";
 
-    /// <summary>Sweeps the uploads container (see the class summary).</summary>
+    /// <summary>
+    /// Sweeps the uploads container (see the class summary). Each upload is handled on its own; if any could not be
+    /// started, the run still covers the rest and then fails naming them, so operators see it (the next run retries).
+    /// </summary>
     [Function(nameof(SweepUploads))]
     public async Task SweepUploads(
         [TimerTrigger(Schedule)] TimerInfo timer,
         [DurableClient] DurableTaskClient client,
         CancellationToken ct)
     {
-        var started = await SweepAsync(client, ct);
+        var (started, failures) = await SweepAsync(client, ct);
         if (started > 0)
         {
             logger.LogWarning("Reconciliation sweep started {Count} upload(s) the blob trigger had not picked up", started);
         }
+
+        if (failures.Count > 0)
+        {
+            throw new AggregateException(
+                $"Reconciliation sweep could not start {failures.Count} upload(s): {string.Join(", ", failures.Keys)}. " +
+                "The next run retries them.",
+                failures.Values);
+        }
     }
 
-    /// <summary>Lists the uploads (they are deleted once taken in, so the list stays short) and starts the stragglers.</summary>
-    internal async Task<int> SweepAsync(DurableTaskClient client, CancellationToken ct)
+    /// <summary>
+    /// Lists the uploads (they are deleted once taken in, so the list stays short) and starts the stragglers; returns
+    /// how many it started and, by blob name, why any could not be.
+    /// </summary>
+    internal async Task<(int Started, IReadOnlyDictionary<string, Exception> Failures)> SweepAsync(
+        DurableTaskClient client, CancellationToken ct)
     {
         await store.EnsureCreatedAsync();
         var cutoff = DateTimeOffset.UtcNow - options.Value.SweepMinAge;
         var uploads = store.Uploads;
         var started = 0;
+        Dictionary<string, Exception> failures = [];
         await foreach (var blob in uploads.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, ct))
         {
             if (blob.Properties.LastModified is not { } modified || modified > cutoff || blob.Properties.ETag is not { } etag)
@@ -45,10 +61,19 @@ public sealed class UploadSweepTimer(
                 continue;
             }
 
-            var request = starter.RequestFor(uploads.Name, blob.Name, etag, blob.Metadata);
-            started += (await starter.StartAsync(client, request, ct)).Started ? 1 : 0;
+            try
+            {
+                var request = starter.RequestFor(uploads.Name, blob.Name, etag, blob.Metadata);
+                started += (await starter.StartAsync(client, request, ct)).Started ? 1 : 0;
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                // Whatever broke this one upload (a storage fault, an odd blob) must not hold back the others.
+                logger.LogError(ex, "Reconciliation sweep could not start upload {BlobName}; the next run retries it", blob.Name);
+                failures[blob.Name] = ex;
+            }
         }
 
-        return started;
+        return (started, failures);
     }
 }
