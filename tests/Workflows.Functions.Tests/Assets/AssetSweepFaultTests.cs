@@ -1,6 +1,4 @@
 using Azure;
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Queues;
@@ -21,12 +19,12 @@ public sealed class AssetSweepFaultTests
     public async Task SweepUploads_OneUploadFailsToStart_OthersStartedAndTheRunFailsNamingIt()
     {
         // Arrange: three missed uploads; every table request for the middle one's record fails.
-        var fault = new AssetRowFault();
+        var fault = new StorageFault();
         await using var assets = await AssetsTestApp.StartAsync(
             s => s["Assets:SweepMinAge"] = "00:00:00",
             services => services.AddSingleton(sp => new AssetStore(
                 sp.GetRequiredService<BlobServiceClient>(),
-                new TableServiceClient(sp.GetRequiredService<IConfiguration>()[StorageRegistration.ConnectionName], WithPolicy(fault)),
+                new TableServiceClient(sp.GetRequiredService<IConfiguration>()[StorageRegistration.ConnectionName], fault.TableClientOptions()),
                 sp.GetRequiredService<QueueServiceClient>(),
                 sp.GetRequiredService<IOptions<AssetOptions>>())));
         List<string> ids = [];
@@ -35,7 +33,7 @@ public sealed class AssetSweepFaultTests
             ids.Add(await AssetsTestApp.AssetIdOfAsync(await assets.PutUploadAsync(name, TestImages.Jpeg(50, 40))));
         }
 
-        fault.AssetId = ids[1];
+        fault.FailPathsContaining = ids[1];
 
         // Act
         var error = await Assert.ThrowsAsync<AggregateException>(
@@ -50,39 +48,5 @@ public sealed class AssetSweepFaultTests
         Assert.Equal(nameof(AssetStatus.Ready), (await assets.RecordAsync(ids[0])).Status);
         Assert.Equal(nameof(AssetStatus.Ready), (await assets.RecordAsync(ids[2])).Status);
         Assert.Equal(["b.jpg"], await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
-    }
-
-    private static TableClientOptions WithPolicy(HttpPipelinePolicy policy)
-    {
-        var options = new TableClientOptions();
-        options.Retry.MaxRetries = 0;
-        options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
-        return options;
-    }
-
-    /// <summary>Fails every table request for one asset's row (the entity path names the asset id).</summary>
-    private sealed class AssetRowFault : HttpPipelinePolicy
-    {
-        public volatile string? AssetId;
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ThrowIfFaulty(message);
-            ProcessNext(message, pipeline);
-        }
-
-        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ThrowIfFaulty(message);
-            return ProcessNextAsync(message, pipeline);
-        }
-
-        private void ThrowIfFaulty(HttpMessage message)
-        {
-            if (AssetId is { } id && message.Request.Uri.Path.Contains(id, StringComparison.Ordinal))
-            {
-                throw new RequestFailedException(503, $"Record of asset {id} unavailable (test fault)");
-            }
-        }
     }
 }

@@ -1,6 +1,3 @@
-using Azure;
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Workflows.Orders;
 using Workflows.Orders.Payments;
 using Workflows.Orders.Shipping;
@@ -102,30 +99,4 @@ internal sealed class GatewayDecliningAfter(Action beforeDecline) : IPaymentProv
     }
 
     public Task<ProviderRefund?> RefundAsync(RefundRequest request, CancellationToken ct) => Task.FromResult<ProviderRefund?>(null);
-}
-
-/// <summary>An Azure SDK pipeline policy that fails every request to tables whose name contains a marker while it is down.</summary>
-internal sealed class TableOutage(string tableNamePart) : HttpPipelinePolicy
-{
-    public volatile bool Down;
-
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        ThrowIfDown(message);
-        ProcessNext(message, pipeline);
-    }
-
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        ThrowIfDown(message);
-        return ProcessNextAsync(message, pipeline);
-    }
-
-    private void ThrowIfDown(HttpMessage message)
-    {
-        if (Down && message.Request.Uri.Path.Contains(tableNamePart, StringComparison.Ordinal))
-        {
-            throw new RequestFailedException(503, $"{tableNamePart} table unavailable (test outage)");
-        }
-    }
 }

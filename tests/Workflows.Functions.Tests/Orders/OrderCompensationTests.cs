@@ -1,5 +1,3 @@
-using Azure.Core;
-using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
@@ -11,6 +9,7 @@ using Workflows.Orders.Payments;
 using Workflows.Orders.Shipping;
 using Workflows.Orders.Storage;
 using Workflows.Shared.Storage;
+using Workflows.Tests.TestSupport;
 using static Workflows.Tests.Orders.OrderFulfilmentTests;
 
 namespace Workflows.Tests.Orders;
@@ -87,15 +86,15 @@ public sealed class OrderCompensationTests
     public async Task OrderFulfilment_ViewUnwritableWhenCompensating_StillReleasesStock()
     {
         // Arrange: the card is declined, and from that moment the order view table is unavailable.
-        var outage = new TableOutage("Views");
-        var gateway = new GatewayDecliningAfter(() => outage.Down = true);
+        var outage = new StorageFault();
+        var gateway = new GatewayDecliningAfter(() => outage.FailPathsContaining = "Views");
         await using var orders = await OrdersTestApp.StartAsync(services: s =>
         {
             s.AddSingleton<IPaymentProvider>(gateway);
             s.AddSingleton(sp => new OrderTables(
                 new TableServiceClient(
                     sp.GetRequiredService<IConfiguration>()[StorageRegistration.ConnectionName],
-                    WithPolicy(outage)),
+                    outage.TableClientOptions()),
                 sp.GetRequiredService<IOptions<OrdersOptions>>()));
         });
         await orders.SeedAsync("KB", 10.00m, ("ams", 5));
@@ -107,13 +106,5 @@ public sealed class OrderCompensationTests
         // Assert: the view could not say so, but the reservation was released (the instance reports the view error).
         Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
         Assert.Equal((5, 0), Counts(await orders.StockAsync("KB", "ams")));
-    }
-
-    private static TableClientOptions WithPolicy(HttpPipelinePolicy policy)
-    {
-        var options = new TableClientOptions();
-        options.Retry.MaxRetries = 0;
-        options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
-        return options;
     }
 }
