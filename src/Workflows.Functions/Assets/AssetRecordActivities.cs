@@ -2,6 +2,7 @@ using System.Text.Json;
 using Azure;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Workflows.Assets.Storage;
 
 namespace Workflows.Assets;
 

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets.Imaging;
+using Workflows.Assets.Storage;
+using Workflows.Assets.Uploads;
 
 namespace Workflows.Assets;
 

@@ -6,6 +6,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Assets.Imaging;
+using Workflows.Assets.Storage;
 
 namespace Workflows.Assets;
 

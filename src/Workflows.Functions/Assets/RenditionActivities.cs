@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Azure.Functions.Worker;
 using Workflows.Assets.Imaging;
+using Workflows.Assets.Storage;
 
 namespace Workflows.Assets;
 

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Microsoft.Azure.Functions.Worker;
+using Workflows.Assets.Storage;
 
 namespace Workflows.Assets;
 

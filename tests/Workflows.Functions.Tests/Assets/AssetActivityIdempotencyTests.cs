@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
 using Workflows.Assets.Imaging;
+using Workflows.Assets.Storage;
+using Workflows.Assets.Uploads;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;

@@ -1,7 +1,9 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
+using Workflows.Assets.Http;
 using Workflows.Assets.Imaging;
+using Workflows.Assets.Storage;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;

@@ -1,4 +1,5 @@
 using Workflows.Assets;
+using Workflows.Assets.Uploads;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using Workflows.Assets;
+using Workflows.Assets.Http;
+using Workflows.Assets.Uploads;
 
 namespace Workflows.Tests.Assets;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Workflows.Assets;
+using Workflows.Assets.Http;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;

@@ -2,6 +2,8 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
+using Workflows.Assets.Storage;
+using Workflows.Assets.Uploads;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;

@@ -3,6 +3,7 @@ using MetadataExtractor;
 using MetadataExtractor.Formats.Exif;
 using Microsoft.DurableTask.Client;
 using Workflows.Assets;
+using Workflows.Assets.Storage;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Workflows.Assets;
+using Workflows.Assets.Uploads;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;

@@ -7,6 +7,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Workflows.Assets;
+using Workflows.Assets.Storage;
+using Workflows.Assets.Uploads;
 using Workflows.Shared.Storage;
 using Workflows.Tests.TestSupport;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.DurableTask.Client;
 using Workflows.Assets;
+using Workflows.Assets.Http;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;

@@ -4,6 +4,8 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Workflows.Assets;
+using Workflows.Assets.Storage;
+using Workflows.Assets.Uploads;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;

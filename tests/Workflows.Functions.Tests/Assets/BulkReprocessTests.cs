@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
+using Workflows.Assets.Http;
+using Workflows.Assets.Storage;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;

@@ -1,4 +1,5 @@
 using SkiaSharp;
+using Workflows.Assets.Imaging.Tiff;
 
 namespace Workflows.Tests.TestSupport;
 

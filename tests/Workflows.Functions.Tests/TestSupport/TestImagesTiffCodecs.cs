@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Workflows.Assets.Imaging.Tiff;
 
 namespace Workflows.Tests.TestSupport;
 

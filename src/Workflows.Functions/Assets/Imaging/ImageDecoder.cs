@@ -1,4 +1,6 @@
 using SkiaSharp;
+using Workflows.Assets.Imaging.Skia;
+using Workflows.Assets.Imaging.Tiff;
 
 namespace Workflows.Assets.Imaging;
 

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Workflows.Assets.Imaging.Skia;
 
 namespace Workflows.Assets.Imaging;
 

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using SkiaSharp;
+using Workflows.Assets.Imaging.Skia;
 
 namespace Workflows.Assets.Imaging;
 

@@ -1,4 +1,5 @@
 using SkiaSharp;
+using Workflows.Assets.Imaging.Skia;
 
 namespace Workflows.Assets.Imaging;
 

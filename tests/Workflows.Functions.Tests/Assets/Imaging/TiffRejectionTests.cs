@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using Workflows.Assets.Imaging;
+using Workflows.Assets.Imaging.Tiff;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets.Imaging;

@@ -1,4 +1,4 @@
-namespace Workflows.Assets;
+namespace Workflows.Assets.Http;
 
 /// <summary>
 /// Passes a request body through while counting it, and fails the read that goes past <c>maxBytes</c>: the size

@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Workflows.Assets.Imaging;
+namespace Workflows.Assets.Imaging.Skia;
 
 /// <summary>JPEG, PNG, WebP, GIF and BMP through Skia's codecs.</summary>
 internal sealed class SkiaImageDecoder : ImageDecoder

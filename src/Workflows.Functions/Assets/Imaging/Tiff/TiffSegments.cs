@@ -1,4 +1,4 @@
-namespace Workflows.Assets.Imaging;
+namespace Workflows.Assets.Imaging.Tiff;
 
 /// <summary>Where a TIFF's strips or tiles are: their grid from the header, every one checked to lie inside the file.</summary>
 internal static class TiffSegments

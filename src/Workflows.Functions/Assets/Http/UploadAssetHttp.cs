@@ -7,9 +7,11 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Workflows.Assets.Storage;
+using Workflows.Assets.Uploads;
 using Workflows.Shared.Http;
 
-namespace Workflows.Assets;
+namespace Workflows.Assets.Http;
 
 /// <summary>The 202 body of an accepted upload.</summary>
 public sealed record AssetAccepted(string Id, string Status, string StatusUri);

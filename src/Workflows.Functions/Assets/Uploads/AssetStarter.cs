@@ -3,9 +3,10 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Workflows.Assets.Storage;
 using Workflows.Shared;
 
-namespace Workflows.Assets;
+namespace Workflows.Assets.Uploads;
 
 /// <summary>Whether a starter started the pipeline or found the same blob version already handled.</summary>
 public sealed record AssetStart(string AssetId, string InstanceId, bool Started);

@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Workflows.Assets.Imaging;
+namespace Workflows.Assets.Imaging.Tiff;
 
 /// <summary>
 /// Baseline TIFF (first page), decoded in managed code because Skia has no TIFF codec: classic little- or big-endian

@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace Workflows.Assets.Imaging;
+namespace Workflows.Assets.Imaging.Tiff;
 
 /// <summary>
 /// Decompresses one strip or tile a row at a time, so memory stays one row whatever the strip size, and a

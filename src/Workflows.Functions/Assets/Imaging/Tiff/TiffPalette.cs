@@ -1,4 +1,4 @@
-namespace Workflows.Assets.Imaging;
+namespace Workflows.Assets.Imaging.Tiff;
 
 /// <summary>A palette TIFF's ColorMap as 256 RGB byte triplets.</summary>
 internal static class TiffPalette

@@ -5,7 +5,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Workflows.Shared.Storage;
 
-namespace Workflows.Assets;
+namespace Workflows.Assets.Uploads;
 
 /// <summary>
 /// Starts the asset pipeline when a blob lands in the uploads container. Blob triggers fire at least once; the instance

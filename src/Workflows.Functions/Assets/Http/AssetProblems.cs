@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Workflows.Shared.Http;
 
-namespace Workflows.Assets;
+namespace Workflows.Assets.Http;
 
 /// <summary>RFC 9457 problem-details responses (<c>application/problem+json</c>) for the asset endpoints.</summary>
 internal static class AssetProblems

@@ -6,7 +6,7 @@ using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
 
-namespace Workflows.Assets;
+namespace Workflows.Assets.Storage;
 
 /// <summary>
 /// The asset pipeline's storage: the four containers, the assets table and the ready queue. Every name it builds comes

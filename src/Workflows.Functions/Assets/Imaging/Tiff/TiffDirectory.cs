@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Workflows.Assets.Imaging;
+namespace Workflows.Assets.Imaging.Tiff;
 
 /// <summary>
 /// The first image file directory (IFD0) of a classic TIFF: tag → (type, count, value). Only IFD0 is read (first

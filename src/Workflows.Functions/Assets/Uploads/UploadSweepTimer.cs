@@ -3,8 +3,9 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Workflows.Assets.Storage;
 
-namespace Workflows.Assets;
+namespace Workflows.Assets.Uploads;
 
 /// <summary>
 /// Reconciliation: the polling blob trigger can miss blobs (same-second writes on Azurite, best-effort logs in Azure),

@@ -2,7 +2,7 @@ using System.Runtime.Serialization;
 using Azure;
 using Azure.Data.Tables;
 
-namespace Workflows.Assets;
+namespace Workflows.Assets.Storage;
 
 /// <summary>
 /// One row per asset in the assets table. The partition key is the asset id, so point reads are cheap and the bulk

@@ -3,9 +3,10 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Workflows.Assets.Storage;
 using Workflows.Shared.Http;
 
-namespace Workflows.Assets;
+namespace Workflows.Assets.Http;
 
 /// <summary><c>DELETE /api/assets/{id}</c>: removes the original, renditions, quarantined copy and record.</summary>
 public sealed class DeleteAssetHttp(AssetStore store, ILogger<DeleteAssetHttp> logger)

@@ -5,9 +5,10 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using Workflows.Assets.Uploads;
 using Workflows.Shared.Http;
 
-namespace Workflows.Assets;
+namespace Workflows.Assets.Http;
 
 /// <summary>The 202 body of a started bulk reprocess, and what its status URL returns.</summary>
 public sealed record ReprocessAccepted(string InstanceId, string StatusUri);

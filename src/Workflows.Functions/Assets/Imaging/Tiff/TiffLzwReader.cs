@@ -1,4 +1,4 @@
-namespace Workflows.Assets.Imaging;
+namespace Workflows.Assets.Imaging.Tiff;
 
 /// <summary>
 /// TIFF's LZW: codes MSB-first, 9 to 12 bits, widening one code early (at 511, 1023, 2047); 256 clears the table,

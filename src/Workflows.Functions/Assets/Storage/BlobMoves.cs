@@ -2,7 +2,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 
-namespace Workflows.Assets;
+namespace Workflows.Assets.Storage;
 
 /// <summary>Server-side blob copies and moves, each safe to repeat.</summary>
 public static class BlobMoves

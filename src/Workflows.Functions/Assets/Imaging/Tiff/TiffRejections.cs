@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Workflows.Assets.Imaging;
+namespace Workflows.Assets.Imaging.Tiff;
 
 /// <summary>Why a TIFF variant is not accepted, in words an uploader can act on.</summary>
 internal static class TiffRejections

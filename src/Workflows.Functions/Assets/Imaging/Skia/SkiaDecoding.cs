@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Workflows.Assets.Imaging;
+namespace Workflows.Assets.Imaging.Skia;
 
 /// <summary>The Skia calls inspection and rendering share: map formats, decode at reduced scale.</summary>
 internal static class SkiaDecoding

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Workflows.Assets.Imaging;
+namespace Workflows.Assets.Imaging.Tiff;
 
 /// <summary>
 /// Walks a TIFF's strips or tiles (plane by plane when planar), decompressing a row at a time, undoing the

@@ -1,4 +1,5 @@
-namespace Workflows.Assets;
+using Workflows.Assets.Storage;
+namespace Workflows.Assets.Http;
 
 /// <summary>The asset as <c>GET /api/assets/{id}</c> returns it.</summary>
 public sealed record AssetView(

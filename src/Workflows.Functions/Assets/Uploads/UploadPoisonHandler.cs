@@ -2,9 +2,10 @@ using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Workflows.Assets.Storage;
 using Workflows.Shared.Storage;
 
-namespace Workflows.Assets;
+namespace Workflows.Assets.Uploads;
 
 /// <summary>The message the Functions host queues for a blob its trigger gave up on.</summary>
 public sealed record BlobPoisonMessage(string? FunctionId, string? ContainerName, string? BlobName, string? ETag);

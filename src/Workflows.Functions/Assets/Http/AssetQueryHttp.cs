@@ -3,9 +3,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
+using Workflows.Assets.Storage;
 using Workflows.Shared.Http;
 
-namespace Workflows.Assets;
+namespace Workflows.Assets.Http;
 
 /// <summary>Read endpoints: the asset record and its renditions.</summary>
 public sealed class AssetQueryHttp(AssetStore store, IOptions<AssetOptions> options)

@@ -1,4 +1,4 @@
-namespace Workflows.Assets.Imaging;
+namespace Workflows.Assets.Imaging.Tiff;
 
 /// <summary>Turns one decoded TIFF row (1, 2, 4, 8 or 16 bits per sample) into RGBA bytes by each sample's role.</summary>
 internal static class TiffSamples
