@@ -80,8 +80,12 @@ public sealed record AssetReadyEvent(
 
 public sealed record PublishAssetReadyRequest(string AssetId);
 
-/// <summary>Input of each bulk-reprocess execution: the page to read next and the totals so far.</summary>
+/// <summary>
+/// Input of each bulk-reprocess execution: the page to read next and the totals so far. <see cref="RunId"/> names the
+/// run's sub-orchestrations (the bulk reprocess itself has one fixed instance id).
+/// </summary>
 public sealed record BulkReprocessRequest(
+    string RunId,
     int PageSize,
     AssetRetrySettings Retry,
     string? ContinuationToken,

@@ -23,7 +23,8 @@ public static class BulkReprocessOrchestrator
             nameof(ReprocessActivities.ListAssetPage), new ListAssetPageRequest(input.ContinuationToken, input.PageSize), retry);
 
         List<Task<RerenderOutcome>> batch = new(page.AssetIds.Count);
-        batch.AddRange(page.AssetIds.Select(assetId => RerenderAsync(context, assetId, page, input.Retry)));
+        batch.AddRange(page.AssetIds.Select(assetId =>
+            RerenderAsync(context, $"{context.InstanceId}-{input.RunId}-{assetId}", assetId, page, input.Retry)));
         var outcomes = await Task.WhenAll(batch);
 
         var succeeded = outcomes.Count(o => o.Succeeded);
@@ -49,14 +50,14 @@ public static class BulkReprocessOrchestrator
 
     /// <summary>One asset's sub-orchestration; a failure of the sub-orchestration itself counts as that asset failing.</summary>
     private static async Task<RerenderOutcome> RerenderAsync(
-        TaskOrchestrationContext context, string assetId, AssetPage page, AssetRetrySettings retry)
+        TaskOrchestrationContext context, string instanceId, string assetId, AssetPage page, AssetRetrySettings retry)
     {
         try
         {
             return await context.CallSubOrchestratorAsync<RerenderOutcome>(
                 nameof(AssetRerenderOrchestrator),
                 new RerenderAssetRequest(assetId, page.Chains, retry),
-                new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-{assetId}" });
+                new SubOrchestrationOptions { InstanceId = instanceId });
         }
         catch (TaskFailedException ex)
         {
