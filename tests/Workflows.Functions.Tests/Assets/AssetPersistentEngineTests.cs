@@ -31,7 +31,8 @@ public sealed class AssetPersistentEngineTests
         var finished = await app.WaitForCompletionAsync(AssetIds.InstanceId(assetId));
         var ready = await store.FindAsync(assetId, default);
         var request = finished.ReadInputAs<ProcessAssetRequest>()!;
-        var restart = await app.Services.GetRequiredService<AssetStarter>().StartAsync(app.Client, request, default);
+        var restart = await app.Services.GetRequiredService<AssetStarter>().StartAsync(
+            app.Client, request, new UploadReceipt(1, DateTimeOffset.UtcNow, "image/jpeg"), default);
         var rerunId = await app.Client.ScheduleNewOrchestrationInstanceAsync(nameof(AssetPipelineOrchestrator), request);
         var rerun = await app.WaitForCompletionAsync(rerunId);
 

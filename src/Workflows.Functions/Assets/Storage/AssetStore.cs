@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Workflows.Assets.Storage;
 
 /// <summary>
-/// The asset pipeline's storage: the four containers, the assets table and the ready queue. Every name it builds comes
+/// The asset pipeline's storage: the five containers, the assets table and the ready queue. Every name it builds comes
 /// from a validated asset id (and rendition name), never from a user-supplied name.
 /// </summary>
 public sealed class AssetStore(
@@ -24,6 +24,8 @@ public sealed class AssetStore(
 
     public BlobContainerClient Uploads => blobs.GetBlobContainerClient(_options.UploadsContainer);
 
+    public BlobContainerClient HttpUploads => blobs.GetBlobContainerClient(_options.HttpUploadsContainer);
+
     public BlobContainerClient Originals => blobs.GetBlobContainerClient(_options.OriginalsContainer);
 
     public BlobContainerClient Renditions => blobs.GetBlobContainerClient(_options.RenditionsContainer);
@@ -34,7 +36,7 @@ public sealed class AssetStore(
 
     public QueueClient ReadyQueue => queues.GetQueueClient(_options.ReadyQueue);
 
-    /// <summary>A blob in the container an upload arrived in (the uploads container, named by the trigger).</summary>
+    /// <summary>A blob in the container an upload arrived in (uploads or HTTP uploads, named by the pipeline's input).</summary>
     public BlobClient Upload(string container, string blobName) => blobs.GetBlobContainerClient(container).GetBlobClient(blobName);
 
     public BlobClient Original(string assetId) => Originals.GetBlobClient(RequireId(assetId));
@@ -153,6 +155,7 @@ public sealed class AssetStore(
     {
         await Task.WhenAll(
             Uploads.CreateIfNotExistsAsync(),
+            HttpUploads.CreateIfNotExistsAsync(),
             Originals.CreateIfNotExistsAsync(),
             Renditions.CreateIfNotExistsAsync(),
             Quarantine.CreateIfNotExistsAsync(),
