@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Workflows.Assets.Http;
 using Workflows.Assets.Imaging;
 using Workflows.Assets.Storage;
 using Workflows.Assets.Uploads;
@@ -8,13 +9,17 @@ namespace Workflows.Assets;
 
 public static class AssetsRegistration
 {
-    /// <summary>The asset pipeline: options (section <c>Assets</c>), imaging core, storage and the pipeline starter.</summary>
+    /// <summary>
+    /// The asset pipeline: options (section <c>Assets</c>), the worker's request-body limit for uploads, imaging core,
+    /// storage and the pipeline starter.
+    /// </summary>
     public static IServiceCollection AddAssets(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AssetOptions>()
             .BindConfiguration(AssetOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddUploadServerLimits();
         services.AddImaging(configuration);
         services.AddSingleton<IAssetImaging, AssetImaging>();
         services.AddSingleton<AssetStore>();
