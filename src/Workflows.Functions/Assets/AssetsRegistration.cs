@@ -4,6 +4,7 @@ using Workflows.Assets.Http;
 using Workflows.Assets.Imaging;
 using Workflows.Assets.Storage;
 using Workflows.Assets.Uploads;
+using Workflows.Shared.Storage;
 
 namespace Workflows.Assets;
 
@@ -22,7 +23,7 @@ public static class AssetsRegistration
         services.AddUploadServerLimits();
         services.AddImaging(configuration);
         services.AddSingleton<IAssetImaging, AssetImaging>();
-        services.AddSingleton<AssetStore>();
+        services.AddProvisionedStorage<AssetStore>();
         services.AddSingleton<AssetStarter>();
         return services;
     }

@@ -24,7 +24,7 @@ public sealed class InspectActivities(
     public async Task<InspectUploadResult> InspectUpload([ActivityTrigger] InspectUploadRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         if (await store.FindAsync(request.AssetId, ct) is { StatusValue: AssetStatus.Ready or AssetStatus.Failed } done)
         {
             // A backend that replaces a finished instance on a late re-start must not process the version again.

@@ -18,7 +18,7 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging)
     public async Task<RenderChainResult> RenderChain([ActivityTrigger] RenderChainRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         var container = store.Renditions;
         ConcurrentDictionary<string, string> blobNames = new();
 
@@ -57,7 +57,7 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging)
     public async Task<int> DeleteRenditions([ActivityTrigger] AssetCleanupRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         return await store.DeleteRenditionsAsync(request.AssetId, ct);
     }
 }

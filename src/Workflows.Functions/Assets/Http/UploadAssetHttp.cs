@@ -76,7 +76,7 @@ public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOpt
                 ImageRejectedException.Unsupported(detected).Message);
         }
 
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         var contentType = mediaType.MediaType.Value!.ToLowerInvariant();
         var metadata = new Dictionary<string, string> { [AssetStarter.OriginalNameMetadataKey] = Uri.EscapeDataString(originalName) };
         var blob = store.HttpUploads.GetBlobClient($"http-{Guid.NewGuid():N}");

@@ -56,7 +56,7 @@ public sealed class AssetStarter(AssetStore store, IOptions<AssetOptions> option
             return new AssetStart(request.AssetId, instanceId, Started: false);
         }
 
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         switch (await store.FindAsync(request.AssetId, ct))
         {
             case { StatusValue: AssetStatus.Ready or AssetStatus.Failed }:

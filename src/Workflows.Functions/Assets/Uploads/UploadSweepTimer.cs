@@ -50,7 +50,7 @@ public sealed class UploadSweepTimer(
     internal async Task<(int Started, IReadOnlyDictionary<string, Exception> Failures)> SweepAsync(
         DurableTaskClient client, CancellationToken ct)
     {
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         var cutoff = DateTimeOffset.UtcNow - options.Value.SweepMinAge;
         var started = 0;
         Dictionary<string, Exception> failures = [];
