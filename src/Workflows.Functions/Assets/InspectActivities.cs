@@ -130,11 +130,8 @@ public sealed class InspectActivities(
 
     private static AssetEntity Processing(InspectUploadRequest request, ImageInspection inspection)
     {
-        var entity = AssetEntity.For(request.AssetId);
+        var entity = AssetEntity.ForUpload(request.AssetId, request.OriginalName, request.UploadContainer, request.UploadBlobName);
         entity.Status = nameof(AssetStatus.Processing);
-        entity.OriginalName = request.OriginalName;
-        entity.UploadContainer = request.UploadContainer;
-        entity.UploadBlobName = request.UploadBlobName;
         entity.ContentType = inspection.ContentType;
         entity.SizeBytes = inspection.Bytes;
         entity.Sha256 = inspection.Sha256;

@@ -87,12 +87,9 @@ public sealed class AssetStarter(AssetStore store, IOptions<AssetOptions> option
 
     private static AssetEntity Received(ProcessAssetRequest request, UploadReceipt receipt)
     {
-        var record = AssetEntity.For(request.AssetId);
-        record.OriginalName = request.OriginalName;
+        var record = AssetEntity.ForUpload(request.AssetId, request.OriginalName, request.UploadContainer, request.UploadBlobName);
         record.ContentType = receipt.ContentType;
         record.SizeBytes = receipt.SizeBytes;
-        record.UploadContainer = request.UploadContainer;
-        record.UploadBlobName = request.UploadBlobName;
         record.UploadedAt = receipt.UploadedAt;
         return record;
     }
