@@ -31,12 +31,20 @@ public sealed record InspectUploadRequest(
 /// <summary>
 /// What the inspection found, and the rendition chains to produce: read from the profile by the activity and then
 /// fixed in history, so every branch and retry of this instance renders the same profile. <see cref="Status"/> is
-/// Processing, or the final status when this blob version was already processed (nothing left to do).
+/// Processing, or the final status when this blob version was already processed (nothing left to do). A
+/// <see cref="Rejection"/> says why the upload can never become an asset as it is (not an image, corrupt, too large,
+/// bad name, gone), written for the uploader; it is final and never retried.
 /// </summary>
 public sealed record InspectUploadResult(
-    AssetStatus Status, string ContentType, int Width, int Height, IReadOnlyList<RenditionChain> Chains);
+    AssetStatus Status, string ContentType, int Width, int Height, IReadOnlyList<RenditionChain> Chains, string? Rejection = null)
+{
+    public static InspectUploadResult Rejected(string reason) => new(AssetStatus.Failed, string.Empty, 0, 0, [], reason);
+}
 
 public sealed record RenderChainRequest(string AssetId, RenditionChain Chain);
+
+/// <summary>The renditions one branch wrote, or why the decoder rejected the original (then none are listed).</summary>
+public sealed record RenderChainResult(IReadOnlyList<Rendition> Renditions, string? Rejection = null);
 
 /// <summary>A rendition written to the renditions container as <see cref="BlobName"/>.</summary>
 public sealed record Rendition(string Name, int Width, int Height, long Bytes, string ContentType, string BlobName);
@@ -72,8 +80,12 @@ public sealed record AssetReadyEvent(
 
 public sealed record PublishAssetReadyRequest(string AssetId);
 
-/// <summary>Input of each bulk-reprocess execution: the page to read next and the totals so far.</summary>
+/// <summary>
+/// Input of each bulk-reprocess execution: the page to read next and the totals so far. <see cref="RunId"/> names the
+/// run's sub-orchestrations (the bulk reprocess itself has one fixed instance id).
+/// </summary>
 public sealed record BulkReprocessRequest(
+    string RunId,
     int PageSize,
     AssetRetrySettings Retry,
     string? ContinuationToken,

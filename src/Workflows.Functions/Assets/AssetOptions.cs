@@ -13,9 +13,16 @@ public sealed class AssetOptions
     private const string ContainerPattern = "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$";
     private const string TablePattern = "^[A-Za-z][A-Za-z0-9]{2,62}$";
 
-    /// <summary>Raw uploads; the blob trigger and the reconciliation sweep watch it.</summary>
+    /// <summary>Raw uploads written with storage tools; the blob trigger and the reconciliation sweep watch it.</summary>
     [Required, RegularExpression(ContainerPattern)]
     public string UploadsContainer { get; set; } = "uploads";
+
+    /// <summary>
+    /// Raw uploads received over HTTP, which start their pipeline themselves: kept out of the blob trigger's container
+    /// so an HTTP upload never fires the trigger too. Only the reconciliation sweep looks here.
+    /// </summary>
+    [Required, RegularExpression(ContainerPattern)]
+    public string HttpUploadsContainer { get; set; } = "http-uploads";
 
     /// <summary>Originals, kept by asset id.</summary>
     [Required, RegularExpression(ContainerPattern)]
@@ -36,7 +43,7 @@ public sealed class AssetOptions
     [Required, RegularExpression(ContainerPattern)]
     public string ReadyQueue { get; set; } = "asset-ready";
 
-    /// <summary>Largest accepted upload; bigger HTTP uploads get 413.</summary>
+    /// <summary>Largest accepted upload; bigger HTTP uploads get 413, bigger blobs in the uploads container fail.</summary>
     [Range(1, 1L << 40)]
     public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
 

@@ -8,8 +8,9 @@ namespace Workflows.Assets;
 
 /// <summary>
 /// The asset pipeline for one upload version: inspect, render every chain of the profile in parallel, mark Ready and
-/// announce it. On failure, waits for the other branches, deletes what they wrote, quarantines the original and marks
-/// the asset Failed with a reason the uploader can act on.
+/// announce it. A rejected upload (not an image, corrupt, too large, bad name) and an unexpected failure both end the
+/// same way: the other branches settle, what they wrote is deleted, the original is quarantined and the asset is marked
+/// Failed with a reason the uploader can act on. Only the unexpected failure fails the instance too.
 /// </summary>
 public static class AssetPipelineOrchestrator
 {
@@ -19,11 +20,11 @@ public static class AssetPipelineOrchestrator
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
-        var logger = context.CreateReplaySafeLogger(nameof(AssetPipelineOrchestrator));
         var retry = AssetRetries.For(input.Retry);
         var compensations = new Compensations(context);
         var assetId = input.AssetId;
-        IReadOnlyList<Rendition> renditions;
+        string? rejection;
+        IReadOnlyList<Rendition> renditions = [];
 
         try
         {
@@ -37,39 +38,36 @@ public static class AssetPipelineOrchestrator
                 nameof(InspectActivities.InspectUpload),
                 new InspectUploadRequest(assetId, input.UploadContainer, input.UploadBlobName, input.UploadETag, input.OriginalName),
                 retry);
-            if (inspected.Status != AssetStatus.Processing)
+            if (inspected.Rejection is null && inspected.Status != AssetStatus.Processing)
             {
                 return new AssetOutcome(assetId, inspected.Status, null, []); // this version was already processed
             }
 
             // Step 2: fan out, one branch per chain. Registered before: a failed branch may have written some sizes.
-            compensations.Register(new Compensation(
-                nameof(RenditionActivities.DeleteRenditions), new AssetCleanupRequest(assetId), retry));
-            renditions = await RenderAllAsync(context, assetId, inspected.Chains, retry);
+            rejection = inspected.Rejection;
+            if (rejection is null)
+            {
+                compensations.Register(new Compensation(
+                    nameof(RenditionActivities.DeleteRenditions), new AssetCleanupRequest(assetId), retry));
+                (renditions, rejection) = await RenderAllAsync(context, assetId, inspected.Chains, retry);
+            }
 
             // Step 3: fan in.
-            await context.CallActivityAsync(nameof(AssetRecordActivities.MarkAssetReady), new MarkAssetReadyRequest(assetId, renditions), retry);
+            if (rejection is null)
+            {
+                await context.CallActivityAsync(nameof(AssetRecordActivities.MarkAssetReady), new MarkAssetReadyRequest(assetId, renditions), retry);
+            }
         }
         catch (TaskFailedException ex)
         {
-            // Step 4: Task.WhenAll throws only once every branch has settled, so nothing is still writing renditions.
-            var reason = AssetRetries.FailureReason(ex, assetId);
-            var report = await compensations.CompensateAsync();
-            if (!report.AllSucceeded)
-            {
-                logger.LogError(
-                    "Asset {AssetId}: cleanup incomplete, outstanding: {Outstanding}",
-                    assetId, string.Join(", ", report.Failed.Select(f => f.ActivityName)));
-            }
-
-            await context.CallActivityAsync(
-                nameof(AssetRecordActivities.MarkAssetFailed), new MarkAssetFailedRequest(assetId, input.OriginalName, reason), retry);
-            if (ex.FailureDetails.IsCausedBy<AssetRejectedException>())
-            {
-                return new AssetOutcome(assetId, AssetStatus.Failed, reason, []);
-            }
-
+            await FailAsync(context, input, compensations, AssetRetries.FailureReason(ex, assetId), retry);
             throw; // unexpected: the instance fails too, so operators see it
+        }
+
+        if (rejection is not null)
+        {
+            // A rejected upload is a business outcome: cleaned up and recorded the same way, and the instance completes.
+            return await FailAsync(context, input, compensations, rejection, retry);
         }
 
         // Past the point of no return: the asset is Ready and may already be served. A failed announcement fails the
@@ -78,14 +76,38 @@ public static class AssetPipelineOrchestrator
         return new AssetOutcome(assetId, AssetStatus.Ready, null, renditions);
     }
 
-    /// <summary>One <see cref="RenditionActivities.RenderChain"/> per chain, in parallel; flattens their renditions.</summary>
-    internal static async Task<IReadOnlyList<Rendition>> RenderAllAsync(
+    /// <summary>
+    /// One <see cref="RenditionActivities.RenderChain"/> per chain, in parallel; flattens their renditions, or returns
+    /// the first branch's rejection. <c>Task.WhenAll</c> returns (or throws) only once every branch has settled.
+    /// </summary>
+    internal static async Task<(IReadOnlyList<Rendition> Renditions, string? Rejection)> RenderAllAsync(
         TaskOrchestrationContext context, string assetId, IReadOnlyList<RenditionChain> chains, TaskOptions retry)
     {
-        List<Task<IReadOnlyList<Rendition>>> branches = new(chains.Count);
-        branches.AddRange(chains.Select(chain => context.CallActivityAsync<IReadOnlyList<Rendition>>(
+        List<Task<RenderChainResult>> branches = new(chains.Count);
+        branches.AddRange(chains.Select(chain => context.CallActivityAsync<RenderChainResult>(
             nameof(RenditionActivities.RenderChain), new RenderChainRequest(assetId, chain), retry)));
         var rendered = await Task.WhenAll(branches);
-        return rendered.SelectMany(r => r).ToList();
+        var rejection = rendered.Select(r => r.Rejection).FirstOrDefault(r => r is not null);
+        return (rejection is null ? rendered.SelectMany(r => r.Renditions).ToList() : [], rejection);
+    }
+
+    /// <summary>
+    /// Step 4: every branch has settled (see <see cref="RenderAllAsync"/>), so nothing is still writing renditions when
+    /// the registered cleanup runs; then the asset is marked Failed with <paramref name="reason"/>.
+    /// </summary>
+    private static async Task<AssetOutcome> FailAsync(
+        TaskOrchestrationContext context, ProcessAssetRequest input, Compensations compensations, string reason, TaskOptions retry)
+    {
+        var report = await compensations.CompensateAsync();
+        if (!report.AllSucceeded)
+        {
+            context.CreateReplaySafeLogger(nameof(AssetPipelineOrchestrator)).LogError(
+                "Asset {AssetId}: cleanup incomplete, outstanding: {Outstanding}",
+                input.AssetId, string.Join(", ", report.Failed.Select(f => f.ActivityName)));
+        }
+
+        await context.CallActivityAsync(
+            nameof(AssetRecordActivities.MarkAssetFailed), new MarkAssetFailedRequest(input.AssetId, input.OriginalName, reason), retry);
+        return new AssetOutcome(input.AssetId, AssetStatus.Failed, reason, []);
     }
 }

@@ -35,7 +35,7 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
     public async Task MarkAssetFailed([ActivityTrigger] MarkAssetFailedRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         var entity = await store.FindAsync(request.AssetId, ct) ?? AssetEntity.For(request.AssetId);
         entity.Status = nameof(AssetStatus.Failed);
         entity.FailureReason = request.Reason;
@@ -97,7 +97,7 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
     public async Task<bool> QuarantineOriginal([ActivityTrigger] QuarantineRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         var target = store.Quarantined(request.AssetId);
         if (await BlobMoves.MoveAsync(store.Original(request.AssetId), target, ifMatch: null, ct))
         {

@@ -17,21 +17,19 @@ public static class AssetRerenderOrchestrator
         ArgumentNullException.ThrowIfNull(input);
         var retry = AssetRetries.For(input.Retry);
         IReadOnlyList<Rendition> renditions;
+        string? error;
         try
         {
-            renditions = await AssetPipelineOrchestrator.RenderAllAsync(context, input.AssetId, input.Chains, retry);
+            (renditions, error) = await AssetPipelineOrchestrator.RenderAllAsync(context, input.AssetId, input.Chains, retry);
         }
         catch (TaskFailedException ex)
         {
-            // The asset stays Ready: its original is intact and every rendition blob is a valid image of it.
-            var error = AssetRetries.FailureReason(ex, input.AssetId);
-            await context.CallActivityAsync(
-                nameof(ReprocessActivities.RecordRerender), new RecordRerenderRequest(input.AssetId, [], error), retry);
-            return new RerenderOutcome(input.AssetId, Succeeded: false, error);
+            (renditions, error) = ([], AssetRetries.FailureReason(ex, input.AssetId));
         }
 
+        // On error the asset stays Ready: its original is intact and every rendition blob is a valid image of it.
         await context.CallActivityAsync(
-            nameof(ReprocessActivities.RecordRerender), new RecordRerenderRequest(input.AssetId, renditions, null), retry);
-        return new RerenderOutcome(input.AssetId, Succeeded: true, null);
+            nameof(ReprocessActivities.RecordRerender), new RecordRerenderRequest(input.AssetId, renditions, error), retry);
+        return new RerenderOutcome(input.AssetId, Succeeded: error is null, error);
     }
 }

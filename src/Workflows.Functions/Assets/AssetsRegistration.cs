@@ -1,23 +1,29 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Workflows.Assets.Http;
 using Workflows.Assets.Imaging;
 using Workflows.Assets.Storage;
 using Workflows.Assets.Uploads;
+using Workflows.Shared.Storage;
 
 namespace Workflows.Assets;
 
 public static class AssetsRegistration
 {
-    /// <summary>The asset pipeline: options (section <c>Assets</c>), imaging core, storage and the pipeline starter.</summary>
+    /// <summary>
+    /// The asset pipeline: options (section <c>Assets</c>), the worker's request-body limit for uploads, imaging core,
+    /// storage and the pipeline starter.
+    /// </summary>
     public static IServiceCollection AddAssets(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AssetOptions>()
             .BindConfiguration(AssetOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddUploadServerLimits();
         services.AddImaging(configuration);
         services.AddSingleton<IAssetImaging, AssetImaging>();
-        services.AddSingleton<AssetStore>();
+        services.AddProvisionedStorage<AssetStore>();
         services.AddSingleton<AssetStarter>();
         return services;
     }

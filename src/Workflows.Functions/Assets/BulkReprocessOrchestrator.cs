@@ -23,7 +23,7 @@ public static class BulkReprocessOrchestrator
             nameof(ReprocessActivities.ListAssetPage), new ListAssetPageRequest(input.ContinuationToken, input.PageSize), retry);
 
         List<Task<RerenderOutcome>> batch = new(page.AssetIds.Count);
-        batch.AddRange(page.AssetIds.Select(assetId => RerenderAsync(context, assetId, page, input.Retry)));
+        batch.AddRange(page.AssetIds.Select(assetId => RerenderAsync(context, input.RunId, assetId, page, input.Retry)));
         var outcomes = await Task.WhenAll(batch);
 
         var succeeded = outcomes.Count(o => o.Succeeded);
@@ -47,16 +47,19 @@ public static class BulkReprocessOrchestrator
         return progress;
     }
 
-    /// <summary>One asset's sub-orchestration; a failure of the sub-orchestration itself counts as that asset failing.</summary>
+    /// <summary>
+    /// One asset's sub-orchestration, named for this run and asset; a failure of the sub-orchestration itself counts as
+    /// that asset failing.
+    /// </summary>
     private static async Task<RerenderOutcome> RerenderAsync(
-        TaskOrchestrationContext context, string assetId, AssetPage page, AssetRetrySettings retry)
+        TaskOrchestrationContext context, string runId, string assetId, AssetPage page, AssetRetrySettings retry)
     {
         try
         {
             return await context.CallSubOrchestratorAsync<RerenderOutcome>(
                 nameof(AssetRerenderOrchestrator),
                 new RerenderAssetRequest(assetId, page.Chains, retry),
-                new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-{assetId}" });
+                new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-{runId}-{assetId}" });
         }
         catch (TaskFailedException ex)
         {

@@ -16,14 +16,15 @@ public sealed class InspectActivities(
 {
     /// <summary>
     /// Copies the upload to <c>originals/{assetId}</c>, removes the upload, checks the name, inspects the content
-    /// (format, size, bomb limits, SHA-256, EXIF) and registers the asset as Processing. Safe to run again:
-    /// an original already in place is reused.
+    /// (format, size, bomb limits, SHA-256, EXIF) and registers the asset as Processing. An upload that can never
+    /// become an asset is answered with <see cref="InspectUploadResult.Rejected"/>, not an exception: a rejection is a
+    /// business outcome, not a failed execution. Safe to run again: an original already in place is reused.
     /// </summary>
     [Function(nameof(InspectUpload))]
     public async Task<InspectUploadResult> InspectUpload([ActivityTrigger] InspectUploadRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         if (await store.FindAsync(request.AssetId, ct) is { StatusValue: AssetStatus.Ready or AssetStatus.Failed } done)
         {
             // A backend that replaces a finished instance on a late re-start must not process the version again.
@@ -42,8 +43,8 @@ public sealed class InspectActivities(
             }
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)
             {
-                throw new AssetRejectedException(
-                    "The upload was removed or replaced before processing started; a newer upload is processed on its own.", ex);
+                return InspectUploadResult.Rejected(
+                    "The upload was removed or replaced before processing started; a newer upload is processed on its own.");
             }
         }
 
@@ -54,7 +55,7 @@ public sealed class InspectActivities(
             ?? AssetNames.ValidateOriginalName(request.OriginalName);
         if (nameProblem is not null)
         {
-            throw new AssetRejectedException(nameProblem + " Rename the file and upload it again.");
+            return InspectUploadResult.Rejected(nameProblem + " Rename the file and upload it again.");
         }
 
         ImageInspection inspection;
@@ -65,7 +66,7 @@ public sealed class InspectActivities(
             var maxBytes = options.Value.MaxUploadBytes;
             if (content.Length > maxBytes)
             {
-                throw new AssetRejectedException(
+                return InspectUploadResult.Rejected(
                     $"The file is {content.Length} bytes; the limit is {maxBytes} bytes ({maxBytes / (1024 * 1024)} MB). Upload a smaller file.");
             }
 
@@ -75,7 +76,7 @@ public sealed class InspectActivities(
             }
             catch (ImageRejectedException ex)
             {
-                throw new AssetRejectedException(ex.Message, ex);
+                return InspectUploadResult.Rejected(ex.Message);
             }
         }
 
@@ -129,11 +130,8 @@ public sealed class InspectActivities(
 
     private static AssetEntity Processing(InspectUploadRequest request, ImageInspection inspection)
     {
-        var entity = AssetEntity.For(request.AssetId);
+        var entity = AssetEntity.ForUpload(request.AssetId, request.OriginalName, request.UploadContainer, request.UploadBlobName);
         entity.Status = nameof(AssetStatus.Processing);
-        entity.OriginalName = request.OriginalName;
-        entity.UploadContainer = request.UploadContainer;
-        entity.UploadBlobName = request.UploadBlobName;
         entity.ContentType = inspection.ContentType;
         entity.SizeBytes = inspection.Bytes;
         entity.Sha256 = inspection.Sha256;

@@ -12,12 +12,13 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging)
     /// <summary>
     /// Renders one chain of the profile (e.g. JPEG 1600/800/200): decodes the original once, cascades the sizes and
     /// writes each rendition to <c>renditions/{assetId}/{name}.{ext}</c>. Deterministic names make a retry overwrite.
+    /// An original the decoder rejects is answered with a rejection, not an exception (a business outcome).
     /// </summary>
     [Function(nameof(RenderChain))]
-    public async Task<IReadOnlyList<Rendition>> RenderChain([ActivityTrigger] RenderChainRequest request, CancellationToken ct)
+    public async Task<RenderChainResult> RenderChain([ActivityTrigger] RenderChainRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         var container = store.Renditions;
         ConcurrentDictionary<string, string> blobNames = new();
 
@@ -40,13 +41,12 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging)
             }
             catch (ImageRejectedException ex)
             {
-                throw new AssetRejectedException(ex.Message, ex);
+                return new RenderChainResult([], ex.Message);
             }
         }
 
-        return written
-            .Select(r => new Rendition(r.Name, r.Width, r.Height, r.Bytes, r.ContentType, blobNames[r.Name]))
-            .ToList();
+        return new RenderChainResult(
+            written.Select(r => new Rendition(r.Name, r.Width, r.Height, r.Bytes, r.ContentType, blobNames[r.Name])).ToList());
     }
 
     /// <summary>
@@ -57,7 +57,7 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging)
     public async Task<int> DeleteRenditions([ActivityTrigger] AssetCleanupRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         return await store.DeleteRenditionsAsync(request.AssetId, ct);
     }
 }

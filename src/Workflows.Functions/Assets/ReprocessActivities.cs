@@ -15,7 +15,7 @@ public sealed class ReprocessActivities(AssetStore store, IAssetImaging imaging)
     public async Task<AssetPage> ListAssetPage([ActivityTrigger] ListAssetPageRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         var filter = TableClient.CreateQueryFilter<AssetEntity>(e => e.Status == nameof(AssetStatus.Ready));
         var pages = store.Table
             .QueryAsync<AssetEntity>(filter, request.PageSize, [nameof(ITableEntity.PartitionKey)], ct)

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Workflows.Orders.Payments;
 using Workflows.Orders.Shipping;
 using Workflows.Orders.Storage;
+using Workflows.Shared.Storage;
 
 namespace Workflows.Orders;
 
@@ -17,14 +18,14 @@ public static class OrdersRegistration
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<OrderTables>();
+        services.AddProvisionedStorage<OrderTables>();
         services.AddSingleton<CatalogueStore>();
         services.AddSingleton<StockStore>();
         services.AddSingleton<PaymentLedger>();
         services.AddSingleton<ShipmentStore>();
         services.AddSingleton<OrderViewStore>();
         services.AddSingleton<SalesViewStore>();
-        services.AddSingleton<OrderEventPublisher>();
+        services.AddProvisionedStorage<OrderEventPublisher>();
         services.AddSingleton<DemoData>();
 
         // Development providers; a production gateway or carrier replaces these registrations.

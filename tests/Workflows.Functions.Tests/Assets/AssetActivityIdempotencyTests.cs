@@ -35,9 +35,9 @@ public sealed class AssetActivityIdempotencyTests
         Assert.Equal(3, (await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions)).Count);
 
         // mark ready: a replay finds it Ready
-        await records.MarkAssetReady(new MarkAssetReadyRequest(upload.AssetId, rendered), default);
+        await records.MarkAssetReady(new MarkAssetReadyRequest(upload.AssetId, rendered.Renditions), default);
         var ready = await assets.RecordAsync(upload.AssetId);
-        await records.MarkAssetReady(new MarkAssetReadyRequest(upload.AssetId, rendered), default);
+        await records.MarkAssetReady(new MarkAssetReadyRequest(upload.AssetId, rendered.Renditions), default);
         Assert.Equal(ready.ETag, (await assets.RecordAsync(upload.AssetId)).ETag);
 
         // compensations: the second run has nothing left to do, and says so

@@ -21,7 +21,10 @@ public sealed class AssetDuplicateTests
         await assets.FireTriggerAsync(blob);
         var starter = assets.App.Services.GetService(typeof(AssetStarter)) as AssetStarter;
         var replay = await starter!.StartAsync(
-            assets.Client, new ProcessAssetRequest(assetId, blob.BlobContainerName, blob.Name, "0x1", "photo.jpg", starter.Retry), default);
+            assets.Client,
+            new ProcessAssetRequest(assetId, blob.BlobContainerName, blob.Name, "0x1", "photo.jpg", starter.Retry),
+            new UploadReceipt(1, DateTimeOffset.UtcNow, "image/jpeg"),
+            default);
 
         // Assert
         Assert.False(replay.Started);

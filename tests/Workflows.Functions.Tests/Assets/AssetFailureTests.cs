@@ -45,14 +45,20 @@ public sealed class AssetFailureTests
         var photo = TestImages.PhotoJpeg(400, 400);
         Assert.True(photo.Length > 20_000);
 
-        // Act
-        var (assetId, instance) = await assets.UploadAndProcessAsync("large.jpg", photo);
+        var blob = await assets.PutUploadAsync("large.jpg", photo);
+        var written = (await blob.GetPropertiesAsync()).Value.LastModified;
+        var assetId = await AssetsTestApp.AssetIdOfAsync(blob);
 
-        // Assert
+        // Act
+        await assets.FireTriggerAsync(blob);
+        var instance = await assets.WaitAsync(assetId);
+
+        // Assert: the reason, and the upload's size and time, though it was never read.
         Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
         var record = await assets.RecordAsync(assetId);
         Assert.Equal(nameof(AssetStatus.Failed), record.Status);
         Assert.Contains("limit", record.FailureReason, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal((photo.LongLength, written), (record.SizeBytes, record.UploadedAt));
         await AssertQuarantinedOnlyAsync(assets, assetId, photo);
     }
 

@@ -59,6 +59,30 @@ public sealed class AssetHttpTests
     }
 
     [Fact]
+    public async Task UploadAsset_ImageOverHttp_StoredWhereTheBlobTriggerDoesNotLookAndRecordedWithSizeAndTime()
+    {
+        // Arrange
+        await using var assets = await AssetsTestApp.StartAsync();
+        var image = TestImages.Jpeg(300, 200);
+        var upload = TestHttp.Request("POST", "/api/assets?name=beach.jpg", new MemoryStream(image), "image/jpeg");
+
+        // Act
+        var accepted = await (await assets.App.CreateFunction<UploadAssetHttp>().UploadAsset(upload, assets.Client, default))
+            .ExecuteAsync(upload);
+        var id = accepted.Json<AssetAccepted>()!.Id;
+        var instance = await assets.WaitAsync(id);
+
+        // Assert: the pipeline took it from the HTTP uploads container, which the blob trigger does not watch.
+        var input = instance.ReadInputAs<ProcessAssetRequest>()!;
+        Assert.Equal(assets.Options.HttpUploadsContainer, input.UploadContainer);
+        Assert.NotEqual(assets.Options.UploadsContainer, input.UploadContainer);
+        var record = await assets.RecordAsync(id);
+        Assert.Equal((nameof(AssetStatus.Ready), image.LongLength), (record.Status, record.SizeBytes));
+        Assert.InRange(record.UploadedAt!.Value, DateTimeOffset.UtcNow.AddMinutes(-5), record.ProcessingStartedAt!.Value.AddSeconds(1));
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.HttpUploads));
+    }
+
+    [Fact]
     public async Task GetRendition_SasRedirectConfigured_RedirectsToShortLivedReadOnlyUrlOfThatBlob()
     {
         // Arrange

@@ -75,7 +75,7 @@ public sealed class AssetNameTests
 
         // Assert
         Assert.Equal(StatusCodes.Status400BadRequest, response.StatusCode);
-        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.HttpUploads));
     }
 
     [Fact]

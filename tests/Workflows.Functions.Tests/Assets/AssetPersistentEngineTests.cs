@@ -1,7 +1,9 @@
+using DurableTask.Core.History;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
+using Workflows.Assets.Imaging;
 using Workflows.Assets.Storage;
 using Workflows.Assets.Uploads;
 using Workflows.Tests.TestSupport;
@@ -29,7 +31,8 @@ public sealed class AssetPersistentEngineTests
         var finished = await app.WaitForCompletionAsync(AssetIds.InstanceId(assetId));
         var ready = await store.FindAsync(assetId, default);
         var request = finished.ReadInputAs<ProcessAssetRequest>()!;
-        var restart = await app.Services.GetRequiredService<AssetStarter>().StartAsync(app.Client, request, default);
+        var restart = await app.Services.GetRequiredService<AssetStarter>().StartAsync(
+            app.Client, request, new UploadReceipt(1, DateTimeOffset.UtcNow, "image/jpeg"), default);
         var rerunId = await app.Client.ScheduleNewOrchestrationInstanceAsync(nameof(AssetPipelineOrchestrator), request);
         var rerun = await app.WaitForCompletionAsync(rerunId);
 
@@ -41,5 +44,49 @@ public sealed class AssetPersistentEngineTests
         Assert.Equal((nameof(AssetStatus.Ready), ready!.ETag), (record!.Status, record.ETag));
         Assert.Equal(6, AssetStore.DeserializeRenditions(record.RenditionsJson).Count);
         Assert.Equal(1, (await store.ReadyQueue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+    }
+
+    [Fact]
+    public async Task AssetPipeline_RejectedUploadsOnAzureStorageBackend_FailedWithReasonWithoutAFailedActivityExecution()
+    {
+        // Arrange: one upload that is no image (rejected at inspection) and one photo whose WebP branch the decoder
+        // rejects after the JPEG branch rendered (rejected in the fan-out).
+        await using var app = await PersistentTestApp.StartAsync(
+            values => AssetsTestApp.Configure(values),
+            services => services.AddSingleton<IAssetImaging>(sp => new WebpCrashingImaging(
+                ActivatorUtilities.CreateInstance<AssetImaging>(sp), () => new ImageRejectedException("The WebP branch found the image corrupt."))));
+        var store = app.Services.GetRequiredService<AssetStore>();
+        await store.EnsureCreatedAsync();
+        var ids = new List<string>();
+        foreach (var (name, content) in new[] { ("notes.jpg", TestImages.Text()), ("photo.jpg", TestImages.Jpeg(400, 300)) })
+        {
+            var blob = store.Uploads.GetBlobClient(name);
+            await blob.UploadAsync(new BinaryData(content));
+            ids.Add(await AssetsTestApp.AssetIdOfAsync(blob));
+            await app.CreateFunction<AssetUploadedTrigger>().AssetUploaded(blob, blob.Name, app.Client, default);
+        }
+
+        // Act
+        var finished = new List<OrchestrationMetadata>();
+        foreach (var id in ids)
+        {
+            finished.Add(await app.WaitForCompletionAsync(AssetIds.InstanceId(id)));
+        }
+
+        // Assert: each instance completed normally with a Failed outcome, cleaned up, and no activity execution failed.
+        Assert.All(finished, f => Assert.Equal(OrchestrationRuntimeStatus.Completed, f.RuntimeStatus));
+        var reasons = finished.Select(f => f.ReadOutputAs<AssetOutcome>()!.FailureReason).ToList();
+        Assert.Contains("not a supported image", reasons[0], StringComparison.Ordinal);
+        Assert.Equal("The WebP branch found the image corrupt.", reasons[1]);
+        foreach (var id in ids)
+        {
+            var history = await app.HistoryAsync(AssetIds.InstanceId(id));
+            Assert.Contains(EventType.TaskCompleted, history);
+            Assert.DoesNotContain(EventType.TaskFailed, history);
+            Assert.Equal(nameof(AssetStatus.Failed), (await store.FindAsync(id, default))!.Status);
+        }
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal), await AssetsTestApp.BlobNamesAsync(store.Quarantine));
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(store.Renditions));
     }
 }

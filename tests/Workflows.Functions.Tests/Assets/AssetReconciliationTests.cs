@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure.Storage.Blobs.Models;
 using Microsoft.Azure.Functions.Worker;
 using Workflows.Assets;
 using Workflows.Assets.Uploads;
@@ -30,6 +31,30 @@ public sealed class AssetReconciliationTests
         Assert.Equal(1, await assets.ReadyMessageCountAsync());
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
         Assert.Equal([assetId], await AssetsTestApp.BlobNamesAsync(assets.Store.Originals));
+    }
+
+    [Fact]
+    public async Task SweepUploads_HttpUploadWhoseStartWasLost_StartedFromTheHttpUploadsContainer()
+    {
+        // Arrange: what an HTTP upload leaves behind when the worker dies between storing the body and starting it.
+        await using var assets = await AssetsTestApp.StartAsync(s => s["Assets:SweepMinAge"] = "00:00:00");
+        var blob = assets.Store.HttpUploads.GetBlobClient("http-0123456789abcdef");
+        await blob.UploadAsync(new BinaryData(TestImages.Jpeg(120, 80)), new BlobUploadOptions
+        {
+            Metadata = new Dictionary<string, string> { [AssetStarter.OriginalNameMetadataKey] = "beach.jpg" },
+        });
+        var assetId = await AssetsTestApp.AssetIdOfAsync(blob);
+
+        // Act
+        await assets.App.CreateFunction<UploadSweepTimer>().SweepUploads(new TimerInfo(), assets.Client, default);
+        var started = await assets.Client.GetInstanceAsync(AssetIds.InstanceId(assetId));
+
+        // Assert
+        Assert.NotNull(started);
+        await assets.WaitAsync(assetId);
+        var record = await assets.RecordAsync(assetId);
+        Assert.Equal((nameof(AssetStatus.Ready), "beach.jpg"), (record.Status, record.OriginalName));
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.HttpUploads));
     }
 
     [Fact]

@@ -47,6 +47,7 @@ internal sealed class AssetsTestApp : IAsyncDisposable
     public static void Configure(IDictionary<string, string?> values, Action<IDictionary<string, string?>>? settings = null)
     {
         values["Assets:UploadsContainer"] = TestNames.Unique("uploads");
+        values["Assets:HttpUploadsContainer"] = TestNames.Unique("httpuploads");
         values["Assets:OriginalsContainer"] = TestNames.Unique("originals");
         values["Assets:RenditionsContainer"] = TestNames.Unique("renditions");
         values["Assets:QuarantineContainer"] = TestNames.Unique("quarantine");
@@ -92,6 +93,17 @@ internal sealed class AssetsTestApp : IAsyncDisposable
     public async Task<AssetEntity> RecordAsync(string assetId) =>
         await Store.FindAsync(assetId, CancellationToken.None) ?? throw new InvalidOperationException($"No record for {assetId}.");
 
+    public async Task<IReadOnlyList<AssetEntity>> AllRecordsAsync()
+    {
+        List<AssetEntity> records = [];
+        await foreach (var record in Store.Table.QueryAsync<AssetEntity>())
+        {
+            records.Add(record);
+        }
+
+        return records;
+    }
+
     public static async Task<IReadOnlyList<string>> BlobNamesAsync(BlobContainerClient container)
     {
         List<string> names = [];
@@ -118,6 +130,7 @@ internal sealed class AssetsTestApp : IAsyncDisposable
         {
             await Task.WhenAll(
                 Store.Uploads.DeleteIfExistsAsync(),
+                Store.HttpUploads.DeleteIfExistsAsync(),
                 Store.Originals.DeleteIfExistsAsync(),
                 Store.Renditions.DeleteIfExistsAsync(),
                 Store.Quarantine.DeleteIfExistsAsync(),

@@ -87,7 +87,7 @@ public sealed class BulkReprocessTests
     }
 
     /// <summary>An asset as an older profile left it: one rendition (<c>jpeg-400</c>) the current profile no longer has.</summary>
-    private static async Task SeedReadyAssetAsync(AssetsTestApp assets, string id, byte[] original, CancellationToken ct)
+    internal static async Task SeedReadyAssetAsync(AssetsTestApp assets, string id, byte[] original, CancellationToken ct)
     {
         await assets.Store.Original(id).UploadAsync(new BinaryData(original), ct);
         var stale = new Rendition("jpeg-400", 48, 32, 3, "image/jpeg", $"{id}/jpeg-400.jpg");

@@ -5,6 +5,9 @@ internal sealed class ForwardOnlyStream(byte[] content) : Stream
 {
     private readonly MemoryStream _inner = new(content);
 
+    /// <summary>How much of the body the server has read so far.</summary>
+    public long BytesRead => _inner.Position;
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;

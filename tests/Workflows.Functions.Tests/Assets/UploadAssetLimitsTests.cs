@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Workflows.Assets;
 using Workflows.Assets.Http;
 using Workflows.Tests.TestSupport;
@@ -27,7 +28,7 @@ public sealed class UploadAssetLimitsTests
         Assert.Equal(StatusCodes.Status413PayloadTooLarge, byLength.StatusCode);
         Assert.Equal(StatusCodes.Status413PayloadTooLarge, byCounting.StatusCode);
         Assert.StartsWith("application/problem+json", byCounting.ContentType, StringComparison.Ordinal);
-        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.HttpUploads));
     }
 
     [Fact]
@@ -68,6 +69,47 @@ public sealed class UploadAssetLimitsTests
 
         // Assert
         Assert.Equal(StatusCodes.Status415UnsupportedMediaType, response.StatusCode);
-        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.HttpUploads));
+    }
+
+    [Theory]
+    [InlineData("", false, StatusCodes.Status400BadRequest, "empty")]
+    [InlineData("", true, StatusCodes.Status400BadRequest, "empty")]
+    [InlineData("Dear diary, today I uploaded a text file instead of a photo.", false, StatusCodes.Status415UnsupportedMediaType, "detected: text")]
+    [InlineData("%PDF-1.7\n%\u00e2\u00e3\u00cf\u00d3\n1 0 obj", true, StatusCodes.Status415UnsupportedMediaType, "detected: PDF")]
+    public async Task UploadAsset_EmptyOrNotAnImageBody_AnsweredAtOnceAndNothingStored(string body, bool chunked, int status, string detailMentions)
+    {
+        // Arrange: declared as a JPEG, which it is not.
+        await using var assets = await AssetsTestApp.StartAsync();
+        var bytes = System.Text.Encoding.UTF8.GetBytes(body);
+        var request = TestHttp.Request("POST", "/api/assets", chunked ? new ForwardOnlyStream(bytes) : new MemoryStream(bytes), "image/jpeg");
+
+        // Act
+        var response = await (await assets.App.CreateFunction<UploadAssetHttp>().UploadAsset(request, assets.Client, default))
+            .ExecuteAsync(request);
+
+        // Assert
+        Assert.Equal(status, response.StatusCode);
+        Assert.StartsWith("application/problem+json", response.ContentType, StringComparison.Ordinal);
+        Assert.Contains(detailMentions, response.Json<ProblemDetails>()!.Detail, StringComparison.Ordinal);
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.HttpUploads));
+        Assert.Empty(await assets.AllRecordsAsync());
+    }
+
+    [Fact]
+    public async Task UploadAsset_LargeBodyThatIsNotAnImage_AnsweredFromItsFirstBytesWithoutReadingTheRest()
+    {
+        // Arrange: 16 MB of text, streamed without a Content-Length.
+        await using var assets = await AssetsTestApp.StartAsync();
+        var body = new ForwardOnlyStream(System.Text.Encoding.ASCII.GetBytes(new string('a', 16 << 20)));
+        var request = TestHttp.Request("POST", "/api/assets?name=notes.jpg", body, "image/jpeg");
+
+        // Act
+        var response = await (await assets.App.CreateFunction<UploadAssetHttp>().UploadAsset(request, assets.Client, default))
+            .ExecuteAsync(request);
+
+        // Assert
+        Assert.Equal(StatusCodes.Status415UnsupportedMediaType, response.StatusCode);
+        Assert.InRange(body.BytesRead, 1, 4096);
     }
 }

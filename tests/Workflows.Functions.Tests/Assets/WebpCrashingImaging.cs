@@ -3,8 +3,11 @@ using Workflows.Assets.Imaging;
 
 namespace Workflows.Tests.Assets;
 
-/// <summary>The real imaging, except that the WebP chain fails right after writing its first rendition.</summary>
-internal sealed class WebpCrashingImaging(IAssetImaging inner) : IAssetImaging
+/// <summary>
+/// The real imaging, except that the WebP chain fails right after writing its first rendition: by default with an
+/// unexpected error, or with <paramref name="fault"/> (e.g. the decoder's <see cref="ImageRejectedException"/>).
+/// </summary>
+internal sealed class WebpCrashingImaging(IAssetImaging inner, Func<Exception>? fault = null) : IAssetImaging
 {
     public RenditionProfile Profile => inner.Profile;
 
@@ -17,7 +20,7 @@ internal sealed class WebpCrashingImaging(IAssetImaging inner) : IAssetImaging
             await writeAsync(target, content, token);
             if (chain.Format == RenditionFormat.Webp)
             {
-                throw new InvalidOperationException("Injected fault: the WebP encoder crashed.");
+                throw fault?.Invoke() ?? new InvalidOperationException("Injected fault: the WebP encoder crashed.");
             }
         }, ct);
 }

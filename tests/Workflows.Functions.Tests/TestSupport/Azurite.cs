@@ -7,6 +7,18 @@ namespace Workflows.Tests.TestSupport;
 /// <summary>A running storage emulator (or the account named by <c>WORKFLOWS_TEST_STORAGE</c>).</summary>
 public sealed record AzuriteInstance(string ConnectionString);
 
+/// <summary>An emulator of one test's own (an empty storage account), killed when disposed.</summary>
+public sealed class FreshAzurite(string connectionString, Process process) : IAsyncDisposable
+{
+    public string ConnectionString { get; } = connectionString;
+
+    public ValueTask DisposeAsync()
+    {
+        Azurite.Kill(process);
+        return ValueTask.CompletedTask;
+    }
+}
+
 /// <summary>
 /// One Azurite per test process, started on first use from the repository's pinned npm package (in-memory, free loopback
 /// ports) and killed with SIGKILL when the process exits: after traffic Azurite needs minutes to exit on SIGTERM, and in
@@ -25,14 +37,21 @@ public static class Azurite
 
     public static Task<AzuriteInstance> GetAsync() => Instance.Value;
 
+    /// <summary>Starts another emulator, empty, for a test that needs a fresh account (always local, whatever the variable says).</summary>
+    public static async Task<FreshAzurite> StartFreshAsync()
+    {
+        var (connectionString, process) = await StartWithRetriesAsync();
+        return new FreshAzurite(connectionString, process);
+    }
+
     private static async Task<AzuriteInstance> StartAsync()
     {
         var existing = Environment.GetEnvironmentVariable(StorageVariable);
-        if (!string.IsNullOrWhiteSpace(existing))
-        {
-            return new AzuriteInstance(existing);
-        }
+        return new AzuriteInstance(string.IsNullOrWhiteSpace(existing) ? (await StartWithRetriesAsync()).ConnectionString : existing);
+    }
 
+    private static async Task<(string ConnectionString, Process Process)> StartWithRetriesAsync()
+    {
         // A port picked here can be taken by someone else before Azurite binds it: try a few times.
         Exception? last = null;
         for (var attempt = 0; attempt < 3; attempt++)
@@ -50,7 +69,7 @@ public static class Azurite
         throw new InvalidOperationException("Azurite did not start.", last);
     }
 
-    private static async Task<AzuriteInstance> StartOnFreePortsAsync()
+    private static async Task<(string ConnectionString, Process Process)> StartOnFreePortsAsync()
     {
         int[] ports = [FreePort(), FreePort(), FreePort()];
         var arguments =
@@ -92,11 +111,10 @@ public static class Azurite
             await Task.Delay(100);
         }
 
-        return new AzuriteInstance(
-            $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};" +
+        return ($"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};" +
             $"BlobEndpoint=http://127.0.0.1:{ports[0]}/{Account};" +
             $"QueueEndpoint=http://127.0.0.1:{ports[1]}/{Account};" +
-            $"TableEndpoint=http://127.0.0.1:{ports[2]}/{Account};");
+            $"TableEndpoint=http://127.0.0.1:{ports[2]}/{Account};", process);
     }
 
     /// <summary>The repository's pinned Azurite after <c>npm ci</c>, else the same version through npx.</summary>
@@ -118,7 +136,7 @@ public static class Azurite
         return null;
     }
 
-    private static void Kill(Process process)
+    internal static void Kill(Process process)
     {
         process.StandardInput.Close(); // the watchdog kills Azurite's process group
         process.WaitForExit(TimeSpan.FromSeconds(5));

@@ -1,5 +1,7 @@
 using System.Reflection;
+using System.Text.Json;
 using DurableTask.AzureStorage;
+using DurableTask.Core.History;
 using Grpc.Net.Client;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
@@ -83,6 +85,16 @@ public sealed class PersistentTestApp : IAsyncDisposable
 
     public Task<OrchestrationMetadata> WaitForCompletionAsync(string instanceId, TimeSpan? timeout = null) =>
         Client.WaitForCompletionAsync(instanceId, timeout ?? TimeSpan.FromSeconds(90));
+
+    /// <summary>
+    /// The event types of the instance's latest execution as the backend stores them (the in-memory engine keeps no
+    /// history): e.g. <see cref="EventType.TaskFailed"/> is a failed activity execution, what the host logs as a failure.
+    /// </summary>
+    public async Task<IReadOnlyList<EventType>> HistoryAsync(string instanceId)
+    {
+        using var events = JsonDocument.Parse(await _backend.GetOrchestrationHistoryAsync(instanceId, executionId: null));
+        return events.RootElement.EnumerateArray().Select(e => (EventType)e.GetProperty(nameof(HistoryEvent.EventType)).GetInt32()).ToList();
+    }
 
     /// <summary>Starts a new worker process-equivalent: a fresh host with fresh singletons.</summary>
     public async Task StartWorkerAsync()

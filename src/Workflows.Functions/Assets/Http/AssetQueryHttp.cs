@@ -24,7 +24,7 @@ public sealed class AssetQueryHttp(AssetStore store, IOptions<AssetOptions> opti
             return AssetProblems.NotFound(id);
         }
 
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         var entity = await store.FindAsync(id, ct);
         if (entity is null)
         {
@@ -52,7 +52,7 @@ public sealed class AssetQueryHttp(AssetStore store, IOptions<AssetOptions> opti
             return AssetProblems.NotFound(id);
         }
 
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         var entity = await store.FindAsync(id, ct);
         var rendition = entity is { StatusValue: AssetStatus.Ready }
             ? AssetStore.DeserializeRenditions(entity.RenditionsJson).FirstOrDefault(r => r.Name == name)

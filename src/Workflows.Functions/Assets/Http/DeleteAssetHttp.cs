@@ -30,7 +30,7 @@ public sealed class DeleteAssetHttp(AssetStore store, ILogger<DeleteAssetHttp> l
             return AssetProblems.NotFound(id);
         }
 
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         if (await store.FindAsync(id, ct) is { StatusValue: AssetStatus.Processing } && await IsPipelineRunningAsync(client, id, ct))
         {
             return ApiResults.Problem(StatusCodes.Status409Conflict, "Asset is processing",

@@ -7,6 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Workflows.Assets.Imaging;
 using Workflows.Assets.Storage;
 using Workflows.Assets.Uploads;
 using Workflows.Shared.Http;
@@ -17,8 +18,8 @@ namespace Workflows.Assets.Http;
 public sealed record AssetAccepted(string Id, string Status, string StatusUri);
 
 /// <summary>
-/// <c>POST /api/assets?name=photo.jpg</c> with the raw image as body. Streams the body into the uploads container
-/// (never whole in memory) and starts the pipeline directly rather than waiting for the blob trigger.
+/// <c>POST /api/assets?name=photo.jpg</c> with the raw image as body. Streams the body into the HTTP uploads container
+/// (never whole in memory; not the container the blob trigger watches) and starts the pipeline directly.
 /// </summary>
 public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOptions<AssetOptions> options)
 {
@@ -31,7 +32,10 @@ public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOpt
         ["image/tiff"] = ".tif",
     };
 
-    /// <summary>Accepts an image upload: 202 with the asset id and status URL; 413 over the size limit; 415 for other types.</summary>
+    /// <summary>
+    /// Accepts an image upload: 202 with the asset id and status URL; 400 for a bad name or an empty body; 413 over the
+    /// size limit; 415 for other declared types or a body that does not start like a supported image.
+    /// </summary>
     [Function(nameof(UploadAsset))]
     public async Task<IActionResult> UploadAsset(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "assets")] HttpRequest req,
@@ -58,11 +62,24 @@ public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOpt
             return ApiResults.Problem(StatusCodes.Status400BadRequest, "Invalid file name", nameProblem);
         }
 
-        await store.EnsureCreatedAsync();
+        // The first bytes tell an empty or obviously non-image body at once; they are replayed into the upload.
+        var body = new LimitedReadStream(req.Body, maxBytes);
+        var head = await body.PeekAsync(FormatSniffer.HeaderLength, ct);
+        if (head.IsEmpty)
+        {
+            return ApiResults.Problem(StatusCodes.Status400BadRequest, "Empty upload", ImageRejectedException.Empty().Message);
+        }
+
+        if (FormatSniffer.Sniff(head.Span) is (null, var detected))
+        {
+            return ApiResults.Problem(StatusCodes.Status415UnsupportedMediaType, "Not a supported image",
+                ImageRejectedException.Unsupported(detected).Message);
+        }
+
+        await store.EnsureCreatedAsync(ct);
         var contentType = mediaType.MediaType.Value!.ToLowerInvariant();
         var metadata = new Dictionary<string, string> { [AssetStarter.OriginalNameMetadataKey] = Uri.EscapeDataString(originalName) };
-        var blob = store.Uploads.GetBlobClient($"http-{Guid.NewGuid():N}");
-        var body = new LimitedReadStream(req.Body, maxBytes);
+        var blob = store.HttpUploads.GetBlobClient($"http-{Guid.NewGuid():N}");
         Response<BlobContentInfo> uploaded;
         try
         {
@@ -84,16 +101,8 @@ public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOpt
             return TooLarge(maxBytes);
         }
 
-        var request = starter.RequestFor(store.Uploads.Name, blob.Name, uploaded.Value.ETag, metadata);
-        var record = AssetEntity.For(request.AssetId);
-        record.OriginalName = originalName;
-        record.ContentType = contentType;
-        record.SizeBytes = body.BytesRead;
-        record.UploadContainer = store.Uploads.Name;
-        record.UploadBlobName = blob.Name;
-        record.UploadedAt = DateTimeOffset.UtcNow;
-        await store.AddIfAbsentAsync(record, ct); // the status URL answers at once; the sweep starts it if we crash now
-        await starter.StartAsync(client, request, ct);
+        var request = starter.RequestFor(blob.BlobContainerName, blob.Name, uploaded.Value.ETag, metadata);
+        await starter.StartAsync(client, request, new UploadReceipt(body.BytesRead, uploaded.Value.LastModified, contentType), ct);
 
         var statusUri = ApiResults.Url(req, $"assets/{request.AssetId}");
         return new AcceptedResult(statusUri, new AssetAccepted(request.AssetId, nameof(AssetStatus.Processing), statusUri));

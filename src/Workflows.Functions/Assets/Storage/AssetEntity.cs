@@ -72,4 +72,12 @@ public sealed class AssetEntity : ITableEntity
     public AssetStatus StatusValue => Enum.Parse<AssetStatus>(Status);
 
     public static AssetEntity For(string assetId) => new() { PartitionKey = assetId, RowKey = AssetRowKey };
+
+    /// <summary>A row for <paramref name="assetId"/> that names the upload it came from.</summary>
+    public static AssetEntity ForUpload(string assetId, string originalName, string uploadContainer, string uploadBlobName)
+    {
+        var entity = For(assetId);
+        (entity.OriginalName, entity.UploadContainer, entity.UploadBlobName) = (originalName, uploadContainer, uploadBlobName);
+        return entity;
+    }
 }

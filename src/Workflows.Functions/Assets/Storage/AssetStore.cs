@@ -5,24 +5,30 @@ using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
+using Workflows.Shared.Storage;
 
 namespace Workflows.Assets.Storage;
 
 /// <summary>
-/// The asset pipeline's storage: the four containers, the assets table and the ready queue. Every name it builds comes
-/// from a validated asset id (and rendition name), never from a user-supplied name.
+/// The asset pipeline's storage: the five containers, the assets table, the ready queue and the blob trigger's poison
+/// queue. Every name it builds comes from a validated asset id (and rendition name), never from a user-supplied name.
 /// </summary>
 public sealed class AssetStore(
     BlobServiceClient blobs,
     TableServiceClient tables,
     QueueServiceClient queues,
-    IOptions<AssetOptions> options)
+    IOptions<AssetOptions> options) : IProvisionedStorage
 {
+    /// <summary>Where the Functions host queues uploads its blob trigger gave up on (in the trigger's storage account).</summary>
+    public const string UploadPoisonQueue = "webjobs-blobtrigger-poison";
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly AssetOptions _options = options.Value;
     private Task? _created;
 
     public BlobContainerClient Uploads => blobs.GetBlobContainerClient(_options.UploadsContainer);
+
+    public BlobContainerClient HttpUploads => blobs.GetBlobContainerClient(_options.HttpUploadsContainer);
 
     public BlobContainerClient Originals => blobs.GetBlobContainerClient(_options.OriginalsContainer);
 
@@ -34,7 +40,7 @@ public sealed class AssetStore(
 
     public QueueClient ReadyQueue => queues.GetQueueClient(_options.ReadyQueue);
 
-    /// <summary>A blob in the container an upload arrived in (the uploads container, named by the trigger).</summary>
+    /// <summary>A blob in the container an upload arrived in (uploads or HTTP uploads, named by the pipeline's input).</summary>
     public BlobClient Upload(string container, string blobName) => blobs.GetBlobContainerClient(container).GetBlobClient(blobName);
 
     public BlobClient Original(string assetId) => Originals.GetBlobClient(RequireId(assetId));
@@ -44,8 +50,8 @@ public sealed class AssetStore(
     /// <summary>Prefix of every rendition blob of one asset.</summary>
     public static string RenditionPrefix(string assetId) => RequireId(assetId) + "/";
 
-    /// <summary>Creates the containers, table and queue once per process (idempotent; retried after a failure).</summary>
-    public Task EnsureCreatedAsync()
+    /// <summary>Creates the containers, table and queues once per process (idempotent; retried after a failure).</summary>
+    public Task EnsureCreatedAsync(CancellationToken ct = default)
     {
         var created = _created;
         if (created is null || created.IsFaulted || created.IsCanceled)
@@ -53,7 +59,7 @@ public sealed class AssetStore(
             created = _created = CreateAllAsync();
         }
 
-        return created;
+        return created.WaitAsync(ct);
     }
 
     public async Task<AssetEntity?> FindAsync(string assetId, CancellationToken ct)
@@ -153,10 +159,12 @@ public sealed class AssetStore(
     {
         await Task.WhenAll(
             Uploads.CreateIfNotExistsAsync(),
+            HttpUploads.CreateIfNotExistsAsync(),
             Originals.CreateIfNotExistsAsync(),
             Renditions.CreateIfNotExistsAsync(),
             Quarantine.CreateIfNotExistsAsync(),
             Table.CreateIfNotExistsAsync(),
-            ReadyQueue.CreateIfNotExistsAsync());
+            ReadyQueue.CreateIfNotExistsAsync(),
+            queues.GetQueueClient(UploadPoisonQueue).CreateIfNotExistsAsync());
     }
 }

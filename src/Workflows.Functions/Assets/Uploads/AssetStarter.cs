@@ -11,6 +11,9 @@ namespace Workflows.Assets.Uploads;
 /// <summary>Whether a starter started the pipeline or found the same blob version already handled.</summary>
 public sealed record AssetStart(string AssetId, string InstanceId, bool Started);
 
+/// <summary>What storage says about an upload blob version: its size, when it was written and its declared type.</summary>
+public sealed record UploadReceipt(long SizeBytes, DateTimeOffset UploadedAt, string? ContentType);
+
 /// <summary>
 /// Starts the asset pipeline for one upload blob version under its deterministic instance id. Shared by the blob trigger,
 /// the HTTP upload and the reconciliation sweep, so whichever comes first wins and the others find it done.
@@ -39,10 +42,13 @@ public sealed class AssetStarter(AssetStore store, IOptions<AssetOptions> option
     }
 
     /// <summary>
-    /// Starts the pipeline unless this blob version was already handled: an instance with its id exists, or its asset
-    /// record is already final (history can be purged, the record stays).
+    /// Registers the upload (name, size, upload time) and starts the pipeline, unless this blob version was already
+    /// handled: an instance with its id exists, or its asset record is already final (history can be purged, the
+    /// record stays). The record comes first: the status URL answers at once, a rejection keeps the upload's size and
+    /// time, and if the start is lost the sweep finds an upload whose record is not final and starts it.
     /// </summary>
-    public async Task<AssetStart> StartAsync(DurableTaskClient client, ProcessAssetRequest request, CancellationToken ct)
+    public async Task<AssetStart> StartAsync(
+        DurableTaskClient client, ProcessAssetRequest request, UploadReceipt receipt, CancellationToken ct)
     {
         var instanceId = AssetIds.InstanceId(request.AssetId);
         if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) is not null)
@@ -50,10 +56,14 @@ public sealed class AssetStarter(AssetStore store, IOptions<AssetOptions> option
             return new AssetStart(request.AssetId, instanceId, Started: false);
         }
 
-        await store.EnsureCreatedAsync();
-        if (await store.FindAsync(request.AssetId, ct) is { StatusValue: AssetStatus.Ready or AssetStatus.Failed })
+        await store.EnsureCreatedAsync(ct);
+        switch (await store.FindAsync(request.AssetId, ct))
         {
-            return new AssetStart(request.AssetId, instanceId, Started: false);
+            case { StatusValue: AssetStatus.Ready or AssetStatus.Failed }:
+                return new AssetStart(request.AssetId, instanceId, Started: false);
+            case null:
+                await store.AddIfAbsentAsync(Received(request, receipt), ct);
+                break;
         }
 
         try
@@ -73,5 +83,14 @@ public sealed class AssetStarter(AssetStore store, IOptions<AssetOptions> option
 
         logger.LogInformation("Started {InstanceId} for upload {Container}/{BlobName}", instanceId, request.UploadContainer, request.UploadBlobName);
         return new AssetStart(request.AssetId, instanceId, Started: true);
+    }
+
+    private static AssetEntity Received(ProcessAssetRequest request, UploadReceipt receipt)
+    {
+        var record = AssetEntity.ForUpload(request.AssetId, request.OriginalName, request.UploadContainer, request.UploadBlobName);
+        record.ContentType = receipt.ContentType;
+        record.SizeBytes = receipt.SizeBytes;
+        record.UploadedAt = receipt.UploadedAt;
+        return record;
     }
 }

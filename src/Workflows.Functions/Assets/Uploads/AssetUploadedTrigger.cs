@@ -37,12 +37,13 @@ public sealed class AssetUploadedTrigger(AssetStarter starter, ILogger<AssetUplo
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            // The pipeline (started over HTTP or by the sweep) already moved it to originals.
+            // The pipeline (started by the sweep, or by an earlier run of this trigger) already moved it to originals.
             logger.LogInformation("Upload {BlobName} is gone; it was already taken into processing", name);
             return;
         }
 
         var request = starter.RequestFor(blob.BlobContainerName, name, properties.ETag, properties.Metadata);
-        await starter.StartAsync(client, request, ct);
+        var receipt = new UploadReceipt(properties.ContentLength, properties.LastModified, properties.ContentType);
+        await starter.StartAsync(client, request, receipt, ct);
     }
 }

@@ -17,8 +17,6 @@ public sealed record BlobPoisonMessage(string? FunctionId, string? ContainerName
 /// </summary>
 public sealed class UploadPoisonHandler(AssetStore store, ILogger<UploadPoisonHandler> logger)
 {
-    public const string PoisonQueue = "webjobs-blobtrigger-poison";
-
     internal const string GaveUpReason =
         "The upload could not be taken into processing after repeated attempts. It is kept in quarantine; upload it again.";
 
@@ -31,7 +29,7 @@ public sealed class UploadPoisonHandler(AssetStore store, ILogger<UploadPoisonHa
     /// <summary>Quarantines the poisoned upload and records its asset as Failed, unless its pipeline did start after all.</summary>
     [Function(nameof(UploadPoisoned))]
     public async Task UploadPoisoned(
-        [QueueTrigger(PoisonQueue, Connection = StorageRegistration.ConnectionName)] string message,
+        [QueueTrigger(AssetStore.UploadPoisonQueue, Connection = StorageRegistration.ConnectionName)] string message,
         [DurableClient] DurableTaskClient client,
         CancellationToken ct)
     {
@@ -51,7 +49,7 @@ public sealed class UploadPoisonHandler(AssetStore store, ILogger<UploadPoisonHa
             return; // a later attempt, the HTTP path or the sweep did start it: the pipeline owns the outcome
         }
 
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         var record = await store.FindAsync(assetId, ct) ?? AssetEntity.For(assetId);
         if (record.StatusValue is AssetStatus.Ready or AssetStatus.Failed)
         {

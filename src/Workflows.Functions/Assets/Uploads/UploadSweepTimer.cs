@@ -44,34 +44,37 @@ public sealed class UploadSweepTimer(
     }
 
     /// <summary>
-    /// Lists the uploads (they are deleted once taken in, so the list stays short) and starts the stragglers; returns
-    /// how many it started and, by blob name, why any could not be.
+    /// Lists both upload containers (the blob trigger's and the HTTP uploads'; uploads are deleted once taken in, so the
+    /// lists stay short) and starts the stragglers; returns how many it started and, by container/blob, why any could not be.
     /// </summary>
     internal async Task<(int Started, IReadOnlyDictionary<string, Exception> Failures)> SweepAsync(
         DurableTaskClient client, CancellationToken ct)
     {
-        await store.EnsureCreatedAsync();
+        await store.EnsureCreatedAsync(ct);
         var cutoff = DateTimeOffset.UtcNow - options.Value.SweepMinAge;
-        var uploads = store.Uploads;
         var started = 0;
         Dictionary<string, Exception> failures = [];
-        await foreach (var blob in uploads.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, ct))
+        foreach (var uploads in new[] { store.Uploads, store.HttpUploads })
         {
-            if (blob.Properties.LastModified is not { } modified || modified > cutoff || blob.Properties.ETag is not { } etag)
+            await foreach (var blob in uploads.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix: null, ct))
             {
-                continue;
-            }
+                if (blob.Properties.LastModified is not { } modified || modified > cutoff || blob.Properties.ETag is not { } etag)
+                {
+                    continue;
+                }
 
-            try
-            {
-                var request = starter.RequestFor(uploads.Name, blob.Name, etag, blob.Metadata);
-                started += (await starter.StartAsync(client, request, ct)).Started ? 1 : 0;
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
-            {
-                // Whatever broke this one upload (a storage fault, an odd blob) must not hold back the others.
-                logger.LogError(ex, "Reconciliation sweep could not start upload {BlobName}; the next run retries it", blob.Name);
-                failures[blob.Name] = ex;
+                try
+                {
+                    var request = starter.RequestFor(uploads.Name, blob.Name, etag, blob.Metadata);
+                    var receipt = new UploadReceipt(blob.Properties.ContentLength ?? 0, modified, blob.Properties.ContentType);
+                    started += (await starter.StartAsync(client, request, receipt, ct)).Started ? 1 : 0;
+                }
+                catch (Exception ex) when (!ct.IsCancellationRequested)
+                {
+                    // Whatever broke this one upload (a storage fault, an odd blob) must not hold back the others.
+                    logger.LogError(ex, "Reconciliation sweep could not start upload {BlobName}; the next run retries it", blob.Name);
+                    failures[$"{uploads.Name}/{blob.Name}"] = ex;
+                }
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Options;
+using Workflows.Shared.Storage;
 
 namespace Workflows.Orders.Storage;
 
@@ -8,7 +9,7 @@ namespace Workflows.Orders.Storage;
 /// The events queue (queue-based load levelling between the saga and the read models). Delivery is at least once: a
 /// retried publish may enqueue a duplicate, so every event carries a stable <see cref="OrderEvent.EventId"/>.
 /// </summary>
-public sealed class OrderEventPublisher(QueueServiceClient service, IOptions<OrdersOptions> options)
+public sealed class OrderEventPublisher(QueueServiceClient service, IOptions<OrdersOptions> options) : IProvisionedStorage
 {
     private Task<QueueClient>? _queue;
 
@@ -19,6 +20,9 @@ public sealed class OrderEventPublisher(QueueServiceClient service, IOptions<Ord
         var queue = await GetClientAsync(ct);
         await queue.SendMessageAsync(JsonSerializer.Serialize(orderEvent, Json), ct);
     }
+
+    /// <summary>Creates the queue (also the queue trigger's), at start-up.</summary>
+    public Task EnsureCreatedAsync(CancellationToken ct) => GetClientAsync(ct);
 
     /// <summary>The queue, created on first use; a failed create is not cached (storage briefly unreachable).</summary>
     public Task<QueueClient> GetClientAsync(CancellationToken ct)

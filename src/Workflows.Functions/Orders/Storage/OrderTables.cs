@@ -2,11 +2,12 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using Workflows.Shared.Storage;
 
 namespace Workflows.Orders.Storage;
 
-/// <summary>The Orders tables, each created on first use (once per process).</summary>
-public sealed class OrderTables(TableServiceClient service, IOptions<OrdersOptions> options)
+/// <summary>The Orders tables, each created at start-up and on first use (once per process).</summary>
+public sealed class OrderTables(TableServiceClient service, IOptions<OrdersOptions> options) : IProvisionedStorage
 {
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tables = new();
     private readonly string _prefix = options.Value.TablePrefix;
@@ -28,6 +29,10 @@ public sealed class OrderTables(TableServiceClient service, IOptions<OrdersOptio
 
     /// <summary>Sales per SKU, maintained from the events queue: PK SKU.</summary>
     public Task<TableClient> SalesAsync(CancellationToken ct) => GetAsync("Sales", ct);
+
+    /// <summary>Creates every table above.</summary>
+    public Task EnsureCreatedAsync(CancellationToken ct) =>
+        Task.WhenAll(ProductsAsync(ct), StockAsync(ct), PaymentsAsync(ct), ShipmentsAsync(ct), ViewsAsync(ct), SalesAsync(ct));
 
     private Task<TableClient> GetAsync(string suffix, CancellationToken ct)
     {

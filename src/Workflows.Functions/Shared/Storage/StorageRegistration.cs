@@ -31,6 +31,7 @@ public static class StorageRegistration
             clients.AddQueueServiceClient(section)
                 .ConfigureOptions(options => options.MessageEncoding = QueueMessageEncoding.Base64);
         });
+        services.AddHostedService<StorageProvisioning>();
         return services;
     }
 }
