@@ -17,7 +17,7 @@ public static class Azurite
     public const string StorageVariable = "WORKFLOWS_TEST_STORAGE";
 
     // The emulator's well-known development account (public, documented; not a secret).
-    private const string Account = "devstoreaccount1";
+    internal const string Account = "devstoreaccount1";
     private const string AccountKey =
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
@@ -33,13 +33,26 @@ public static class Azurite
             return new AzuriteInstance(existing);
         }
 
-        // A port picked here can be taken by someone else before Azurite binds it: try a few times.
+        var ports = await StartOnFreePortsAsync();
+        return new AzuriteInstance(
+            $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};" +
+            $"BlobEndpoint=http://127.0.0.1:{ports[0]}/{Account};" +
+            $"QueueEndpoint=http://127.0.0.1:{ports[1]}/{Account};" +
+            $"TableEndpoint=http://127.0.0.1:{ports[2]}/{Account};");
+    }
+
+    /// <summary>
+    /// Starts another Azurite (blob, queue, table) with <paramref name="extraArguments"/> on free loopback ports and
+    /// returns the ports. A port picked here can be taken by someone else before Azurite binds it: tries a few times.
+    /// </summary>
+    internal static async Task<int[]> StartOnFreePortsAsync(params string[] extraArguments)
+    {
         Exception? last = null;
         for (var attempt = 0; attempt < 3; attempt++)
         {
             try
             {
-                return await StartOnFreePortsAsync();
+                return await StartOnceAsync(extraArguments);
             }
             catch (InvalidOperationException ex)
             {
@@ -50,7 +63,7 @@ public static class Azurite
         throw new InvalidOperationException("Azurite did not start.", last);
     }
 
-    private static async Task<AzuriteInstance> StartOnFreePortsAsync()
+    private static async Task<int[]> StartOnceAsync(string[] extraArguments)
     {
         int[] ports = [FreePort(), FreePort(), FreePort()];
         var arguments =
@@ -68,7 +81,7 @@ public static class Azurite
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in (string[])["-c", watchdog, "azurite", .. Command(), .. arguments.Split(' ')])
+        foreach (var argument in (string[])["-c", watchdog, "azurite", .. Command(), .. arguments.Split(' '), .. extraArguments])
         {
             start.ArgumentList.Add(argument);
         }
@@ -92,11 +105,7 @@ public static class Azurite
             await Task.Delay(100);
         }
 
-        return new AzuriteInstance(
-            $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{ports[0]}/{Account};" +
-            $"QueueEndpoint=http://127.0.0.1:{ports[1]}/{Account};" +
-            $"TableEndpoint=http://127.0.0.1:{ports[2]}/{Account};");
+        return ports;
     }
 
     /// <summary>The repository's pinned Azurite after <c>npm ci</c>, else the same version through npx.</summary>
