@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
+using Workflows.Observability;
 using Workflows.Operations;
 using Workflows.Orders;
 using Workflows.Shared.Storage;
@@ -14,6 +15,7 @@ public static class WorkflowsRegistration
 {
     public static IServiceCollection AddWorkflows(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddWorkflowsTelemetry(configuration);
         services.AddWorkflowsStorage(configuration);
         services.AddOrders(configuration);
         services.AddAssets(configuration);

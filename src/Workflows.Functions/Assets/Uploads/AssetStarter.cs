@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Assets.Storage;
+using Workflows.Observability;
 using Workflows.Shared;
 
 namespace Workflows.Assets.Uploads;
@@ -44,6 +45,7 @@ public sealed class AssetStarter(AssetStore store, IOptions<AssetOptions> option
     /// </summary>
     public async Task<AssetStart> StartAsync(DurableTaskClient client, ProcessAssetRequest request, CancellationToken ct)
     {
+        WorkflowTelemetry.TagCurrent(WorkflowTelemetry.AssetIdAttribute, request.AssetId);
         var instanceId = AssetIds.InstanceId(request.AssetId);
         if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) is not null)
         {
