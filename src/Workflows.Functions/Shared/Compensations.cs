@@ -131,7 +131,7 @@ public sealed class Compensations(TaskOrchestrationContext context)
         }
 
         WorkflowMetrics.CompensationRan(compensation.ActivityName, succeeded);
-        var logger = context.CreateReplaySafeLogger<Compensations>();
+        var logger = context.CreateReplaySafeLogger(typeof(Compensations).FullName!);
         if (succeeded)
         {
             logger.LogInformation("{InstanceId}: compensation {Activity} ran", context.InstanceId, compensation.ActivityName);
