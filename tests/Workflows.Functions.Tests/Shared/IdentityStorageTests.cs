@@ -103,10 +103,10 @@ public sealed class IdentityStorageTests
             });
 
         // Act
-        var request = TestHttp.Request("GET", "/api/health");
-        var health = await (await app.CreateFunction<HealthHttp>().GetHealth(request, app.Client, default)).ExecuteAsync(request);
         var firstCall = await Assert.ThrowsAsync<RequestFailedException>(
             () => app.Services.GetRequiredService<AssetStore>().EnsureCreatedAsync());
+        var request = TestHttp.Request("GET", "/api/health");
+        var health = await (await app.CreateFunction<HealthHttp>().GetHealth(request, app.Client, default)).ExecuteAsync(request);
 
         // Assert: the caller learns only which check failed; the log and the exception say what to fix.
         Assert.Equal((503, "application/problem+json"), (health.StatusCode, health.ContentType?.Split(';')[0]));
