@@ -16,14 +16,17 @@ namespace Workflows.Shared.Storage;
 internal sealed class StorageClients(StorageConnection connection, IConfiguration configuration, AzureComponentFactory factory)
 {
     private readonly IConfigurationSection _section = configuration.GetSection(connection.Name);
-    private readonly Lazy<TokenCredential> _credential = new(() => factory.CreateTokenCredential(configuration.GetSection(connection.Name)));
+    private TokenCredential? _credential;
+
+    /// <summary>One credential (one token cache) for the three clients.</summary>
+    private TokenCredential Credential => _credential ??= factory.CreateTokenCredential(_section);
 
     public BlobServiceClient Blobs()
     {
         var options = Options<BlobClientOptions>();
         return connection.ConnectionString is { } value
             ? new BlobServiceClient(value, options)
-            : new BlobServiceClient(connection.BlobServiceUri, _credential.Value, options);
+            : new BlobServiceClient(connection.BlobServiceUri, Credential, options);
     }
 
     public QueueServiceClient Queues()
@@ -32,7 +35,7 @@ internal sealed class StorageClients(StorageConnection connection, IConfiguratio
         options.MessageEncoding = QueueMessageEncoding.Base64; // what the Functions queue trigger expects by default
         return connection.ConnectionString is { } value
             ? new QueueServiceClient(value, options)
-            : new QueueServiceClient(connection.QueueServiceUri, _credential.Value, options);
+            : new QueueServiceClient(connection.QueueServiceUri, Credential, options);
     }
 
     public TableServiceClient Tables()
@@ -40,7 +43,7 @@ internal sealed class StorageClients(StorageConnection connection, IConfiguratio
         var options = Options<TableClientOptions>();
         return connection.ConnectionString is { } value
             ? new TableServiceClient(value, options)
-            : new TableServiceClient(connection.TableServiceUri, _credential.Value, options);
+            : new TableServiceClient(connection.TableServiceUri, Credential, options);
     }
 
     private TOptions Options<TOptions>() where TOptions : ClientOptions
