@@ -4,10 +4,10 @@ using OpenTelemetry;
 namespace Workflows.Observability;
 
 /// <summary>
-/// Puts <c>order.id</c> / <c>asset.id</c> on every span of a workflow: a span started under one that has them (a
-/// storage call inside an activity) inherits them when it starts, and a Durable Task span, whose instance id is set
-/// right after it starts, gets them when it ends and hands them up to the spans that started it (the HTTP request that
-/// scheduled the order).
+/// Puts <c>order.id</c> / <c>asset.id</c> on every span of a workflow. A span started under one that has them (a
+/// storage call inside an activity) inherits them when it starts; a Durable Task span, whose instance id the SDK sets
+/// right after starting it, gets them when it ends. Only the span at hand is written: ancestors may be running on
+/// other threads, and Activity tags are not thread-safe.
 /// </summary>
 internal sealed class WorkflowIdsProcessor : BaseProcessor<Activity>
 {
@@ -21,17 +21,13 @@ internal sealed class WorkflowIdsProcessor : BaseProcessor<Activity>
 
     public override void OnEnd(Activity data)
     {
-        if (Find(data) is not { } id)
+        if (Find(data) is { } id && data.GetTagItem(id.Key) is null)
         {
-            return;
-        }
-
-        for (var span = data; span is not null && span.GetTagItem(id.Key) is null; span = span.Parent)
-        {
-            span.SetTag(id.Key, id.Value);
+            data.SetTag(id.Key, id.Value);
         }
     }
 
+    /// <summary>The ids of the nearest span, from here up, that has them or a workflow's instance id.</summary>
     private static KeyValuePair<string, string>? Find(Activity? span)
     {
         for (; span is not null; span = span.Parent)

@@ -31,8 +31,12 @@ public static class WorkflowTelemetry
         .Where(f => f.Name is not null && f.Feature is not null)
         .ToFrozenDictionary(f => f.Name!, f => f.Feature!, StringComparer.Ordinal);
 
-    /// <summary>Tags the current span (the request or trigger invocation) with an id, so the spans started under it inherit it.</summary>
+    /// <summary>Tags the current span (a request for one workflow) with its id; the spans started under it inherit it.</summary>
     public static void TagCurrent(string attribute, string id) => Activity.Current?.SetTag(attribute, id);
+
+    /// <summary>A span for work on one workflow inside a caller that may handle several (a sweep starting many uploads).</summary>
+    public static Activity? StartSpan(string name, string attribute, string id) =>
+        Source.StartActivity(name)?.SetTag(attribute, id);
 
     /// <summary>
     /// The business id of a durable instance: <c>order.id</c> for the Orders functions, <c>asset.id</c> for an Assets

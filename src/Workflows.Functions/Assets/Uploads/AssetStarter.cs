@@ -45,7 +45,7 @@ public sealed class AssetStarter(AssetStore store, IOptions<AssetOptions> option
     /// </summary>
     public async Task<AssetStart> StartAsync(DurableTaskClient client, ProcessAssetRequest request, CancellationToken ct)
     {
-        WorkflowTelemetry.TagCurrent(WorkflowTelemetry.AssetIdAttribute, request.AssetId);
+        using var span = WorkflowTelemetry.StartSpan("start asset pipeline", WorkflowTelemetry.AssetIdAttribute, request.AssetId);
         var instanceId = AssetIds.InstanceId(request.AssetId);
         if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) is not null)
         {
