@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Workflows.Assets;
+using Workflows.Observability;
 using Workflows.Operations;
 using Workflows.Orders;
 using Workflows.Shared.Storage;
@@ -22,6 +23,7 @@ public static class WorkflowsRegistration
         // Function.<Name>.User, which host.json lets through at Information, so those lines would be half the log:
         // keep only the SDK's warnings and errors. The app's own categories (Workflows.*) are untouched.
         services.AddLogging(logging => logging.AddFilter(AzureSdkCategory, LogLevel.Warning));
+        services.AddWorkflowsTelemetry(configuration);
         services.AddWorkflowsStorage(configuration);
         services.AddOrders(configuration);
         services.AddAssets(configuration);

@@ -54,7 +54,8 @@ public sealed class AssetOptions
     /// <summary>
     /// When true, a rendition request is answered with a redirect to a read-only SAS URL valid for
     /// <see cref="RenditionSasLifetime"/>; otherwise the rendition is streamed through the app.
-    /// Needs a connection string with an account key (SAS signed by the app) — the key never leaves the server.
+    /// Signed by the app with the account key, or with a user-delegation key under a managed identity; HTTPS-only
+    /// wherever the account is reached over HTTPS.
     /// </summary>
     public bool RedirectRenditionsWithSas { get; set; }
 

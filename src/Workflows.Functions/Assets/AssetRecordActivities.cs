@@ -3,6 +3,7 @@ using Azure;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Workflows.Assets.Storage;
+using Workflows.Observability;
 
 namespace Workflows.Assets;
 
@@ -28,6 +29,7 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
         entity.RenditionsJson = AssetStore.SerializeRenditions(request.Renditions);
         entity.ProcessingCompletedAt = DateTimeOffset.UtcNow;
         await store.Table.UpdateEntityAsync(entity, entity.ETag, Azure.Data.Tables.TableUpdateMode.Replace, ct);
+        WorkflowMetrics.AssetFinished(entity.Status, entity.UploadedAt, entity.ProcessingCompletedAt.Value);
     }
 
     /// <summary>Marks the asset Failed with a reason the uploader can act on (creates the record when inspection never did).</summary>
@@ -59,6 +61,7 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
             await store.Table.UpdateEntityAsync(entity, entity.ETag, Azure.Data.Tables.TableUpdateMode.Replace, ct);
         }
 
+        WorkflowMetrics.AssetFinished(entity.Status, entity.UploadedAt, entity.ProcessingCompletedAt.Value);
         logger.LogWarning("Asset {AssetId} failed: {Reason}", request.AssetId, request.Reason);
     }
 

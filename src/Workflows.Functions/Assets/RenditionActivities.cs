@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Azure.Functions.Worker;
 using Workflows.Assets.Imaging;
 using Workflows.Assets.Storage;
+using Workflows.Observability;
 
 namespace Workflows.Assets;
 
@@ -21,15 +23,19 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging)
         await store.EnsureCreatedAsync(ct);
         var container = store.Renditions;
         ConcurrentDictionary<string, string> blobNames = new();
+        var renditionStarted = Stopwatch.GetTimestamp();
 
         async Task WriteAsync(RenditionTarget target, Stream content, CancellationToken token)
         {
+            // Sizes are produced one after another: the time since the previous one was written is this one's.
+            WorkflowMetrics.RenditionRendered(target.Name, renditionStarted);
             var blobName = target.BlobName(request.AssetId);
             blobNames[target.Name] = blobName;
             await container.GetBlobClient(blobName).UploadAsync(
                 content,
                 new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = target.ContentType } },
                 token);
+            renditionStarted = Stopwatch.GetTimestamp();
         }
 
         IReadOnlyList<RenditionInfo> written;

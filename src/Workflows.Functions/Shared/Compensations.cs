@@ -1,4 +1,6 @@
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging;
+using Workflows.Observability;
 
 namespace Workflows.Shared;
 
@@ -102,6 +104,7 @@ public sealed class Compensations(TaskOrchestrationContext context)
             {
                 await context.CallActivityAsync(compensation.ActivityName, compensation.Input, compensation.Retry);
                 completed.Add(compensation.ActivityName);
+                RecordMetric(compensation, succeeded: true);
             }
             catch (TaskFailedException ex)
             {
@@ -110,11 +113,32 @@ public sealed class Compensations(TaskOrchestrationContext context)
                     ex.FailureDetails.ErrorType,
                     ex.FailureDetails.ErrorMessage));
                 stillOutstanding.Insert(0, compensation);
+                RecordMetric(compensation, succeeded: false);
             }
         }
 
         _outstanding.Clear();
         _outstanding.AddRange(stillOutstanding);
         return new CompensationReport(completed, failed);
+    }
+
+    /// <summary>Logs and counts a compensation's result once: never again when the orchestrator replays it.</summary>
+    private void RecordMetric(Compensation compensation, bool succeeded)
+    {
+        if (context.IsReplaying)
+        {
+            return;
+        }
+
+        WorkflowMetrics.CompensationRan(compensation.ActivityName, succeeded);
+        var logger = context.CreateReplaySafeLogger(typeof(Compensations).FullName!);
+        if (succeeded)
+        {
+            logger.LogInformation("{InstanceId}: compensation {Activity} ran", context.InstanceId, compensation.ActivityName);
+        }
+        else
+        {
+            logger.LogWarning("{InstanceId}: compensation {Activity} failed after its retries", context.InstanceId, compensation.ActivityName);
+        }
     }
 }

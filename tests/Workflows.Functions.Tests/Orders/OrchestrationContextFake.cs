@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Workflows.Orders;
 
@@ -22,6 +23,9 @@ internal sealed class OrchestrationContextFake
     {
         Mock.SetupGet(c => c.InstanceId).Returns("order-1");
         Mock.SetupGet(c => c.CurrentUtcDateTime).Returns(Now);
+        // Running for the first time (not replaying): compensations log their results through a replay-safe logger.
+        Mock.SetupGet(c => c.IsReplaying).Returns(false);
+        Mock.Setup(c => c.CreateReplaySafeLogger(It.IsAny<string>())).Returns(NullLogger.Instance);
         Mock.Setup(c => c.SetCustomStatus(It.IsAny<object?>()));
         Mock.Setup(c => c.WaitForExternalEvent<CancelRequest>(OrderEvents.Cancel, It.IsAny<CancellationToken>()))
             .Returns(new TaskCompletionSource<CancelRequest>().Task);

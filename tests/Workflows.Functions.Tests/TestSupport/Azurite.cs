@@ -29,7 +29,7 @@ public static class Azurite
     public const string StorageVariable = "WORKFLOWS_TEST_STORAGE";
 
     // The emulator's well-known development account (public, documented; not a secret).
-    private const string Account = "devstoreaccount1";
+    internal const string Account = "devstoreaccount1";
     private const string AccountKey =
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
@@ -40,25 +40,36 @@ public static class Azurite
     /// <summary>Starts another emulator, empty, for a test that needs a fresh account (always local, whatever the variable says).</summary>
     public static async Task<FreshAzurite> StartFreshAsync()
     {
-        var (connectionString, process) = await StartWithRetriesAsync();
-        return new FreshAzurite(connectionString, process);
+        var (ports, process) = await StartOnFreePortsAsync();
+        return new FreshAzurite(ConnectionString(ports), process);
     }
 
     private static async Task<AzuriteInstance> StartAsync()
     {
         var existing = Environment.GetEnvironmentVariable(StorageVariable);
-        return new AzuriteInstance(string.IsNullOrWhiteSpace(existing) ? (await StartWithRetriesAsync()).ConnectionString : existing);
+        return new AzuriteInstance(
+            string.IsNullOrWhiteSpace(existing) ? ConnectionString((await StartOnFreePortsAsync()).Ports) : existing);
     }
 
-    private static async Task<(string ConnectionString, Process Process)> StartWithRetriesAsync()
+    private static string ConnectionString(int[] ports) =>
+        $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};" +
+        $"BlobEndpoint=http://127.0.0.1:{ports[0]}/{Account};" +
+        $"QueueEndpoint=http://127.0.0.1:{ports[1]}/{Account};" +
+        $"TableEndpoint=http://127.0.0.1:{ports[2]}/{Account};";
+
+    /// <summary>
+    /// Starts another Azurite (blob, queue, table) with <paramref name="extraArguments"/> on free loopback ports and
+    /// returns its ports and process. A port picked here can be taken by someone else before Azurite binds it: tries a
+    /// few times.
+    /// </summary>
+    internal static async Task<(int[] Ports, Process Process)> StartOnFreePortsAsync(params string[] extraArguments)
     {
-        // A port picked here can be taken by someone else before Azurite binds it: try a few times.
         Exception? last = null;
         for (var attempt = 0; attempt < 3; attempt++)
         {
             try
             {
-                return await StartOnFreePortsAsync();
+                return await StartOnceAsync(extraArguments);
             }
             catch (InvalidOperationException ex)
             {
@@ -69,7 +80,7 @@ public static class Azurite
         throw new InvalidOperationException("Azurite did not start.", last);
     }
 
-    private static async Task<(string ConnectionString, Process Process)> StartOnFreePortsAsync()
+    private static async Task<(int[] Ports, Process Process)> StartOnceAsync(string[] extraArguments)
     {
         int[] ports = [FreePort(), FreePort(), FreePort()];
         var arguments =
@@ -87,7 +98,7 @@ public static class Azurite
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var argument in (string[])["-c", watchdog, "azurite", .. Command(), .. arguments.Split(' ')])
+        foreach (var argument in (string[])["-c", watchdog, "azurite", .. Command(), .. arguments.Split(' '), .. extraArguments])
         {
             start.ArgumentList.Add(argument);
         }
@@ -111,10 +122,7 @@ public static class Azurite
             await Task.Delay(100);
         }
 
-        return ($"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};" +
-            $"BlobEndpoint=http://127.0.0.1:{ports[0]}/{Account};" +
-            $"QueueEndpoint=http://127.0.0.1:{ports[1]}/{Account};" +
-            $"TableEndpoint=http://127.0.0.1:{ports[2]}/{Account};", process);
+        return (ports, process);
     }
 
     /// <summary>The repository's pinned Azurite after <c>npm ci</c>, else the same version through npx.</summary>

@@ -160,7 +160,10 @@ public sealed class PersistentTestApp : IAsyncDisposable
         var options = new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = settings["TaskHubName"]!,
-            StorageAccountClientProvider = new StorageAccountClientProvider(settings["WorkflowsStorage"]!),
+            // The host's own storage setting; in identity form (no connection string) `configure` supplies the clients.
+            StorageAccountClientProvider = settings.TryGetValue("AzureWebJobsStorage", out var taskHubStorage) && taskHubStorage is not null
+                ? new StorageAccountClientProvider(taskHubStorage)
+                : null,
             PartitionCount = 1,
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
             UseAppLease = false,

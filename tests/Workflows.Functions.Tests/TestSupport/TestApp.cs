@@ -47,14 +47,16 @@ public sealed class TestApp : IAsyncDisposable
         var engine = new InMemoryOrchestrationService(NullLoggerFactory.Instance);
         var sidecar = await Sidecar.StartAsync(engine, engine);
         var channel = GrpcChannel.ForAddress(sidecar.Address);
-        var host = WorkerHost.Build(channel, values, services, functions);
+        IHost? host = null;
         try
         {
-            await host.StartAsync(); // options validated on start fail here, as they would in the Functions worker
+            // A missing setting fails registration or (options validated on start) StartAsync, as in the Functions worker.
+            host = WorkerHost.Build(channel, values, services, functions);
+            await host.StartAsync();
         }
         catch
         {
-            host.Dispose();
+            host?.Dispose();
             channel.Dispose();
             await sidecar.DisposeAsync();
             throw;

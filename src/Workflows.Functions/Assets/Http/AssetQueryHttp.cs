@@ -1,15 +1,15 @@
-using Azure.Storage.Sas;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Options;
 using Workflows.Assets.Storage;
 using Workflows.Shared.Http;
+using Workflows.Shared.Storage;
 
 namespace Workflows.Assets.Http;
 
 /// <summary>Read endpoints: the asset record and its renditions.</summary>
-public sealed class AssetQueryHttp(AssetStore store, IOptions<AssetOptions> options)
+public sealed class AssetQueryHttp(AssetStore store, BlobReadLinks links, IOptions<AssetOptions> options)
 {
     /// <summary><c>GET /api/assets/{id}</c>: the asset's status, metadata and renditions; 404 for an unknown id.</summary>
     [Function(nameof(GetAsset))]
@@ -64,11 +64,12 @@ public sealed class AssetQueryHttp(AssetStore store, IOptions<AssetOptions> opti
 
         var blob = store.Renditions.GetBlobClient(rendition.BlobName);
         var settings = options.Value;
-        if (settings.RedirectRenditionsWithSas && blob.CanGenerateSasUri)
+        if (settings.RedirectRenditionsWithSas)
         {
-            // Signed here with the account key; only this one blob's read-only, short-lived URL leaves the server.
-            var sas = blob.GenerateSasUri(BlobSasPermissions.Read, DateTimeOffset.UtcNow.Add(settings.RenditionSasLifetime));
-            return new RedirectResult(sas.ToString(), permanent: false);
+            // Signed here (account key, or a user-delegation key under an identity); only this one blob's read-only,
+            // short-lived URL leaves the server.
+            var link = await links.ReadUriAsync(blob, settings.RenditionSasLifetime, ct);
+            return new RedirectResult(link.ToString(), permanent: false);
         }
 
         try

@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Assets.Storage;
+using Workflows.Observability;
 using Workflows.Shared;
 
 namespace Workflows.Assets.Uploads;
@@ -50,6 +51,7 @@ public sealed class AssetStarter(AssetStore store, IOptions<AssetOptions> option
     public async Task<AssetStart> StartAsync(
         DurableTaskClient client, ProcessAssetRequest request, UploadReceipt receipt, CancellationToken ct)
     {
+        using var span = WorkflowTelemetry.StartSpan("start asset pipeline", WorkflowTelemetry.AssetIdAttribute, request.AssetId);
         var instanceId = AssetIds.InstanceId(request.AssetId);
         if (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: false, ct) is not null)
         {

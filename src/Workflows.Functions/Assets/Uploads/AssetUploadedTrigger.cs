@@ -13,8 +13,8 @@ namespace Workflows.Assets.Uploads;
 /// </summary>
 public sealed class AssetUploadedTrigger(AssetStarter starter, ILogger<AssetUploadedTrigger> logger)
 {
-    // Polling (local Azurite, Elastic Premium) by default; the Flex Consumption plan only runs Event Grid blob triggers:
-    // build with -p:BlobTriggerSource=EventGrid for it (see README, Assets, Hosting note).
+    // Polling (local Azurite, Elastic Premium) in builds; Event Grid, the only source Flex Consumption runs, when
+    // published (BlobTriggerSource in the csproj; see README, Deploy).
 #if BLOB_TRIGGER_EVENT_GRID
     private const BlobTriggerSource UploadsSource = BlobTriggerSource.EventGrid;
 #else

@@ -5,6 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using Workflows.Observability;
 using Workflows.Orders.Storage;
 using Workflows.Shared;
 
@@ -49,6 +50,7 @@ public sealed class StartOrderHttp(CatalogueStore catalogue, OrderViewStore view
         }
 
         var order = ToPlaceOrder(body, body.OrderId ?? (string.IsNullOrEmpty(key) ? $"order-{Guid.NewGuid():N}" : key));
+        WorkflowTelemetry.TagCurrent(WorkflowTelemetry.OrderIdAttribute, order.OrderId);
         var existing = await client.GetInstanceAsync(order.OrderId, getInputsAndOutputs: true, ct);
         if (existing is not null)
         {
