@@ -11,12 +11,24 @@ namespace Workflows.Shared.Storage;
 /// Builds the app's blob, queue and table service clients from one <see cref="StorageConnection"/> through
 /// <see cref="AzureComponentFactory"/>, the factory the Functions host and its storage extensions use: so
 /// <c>__credential</c>/<c>__clientId</c> mean the same for the app's clients as for its triggers, and client options
-/// and the default credential come from the usual <c>AddAzureClients</c> defaults.
+/// and the default credential come from the usual <c>AddAzureClients</c> defaults. Like <c>AddAzureClients</c>, it
+/// forwards the SDK's event-source logs to <c>ILogger</c> (categories <c>Azure.*</c>, filtered by the composition root).
 /// </summary>
-internal sealed class StorageClients(StorageConnection connection, IConfiguration configuration, AzureComponentFactory factory)
+internal sealed class StorageClients
 {
-    private readonly IConfigurationSection _section = configuration.GetSection(connection.Name);
+    private readonly StorageConnection connection;
+    private readonly AzureComponentFactory factory;
+    private readonly IConfigurationSection _section;
     private TokenCredential? _credential;
+
+    public StorageClients(
+        StorageConnection connection, IConfiguration configuration, AzureComponentFactory factory, AzureEventSourceLogForwarder logForwarder)
+    {
+        this.connection = connection;
+        this.factory = factory;
+        _section = configuration.GetSection(connection.Name);
+        logForwarder.Start();
+    }
 
     /// <summary>One credential (one token cache) for the three clients.</summary>
     private TokenCredential Credential => _credential ??= factory.CreateTokenCredential(_section);
