@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
 using Workflows.Operations;
 using Workflows.Orders;
+using Workflows.Shared;
 using Workflows.Shared.Storage;
 
 namespace Workflows;
@@ -14,6 +15,7 @@ public static class WorkflowsRegistration
 {
     public static IServiceCollection AddWorkflows(this IServiceCollection services, IConfiguration configuration)
     {
+        BindingSettings.EnsureConfigured(configuration);
         services.AddWorkflowsStorage(configuration);
         services.AddOrders(configuration);
         services.AddAssets(configuration);

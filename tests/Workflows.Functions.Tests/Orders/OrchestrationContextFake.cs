@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Logging.Abstractions;
 using Moq;
 using Workflows.Orders;
 
@@ -22,6 +23,7 @@ internal sealed class OrchestrationContextFake
     {
         Mock.SetupGet(c => c.InstanceId).Returns("order-1");
         Mock.SetupGet(c => c.CurrentUtcDateTime).Returns(Now);
+        Mock.Setup(c => c.CreateReplaySafeLogger(It.IsAny<string>())).Returns(NullLogger.Instance);
         Mock.Setup(c => c.SetCustomStatus(It.IsAny<object?>()));
         Mock.Setup(c => c.WaitForExternalEvent<CancelRequest>(OrderEvents.Cancel, It.IsAny<CancellationToken>()))
             .Returns(new TaskCompletionSource<CancelRequest>().Task);
@@ -42,13 +44,19 @@ internal sealed class OrchestrationContextFake
                 return Task.FromResult(result(input));
             });
 
-    public void Fails<T>(string activity, Exception cause) =>
+    /// <summary>The activity fails (after its retries) the first <paramref name="failures"/> times, then returns <paramref name="result"/>.</summary>
+    public void FailsThenReturns<T>(string activity, int failures, T result)
+    {
+        var calls = 0;
         Mock.Setup(c => c.CallActivityAsync<T>(Named(activity), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Returns(() =>
             {
                 Calls.Add(activity);
-                return Task.FromException<T>(new TaskFailedException(activity, Calls.Count, cause));
+                return ++calls <= failures
+                    ? Task.FromException<T>(new TaskFailedException(activity, Calls.Count, new InvalidOperationException("storage unavailable")))
+                    : Task.FromResult(result);
             });
+    }
 
     /// <summary>A compensation (the saga block calls the untyped overload).</summary>
     public void Compensates(string activity) =>
@@ -64,9 +72,18 @@ internal sealed class OrchestrationContextFake
         [new OrderLine("KB", 2)],
         new ShippingAddress("Ada", "1 Way", null, "London", "N1", "GB"),
         "tok_approve",
-        new OrderSettings(approvalThreshold, TimeSpan.FromMinutes(5), Retry, Retry, Retry));
+        new OrderSettings(approvalThreshold, TimeSpan.FromMinutes(5), Retry, Retry, Retry, Retry));
 
     public static PricedOrder Priced => new("order-1", "EUR", [new PricedLine("KB", "Keyboard", 2, 10m, 20m)], 20m);
+
+    /// <summary>A happy path up to shipping: priced, reserved, charged, shipped.</summary>
+    public void ShipsEverything()
+    {
+        Returns(nameof(CatalogueActivities.PriceOrder), _ => StepResult.Accepted(Priced));
+        Returns(nameof(StockActivities.ReserveStock), _ => StepResult.Accepted<IReadOnlyList<StockAllocation>>([new("KB", "ams", 2)]));
+        Returns(nameof(PaymentActivities.ChargePayment), _ => StepResult.Accepted(new PaymentReceipt("order-1", "ch_1", 20m, "EUR")));
+        Returns(nameof(ShipmentActivities.CreateShipment), _ => StepResult.Accepted(new ShipmentBooking("order-1", "ams", "TRK1")));
+    }
 
     private static readonly Workflows.Shared.RetrySettings Retry = new(2, TimeSpan.FromMilliseconds(1));
 

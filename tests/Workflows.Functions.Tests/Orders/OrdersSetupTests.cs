@@ -9,7 +9,7 @@ namespace Workflows.Tests.Orders;
 public sealed class OrdersSetupTests
 {
     [Fact]
-    public void FunctionsMetadata_OrdersEndpoints_NeedKeysAndUseTheDocumentedRoutes()
+    public void FunctionsMetadata_OrdersEndpoints_NeedKeysBackOfficeTheAdminKeyAndUseTheDocumentedRoutes()
     {
         // Arrange
         using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")));
@@ -25,8 +25,9 @@ public sealed class OrdersSetupTests
         Assert.Equal("Function post orders", Http("StartOrder"));
         Assert.Equal("Function get orders/{orderId}", Http("GetOrder"));
         Assert.Equal("Function post orders/{orderId}/cancel", Http("CancelOrder"));
-        Assert.Equal("Function post orders/{orderId}/approve", Http("ApproveOrder"));
-        Assert.Equal("Function post orders/{orderId}/compensate", Http("CompensateOrder"));
+        Assert.Equal("Admin post orders/{orderId}/approve", Http("ApproveOrder"));
+        Assert.Equal("Admin post orders/{orderId}/compensate", Http("CompensateOrder"));
+        Assert.Equal("Admin post orders/{orderId}/resume", Http("ResumeOrder"));
         Assert.Equal("Admin post orders/demo-data", Http("SeedOrderDemoData"));
         Assert.Equal("%Orders:EventsQueue%", triggers["UpdateSalesView"].GetProperty("queueName").GetString());
         Assert.Equal("WorkflowsStorage", triggers["UpdateSalesView"].GetProperty("connection").GetString());

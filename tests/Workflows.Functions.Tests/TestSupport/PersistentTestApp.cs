@@ -1,5 +1,7 @@
 using System.Reflection;
+using System.Text.Json;
 using DurableTask.AzureStorage;
+using DurableTask.Core.History;
 using Grpc.Net.Client;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
@@ -127,6 +129,22 @@ public sealed class PersistentTestApp : IAsyncDisposable
         _backend = await CreateBackendAsync(_settings, _backendSettings);
         _sidecar = await Sidecar.StartAsync(_backend, _backend, port);
         await StartWorkerAsync();
+    }
+
+    /// <summary>
+    /// The event types of the instance's history as the backend stored it (e.g. to count TaskFailed events: each is a
+    /// failed activity execution, as Application Insights would count it). The in-memory engine keeps none to read.
+    /// </summary>
+    public async Task<IReadOnlyList<EventType>> GetHistoryAsync(string instanceId)
+    {
+        var state = Assert.Single(await _backend.GetOrchestrationStateAsync(instanceId, allExecutions: false));
+        var json = await _backend.GetOrchestrationHistoryAsync(instanceId, state.OrchestrationInstance.ExecutionId);
+        using var history = JsonDocument.Parse(json);
+        return history.RootElement.EnumerateArray()
+            .Select(e => e.GetProperty(nameof(HistoryEvent.EventType)) is { ValueKind: JsonValueKind.Number } number
+                ? (EventType)number.GetInt32()
+                : Enum.Parse<EventType>(e.GetProperty(nameof(HistoryEvent.EventType)).GetString()!))
+            .ToList();
     }
 
     public async ValueTask DisposeAsync()

@@ -29,6 +29,12 @@ public sealed class OrderTables(TableServiceClient service, IOptions<OrdersOptio
     /// <summary>Sales per SKU, maintained from the events queue: PK SKU.</summary>
     public Task<TableClient> SalesAsync(CancellationToken ct) => GetAsync("Sales", ct);
 
+    /// <summary>The local payment gateway's own charges and refunds (development provider only).</summary>
+    public Task<TableClient> LocalGatewayAsync(CancellationToken ct) => GetAsync("LocalGateway", ct);
+
+    /// <summary>The local carrier's own bookings (development provider only).</summary>
+    public Task<TableClient> LocalCarrierAsync(CancellationToken ct) => GetAsync("LocalCarrier", ct);
+
     private Task<TableClient> GetAsync(string suffix, CancellationToken ct)
     {
         var lazy = _tables.GetOrAdd(suffix, name => new Lazy<Task<TableClient>>(() => CreateAsync(_prefix + name)));
