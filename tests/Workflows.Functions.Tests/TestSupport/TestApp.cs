@@ -47,14 +47,15 @@ public sealed class TestApp : IAsyncDisposable
         var engine = new InMemoryOrchestrationService(NullLoggerFactory.Instance);
         var sidecar = await Sidecar.StartAsync(engine, engine);
         var channel = GrpcChannel.ForAddress(sidecar.Address);
-        var host = WorkerHost.Build(channel, values, services, functions);
+        IHost? host = null;
         try
         {
+            host = WorkerHost.Build(channel, values, services, functions); // the composition root's own checks fail here
             await host.StartAsync(); // options validated on start fail here, as they would in the Functions worker
         }
         catch
         {
-            host.Dispose();
+            host?.Dispose();
             channel.Dispose();
             await sidecar.DisposeAsync();
             throw;
