@@ -34,7 +34,7 @@ public sealed class OrderCrashTests
         Assert.NotNull(await ledger.FindAsync(id, PaymentLedger.Charge, CancellationToken.None));
         await app.KillProcessAsync();
         await app.StartProcessAsync();
-        var done = await app.Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(120));
+        var done = await app.Client.WaitForCompletionAsync(id, TimeSpan.FromSeconds(180));
 
         // Assert: the ledger and the gateway each hold one charge and one refund of the same amount.
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
@@ -53,7 +53,7 @@ public sealed class OrderCrashTests
 
     private static async Task WaitUntilAsync(Func<Task<bool>> done)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180)); // the whole suite loads Azurite
         while (!await done().WaitAsync(timeout.Token))
         {
             await Task.Delay(100, timeout.Token);
