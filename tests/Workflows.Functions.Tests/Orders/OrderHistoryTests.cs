@@ -23,12 +23,8 @@ public sealed class OrderHistoryTests
         string scenario, int quantity, string token, string postalCode, string reason)
     {
         // Arrange
-        await using var app = await PersistentTestApp.StartAsync(OrdersTestApp.Configure);
-        await app.Services.GetRequiredService<CatalogueStore>().UpsertAsync(new Product("LP", "Laptop", 600m, "EUR"), CancellationToken.None);
-        await app.Services.GetRequiredService<StockStore>().AddIfMissingAsync("LP", "fra", 5, CancellationToken.None);
-        var id = $"rejected-{Guid.NewGuid():N}";
-        var request = TestHttp.Request("POST", "/api/orders", OrderBody.Of(("LP", quantity)).WithId(id).PaidWith(token).ShippedTo(postalCode));
-        Assert.Equal(202, (await (await app.CreateFunction<StartOrderHttp>().StartOrder(request, app.Client)).ExecuteAsync(request)).StatusCode);
+        await using var app = await StartAsync();
+        var id = await PlaceAsync(app, OrderBody.Of(("LP", quantity)).PaidWith(token).ShippedTo(postalCode));
 
         // Act
         var done = await app.WaitForCompletionAsync(id);
@@ -39,5 +35,37 @@ public sealed class OrderHistoryTests
         Assert.Equal(new OrderOutcome(id, OrderStatus.Failed, 600m * quantity, reason), done.ReadOutputAs<OrderOutcome>());
         Assert.Contains(EventType.TaskCompleted, history);
         Assert.True(!history.Contains(EventType.TaskFailed), $"{scenario}: a failed activity in the history");
+    }
+
+    [Fact]
+    public async Task OrderFulfilment_TransientGatewayFailures_EachIsAFailedActivityInTheHistory()
+    {
+        // Arrange: the unexpected stays an exception: each unavailable attempt fails its execution, then one succeeds.
+        await using var app = await StartAsync();
+        var id = await PlaceAsync(app, OrderBody.Of(("LP", 1)).PaidWith("tok_transient_2"));
+
+        // Act
+        var done = await app.WaitForCompletionAsync(id);
+        var history = await app.GetHistoryAsync(id);
+
+        // Assert
+        Assert.Equal(OrderStatus.Completed, done.ReadOutputAs<OrderOutcome>()!.Status);
+        Assert.Equal(2, history.Count(e => e == EventType.TaskFailed));
+    }
+
+    private static async Task<PersistentTestApp> StartAsync()
+    {
+        var app = await PersistentTestApp.StartAsync(OrdersTestApp.Configure);
+        await app.Services.GetRequiredService<CatalogueStore>().UpsertAsync(new Product("LP", "Laptop", 600m, "EUR"), CancellationToken.None);
+        await app.Services.GetRequiredService<StockStore>().AddIfMissingAsync("LP", "fra", 5, CancellationToken.None);
+        return app;
+    }
+
+    private static async Task<string> PlaceAsync(PersistentTestApp app, OrderBody body)
+    {
+        var id = $"order-{Guid.NewGuid():N}";
+        var request = TestHttp.Request("POST", "/api/orders", body.WithId(id));
+        Assert.Equal(202, (await (await app.CreateFunction<StartOrderHttp>().StartOrder(request, app.Client)).ExecuteAsync(request)).StatusCode);
+        return id;
     }
 }
