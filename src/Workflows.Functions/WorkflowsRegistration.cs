@@ -5,6 +5,7 @@ using Workflows.Assets;
 using Workflows.Observability;
 using Workflows.Operations;
 using Workflows.Orders;
+using Workflows.Shared;
 using Workflows.Shared.Storage;
 
 namespace Workflows;
@@ -22,6 +23,7 @@ public static class WorkflowsRegistration
         // The Azure SDK logs every request and response at Information. Under the Functions host, worker logs arrive as
         // Function.<Name>.User, which host.json lets through at Information, so those lines would be half the log:
         // keep only the SDK's warnings and errors. The app's own categories (Workflows.*) are untouched.
+        BindingSettings.EnsureConfigured(configuration);
         services.AddLogging(logging => logging.AddFilter(AzureSdkCategory, LogLevel.Warning));
         services.AddWorkflowsTelemetry(configuration);
         services.AddWorkflowsStorage(configuration);

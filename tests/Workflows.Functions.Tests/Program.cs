@@ -4,16 +4,16 @@ namespace Workflows.Tests;
 
 /// <summary>
 /// The test assembly's entry point (instead of the one the test SDK generates): the test runner never calls it, and
-/// <c>dotnet Workflows.Functions.Tests.dll serve-app &lt;port&gt; &lt;taskHub&gt;</c> runs one app instance for
-/// <see cref="ChildProcessApp"/>, which a test can SIGKILL.
+/// <c>dotnet Workflows.Functions.Tests.dll serve-app &lt;port&gt; &lt;services type or ""&gt;</c> runs one app instance
+/// for <see cref="ChildProcessApp"/> (settings in the environment), which a test can SIGKILL.
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
-        if (args is ["serve-app", var port, var taskHub])
+        if (args is ["serve-app", var port, var services])
         {
-            await ChildProcessApp.ServeAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture), taskHub);
+            await ChildProcessApp.ServeAsync(int.Parse(port, System.Globalization.CultureInfo.InvariantCulture), services);
         }
 
         return 0;

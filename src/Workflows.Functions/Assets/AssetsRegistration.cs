@@ -17,7 +17,7 @@ public static class AssetsRegistration
     public static IServiceCollection AddAssets(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<AssetOptions>()
-            .BindConfiguration(AssetOptions.SectionName)
+            .Bind(configuration.GetSection(AssetOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddUploadServerLimits();

@@ -7,10 +7,13 @@ namespace Workflows.Operations;
 
 public static class InstanceStatusHttp
 {
-    /// <summary>Status of any orchestration instance: runtime status, custom status, output or failure; 404 when unknown.</summary>
+    /// <summary>
+    /// Status of any orchestration instance: runtime status, custom status, output or failure (internals, so the admin
+    /// key); 404 when unknown.
+    /// </summary>
     [Function(nameof(GetInstanceStatus))]
     public static async Task<IActionResult> GetInstanceStatus(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "operations/instances/{instanceId}")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "operations/instances/{instanceId}")] HttpRequest req,
         string instanceId,
         [DurableClient] DurableTaskClient client)
     {

@@ -5,25 +5,32 @@ namespace Workflows.Orders;
 
 public sealed class CatalogueActivities(CatalogueStore catalogue)
 {
-    /// <summary>Prices the order from the catalogue (the saga's first step; prices never come from the client).</summary>
+    /// <summary>
+    /// Prices the order from the catalogue (the saga's first step; prices never come from the client). A SKU removed
+    /// since validation rejects the order.
+    /// </summary>
     [Function(nameof(PriceOrder))]
-    public async Task<PricedOrder> PriceOrder([ActivityTrigger] PriceOrderRequest request, CancellationToken ct)
+    public async Task<StepResult<PricedOrder>> PriceOrder([ActivityTrigger] PriceOrderRequest request, CancellationToken ct)
     {
         var products = await catalogue.FindAsync(request.Lines.Select(l => l.Sku), ct);
-        List<PricedLine> lines = new(request.Lines.Count);
-        foreach (var line in request.Lines)
+        if (request.Lines.FirstOrDefault(l => !products.ContainsKey(l.Sku)) is { } unknown)
         {
-            // A SKU removed after validation rejects the order rather than failing it.
-            var product = products.GetValueOrDefault(line.Sku) ?? throw new UnknownProductException(line.Sku);
-            lines.Add(new PricedLine(line.Sku, product.Name, line.Quantity, product.UnitPrice, product.UnitPrice * line.Quantity));
+            return StepResult.Rejected<PricedOrder>(OrderRejections.UnknownProduct(unknown.Sku));
         }
 
         var currencies = products.Values.Select(p => p.Currency).Distinct(StringComparer.Ordinal).ToList();
         if (currencies.Count != 1)
         {
-            throw new UnknownProductException($"products in {currencies.Count} currencies");
+            return StepResult.Rejected<PricedOrder>(OrderRejections.MixedCurrencies(currencies.Count));
         }
 
-        return new PricedOrder(request.OrderId, currencies[0], lines, lines.Sum(l => l.LineTotal));
+        List<PricedLine> lines = new(request.Lines.Count);
+        foreach (var line in request.Lines)
+        {
+            var product = products[line.Sku];
+            lines.Add(new PricedLine(line.Sku, product.Name, line.Quantity, product.UnitPrice, product.UnitPrice * line.Quantity));
+        }
+
+        return StepResult.Accepted(new PricedOrder(request.OrderId, currencies[0], lines, lines.Sum(l => l.LineTotal)));
     }
 }

@@ -23,7 +23,7 @@ internal static class OrderApproval
         stopTimer.Cancel();
         if (winner == decision)
         {
-            var by = decision.Result.By ?? "unknown";
+            var by = decision.Result.By;
             await run.RecordAsync(OrderStatus.AwaitingApproval, decision.Result.Approved ? $"Approved by {by}" : $"Rejected by {by}");
             return decision.Result.Approved ? null : $"approval_rejected: by {by}";
         }

@@ -13,6 +13,7 @@ public enum OrderStatus
     Charging,
     Shipping,
     Completing,
+    CompletionFailed,
     Completed,
     Compensating,
     CompensationFailed,
@@ -38,12 +39,16 @@ public sealed record OrderSettings(
     TimeSpan ApprovalTimeout,
     RetrySettings PaymentRetry,
     RetrySettings StepRetry,
-    RetrySettings CompensationRetry);
+    RetrySettings CompensationRetry,
+    RetrySettings CompletionRetry);
 
 /// <summary>The orchestration output.</summary>
 public sealed record OrderOutcome(string OrderId, OrderStatus Status, decimal Total, string? Reason);
 
-/// <summary>The small custom status: the current stage only (the order view holds the detail).</summary>
+/// <summary>
+/// The small custom status: the current stage, and for operators (admin status endpoint) why it is parked. It is
+/// committed with the saga's own state, so commands check it rather than the view, which a storage outage may leave behind.
+/// </summary>
 public sealed record OrderStage(OrderStatus Status, string? Reason = null);
 
 /// <summary>External events the saga listens for.</summary>
@@ -52,11 +57,37 @@ public static class OrderEvents
     public const string Cancel = "Cancel";
     public const string Approval = "Approval";
     public const string RetryCompensation = "RetryCompensation";
+    public const string RetryCompletion = "RetryCompletion";
 }
 
 public sealed record CancelRequest(string Reason);
 
-public sealed record ApprovalDecision(bool Approved, string? By);
+/// <summary><c>By</c>: the authenticated caller (App Service authentication), else <c>admin-key</c>.</summary>
+public sealed record ApprovalDecision(bool Approved, string By);
+
+/// <summary>An operator's request to retry a parked order; <c>By</c> as in <see cref="ApprovalDecision"/>.</summary>
+public sealed record OperatorRequest(string By);
+
+/// <summary>
+/// The answer of a step the business may refuse: its value, or why the order is rejected (a stable code first, see
+/// <see cref="OrderRejections"/>). A rejection is a result, not an error: never retried, never a failed execution.
+/// </summary>
+public sealed record StepResult<T>(T? Value, string? Rejection)
+    where T : class;
+
+public static class StepResult
+{
+    public static StepResult<T> Accepted<T>(T value)
+        where T : class => new(value, null);
+
+    public static StepResult<T> Rejected<T>(string reason)
+        where T : class => new(null, reason);
+
+    /// <summary>The first rejection among parallel branches, in branch order; null when every branch was accepted.</summary>
+    public static string? FirstRejection<T>(IEnumerable<StepResult<T>> results)
+        where T : class =>
+        results.Select(r => r.Rejection).FirstOrDefault(r => r is not null);
+}
 
 // ---- activity contracts ----
 
@@ -83,7 +114,7 @@ public sealed record RefundPaymentRequest(string Key, string ChargeKey, string O
 public sealed record CreateShipmentRequest(
     string Key, string OrderId, string Warehouse, IReadOnlyList<StockAllocation> Items, ShippingAddress Address);
 
-public sealed record ShipmentResult(string OrderId, string Warehouse, string TrackingNumber);
+public sealed record ShipmentBooking(string OrderId, string Warehouse, string TrackingNumber);
 
 /// <summary>Cancels the shipment booked with <c>ShipmentKey</c> (the key its CreateShipment used).</summary>
 public sealed record CancelShipmentRequest(string ShipmentKey, string OrderId, string Warehouse);
@@ -101,7 +132,8 @@ public sealed record RecordProgressRequest(
     string? Reason = null,
     IReadOnlyList<string>? CompensationsRun = null,
     IReadOnlyList<CompensationFailure>? OutstandingCompensations = null,
-    int Sequence = 0);
+    int Sequence = 0,
+    string? RequestFingerprint = null);
 
 [JsonConverter(typeof(JsonStringEnumConverter<OrderEventType>))]
 public enum OrderEventType

@@ -8,7 +8,8 @@ public static class OrderFulfilmentOrchestrator
 {
     /// <summary>
     /// The order-fulfilment saga: price → reserve (fan-out) → approval when large → charge → ship (fan-out per warehouse)
-    /// → commit stock → complete. Every step registers its undo first; a rejection, cancel or error compensates in reverse.
+    /// → commit stock → complete. Until every shipment is booked, a rejection, cancel or error undoes the registered steps
+    /// in reverse; from then on the order only moves forward (<see cref="OrderCompletion"/>).
     /// </summary>
     [Function(nameof(OrderFulfilmentOrchestrator))]
     public static async Task<OrderOutcome> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context, PlaceOrder order)
@@ -17,25 +18,37 @@ public static class OrderFulfilmentOrchestrator
         var run = new OrderFulfilmentRun(context, order, saga);
         using var stopListening = new CancellationTokenSource();
         var cancelled = context.WaitForExternalEvent<CancelRequest>(OrderEvents.Cancel, stopListening.Token);
+        PricedOrder priced;
         try
         {
             // 1. Price from the catalogue.
             await run.RecordAsync(OrderStatus.Received, "Received");
-            var priced = await context.CallActivityAsync<PricedOrder>(
+            var pricing = await context.CallActivityAsync<StepResult<PricedOrder>>(
                 nameof(CatalogueActivities.PriceOrder), new PriceOrderRequest(order.OrderId, order.Lines), run.StepRetry);
+            if (pricing.Rejection is { } unpriced)
+            {
+                return await run.StopAsync(OrderStatus.Failed, unpriced);
+            }
+
+            priced = pricing.Value!;
             await run.RecordAsync(OrderStatus.Reserving, "Priced", priced);
 
-            // 2. Reserve every line in parallel; only lines that were reserved get their release registered.
+            // 2. Reserve every line in parallel; each line's release is registered before any reservation starts.
             var reserved = await saga.RunParallelAsync(
                 priced.Lines,
-                line => context.CallActivityAsync<IReadOnlyList<StockAllocation>>(
+                line => context.CallActivityAsync<StepResult<IReadOnlyList<StockAllocation>>>(
                     nameof(StockActivities.ReserveStock),
                     new ReserveStockRequest(run.Key("reserve", line.Sku), order.OrderId, line.Sku, line.Quantity),
                     run.StepRetry),
-                (line, _) => new Compensation(
+                line => new Compensation(
                     nameof(StockActivities.ReleaseStock),
                     new StockLineRequest(run.Key("release", line.Sku), order.OrderId, line.Sku),
                     run.CompensationRetry));
+            if (StepResult.FirstRejection(reserved) is { } outOfStock)
+            {
+                return await run.StopAsync(OrderStatus.Failed, outOfStock);
+            }
+
             await run.RecordAsync(OrderStatus.Reserving, "Reserved");
             if (cancelled.IsCompleted)
             {
@@ -56,54 +69,53 @@ public static class OrderFulfilmentOrchestrator
                 nameof(PaymentActivities.RefundPayment),
                 new RefundPaymentRequest(run.Key("refund"), chargeKey, order.OrderId),
                 run.CompensationRetry));
-            await context.CallActivityAsync<PaymentReceipt>(
+            var charge = await context.CallActivityAsync<StepResult<PaymentReceipt>>(
                 nameof(PaymentActivities.ChargePayment),
                 new ChargePaymentRequest(chargeKey, order.OrderId, order.PaymentToken, priced.Total, priced.Currency),
                 run.PaymentRetry);
+            if (charge.Rejection is { } declined)
+            {
+                return await run.StopAsync(OrderStatus.Failed, declined);
+            }
+
             await run.RecordAsync(OrderStatus.Charging, "Charged");
             if (cancelled.IsCompleted)
             {
                 return await run.StopAsync(OrderStatus.Cancelled, cancelled.Result.Reason); // last point a cancel is honoured
             }
 
-            // 5. One shipment per warehouse, in parallel; only booked shipments get their cancellation registered.
+            // 5. One shipment per warehouse, in parallel; each cancellation is registered before any booking starts.
             await run.RecordAsync(OrderStatus.Shipping, "Shipping");
-            await saga.RunParallelAsync(
-                ShipmentsByWarehouse(run, reserved),
-                parcel => context.CallActivityAsync<ShipmentResult>(nameof(ShipmentActivities.CreateShipment), parcel, run.StepRetry),
-                (parcel, _) => new Compensation(
+            var shipped = await saga.RunParallelAsync(
+                ShipmentsByWarehouse(run, reserved.Select(r => r.Value!)),
+                parcel => context.CallActivityAsync<StepResult<ShipmentBooking>>(
+                    nameof(ShipmentActivities.CreateShipment), parcel, run.StepRetry),
+                parcel => new Compensation(
                     nameof(ShipmentActivities.CancelShipment),
                     new CancelShipmentRequest(parcel.Key, order.OrderId, parcel.Warehouse),
                     run.CompensationRetry));
-            await run.RecordAsync(OrderStatus.Completing, "Shipped");
-
-            // 6. The goods left: take the reserved quantities out of stock for good.
-            await context.CallActivityAsync<int>(
-                nameof(StockActivities.CommitStock),
-                new CommitStockRequest(run.Key("commit"), order.OrderId, priced.Lines.Select(l => l.Sku).ToList()),
-                run.StepRetry);
-
-            // 7. Complete and tell the read models.
-            return await run.CompleteAsync();
-        }
-        catch (TaskFailedException ex) when (ex.FailureDetails.IsCausedBy<OrderRejectedException>())
-        {
-            return await run.StopAsync(OrderStatus.Failed, ex.FailureDetails.ErrorMessage);
+            if (StepResult.FirstRejection(shipped) is { } undeliverable)
+            {
+                return await run.StopAsync(OrderStatus.Failed, undeliverable);
+            }
         }
         catch (TaskFailedException ex)
         {
-            // Unexpected (retries exhausted): undo what was done, then fail the instance so it shows as Failed.
-            await run.StopAsync(OrderStatus.Failed, $"error: {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}");
+            // Unexpected (retries exhausted) before the point of no return: undo what was done, then fail the instance.
+            await run.StopUnexpectedlyAsync(ex);
             throw;
         }
         finally
         {
             stopListening.Cancel();
         }
+
+        // 6. The point of no return: every shipment is booked. Commit the stock and complete, only ever forward.
+        return await OrderCompletion.RunAsync(context, run, priced);
     }
 
     private static List<CreateShipmentRequest> ShipmentsByWarehouse(
-        OrderFulfilmentRun run, IReadOnlyList<IReadOnlyList<StockAllocation>> reserved) =>
+        OrderFulfilmentRun run, IEnumerable<IReadOnlyList<StockAllocation>> reserved) =>
         reserved.SelectMany(line => line)
             .GroupBy(a => a.Warehouse, StringComparer.Ordinal)
             .OrderBy(g => g.Key, StringComparer.Ordinal)

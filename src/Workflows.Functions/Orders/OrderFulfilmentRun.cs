@@ -6,12 +6,14 @@ namespace Workflows.Orders;
 
 /// <summary>
 /// The orchestrator's bookkeeping for one order: idempotency keys, retry options, progress (custom status + order view),
-/// and the two ways a saga ends (complete, or compensate until nothing is outstanding). Replay-safe: only context APIs.
+/// the compensating end of the saga, and parking for an operator. Replay-safe: only context APIs.
 /// </summary>
 internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, PlaceOrder order, Compensations saga)
 {
     private const int MaxStatusReasonLength = 200;
     private readonly List<string> _compensationsRun = [];
+    private readonly ILogger _logger = context.CreateReplaySafeLogger(nameof(OrderFulfilmentOrchestrator));
+    private readonly string _fingerprint = OrderFingerprint.Of(order);
     private int _progressWrites;
     private PricedOrder? _priced;
 
@@ -19,12 +21,15 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
 
     public OrderSettings Settings => order.Settings;
 
-    /// <summary>Steps: retried, except business rejections (no stock, declined, undeliverable) which fail at once.</summary>
-    public TaskOptions StepRetry { get; } = RetryPolicies.RetryExcept<OrderRejectedException>(order.Settings.StepRetry);
+    /// <summary>Every step and view write: errors are retried (business rejections are results, never errors).</summary>
+    public TaskOptions StepRetry { get; } = RetryPolicies.Retry(order.Settings.StepRetry);
 
-    public TaskOptions PaymentRetry { get; } = RetryPolicies.RetryExcept<OrderRejectedException>(order.Settings.PaymentRetry);
+    public TaskOptions PaymentRetry { get; } = RetryPolicies.Retry(order.Settings.PaymentRetry);
 
     public TaskOptions CompensationRetry { get; } = RetryPolicies.Retry(order.Settings.CompensationRetry);
+
+    /// <summary>The steps after the point of no return: long, because the alternative is parking the order.</summary>
+    public TaskOptions CompletionRetry { get; } = RetryPolicies.Retry(order.Settings.CompletionRetry);
 
     public string Key(string step, string? item = null) => IdempotencyKeys.For(context.InstanceId, step, item);
 
@@ -34,30 +39,33 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
         string step,
         PricedOrder? priced = null,
         string? reason = null,
-        IReadOnlyList<CompensationFailure>? outstanding = null)
+        IReadOnlyList<CompensationFailure>? outstanding = null,
+        TaskOptions? retry = null)
     {
         _priced = priced ?? _priced;
-        context.SetCustomStatus(new OrderStage(status, reason is { Length: > MaxStatusReasonLength } ? reason[..MaxStatusReasonLength] : reason));
+        context.SetCustomStatus(new OrderStage(status, Shorten(reason)));
         await context.CallActivityAsync<OrderStatus>(
             nameof(OrderViewActivities.RecordOrderProgress),
             new RecordProgressRequest(
                 order.OrderId, status, step, context.CurrentUtcDateTime, priced, reason,
                 _compensationsRun.Count > 0 ? [.. _compensationsRun] : null,
                 outstanding,
-                ++_progressWrites),
-            StepRetry);
+                ++_progressWrites,
+                _fingerprint),
+            retry ?? StepRetry);
     }
 
-    public async Task<OrderOutcome> CompleteAsync()
-    {
-        await RecordAsync(OrderStatus.Completed, "Completed");
-        await PublishAsync(OrderEventType.OrderCompleted, null);
-        return new OrderOutcome(order.OrderId, OrderStatus.Completed, _priced?.Total ?? 0, null);
-    }
+    public Task<string> PublishAsync(OrderEventType type, string? reason, TaskOptions? retry = null) =>
+        context.CallActivityAsync<string>(
+            nameof(OrderViewActivities.PublishOrderEvent),
+            new OrderEvent(
+                $"{order.OrderId}:{type}", type, order.OrderId, context.CurrentUtcDateTime, _priced?.Currency ?? "",
+                _priced?.Total ?? 0, _priced?.Lines ?? [], reason),
+            retry ?? StepRetry);
 
     /// <summary>
-    /// Runs the registered compensations (reverse order). While any still fails after its retries, the order sits in
-    /// CompensationFailed, with what failed in the view, until <c>POST /compensate</c> asks to retry just those.
+    /// Runs the registered compensations (reverse order). While any still fails after its retries, the order is parked
+    /// in CompensationFailed until <c>POST /compensate</c> asks to retry just those.
     /// </summary>
     public async Task<OrderOutcome> StopAsync(OrderStatus final, string reason)
     {
@@ -66,9 +74,8 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
         _compensationsRun.AddRange(report.Completed);
         while (!report.AllSucceeded)
         {
-            await RecordAsync(OrderStatus.CompensationFailed, "CompensationFailed", outstanding: report.Failed);
-            await context.WaitForExternalEvent<bool>(OrderEvents.RetryCompensation);
-            await RecordAsync(OrderStatus.Compensating, "Compensating");
+            var outstanding = string.Join("; ", report.Failed.Select(f => $"{f.ActivityName}: {f.ErrorType}: {f.Message}"));
+            await ParkAsync(OrderStatus.CompensationFailed, OrderStatus.Compensating, OrderEvents.RetryCompensation, outstanding, report.Failed);
             report = await saga.CompensateAsync();
             _compensationsRun.AddRange(report.Completed);
         }
@@ -78,28 +85,57 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
         return new OrderOutcome(order.OrderId, final, _priced?.Total ?? 0, reason);
     }
 
+    /// <summary>An unexpected error: its details go to the log (and the instance's failure); customers see a stable code.</summary>
+    public Task<OrderOutcome> StopUnexpectedlyAsync(TaskFailedException ex)
+    {
+        _logger.LogError(
+            "{OrderId}: {Activity} failed after its retries ({ErrorType}: {Error}); compensating",
+            order.OrderId, ex.TaskName, ex.FailureDetails.ErrorType, ex.FailureDetails.ErrorMessage);
+        return StopAsync(OrderStatus.Failed, OrderRejections.ProcessingError);
+    }
+
+    /// <summary>
+    /// Parks the order in <paramref name="parked"/> until an operator sends <paramref name="retryEvent"/>, then records
+    /// who did and moves it back to <paramref name="resumed"/>. Requests that arrived while the saga was busy (a double
+    /// click, a repeated call) are dropped before the park is recorded, so only a request made while the order is parked
+    /// starts the next round. The park is durable in the custom status (with <paramref name="detail"/> for operators);
+    /// the view writes are best effort, since a storage outage may be why the order is parked.
+    /// </summary>
+    public async Task ParkAsync(
+        OrderStatus parked, OrderStatus resumed, string retryEvent, string detail, IReadOnlyList<CompensationFailure>? outstanding = null)
+    {
+        Task<OperatorRequest> request;
+        while ((request = context.WaitForExternalEvent<OperatorRequest>(retryEvent)).IsCompleted)
+        {
+            _logger.LogInformation("{OrderId}: ignored a {Event} sent while the order was not parked", order.OrderId, retryEvent);
+        }
+
+        _logger.LogError("{OrderId}: parked in {Status}: {Detail}", order.OrderId, parked, detail);
+        await RecordBestEffortAsync(parked, parked.ToString(), outstanding: outstanding);
+        context.SetCustomStatus(new OrderStage(parked, Shorten(detail)));
+        var by = (await request).By;
+        await RecordBestEffortAsync(resumed, $"{retryEvent} by {by}");
+    }
+
     /// <summary>
     /// Undoing must not depend on the view: when this progress write fails (after its retries), compensate anyway. A
-    /// later write that still fails (CompensationFailed, the final status) fails the instance, so nothing is hidden.
+    /// later write that still fails (the final status) fails the instance, so nothing is hidden.
     /// </summary>
-    private async Task RecordCompensatingAsync(string reason)
+    private Task RecordCompensatingAsync(string reason) =>
+        RecordBestEffortAsync(OrderStatus.Compensating, "Compensating", reason: reason);
+
+    private async Task RecordBestEffortAsync(
+        OrderStatus status, string step, string? reason = null, IReadOnlyList<CompensationFailure>? outstanding = null)
     {
         try
         {
-            await RecordAsync(OrderStatus.Compensating, "Compensating", reason: reason);
+            await RecordAsync(status, step, reason: reason, outstanding: outstanding);
         }
         catch (TaskFailedException ex)
         {
-            context.CreateReplaySafeLogger(nameof(OrderFulfilmentOrchestrator)).LogWarning(
-                "{OrderId}: could not record Compensating ({Error}); compensating anyway", order.OrderId, ex.FailureDetails.ErrorMessage);
+            _logger.LogWarning("{OrderId}: could not record {Status} ({Error}); going on", order.OrderId, status, ex.FailureDetails.ErrorMessage);
         }
     }
 
-    private Task<string> PublishAsync(OrderEventType type, string? reason) =>
-        context.CallActivityAsync<string>(
-            nameof(OrderViewActivities.PublishOrderEvent),
-            new OrderEvent(
-                $"{order.OrderId}:{type}", type, order.OrderId, context.CurrentUtcDateTime, _priced?.Currency ?? "",
-                _priced?.Total ?? 0, _priced?.Lines ?? [], reason),
-            StepRetry);
+    private static string? Shorten(string? text) => text is { Length: > MaxStatusReasonLength } ? text[..MaxStatusReasonLength] : text;
 }

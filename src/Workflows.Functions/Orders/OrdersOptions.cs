@@ -36,10 +36,30 @@ public sealed class OrdersOptions : IValidatableObject
     [Required]
     public RetryOptions CompensationRetry { get; set; } = new() { MaxAttempts = 5, FirstInterval = TimeSpan.FromSeconds(2) };
 
+    /// <summary>
+    /// Each step after the point of no return (commit stock, events, view): about 40 minutes of retries by default,
+    /// before the order parks in CompletionFailed.
+    /// </summary>
+    [Required]
+    public RetryOptions CompletionRetry { get; set; } = new() { MaxAttempts = 10, FirstInterval = TimeSpan.FromSeconds(5) };
+
+    /// <summary>
+    /// Lets the local payment gateway and carrier (demo stand-ins, README "Test card tokens") serve orders outside
+    /// Development; without it the worker does not start there unless real providers are registered. Always on in Development.
+    /// </summary>
+    public bool EnableLocalProviders { get; set; }
+
+    /// <summary>Lets <c>POST /api/orders/demo-data</c> seed demo stock outside Development (else 404). Always on in Development.</summary>
+    public bool EnableDemoData { get; set; }
+
     /// <summary>Data annotations don't recurse: validate the nested retry policies here.</summary>
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        foreach (var (name, retry) in new[] { (nameof(PaymentRetry), PaymentRetry), (nameof(StepRetry), StepRetry), (nameof(CompensationRetry), CompensationRetry) })
+        foreach (var (name, retry) in new[]
+                 {
+                     (nameof(PaymentRetry), PaymentRetry), (nameof(StepRetry), StepRetry),
+                     (nameof(CompensationRetry), CompensationRetry), (nameof(CompletionRetry), CompletionRetry),
+                 })
         {
             List<ValidationResult> results = [];
             Validator.TryValidateObject(retry, new ValidationContext(retry), results, validateAllProperties: true);
@@ -51,7 +71,8 @@ public sealed class OrdersOptions : IValidatableObject
     }
 
     internal OrderSettings ToSettings() => new(
-        ApprovalThreshold, ApprovalTimeout, PaymentRetry.ToSettings(), StepRetry.ToSettings(), CompensationRetry.ToSettings());
+        ApprovalThreshold, ApprovalTimeout, PaymentRetry.ToSettings(), StepRetry.ToSettings(), CompensationRetry.ToSettings(),
+        CompletionRetry.ToSettings());
 }
 
 /// <summary>A retry policy as configured: attempts (including the first), first delay, backoff factor.</summary>

@@ -4,16 +4,24 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Workflows.Orders.Payments;
 using Workflows.Orders.Shipping;
 using Workflows.Orders.Storage;
+using Workflows.Shared;
 using Workflows.Shared.Storage;
 
 namespace Workflows.Orders;
 
 public static class OrdersRegistration
 {
+    /// <summary>The order saga: options (section <c>Orders</c> of <paramref name="configuration"/>), storage and providers.</summary>
     public static IServiceCollection AddOrders(this IServiceCollection services, IConfiguration configuration)
     {
+        var isDevelopment = HostingEnvironment.IsDevelopment(configuration);
         services.AddOptions<OrdersOptions>()
-            .BindConfiguration(OrdersOptions.Section)
+            .Bind(configuration.GetSection(OrdersOptions.Section))
+            .PostConfigure(o =>
+            {
+                o.EnableLocalProviders |= isDevelopment;
+                o.EnableDemoData |= isDevelopment;
+            })
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
@@ -28,9 +36,12 @@ public static class OrdersRegistration
         services.AddProvisionedStorage<OrderEventPublisher>();
         services.AddSingleton<DemoData>();
 
-        // Development providers; a production gateway or carrier replaces these registrations.
-        services.TryAddSingleton<IPaymentProvider, LocalPaymentGateway>();
-        services.TryAddSingleton<IShippingCarrier, LocalCarrier>();
+        // Demo stand-ins; a production gateway or carrier replaces these registrations (LocalProvidersGuard checks).
+        services.AddSingleton<LocalPaymentGateway>();
+        services.AddSingleton<LocalCarrier>();
+        services.TryAddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<LocalPaymentGateway>());
+        services.TryAddSingleton<IShippingCarrier>(sp => sp.GetRequiredService<LocalCarrier>());
+        services.AddHostedService<LocalProvidersGuard>();
         return services;
     }
 }

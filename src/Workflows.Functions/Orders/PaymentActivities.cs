@@ -7,26 +7,32 @@ namespace Workflows.Orders;
 /// <summary>Charge and refund through the payment provider, recorded in the payments ledger; both idempotent by key.</summary>
 public sealed class PaymentActivities(IPaymentProvider provider, PaymentLedger ledger, TimeProvider clock)
 {
-    /// <summary>Charges the order total once (a retry returns the recorded charge). Declines surface as PaymentDeclinedException.</summary>
+    /// <summary>Charges the order total once (a retry returns the recorded charge). A decline is a rejection, not an error.</summary>
     [Function(nameof(ChargePayment))]
-    public async Task<PaymentReceipt> ChargePayment([ActivityTrigger] ChargePaymentRequest request, CancellationToken ct)
+    public async Task<StepResult<PaymentReceipt>> ChargePayment([ActivityTrigger] ChargePaymentRequest request, CancellationToken ct)
     {
         var entry = await ledger.FindAsync(request.OrderId, PaymentLedger.Charge, ct);
         if (entry is null)
         {
-            var charge = await provider.ChargeAsync(
+            var response = await provider.ChargeAsync(
                 new ChargeRequest(request.Key, request.PaymentToken, request.Amount, request.Currency), ct);
+            if (response.Charge is not { } charge)
+            {
+                return StepResult.Rejected<PaymentReceipt>(OrderRejections.PaymentDeclined(response.DeclineCode ?? "declined"));
+            }
+
             entry = await ledger.AddAsync(
                 new LedgerEntry(request.OrderId, PaymentLedger.Charge, charge.Amount, charge.Currency, charge.Reference, request.Key),
                 clock.GetUtcNow(), ct);
         }
 
-        return new PaymentReceipt(request.OrderId, entry.ProviderReference, entry.Amount, entry.Currency);
+        return StepResult.Accepted(new PaymentReceipt(request.OrderId, entry.ProviderReference, entry.Amount, entry.Currency));
     }
 
     /// <summary>
-    /// Compensation of ChargePayment: refunds the charge made with <c>ChargeKey</c>. Asks the provider rather than the
-    /// ledger, so a charge that succeeded just before a crash (not yet in the ledger) is refunded too. False: nothing to refund.
+    /// Compensation of ChargePayment: refunds the charge made with <c>ChargeKey</c>. The provider is asked even when the
+    /// ledger has no charge (one may have succeeded just before a crash, unrecorded). A charge in the ledger that the
+    /// provider cannot refund is an error, so the compensation stays outstanding. False: nothing was charged.
     /// </summary>
     [Function(nameof(RefundPayment))]
     public async Task<bool> RefundPayment([ActivityTrigger] RefundPaymentRequest request, CancellationToken ct)
@@ -36,9 +42,17 @@ public sealed class PaymentActivities(IPaymentProvider provider, PaymentLedger l
             return true;
         }
 
+        var charged = await ledger.FindAsync(request.OrderId, PaymentLedger.Charge, ct);
         var refund = await provider.RefundAsync(new RefundRequest(request.Key, request.ChargeKey), ct);
         if (refund is null)
         {
+            if (charged is not null)
+            {
+                throw new InvalidOperationException(
+                    $"The ledger holds charge {charged.ProviderReference} ({charged.Amount} {charged.Currency}) of order " +
+                    $"{request.OrderId}, but the payment provider has no charge to refund for key {request.ChargeKey}.");
+            }
+
             return false;
         }
 

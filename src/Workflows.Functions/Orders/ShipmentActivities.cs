@@ -7,15 +7,20 @@ namespace Workflows.Orders;
 /// <summary>Shipments per warehouse through the carrier, recorded in the shipments table; idempotent by key.</summary>
 public sealed class ShipmentActivities(IShippingCarrier carrier, ShipmentStore shipments, TimeProvider clock)
 {
-    /// <summary>Books the shipment of one warehouse's items (a retry returns the recorded shipment).</summary>
+    /// <summary>Books the shipment of one warehouse's items (a retry returns the recorded shipment). A refusal is a rejection.</summary>
     [Function(nameof(CreateShipment))]
-    public async Task<ShipmentResult> CreateShipment([ActivityTrigger] CreateShipmentRequest request, CancellationToken ct)
+    public async Task<StepResult<ShipmentBooking>> CreateShipment([ActivityTrigger] CreateShipmentRequest request, CancellationToken ct)
     {
         var shipment = await shipments.FindAsync(request.OrderId, request.Warehouse, ct);
         if (shipment is null)
         {
-            var tracking = await carrier.BookAsync(
+            var booking = await carrier.BookAsync(
                 new CarrierShipmentRequest(request.Key, request.Warehouse, request.Address, request.Items), ct);
+            if (booking.TrackingNumber is not { } tracking)
+            {
+                return StepResult.Rejected<ShipmentBooking>(OrderRejections.ShipmentRejected(request.Warehouse, booking.Refusal ?? "refused"));
+            }
+
             shipment = await shipments.AddAsync(
                 new ShipmentRecord(request.OrderId, request.Warehouse, ShipmentStore.Created, tracking, request.Key),
                 request.Items, clock.GetUtcNow(), ct);
@@ -26,10 +31,10 @@ public sealed class ShipmentActivities(IShippingCarrier carrier, ShipmentStore s
             // The compensation ran first, possibly while this (late, duplicate) execution was booking: cancel by our key
             // too, so no booking outlives the cancellation. Carrier cancels are idempotent.
             await carrier.CancelAsync(request.Key, ct);
-            throw new ShipmentRejectedException(request.Warehouse, "shipment was cancelled");
+            return StepResult.Rejected<ShipmentBooking>(OrderRejections.ShipmentRejected(request.Warehouse, "shipment was cancelled"));
         }
 
-        return new ShipmentResult(request.OrderId, request.Warehouse, shipment.TrackingNumber);
+        return StepResult.Accepted(new ShipmentBooking(request.OrderId, request.Warehouse, shipment.TrackingNumber));
     }
 
     /// <summary>Compensation of CreateShipment: cancels the booking with the carrier and marks it cancelled (safe to repeat).</summary>

@@ -6,13 +6,16 @@ namespace Workflows.Orders;
 
 public sealed class StockActivities(StockStore stock, ILogger<StockActivities> logger)
 {
-    /// <summary>Reserves one order line, split across warehouses if needed; all or nothing, idempotent per order and SKU.</summary>
+    /// <summary>
+    /// Reserves one order line, split across warehouses if needed; all or nothing, idempotent per order and SKU.
+    /// Not enough stock is a rejection (a result), not an error.
+    /// </summary>
     [Function(nameof(ReserveStock))]
-    public async Task<IReadOnlyList<StockAllocation>> ReserveStock([ActivityTrigger] ReserveStockRequest request, CancellationToken ct)
+    public async Task<StepResult<IReadOnlyList<StockAllocation>>> ReserveStock([ActivityTrigger] ReserveStockRequest request, CancellationToken ct)
     {
-        var allocations = await stock.ReserveAsync(request.OrderId, request.Sku, request.Quantity, ct);
-        logger.LogInformation("{Key}: reserved {Quantity} in {Warehouses}", request.Key, request.Quantity, allocations.Count);
-        return allocations;
+        var reserved = await stock.ReserveAsync(request.OrderId, request.Sku, request.Quantity, ct);
+        logger.LogInformation("{Key}: {Outcome}", request.Key, reserved.Rejection ?? $"reserved {request.Quantity} in {reserved.Value!.Count} warehouse(s)");
+        return reserved;
     }
 
     /// <summary>Compensation of ReserveStock: returns the order's reservation of a SKU to available stock (no-op if none).</summary>

@@ -37,44 +37,28 @@ public sealed class Compensations(TaskOrchestrationContext context)
     }
 
     /// <summary>
-    /// Runs one branch per item in parallel and waits until every branch has settled. Only the branches that succeeded
-    /// register their compensation; if any branch failed, the first failure is rethrown after that.
+    /// Runs one branch per item in parallel. The compensation of every branch is registered before any branch starts,
+    /// because a branch can take effect and still fail (a write that committed before a timeout, a crash after it), so
+    /// every branch that may have started is undone. Returns once every branch has settled; if any failed, the first
+    /// failure (in item order) is rethrown, so the undos never run while a sibling is still working.
     /// </summary>
     public async Task<IReadOnlyList<TResult>> RunParallelAsync<TItem, TResult>(
         IReadOnlyList<TItem> items,
         Func<TItem, Task<TResult>> branch,
-        Func<TItem, TResult, Compensation> compensationFor)
+        Func<TItem, Compensation> compensationFor)
     {
+        foreach (var item in items)
+        {
+            Register(compensationFor(item));
+        }
+
         List<Task<TResult>> branches = new(items.Count);
         branches.AddRange(items.Select(item => Start(branch, item)));
-        try
-        {
-            await Task.WhenAll(branches);
-        }
-        catch (Exception) when (branches.All(b => b.IsCompleted))
-        {
-            // Settled with failures: fall through so the succeeded branches are registered before rethrowing.
-        }
-
-        for (var i = 0; i < items.Count; i++)
-        {
-            if (branches[i].IsCompletedSuccessfully)
-            {
-                Register(compensationFor(items[i], branches[i].Result));
-            }
-        }
-
-        var failed = branches.FirstOrDefault(b => !b.IsCompletedSuccessfully);
-        if (failed is not null)
-        {
-            await failed; // rethrows the branch's own exception, so callers can catch it by cause
-        }
-
-        return branches.Select(b => b.Result).ToList();
+        return await Task.WhenAll(branches); // rethrows the branch's own exception, so callers can catch it by cause
     }
 
     // A branch that throws before returning its task (e.g. while building its request) counts as a failed branch, so the
-    // branches already started are still awaited and compensated.
+    // branches already started are still awaited.
     private static Task<TResult> Start<TItem, TResult>(Func<TItem, Task<TResult>> branch, TItem item)
     {
         try

@@ -11,16 +11,4 @@ public static class RetryPolicies
     /// <summary>Retries every failure.</summary>
     public static TaskOptions Retry(RetrySettings settings) =>
         TaskOptions.FromRetryPolicy(new RetryPolicy(settings.MaxAttempts, settings.FirstInterval, settings.BackoffCoefficient));
-
-    /// <summary>
-    /// Retries every failure except those caused by <typeparamref name="TBusinessException"/> (or a subtype):
-    /// a business rejection fails the call at once, so the orchestrator can catch it by cause.
-    /// </summary>
-    public static TaskOptions RetryExcept<TBusinessException>(RetrySettings settings)
-        where TBusinessException : Exception =>
-        TaskOptions.FromRetryPolicy(
-            new RetryPolicy(settings.MaxAttempts, settings.FirstInterval, settings.BackoffCoefficient)
-            {
-                HandleFailure = failure => !failure.IsCausedBy<TBusinessException>(),
-            });
 }

@@ -80,7 +80,7 @@ public sealed class AssetPersistentEngineTests
         Assert.Equal("The WebP branch found the image corrupt.", reasons[1]);
         foreach (var id in ids)
         {
-            var history = await app.HistoryAsync(AssetIds.InstanceId(id));
+            var history = await app.GetHistoryAsync(AssetIds.InstanceId(id));
             Assert.Contains(EventType.TaskCompleted, history);
             Assert.DoesNotContain(EventType.TaskFailed, history);
             Assert.Equal(nameof(AssetStatus.Failed), (await store.FindAsync(id, default))!.Status);

@@ -1,11 +1,24 @@
 using System.Text.Json;
 using Workflows.Operations;
+using Workflows.Tests.Contract;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Operations;
 
 public sealed class InstanceStatusHttpTests : OperationsHttpTestBase
 {
+    [Fact]
+    public void FunctionsMetadata_OperationsEndpoints_NeedTheAdminKey()
+    {
+        // Act: the status shows internals (failure type and message, custom status), so it is no customer endpoint.
+        var levels = FunctionsReference.FromMetadata()
+            .Where(r => r.Target.StartsWith("operations/", StringComparison.Ordinal))
+            .Select(r => (r.Function, r.AuthLevel));
+
+        // Assert
+        Assert.All(levels, l => Assert.Equal((l.Function, "Admin"), l));
+    }
+
     [Fact]
     public async Task GetInstanceStatus_CompletedInstance_ReturnsStatusAndOutput()
     {

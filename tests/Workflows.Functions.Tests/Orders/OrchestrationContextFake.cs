@@ -46,13 +46,19 @@ internal sealed class OrchestrationContextFake
                 return Task.FromResult(result(input));
             });
 
-    public void Fails<T>(string activity, Exception cause) =>
+    /// <summary>The activity fails (after its retries) the first <paramref name="failures"/> times, then returns <paramref name="result"/>.</summary>
+    public void FailsThenReturns<T>(string activity, int failures, T result)
+    {
+        var calls = 0;
         Mock.Setup(c => c.CallActivityAsync<T>(Named(activity), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Returns(() =>
             {
                 Calls.Add(activity);
-                return Task.FromException<T>(new TaskFailedException(activity, Calls.Count, cause));
+                return ++calls <= failures
+                    ? Task.FromException<T>(new TaskFailedException(activity, Calls.Count, new InvalidOperationException("storage unavailable")))
+                    : Task.FromResult(result);
             });
+    }
 
     /// <summary>A compensation (the saga block calls the untyped overload).</summary>
     public void Compensates(string activity) =>
@@ -68,9 +74,18 @@ internal sealed class OrchestrationContextFake
         [new OrderLine("KB", 2)],
         new ShippingAddress("Ada", "1 Way", null, "London", "N1", "GB"),
         "tok_approve",
-        new OrderSettings(approvalThreshold, TimeSpan.FromMinutes(5), Retry, Retry, Retry));
+        new OrderSettings(approvalThreshold, TimeSpan.FromMinutes(5), Retry, Retry, Retry, Retry));
 
     public static PricedOrder Priced => new("order-1", "EUR", [new PricedLine("KB", "Keyboard", 2, 10m, 20m)], 20m);
+
+    /// <summary>A happy path up to shipping: priced, reserved, charged, shipped.</summary>
+    public void ShipsEverything()
+    {
+        Returns(nameof(CatalogueActivities.PriceOrder), _ => StepResult.Accepted(Priced));
+        Returns(nameof(StockActivities.ReserveStock), _ => StepResult.Accepted<IReadOnlyList<StockAllocation>>([new("KB", "ams", 2)]));
+        Returns(nameof(PaymentActivities.ChargePayment), _ => StepResult.Accepted(new PaymentReceipt("order-1", "ch_1", 20m, "EUR")));
+        Returns(nameof(ShipmentActivities.CreateShipment), _ => StepResult.Accepted(new ShipmentBooking("order-1", "ams", "TRK1")));
+    }
 
     private static readonly Workflows.Shared.RetrySettings Retry = new(2, TimeSpan.FromMilliseconds(1));
 

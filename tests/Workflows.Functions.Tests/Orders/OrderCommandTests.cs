@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Workflows.Orders;
 using Workflows.Orders.Http;
 using Workflows.Orders.Storage;
+using Workflows.Shared.Http;
 using static Workflows.Tests.Orders.OrderFulfilmentTests;
 
 namespace Workflows.Tests.Orders;
@@ -9,24 +11,44 @@ namespace Workflows.Tests.Orders;
 public sealed class OrderCommandTests
 {
     [Fact]
-    public async Task OrderFulfilment_ApprovalGranted_Completes()
+    public async Task OrderFulfilment_ApprovalGranted_CompletesRecordingTheSignedInApprover()
     {
-        // Arrange: 2 × 600 is above the 1,000 threshold.
+        // Arrange: 2 × 600 is above the 1,000 threshold. The body claims someone else approved.
         await using var orders = await OrdersTestApp.StartAsync();
         await orders.SeedAsync("LP", 600.00m, ("fra", 5));
         var id = await orders.StartOrderAsync(OrderBody.Of(("LP", 2)));
         await orders.WaitForStatusAsync(id, OrderStatus.AwaitingApproval);
+        var principal = Principal("https://sts.windows.net/tenant/", ("name", "Ada Manager"), ("preferred_username", "ada@contoso.example"));
 
         // Act
-        var approve = await orders.CommandAsync(id, "approve", new ApprovalBody(true, "manager"));
+        var approve = await orders.CommandAsync(id, "approve", new { approved = true, by = "mallory" },
+            new Dictionary<string, string> { [CallerIdentity.PrincipalHeader] = principal });
         var outcome = await orders.WaitAsync(id);
 
         // Assert
         Assert.Equal(202, approve.StatusCode);
         Assert.Equal(OrderStatus.Completed, outcome.Status);
         var view = (await orders.GetOrderAsync(id)).Json<OrderResource>()!;
-        Assert.Contains(view.Steps, s => s.Step == "Approved by manager");
+        Assert.Contains(view.Steps, s => s.Step == "Approved by ada@contoso.example");
         Assert.Equal(409, (await orders.CommandAsync(id, "approve")).StatusCode);
+    }
+
+    [Fact]
+    public async Task OrderFulfilment_ApprovalWithTheAdminKeyOnly_RecordedAsAdminKey()
+    {
+        // Arrange
+        await using var orders = await OrdersTestApp.StartAsync();
+        await orders.SeedAsync("LP", 600.00m, ("fra", 5));
+        var id = await orders.StartOrderAsync(OrderBody.Of(("LP", 2)));
+        await orders.WaitForStatusAsync(id, OrderStatus.AwaitingApproval);
+
+        // Act
+        await orders.CommandAsync(id, "approve", new { by = "mallory" });
+        await orders.WaitAsync(id);
+
+        // Assert
+        var view = (await orders.GetOrderAsync(id)).Json<OrderResource>()!;
+        Assert.Contains(view.Steps, s => s.Step == "Approved by admin-key");
     }
 
     [Fact]
@@ -85,6 +107,16 @@ public sealed class OrderCommandTests
         Assert.Equal(OrderStatus.Completed, (await orders.GetOrderAsync(outcome.OrderId)).Json<OrderResource>()!.Status);
         Assert.Equal((4, 0), Counts(await orders.StockAsync("KB", "ams")));
     }
+
+    /// <summary>An <c>x-ms-client-principal</c> header as App Service authentication writes it (base64 JSON).</summary>
+    internal static string Principal(string issuer, params (string Type, string Value)[] claims) =>
+        Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+        {
+            ["auth_typ"] = "aad",
+            ["name_typ"] = "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/name",
+            ["role_typ"] = "http://schemas.microsoft.com/ws/2008/06/identity/claims/role",
+            ["claims"] = claims.Select(c => new { typ = c.Type, val = c.Value }).Prepend(new { typ = "iss", val = issuer }).ToArray(),
+        }));
 
     [Fact]
     public async Task OrderCommands_UnknownOrder_Answer404()

@@ -1,20 +1,14 @@
-using Azure.Data.Tables;
 using Microsoft.DurableTask.Client;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Workflows.Orders;
 using Workflows.Orders.Http;
-using Workflows.Orders.Payments;
 using Workflows.Orders.Shipping;
 using Workflows.Orders.Storage;
-using Workflows.Shared.Storage;
 using Workflows.Tests.TestSupport;
 using static Workflows.Tests.Orders.OrderFulfilmentTests;
 
 namespace Workflows.Tests.Orders;
 
-/// <summary>Failures after payment: shipment rejected, and a compensation that keeps failing until an operator retries.</summary>
+/// <summary>Failures after payment: shipment rejected or half-done, and a compensation that keeps failing until an operator retries.</summary>
 public sealed class OrderCompensationTests
 {
     [Fact]
@@ -22,26 +16,56 @@ public sealed class OrderCompensationTests
     {
         // Arrange: two warehouses ship, the carrier refuses "fra".
         var carrier = new CarrierRejectingWarehouse("fra");
-        await using var orders = await OrdersTestApp.StartAsync(services: s => s.AddSingleton<IShippingCarrier>(carrier));
+        await using var orders = await OrdersTestApp.StartAsync(services: s => s.AddFake(carrier));
         await orders.SeedAsync("KB", 10.00m, ("ams", 5));
         await orders.SeedAsync("MN", 100.00m, ("fra", 5));
 
         // Act
         var outcome = await orders.RunOrderAsync(OrderBody.Of(("KB", 1), ("MN", 1)));
 
-        // Assert
+        // Assert: every started booking is cancelled (the refused one's cancel finds nothing to undo).
         Assert.Equal(OrderStatus.Failed, outcome.Status);
         Assert.Equal("shipment_rejected: fra: no carrier capacity", outcome.Reason);
         var shipments = await orders.Get<ShipmentStore>().ListAsync(outcome.OrderId, CancellationToken.None);
-        Assert.Equal(ShipmentStore.Cancelled, Assert.Single(shipments).Status);
-        Assert.Equal(1, carrier.Cancels);
+        Assert.All(shipments, s => Assert.Equal(ShipmentStore.Cancelled, s.Status));
+        Assert.Equal(2, carrier.Cancels);
         var ledger = await orders.Get<PaymentLedger>().ListAsync(outcome.OrderId, CancellationToken.None);
         Assert.Equal(110.00m, ledger.Single(e => e.Kind == PaymentLedger.Charge).Amount);
         Assert.Equal(110.00m, ledger.Single(e => e.Kind == PaymentLedger.Refund).Amount);
         Assert.Equal((5, 0), Counts(await orders.StockAsync("KB", "ams")));
         Assert.Equal((5, 0), Counts(await orders.StockAsync("MN", "fra")));
         var view = (await orders.GetOrderAsync(outcome.OrderId)).Json<OrderResource>()!;
-        Assert.Equal(["CancelShipment", "RefundPayment", "ReleaseStock", "ReleaseStock"], view.CompensationsRun);
+        Assert.Equal(["CancelShipment", "CancelShipment", "RefundPayment", "ReleaseStock", "ReleaseStock"], view.CompensationsRun);
+    }
+
+    [Fact]
+    public async Task OrderFulfilment_ShipmentBookedThenItsRecordFailsEveryRetry_BookingCancelledOnce()
+    {
+        // Arrange: the carrier books, then the shipments table is down until the saga cancels the booking.
+        var outage = new StorageFault();
+        var carrier = new BookingsCarrier
+        {
+            AfterBooking = () => outage.FailPathsContaining = "Shipments",
+        };
+        carrier.OnCancel = () => outage.FailPathsContaining = null;
+        await using var orders = await OrdersTestApp.StartAsync(services: s =>
+        {
+            s.AddFake(carrier);
+            OrdersTestApp.UseFaultyTables(s, outage);
+        });
+        await orders.SeedAsync("KB", 10.00m, ("ams", 5));
+        var id = await orders.StartOrderAsync(OrderBody.Of(("KB", 1)));
+
+        // Act
+        var done = await orders.App.WaitForCompletionAsync(id, OrdersTestApp.Timeout);
+
+        // Assert: CreateShipment failed (an error, so the instance fails too), yet its booking did not outlive the saga.
+        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        Assert.Empty(carrier.LiveBookings);
+        Assert.Equal(1, carrier.Cancels);
+        var ledger = await orders.Get<PaymentLedger>().ListAsync(id, CancellationToken.None);
+        Assert.Equal(ledger.Single(e => e.Kind == PaymentLedger.Charge).Amount, ledger.Single(e => e.Kind == PaymentLedger.Refund).Amount);
+        Assert.Equal((5, 0), Counts(await orders.StockAsync("KB", "ams")));
     }
 
     [Fact]
@@ -49,7 +73,7 @@ public sealed class OrderCompensationTests
     {
         // Arrange: shipping is refused (undeliverable) while the refund API is down.
         var gateway = new GatewayWithRefundOutage { RefundsFail = true };
-        await using var orders = await OrdersTestApp.StartAsync(services: s => s.AddSingleton<IPaymentProvider>(gateway));
+        await using var orders = await OrdersTestApp.StartAsync(services: s => s.AddFake(gateway));
         await orders.SeedAsync("KB", 10.00m, ("ams", 5));
         var id = await orders.StartOrderAsync(OrderBody.Of(("KB", 2)).ShippedTo(LocalCarrier.UndeliverablePostalCode));
 
@@ -60,9 +84,12 @@ public sealed class OrderCompensationTests
         var outstanding = Assert.Single(stuck.OutstandingCompensations);
         Assert.Equal("RefundPayment", outstanding.ActivityName);
         Assert.Contains("refund API unavailable", outstanding.Message, StringComparison.Ordinal);
-        Assert.Equal(["ReleaseStock"], stuck.CompensationsRun);
+        Assert.Equal(["CancelShipment", "ReleaseStock"], stuck.CompensationsRun);
         Assert.Equal((5, 0), Counts(await orders.StockAsync("KB", "ams")));
         Assert.Equal(3, gateway.RefundAttempts);
+        var customerView = (await orders.GetOrderAsync(id)).Json<OrderResource>()!;
+        Assert.Equal(["RefundPayment"], customerView.OutstandingCompensations);
+        Assert.DoesNotContain("refund API unavailable", (await orders.GetOrderAsync(id)).Text, StringComparison.Ordinal);
 
         // Act 2: the outage ends; an operator retries.
         gateway.RefundsFail = false;
@@ -78,7 +105,8 @@ public sealed class OrderCompensationTests
         var view = (await orders.GetOrderAsync(id)).Json<OrderResource>()!;
         Assert.Equal(OrderStatus.Failed, view.Status);
         Assert.Empty(view.OutstandingCompensations);
-        Assert.Equal(["ReleaseStock", "RefundPayment"], view.CompensationsRun);
+        Assert.Equal(["CancelShipment", "ReleaseStock", "RefundPayment"], view.CompensationsRun);
+        Assert.Contains(view.Steps, s => s.Step == "RetryCompensation by admin-key");
         Assert.Equal(409, (await orders.CommandAsync(id, "compensate")).StatusCode);
     }
 
@@ -90,12 +118,8 @@ public sealed class OrderCompensationTests
         var gateway = new GatewayDecliningAfter(() => outage.FailPathsContaining = "Views");
         await using var orders = await OrdersTestApp.StartAsync(services: s =>
         {
-            s.AddSingleton<IPaymentProvider>(gateway);
-            s.AddSingleton(sp => new OrderTables(
-                new TableServiceClient(
-                    sp.GetRequiredService<IConfiguration>()[StorageRegistration.ConnectionName],
-                    outage.TableClientOptions()),
-                sp.GetRequiredService<IOptions<OrdersOptions>>()));
+            s.AddFake(gateway);
+            OrdersTestApp.UseFaultyTables(s, outage);
         });
         await orders.SeedAsync("KB", 10.00m, ("ams", 5));
         var id = await orders.StartOrderAsync(OrderBody.Of(("KB", 1)));

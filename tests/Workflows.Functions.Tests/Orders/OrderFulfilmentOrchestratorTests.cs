@@ -7,16 +7,14 @@ namespace Workflows.Tests.Orders;
 /// <summary>The orchestrator's decisions in isolation (strict mock: an unexpected activity call fails the test).</summary>
 public sealed class OrderFulfilmentOrchestratorTests
 {
-    private static readonly IReadOnlyList<StockAllocation> Reserved = [new("KB", "ams", 2)];
-
     [Fact]
     public async Task Orchestrator_PaymentDeclined_RefundsThenReleasesAndNeverShips()
     {
         // Arrange
         var context = new OrchestrationContextFake();
-        context.Returns(nameof(CatalogueActivities.PriceOrder), _ => OrchestrationContextFake.Priced);
-        context.Returns(nameof(StockActivities.ReserveStock), _ => Reserved);
-        context.Fails<PaymentReceipt>(nameof(PaymentActivities.ChargePayment), new PaymentDeclinedException("card_declined"));
+        context.Returns(nameof(CatalogueActivities.PriceOrder), _ => StepResult.Accepted(OrchestrationContextFake.Priced));
+        context.Returns(nameof(StockActivities.ReserveStock), _ => StepResult.Accepted<IReadOnlyList<StockAllocation>>([new("KB", "ams", 2)]));
+        context.Returns(nameof(PaymentActivities.ChargePayment), _ => StepResult.Rejected<PaymentReceipt>("payment_declined: card_declined"));
         context.Compensates(nameof(PaymentActivities.RefundPayment));
         context.Compensates(nameof(StockActivities.ReleaseStock));
 
@@ -36,8 +34,8 @@ public sealed class OrderFulfilmentOrchestratorTests
     {
         // Arrange: the total (20) is above the threshold (10); the deadline timer fires first.
         var context = new OrchestrationContextFake();
-        context.Returns(nameof(CatalogueActivities.PriceOrder), _ => OrchestrationContextFake.Priced);
-        context.Returns(nameof(StockActivities.ReserveStock), _ => Reserved);
+        context.Returns(nameof(CatalogueActivities.PriceOrder), _ => StepResult.Accepted(OrchestrationContextFake.Priced));
+        context.Returns(nameof(StockActivities.ReserveStock), _ => StepResult.Accepted<IReadOnlyList<StockAllocation>>([new("KB", "ams", 2)]));
         context.Compensates(nameof(StockActivities.ReleaseStock));
         context.Mock.Setup(c => c.WaitForExternalEvent<ApprovalDecision>(OrderEvents.Approval, It.IsAny<CancellationToken>()))
             .Returns(new TaskCompletionSource<ApprovalDecision>().Task);
@@ -59,10 +57,7 @@ public sealed class OrderFulfilmentOrchestratorTests
         // Arrange
         var context = new OrchestrationContextFake();
         CancellationToken timerToken = default;
-        context.Returns(nameof(CatalogueActivities.PriceOrder), _ => OrchestrationContextFake.Priced);
-        context.Returns(nameof(StockActivities.ReserveStock), _ => Reserved);
-        context.Returns(nameof(PaymentActivities.ChargePayment), _ => new PaymentReceipt("order-1", "ch_1", 20m, "EUR"));
-        context.Returns(nameof(ShipmentActivities.CreateShipment), _ => new ShipmentResult("order-1", "ams", "TRK1"));
+        context.ShipsEverything();
         context.Returns(nameof(StockActivities.CommitStock), _ => 2);
         context.Mock.Setup(c => c.WaitForExternalEvent<ApprovalDecision>(OrderEvents.Approval, It.IsAny<CancellationToken>()))
             .Returns(Task.FromResult(new ApprovalDecision(true, "boss")));
@@ -77,5 +72,34 @@ public sealed class OrderFulfilmentOrchestratorTests
         Assert.Equal(OrderStatus.Completed, outcome.Status);
         Assert.True(timerToken.IsCancellationRequested, "the approval timer must be cancelled once the approval won");
         Assert.Equal(["PriceOrder", "ReserveStock", "ChargePayment", "CreateShipment", "CommitStock", "PublishOrderEvent"], context.Calls);
+    }
+
+    [Fact]
+    public async Task Orchestrator_CommitStockFailsAfterShipping_ParksUntilResumedAndNeverCompensates()
+    {
+        // Arrange: CommitStock fails after its retries once; a stale resume request is already buffered.
+        var context = new OrchestrationContextFake();
+        context.ShipsEverything();
+        context.FailsThenReturns(nameof(StockActivities.CommitStock), failures: 1, result: 2);
+        var resume = new TaskCompletionSource<OperatorRequest>();
+        context.Mock.SetupSequence(c => c.WaitForExternalEvent<OperatorRequest>(OrderEvents.RetryCompletion, It.IsAny<CancellationToken>()))
+            .Returns(Task.FromResult(new OperatorRequest("stale")))
+            .Returns(resume.Task);
+
+        // Act 1: no compensation is set up, so the strict mock throws if the saga tries to undo anything.
+        var running = OrderFulfilmentOrchestrator.RunAsync(context.Mock.Object, OrchestrationContextFake.Order());
+
+        // Assert 1: parked, waiting for a fresh request (the stale one did not resume it).
+        Assert.False(running.IsCompleted);
+        Assert.Equal(OrderStatus.CompletionFailed, context.Recorded[^1]);
+
+        // Act 2
+        resume.SetResult(new OperatorRequest("ops@example.com"));
+        var outcome = await running;
+
+        // Assert 2: the step that failed ran again, then the rest.
+        Assert.Equal(OrderStatus.Completed, outcome.Status);
+        Assert.Equal(["PriceOrder", "ReserveStock", "ChargePayment", "CreateShipment", "CommitStock", "CommitStock", "PublishOrderEvent"], context.Calls);
+        Assert.Equal(OrderStatus.Completed, context.Recorded[^1]);
     }
 }

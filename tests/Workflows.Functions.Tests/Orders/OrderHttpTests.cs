@@ -114,7 +114,7 @@ public sealed class OrderHttpTests
     }
 
     [Fact]
-    public async Task StartOrder_SameIdAfterInstanceWasPurged_StartsNoSecondSaga()
+    public async Task StartOrder_SameIdAfterInstanceWasPurged_SameRequestAnswers200AndAnyOtherRequest409()
     {
         // Arrange: an order that failed for lack of stock (its reservation rows are Released), then purged by an operator.
         await using var orders = await OrdersTestApp.StartAsync();
@@ -129,12 +129,14 @@ public sealed class OrderHttpTests
 
         // Act
         var again = await orders.PostOrderAsync(body, key);
-        var different = await orders.PostOrderAsync(OrderBody.Of(("KB", 1)), key);
+        var otherLines = await orders.PostOrderAsync(OrderBody.Of(("KB", 1)), key);
+        var otherAddress = await orders.PostOrderAsync(body.ShippedTo("SW1A 1AA"), key);
+        var otherCard = await orders.PostOrderAsync(body.PaidWith("tok_visa"), key);
 
-        // Assert
+        // Assert: the whole request is compared (through the view's fingerprint), not only its lines.
         Assert.Equal(200, again.StatusCode);
         Assert.Equal(OrderStatus.Failed, again.Json<OrderAccepted>()!.Status);
-        Assert.Equal(409, different.StatusCode);
+        Assert.Equal((409, 409, 409), (otherLines.StatusCode, otherAddress.StatusCode, otherCard.StatusCode));
         Assert.Null(await orders.Client.GetInstanceAsync(key));
         Assert.Equal((5, 0), OrderFulfilmentTests.Counts(await orders.StockAsync("KB", "fra")));
     }

@@ -1,7 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Workflows.Orders;
+using Workflows.Orders.Http;
 using Workflows.Orders.Storage;
+using Workflows.Shared;
+using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Orders;
 
@@ -9,7 +12,7 @@ namespace Workflows.Tests.Orders;
 public sealed class OrdersSetupTests
 {
     [Fact]
-    public void FunctionsMetadata_OrdersEndpoints_NeedKeysAndUseTheDocumentedRoutes()
+    public void FunctionsMetadata_OrdersEndpoints_NeedKeysBackOfficeTheAdminKeyAndUseTheDocumentedRoutes()
     {
         // Arrange
         using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")));
@@ -25,8 +28,9 @@ public sealed class OrdersSetupTests
         Assert.Equal("Function post orders", Http("StartOrder"));
         Assert.Equal("Function get orders/{orderId}", Http("GetOrder"));
         Assert.Equal("Function post orders/{orderId}/cancel", Http("CancelOrder"));
-        Assert.Equal("Function post orders/{orderId}/approve", Http("ApproveOrder"));
-        Assert.Equal("Function post orders/{orderId}/compensate", Http("CompensateOrder"));
+        Assert.Equal("Admin post orders/{orderId}/approve", Http("ApproveOrder"));
+        Assert.Equal("Admin post orders/{orderId}/compensate", Http("CompensateOrder"));
+        Assert.Equal("Admin post orders/{orderId}/resume", Http("ResumeOrder"));
         Assert.Equal("Admin post orders/demo-data", Http("SeedOrderDemoData"));
         Assert.Equal("%Orders:EventsQueue%", triggers["UpdateSalesView"].GetProperty("queueName").GetString());
         Assert.Equal("WorkflowsStorage", triggers["UpdateSalesView"].GetProperty("connection").GetString());
@@ -43,6 +47,59 @@ public sealed class OrdersSetupTests
 
         // Assert
         Assert.IsType<OptionsValidationException>(error);
+    }
+
+    [Fact]
+    public async Task Startup_OutsideDevelopmentWithTheLocalProviders_FailsNamingTheSetting()
+    {
+        // Act: a deployment that registered no real gateway or carrier.
+        var error = await Record.ExceptionAsync(async () =>
+            await (await OrdersTestApp.StartAsync(s => s[HostingEnvironment.Setting] = "Production")).DisposeAsync());
+
+        // Assert
+        Assert.IsType<InvalidOperationException>(error);
+        Assert.Contains("Orders__EnableLocalProviders", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Startup_OutsideDevelopmentWithRealProvidersOrLocalOnesEnabled_Starts()
+    {
+        // Act
+        var enabled = await OrdersTestApp.StartAsync(s =>
+        {
+            s[HostingEnvironment.Setting] = "Production";
+            s["Orders:EnableLocalProviders"] = "true";
+        });
+        var real = await OrdersTestApp.StartAsync(
+            s => s[HostingEnvironment.Setting] = "Production",
+            s => s.AddFake(new GatewayFake()).AddFake(new CarrierFake()));
+
+        // Assert: both started (a fake stands in for a real provider: it is not the local one).
+        await enabled.DisposeAsync();
+        await real.DisposeAsync();
+    }
+
+    [Theory]
+    [InlineData("Production", null, 404)]
+    [InlineData("Production", "true", 200)]
+    [InlineData("Development", null, 200)]
+    public async Task SeedOrderDemoData_ByEnvironmentAndSetting_OnlyInDevelopmentOrWhenEnabled(string environment, string? enabled, int status)
+    {
+        // Arrange
+        await using var orders = await OrdersTestApp.StartAsync(s =>
+        {
+            s[HostingEnvironment.Setting] = environment;
+            s["Orders:EnableLocalProviders"] = "true";
+            s["Orders:EnableDemoData"] = enabled;
+        });
+        var request = TestHttp.Request("POST", "/api/orders/demo-data");
+
+        // Act
+        var response = await (await orders.App.CreateFunction<DemoDataHttp>().SeedOrderDemoData(request)).ExecuteAsync(request);
+
+        // Assert
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(status == 200, (await orders.Get<CatalogueStore>().FindAsync(["KB-100"], CancellationToken.None)).Count == 1);
     }
 
     [Fact]

@@ -1,8 +1,12 @@
+using Azure.Data.Tables;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Workflows.Orders;
 using Workflows.Orders.Http;
 using Workflows.Orders.Storage;
+using Workflows.Shared.Storage;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Orders;
@@ -41,13 +45,19 @@ internal sealed class OrdersTestApp(TestApp app) : IAsyncDisposable
         s["Orders:EventsQueue"] = TestNames.Unique("events");
         s["Orders:ApprovalThreshold"] = "1000";
         s["Orders:ApprovalTimeout"] = "00:01:00";
-        foreach (var retry in new[] { "PaymentRetry", "StepRetry", "CompensationRetry" })
+        foreach (var retry in new[] { "PaymentRetry", "StepRetry", "CompensationRetry", "CompletionRetry" })
         {
             s[$"Orders:{retry}:MaxAttempts"] = "3";
             s[$"Orders:{retry}:FirstInterval"] = "00:00:00.010";
             s[$"Orders:{retry}:BackoffCoefficient"] = "1";
         }
     }
+
+    /// <summary>Routes every Orders table request through <paramref name="fault"/>, so a test can take tables down.</summary>
+    public static void UseFaultyTables(IServiceCollection services, StorageFault fault) =>
+        services.AddSingleton(sp => new OrderTables(
+            new TableServiceClient(sp.GetRequiredService<IConfiguration>()[StorageRegistration.ConnectionName], fault.TableClientOptions()),
+            sp.GetRequiredService<IOptions<OrdersOptions>>()));
 
     /// <summary>Adds a product at <paramref name="price"/> EUR with the given units per warehouse.</summary>
     public async Task SeedAsync(string sku, decimal price, params (string Warehouse, int Units)[] stock)
@@ -93,28 +103,31 @@ internal sealed class OrdersTestApp(TestApp app) : IAsyncDisposable
         return await (await app.CreateFunction<OrderQueryHttp>().GetOrder(request, id, Client)).ExecuteAsync(request);
     }
 
-    public async Task<TestHttpResponse> CommandAsync(string id, string command, object? body = null)
+    public async Task<TestHttpResponse> CommandAsync(string id, string command, object? body = null, IDictionary<string, string>? headers = null)
     {
-        var request = TestHttp.Request("POST", $"/api/orders/{id}/{command}", body);
+        var request = TestHttp.Request("POST", $"/api/orders/{id}/{command}", body, headers);
         var function = app.CreateFunction<OrderCommandsHttp>();
         var result = command switch
         {
             "cancel" => await function.CancelOrder(request, id, Client),
             "approve" => await function.ApproveOrder(request, id, Client),
             "compensate" => await function.CompensateOrder(request, id, Client),
+            "resume" => await function.ResumeOrder(request, id, Client),
             _ => throw new ArgumentOutOfRangeException(nameof(command)),
         };
         return await result.ExecuteAsync(request);
     }
 
     /// <summary>Polls the order view until it reaches <paramref name="status"/> (bounded by <see cref="Timeout"/>).</summary>
-    public async Task<OrderView> WaitForStatusAsync(string id, OrderStatus status)
+    public Task<OrderView> WaitForStatusAsync(string id, OrderStatus status) => WaitForViewAsync(id, view => view.Status == status);
+
+    /// <summary>Polls the order view until <paramref name="done"/> holds for it (bounded by <see cref="Timeout"/>).</summary>
+    public async Task<OrderView> WaitForViewAsync(string id, Func<OrderView, bool> done)
     {
         using var timeout = new CancellationTokenSource(Timeout);
         while (true)
         {
-            var view = await Get<OrderViewStore>().FindAsync(id, timeout.Token);
-            if (view?.Status == status)
+            if (await Get<OrderViewStore>().FindAsync(id, timeout.Token) is { } view && done(view))
             {
                 return view;
             }

@@ -31,7 +31,7 @@ public sealed class ReadmeWalkThroughTests
         var large = new OrderBody("demo-2", [new OrderLineBody("MN-270", 4)], Address, "tok_transient_2");
         Assert.Equal(202, (await orders.PostOrderAsync(large)).StatusCode);
         await orders.WaitForStatusAsync("demo-2", OrderStatus.AwaitingApproval);
-        Assert.Equal(202, (await orders.CommandAsync("demo-2", "approve", new { by = "alice" })).StatusCode);
+        Assert.Equal(202, (await orders.CommandAsync("demo-2", "approve", new { approved = true })).StatusCode);
         Assert.Equal(OrderStatus.Completed, (await orders.WaitAsync("demo-2")).Status);
         var shipments = await orders.Get<ShipmentStore>().ListAsync("demo-2", CancellationToken.None);
         Assert.Equal(2, shipments.Count);

@@ -96,10 +96,10 @@ public sealed class CompensationsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Compensations_ParallelBranchFails_OnlySucceededBranchesUndoneAfterAllSettled()
+    public async Task Compensations_ParallelBranchTakesEffectThenFailsEveryRetry_EveryBranchUndoneOnceAfterAllSettled()
     {
-        // Arrange: y fails fast while z is still running.
-        var plan = new ParallelSagaPlan(_table.Name, ["x", "y", "z"], FailingItems: ["y"], SlowItem: "z");
+        // Arrange: y records its effect and then fails, on each of its 3 attempts, while z is still running.
+        var plan = new ParallelSagaPlan(_table.Name, ["x", "y", "z"], FailingItems: ["y"], SlowItem: "z", BranchMaxAttempts: 3);
 
         // Act
         var (outcome, effects) = await RunAsync(nameof(ParallelSagaTestOrchestrator), plan);
@@ -107,7 +107,9 @@ public sealed class CompensationsTests : IAsyncLifetime
         // Assert
         Assert.False(outcome.Completed);
         Assert.True(outcome.First!.AllSucceeded);
-        Assert.Equal(["x", "z"], effects.Where(e => e.Kind == "undo" && e.Name != "setup").Select(e => e.Name).Order());
+        Assert.Equal(3, effects.Count(e => e is { Kind: "do", Name: "y" }));
+        Assert.Equal(["x", "y", "z"], effects.Where(e => e.Kind == "undo" && e.Name != "setup").Select(e => e.Name).Order());
+        Assert.All(["x", "y", "z"], item => Assert.Equal(1, effects.Count(e => e.Kind == "undo-attempt" && e.Name == item)));
         Assert.Equal("setup", effects.Last(e => e.Kind == "undo").Name);
         Assert.True(Last(effects, "do") < First(effects, "undo-attempt"), SideEffects.Format(effects));
     }
@@ -121,9 +123,9 @@ public sealed class CompensationsTests : IAsyncLifetime
         // Act
         var (outcome, effects) = await RunAsync(nameof(ParallelSagaTestOrchestrator), plan);
 
-        // Assert
+        // Assert: y's undo was registered before it (failed to) start; it runs and finds nothing to undo.
         Assert.False(outcome.Completed);
-        Assert.Equal(["setup", "x", "z"], effects.Where(e => e.Kind == "undo").Select(e => e.Name).Order());
+        Assert.Equal(["setup", "x", "y", "z"], effects.Where(e => e.Kind == "undo").Select(e => e.Name).Order());
         Assert.True(Last(effects, "do") < First(effects, "undo-attempt"), SideEffects.Format(effects));
     }
 

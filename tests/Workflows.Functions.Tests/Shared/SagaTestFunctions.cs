@@ -20,8 +20,14 @@ public sealed record SagaPlan(
     bool CompensateTwice = false,
     string? WaitForEventBeforeFailing = null);
 
+/// <summary>Parallel branches: which fail (after their effect, on every attempt), which is slow, and the attempts each gets.</summary>
 public sealed record ParallelSagaPlan(
-    string Table, IReadOnlyList<string> Items, IReadOnlyList<string> FailingItems, string SlowItem, string? ThrowingItem = null);
+    string Table,
+    IReadOnlyList<string> Items,
+    IReadOnlyList<string> FailingItems,
+    string SlowItem,
+    string? ThrowingItem = null,
+    int BranchMaxAttempts = 1);
 
 public sealed record SagaOutcome(bool Completed, CompensationReport? First, CompensationReport? Second);
 
@@ -66,7 +72,7 @@ public static class SagaTestOrchestrator
         : TaskOptions.FromRetryPolicy(new RetryPolicy(maxAttempts, TimeSpan.FromMilliseconds(10)));
 }
 
-/// <summary>Test-only: a set-up step, then parallel branches, then compensation of what succeeded.</summary>
+/// <summary>Test-only: a set-up step, then parallel branches, then compensation when a branch failed.</summary>
 public static class ParallelSagaTestOrchestrator
 {
     [Function(nameof(ParallelSagaTestOrchestrator))]
@@ -84,8 +90,9 @@ public static class ParallelSagaTestOrchestrator
                     ? throw new InvalidOperationException($"No request for {item}.")
                     : context.CallActivityAsync<string>(
                         nameof(SagaTestActivities.DoStep),
-                        new SagaStepRequest(plan.Table, context.InstanceId, item, plan.FailingItems.Contains(item), item == plan.SlowItem ? 300 : 0)),
-                (item, _) => new Compensation(nameof(SagaTestActivities.UndoStep), new SagaUndoRequest(plan.Table, context.InstanceId, item)));
+                        new SagaStepRequest(plan.Table, context.InstanceId, item, plan.FailingItems.Contains(item), item == plan.SlowItem ? 300 : 0),
+                        SagaTestOrchestrator.Retry(plan.BranchMaxAttempts)),
+                item => new Compensation(nameof(SagaTestActivities.UndoStep), new SagaUndoRequest(plan.Table, context.InstanceId, item)));
             return new SagaOutcome(true, null, null);
         }
         catch (Exception ex) when (ex is InvalidOperationException || (ex as TaskFailedException)?.FailureDetails.IsCausedBy<InvalidOperationException>() == true)

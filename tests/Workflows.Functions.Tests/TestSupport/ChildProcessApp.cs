@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Grpc.Net.Client;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,46 +7,62 @@ using Microsoft.Extensions.Hosting;
 
 namespace Workflows.Tests.TestSupport;
 
+/// <summary>Services a test adds to one app process (after the app's own), e.g. a fault; needs a parameterless constructor.</summary>
+public interface IAppProcessServices
+{
+    void Configure(IServiceCollection services);
+}
+
 /// <summary>
 /// The app on the persistent engine in a child process (backend, sidecar and worker, as in one Functions host process),
 /// on a fixed loopback port, so a test can SIGKILL it mid-orchestration and start another that finishes the work. The
-/// test side keeps a client (and the app's services) that reconnects to whichever process serves the port.
+/// test side keeps a client (and the app's services) that reconnects to whichever process serves the port. Every
+/// process gets the same app settings.
 /// </summary>
 public sealed class ChildProcessApp : IAsyncDisposable
 {
+    private const string SettingsVariable = "WORKFLOWS_TEST_APP_SETTINGS";
     private readonly IHost _clientHost;
     private readonly GrpcChannel _channel;
     private readonly int _port;
-    private readonly string _taskHub;
+    private readonly Dictionary<string, string?> _settings;
     private Process? _process;
 
-    private ChildProcessApp(IHost clientHost, GrpcChannel channel, int port, string taskHub)
+    private ChildProcessApp(IHost clientHost, GrpcChannel channel, int port, Dictionary<string, string?> settings)
     {
         _clientHost = clientHost;
         _channel = channel;
         _port = port;
-        _taskHub = taskHub;
+        _settings = settings;
     }
 
     public DurableTaskClient Client => _clientHost.Services.GetRequiredService<DurableTaskClient>();
 
     public IServiceProvider Services => _clientHost.Services;
 
-    public static async Task<ChildProcessApp> StartAsync()
+    /// <param name="settings">Extra or overriding app settings, for every process.</param>
+    /// <param name="services">An <see cref="IAppProcessServices"/> type for the first process only.</param>
+    public static async Task<ChildProcessApp> StartAsync(Action<IDictionary<string, string?>>? settings = null, Type? services = null)
     {
         var storage = await Azurite.GetAsync();
-        var taskHub = TestNames.Unique("hub");
+        var values = TestSettings.Create(storage.ConnectionString, TestNames.Unique("hub"));
+        settings?.Invoke(values);
         var port = Azurite.FreePort();
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
-        var clientHost = WorkerHost.Build(channel, TestSettings.Create(storage.ConnectionString, taskHub), services: null, functions: null);
+        var clientHost = WorkerHost.Build(channel, values, services: null, functions: null);
         await clientHost.StartAsync();
-        var app = new ChildProcessApp(clientHost, channel, port, taskHub);
-        await app.StartProcessAsync();
+        var app = new ChildProcessApp(clientHost, channel, port, values);
+        await app.StartProcessAsync(services);
         return app;
     }
 
-    /// <summary>Starts a new app process on the same port and task hub; returns once its worker is connected.</summary>
-    public async Task StartProcessAsync()
+    public T CreateFunction<T>() where T : class => ActivatorUtilities.CreateInstance<T>(Services);
+
+    /// <summary>
+    /// Starts a new app process on the same port and task hub, with <paramref name="services"/> (an
+    /// <see cref="IAppProcessServices"/> type) added; returns once its worker is connected.
+    /// </summary>
+    public async Task StartProcessAsync(Type? services = null)
     {
         var storage = await Azurite.GetAsync();
         var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet")
@@ -54,12 +71,13 @@ public sealed class ChildProcessApp : IAsyncDisposable
             RedirectStandardInput = true, // the child exits when this closes, so it never outlives the test run
             RedirectStandardOutput = true,
         };
-        foreach (var argument in (string[])[typeof(ChildProcessApp).Assembly.Location, "serve-app", $"{_port}", _taskHub])
+        foreach (var argument in (string[])[typeof(ChildProcessApp).Assembly.Location, "serve-app", $"{_port}", services?.FullName ?? ""])
         {
             start.ArgumentList.Add(argument);
         }
 
         start.Environment[Azurite.StorageVariable] = storage.ConnectionString;
+        start.Environment[SettingsVariable] = JsonSerializer.Serialize(_settings);
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app process.");
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -94,14 +112,17 @@ public sealed class ChildProcessApp : IAsyncDisposable
     }
 
     /// <summary>The child side: one app instance until stdin closes.</summary>
-    internal static async Task ServeAsync(int port, string taskHub)
+    internal static async Task ServeAsync(int port, string servicesType)
     {
-        var storage = await Azurite.GetAsync(); // WORKFLOWS_TEST_STORAGE from the parent
-        var settings = TestSettings.Create(storage.ConnectionString, taskHub);
+        // WORKFLOWS_TEST_STORAGE and the settings come from the parent.
+        var settings = JsonSerializer.Deserialize<Dictionary<string, string?>>(Environment.GetEnvironmentVariable(SettingsVariable)!)!;
+        var services = servicesType.Length == 0
+            ? null
+            : (IAppProcessServices)Activator.CreateInstance(typeof(ChildProcessApp).Assembly.GetType(servicesType, throwOnError: true)!)!;
         var backend = await PersistentTestApp.CreateBackendAsync(settings, b => b.WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(3));
         await using var sidecar = await Sidecar.StartAsync(backend, backend, port);
         using var channel = GrpcChannel.ForAddress(sidecar.Address);
-        var worker = WorkerHost.Build(channel, settings, services: null, FunctionCatalog.Discover(typeof(ChildProcessApp).Assembly));
+        var worker = WorkerHost.Build(channel, settings, services is null ? null : services.Configure, FunctionCatalog.Discover(typeof(ChildProcessApp).Assembly));
         await worker.StartAsync();
         Console.WriteLine("ready");
         await Console.In.ReadToEndAsync();

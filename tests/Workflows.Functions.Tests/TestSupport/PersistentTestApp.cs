@@ -86,16 +86,6 @@ public sealed class PersistentTestApp : IAsyncDisposable
     public Task<OrchestrationMetadata> WaitForCompletionAsync(string instanceId, TimeSpan? timeout = null) =>
         Client.WaitForCompletionAsync(instanceId, timeout ?? TimeSpan.FromSeconds(90));
 
-    /// <summary>
-    /// The event types of the instance's latest execution as the backend stores them (the in-memory engine keeps no
-    /// history): e.g. <see cref="EventType.TaskFailed"/> is a failed activity execution, what the host logs as a failure.
-    /// </summary>
-    public async Task<IReadOnlyList<EventType>> HistoryAsync(string instanceId)
-    {
-        using var events = JsonDocument.Parse(await _backend.GetOrchestrationHistoryAsync(instanceId, executionId: null));
-        return events.RootElement.EnumerateArray().Select(e => (EventType)e.GetProperty(nameof(HistoryEvent.EventType)).GetInt32()).ToList();
-    }
-
     /// <summary>Starts a new worker process-equivalent: a fresh host with fresh singletons.</summary>
     public async Task StartWorkerAsync()
     {
@@ -139,6 +129,22 @@ public sealed class PersistentTestApp : IAsyncDisposable
         _backend = await CreateBackendAsync(_settings, _backendSettings);
         _sidecar = await Sidecar.StartAsync(_backend, _backend, port);
         await StartWorkerAsync();
+    }
+
+    /// <summary>
+    /// The event types of the instance's history as the backend stored it (e.g. to count TaskFailed events: each is a
+    /// failed activity execution, as Application Insights would count it). The in-memory engine keeps none to read.
+    /// </summary>
+    public async Task<IReadOnlyList<EventType>> GetHistoryAsync(string instanceId)
+    {
+        var state = Assert.Single(await _backend.GetOrchestrationStateAsync(instanceId, allExecutions: false));
+        var json = await _backend.GetOrchestrationHistoryAsync(instanceId, state.OrchestrationInstance.ExecutionId);
+        using var history = JsonDocument.Parse(json);
+        return history.RootElement.EnumerateArray()
+            .Select(e => e.GetProperty(nameof(HistoryEvent.EventType)) is { ValueKind: JsonValueKind.Number } number
+                ? (EventType)number.GetInt32()
+                : Enum.Parse<EventType>(e.GetProperty(nameof(HistoryEvent.EventType)).GetString()!))
+            .ToList();
     }
 
     public async ValueTask DisposeAsync()

@@ -50,9 +50,8 @@ public sealed class TestApp : IAsyncDisposable
         IHost? host = null;
         try
         {
-            // A missing setting fails registration or (options validated on start) StartAsync, as in the Functions worker.
-            host = WorkerHost.Build(channel, values, services, functions);
-            await host.StartAsync();
+            host = WorkerHost.Build(channel, values, services, functions); // the composition root's own checks fail here
+            await host.StartAsync(); // options validated on start fail here, as they would in the Functions worker
         }
         catch
         {

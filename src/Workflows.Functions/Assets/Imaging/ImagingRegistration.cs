@@ -4,14 +4,17 @@ using Microsoft.Extensions.Options;
 
 namespace Workflows.Assets.Imaging;
 
-/// <summary>Registers the imaging core: options (section <c>Imaging</c>), one process-wide decode limiter, inspector and renderer.</summary>
+/// <summary>
+/// Registers the imaging core: options (section <c>Imaging</c> of the configuration it is given), one process-wide decode
+/// limiter, inspector and renderer.
+/// </summary>
 public static class ImagingRegistration
 {
     public static IServiceCollection AddImaging(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<ImagingOptions>()
-            .BindConfiguration(ImagingOptions.SectionName)
+            .Bind(configuration.GetSection(ImagingOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ImagingOptions>>().Value.ToLimits());

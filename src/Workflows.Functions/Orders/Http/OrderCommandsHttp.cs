@@ -3,17 +3,20 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
-using Workflows.Orders.Storage;
+using Workflows.Shared.Http;
 
 namespace Workflows.Orders.Http;
 
-/// <summary>Optional body of <c>POST /api/orders/{id}/approve</c>.</summary>
-public sealed record ApprovalBody(bool? Approved, string? By);
+/// <summary>Optional body of <c>POST /api/orders/{id}/approve</c>; who approved comes from the caller's identity.</summary>
+public sealed record ApprovalBody(bool? Approved);
 
-/// <summary>Commands on a running order, delivered to its saga as external events (202), or 409 when not applicable now.</summary>
-public sealed class OrderCommandsHttp(OrderViewStore views)
+/// <summary>
+/// Commands on a running order, delivered to its saga as external events (202), or 409 when not applicable now. Cancel
+/// is the customer's (function key); approve, compensate and resume are back-office actions (admin key), recorded with
+/// the caller's identity.
+/// </summary>
+public sealed class OrderCommandsHttp
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly OrderStatus[] Cancellable =
         [OrderStatus.Received, OrderStatus.Reserving, OrderStatus.AwaitingApproval, OrderStatus.Charging];
 
@@ -28,38 +31,45 @@ public sealed class OrderCommandsHttp(OrderViewStore views)
     /// <summary>Approves (or, with <c>{"approved": false}</c>, rejects) an order that is awaiting approval.</summary>
     [Function(nameof(ApproveOrder))]
     public async Task<IActionResult> ApproveOrder(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{orderId}/approve")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "orders/{orderId}/approve")] HttpRequest req,
         string orderId,
         [DurableClient] DurableTaskClient client)
     {
-        ApprovalBody? body = null;
-        using var reader = new StreamReader(req.Body);
-        var text = await reader.ReadToEndAsync(req.HttpContext.RequestAborted); // the body is optional (and may be chunked)
-        if (!string.IsNullOrWhiteSpace(text))
+        ApprovalBody? body;
+        try
         {
-            try
+            (body, var tooLarge) = await JsonRequestBody.ReadAsync<ApprovalBody>(req, req.HttpContext.RequestAborted);
+            if (tooLarge)
             {
-                body = JsonSerializer.Deserialize<ApprovalBody>(text, Json);
-            }
-            catch (JsonException ex)
-            {
-                return OrderProblems.Validation(new Dictionary<string, string[]> { ["body"] = [$"is not valid JSON: {ex.Message}"] });
+                return OrderProblems.TooLarge();
             }
         }
+        catch (JsonException ex)
+        {
+            return OrderProblems.Validation(new Dictionary<string, string[]> { ["body"] = [$"is not valid JSON: {ex.Message}"] });
+        }
 
-        var decision = new ApprovalDecision(body?.Approved ?? true, body?.By is { Length: > 0 and <= 100 } by ? by : null);
+        var decision = new ApprovalDecision(body?.Approved ?? true, CallerIdentity.Of(req));
         return await SendAsync(req, orderId, client, [OrderStatus.AwaitingApproval], OrderEvents.Approval, decision);
     }
 
     /// <summary>Retries the outstanding compensations of an order in CompensationFailed (after the cause was fixed).</summary>
     [Function(nameof(CompensateOrder))]
     public Task<IActionResult> CompensateOrder(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "orders/{orderId}/compensate")] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "orders/{orderId}/compensate")] HttpRequest req,
         string orderId,
         [DurableClient] DurableTaskClient client) =>
-        SendAsync(req, orderId, client, [OrderStatus.CompensationFailed], OrderEvents.RetryCompensation, true);
+        SendAsync(req, orderId, client, [OrderStatus.CompensationFailed], OrderEvents.RetryCompensation, new OperatorRequest(CallerIdentity.Of(req)));
 
-    private async Task<IActionResult> SendAsync(
+    /// <summary>Resumes the completion of an order in CompletionFailed: retries the step that failed, then the rest.</summary>
+    [Function(nameof(ResumeOrder))]
+    public Task<IActionResult> ResumeOrder(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "orders/{orderId}/resume")] HttpRequest req,
+        string orderId,
+        [DurableClient] DurableTaskClient client) =>
+        SendAsync(req, orderId, client, [OrderStatus.CompletionFailed], OrderEvents.RetryCompletion, new OperatorRequest(CallerIdentity.Of(req)));
+
+    private static async Task<IActionResult> SendAsync(
         HttpRequest req, string orderId, DurableTaskClient client, OrderStatus[] allowed, string eventName, object payload)
     {
         var ct = req.HttpContext.RequestAborted;
@@ -68,13 +78,14 @@ public sealed class OrderCommandsHttp(OrderViewStore views)
             return OrderProblems.NotFound(orderId);
         }
 
-        var instance = await client.GetInstanceAsync(orderId, getInputsAndOutputs: false, ct);
+        // The saga's own stage (custom status, committed with its state), not the view, which an outage may leave behind.
+        var instance = await client.GetInstanceAsync(orderId, getInputsAndOutputs: true, ct);
         if (instance is null || instance.Name != nameof(OrderFulfilmentOrchestrator))
         {
             return OrderProblems.NotFound(orderId);
         }
 
-        var status = (await views.FindAsync(orderId, ct))?.Status ?? OrderStatus.Received;
+        var status = instance.ReadCustomStatusAs<OrderStage>()?.Status ?? OrderStatus.Received;
         if (instance.RuntimeStatus is not (OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending)
             || !allowed.Contains(status))
         {

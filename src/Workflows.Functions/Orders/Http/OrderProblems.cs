@@ -16,6 +16,14 @@ internal static class OrderProblems
     public static ObjectResult Conflict(string title, string detail) =>
         ApiResults.Problem(StatusCodes.Status409Conflict, title, detail);
 
+    public static ObjectResult DemoDataDisabled() =>
+        ApiResults.Problem(StatusCodes.Status404NotFound, "Demo data is off.",
+            "The demo-data seeder runs in Development, or with the app setting Orders__EnableDemoData=true.");
+
+    public static ObjectResult TooLarge() =>
+        ApiResults.Problem(StatusCodes.Status413PayloadTooLarge, "Request body too large.",
+            $"Order requests are JSON of at most {JsonRequestBody.MaxBytes / 1024} KB. Nothing was done.");
+
     /// <summary>Absolute URL of an order view, from the request's own scheme and host.</summary>
     public static string OrderUrl(HttpRequest req, string id) =>
         ApiResults.Url(req, $"orders/{Uri.EscapeDataString(id)}");

@@ -3,11 +3,13 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Workflows.Orders.Storage;
-using Workflows.Shared;
 
 namespace Workflows.Orders.Http;
 
-/// <summary>The body of <c>GET /api/orders/{id}</c>: the order view plus the orchestration's runtime status.</summary>
+/// <summary>
+/// The body of <c>GET /api/orders/{id}</c>: the order view plus the orchestration's runtime status. Customer-facing: it
+/// names outstanding compensations but not their errors (those are in the logs and the operations status endpoint).
+/// </summary>
 public sealed record OrderResource(
     string Id,
     OrderStatus Status,
@@ -17,7 +19,7 @@ public sealed record OrderResource(
     IReadOnlyList<PricedLine> Lines,
     IReadOnlyList<OrderStep> Steps,
     IReadOnlyList<string> CompensationsRun,
-    IReadOnlyList<CompensationFailure> OutstandingCompensations,
+    IReadOnlyList<string> OutstandingCompensations,
     string? FailureReason,
     DateTime? CreatedAt,
     DateTime? UpdatedAt);
@@ -53,6 +55,6 @@ public sealed class OrderQueryHttp(OrderViewStore views)
         view ??= new OrderView(orderId, OrderStatus.Received, null, null, [], [], [], [], null, instance!.CreatedAt.UtcDateTime, instance.LastUpdatedAt.UtcDateTime);
         return new OkObjectResult(new OrderResource(
             view.Id, view.Status, instance?.RuntimeStatus.ToString() ?? "Unknown", view.Currency, view.Total, view.Lines,
-            view.Steps, view.CompensationsRun, view.OutstandingCompensations, view.FailureReason, view.CreatedAt, view.UpdatedAt));
+            view.Steps, view.CompensationsRun, [.. view.OutstandingCompensations.Select(c => c.ActivityName)], view.FailureReason, view.CreatedAt, view.UpdatedAt));
     }
 }

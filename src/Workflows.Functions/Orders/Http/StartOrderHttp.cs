@@ -8,18 +8,18 @@ using Microsoft.Extensions.Options;
 using Workflows.Observability;
 using Workflows.Orders.Storage;
 using Workflows.Shared;
+using Workflows.Shared.Http;
 
 namespace Workflows.Orders.Http;
 
 public sealed class StartOrderHttp(CatalogueStore catalogue, OrderViewStore views, IOptions<OrdersOptions> options)
 {
     public const string IdempotencyKeyHeader = "Idempotency-Key";
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>
     /// Validates an order and starts its saga with the order id as instance id (client-supplied id or Idempotency-Key,
     /// else a new one). 202 + Location when started; 200 with the current status when that id already exists (even if its
-    /// history was purged), 409 when the id belongs to a different request.
+    /// history was purged), 409 when the id belongs to a different request, 413 over the body cap.
     /// </summary>
     [Function(nameof(StartOrder))]
     public async Task<IActionResult> StartOrder(
@@ -30,7 +30,11 @@ public sealed class StartOrderHttp(CatalogueStore catalogue, OrderViewStore view
         OrderRequestBody? body;
         try
         {
-            body = await JsonSerializer.DeserializeAsync<OrderRequestBody>(req.Body, Json, ct);
+            (body, var tooLarge) = await JsonRequestBody.ReadAsync<OrderRequestBody>(req, ct);
+            if (tooLarge)
+            {
+                return OrderProblems.TooLarge();
+            }
         }
         catch (JsonException ex)
         {
@@ -57,10 +61,11 @@ public sealed class StartOrderHttp(CatalogueStore catalogue, OrderViewStore view
             return await DuplicateAsync(req, order, existing, ct);
         }
 
-        // An operator may have purged the instance's history; its order view stays, and so the id stays taken.
+        // An operator may have purged the instance's history; its order view stays (with the request's fingerprint),
+        // and so the id stays taken.
         if (await views.FindAsync(order.OrderId, ct) is { } view)
         {
-            return view.Lines.Select(l => new OrderLine(l.Sku, l.Quantity)).SequenceEqual(order.Lines)
+            return view.RequestFingerprint == OrderFingerprint.Of(order)
                 ? Accepted(req, order.OrderId, view.Status, StatusCodes.Status200OK)
                 : UsedByAnotherRequest(order.OrderId);
         }
@@ -89,7 +94,9 @@ public sealed class StartOrderHttp(CatalogueStore catalogue, OrderViewStore view
 
     private async Task<IActionResult> DuplicateAsync(HttpRequest req, PlaceOrder order, OrchestrationMetadata existing, CancellationToken ct)
     {
-        if (existing.Name != nameof(OrderFulfilmentOrchestrator) || !SameOrder(existing.ReadInputAs<PlaceOrder>(), order))
+        if (existing.Name != nameof(OrderFulfilmentOrchestrator)
+            || existing.ReadInputAs<PlaceOrder>() is not { } stored
+            || OrderFingerprint.Of(stored) != OrderFingerprint.Of(order))
         {
             return UsedByAnotherRequest(order.OrderId);
         }
@@ -100,12 +107,6 @@ public sealed class StartOrderHttp(CatalogueStore catalogue, OrderViewStore view
 
     private static ObjectResult UsedByAnotherRequest(string orderId) =>
         OrderProblems.Conflict("Order id already used.", $"'{orderId}' is already used by a different request; use a new id or key.");
-
-    private static bool SameOrder(PlaceOrder? stored, PlaceOrder order) =>
-        stored is not null
-        && stored.Lines.SequenceEqual(order.Lines)
-        && stored.ShippingAddress == order.ShippingAddress
-        && stored.PaymentToken == order.PaymentToken;
 
     private static LocatedResult Accepted(HttpRequest req, string id, OrderStatus status, int code)
     {

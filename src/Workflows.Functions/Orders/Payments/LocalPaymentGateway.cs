@@ -1,13 +1,18 @@
-using System.Collections.Concurrent;
 using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Workflows.Orders.Storage;
 
 namespace Workflows.Orders.Payments;
 
 /// <summary>
-/// The development gateway: behaves like a real one for the documented test tokens (README "Test card tokens").
-/// State is in memory (per process), which is enough for local runs and tests.
+/// The development gateway: behaves like a real one for the documented test tokens (README "Test card tokens"), and
+/// like a real one keeps its charges and refunds outside the app's process, in the table <c>{prefix}LocalGateway</c>
+/// (PK the charge's idempotency key), so a restarted or second instance refunds what another one charged.
 /// </summary>
-public sealed class LocalPaymentGateway : IPaymentProvider
+public sealed class LocalPaymentGateway(OrderTables tables) : IPaymentProvider
 {
     public const string Approve = "tok_approve";
     public const string Visa = "tok_visa";
@@ -17,59 +22,79 @@ public sealed class LocalPaymentGateway : IPaymentProvider
     public const string TransientPrefix = "tok_transient_"; // tok_transient_{n}: unavailable n times per charge, then approved
     public const decimal MaxAmount = 999_999.99m;
 
-    private readonly ConcurrentDictionary<string, ProviderCharge> _charges = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ProviderRefund> _refunds = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private const string ChargeRow = "charge";
+    private const string RefundRow = "refund";
+    private const string AttemptsRow = "attempts";
 
-    public Task<ProviderCharge> ChargeAsync(ChargeRequest request, CancellationToken ct)
+    public async Task<ChargeResponse> ChargeAsync(ChargeRequest request, CancellationToken ct)
     {
-        if (_charges.TryGetValue(request.IdempotencyKey, out var earlier))
+        var table = await tables.LocalGatewayAsync(ct);
+        if (await FindAsync(table, request.IdempotencyKey, ChargeRow, ct) is { } earlier)
         {
-            return Task.FromResult(earlier);
+            return ChargeResponse.Approved(ToCharge(earlier));
         }
 
-        ValidateAmount(request.Amount, request.Currency);
-        var attempt = _attempts.AddOrUpdate(request.IdempotencyKey, 1, (_, n) => n + 1);
-        switch (request.PaymentToken)
+        if (Refusal(request) is { } code)
         {
-            case Approve or Visa:
-                break;
-            case Decline:
-                throw new PaymentDeclinedException("card_declined");
-            case InsufficientFunds:
-                throw new PaymentDeclinedException("insufficient_funds");
-            case Unavailable:
-                throw new TransientOrderException("payment gateway unavailable (tok_unavailable)");
-            case var token when TransientFailures(token) is int failures:
-                if (attempt <= failures)
-                {
-                    throw new TransientOrderException($"payment gateway unavailable (attempt {attempt} of {failures} failing)");
-                }
-
-                break;
-            default:
-                throw new PaymentDeclinedException("invalid_token");
+            return ChargeResponse.Declined(code);
         }
 
-        var charge = new ProviderCharge($"ch_{Reference(request.IdempotencyKey)}", request.Amount, request.Currency);
-        return Task.FromResult(_charges.GetOrAdd(request.IdempotencyKey, charge));
+        if (request.PaymentToken == Unavailable)
+        {
+            throw new TransientOrderException("payment gateway unavailable (tok_unavailable)");
+        }
+
+        if (TransientFailures(request.PaymentToken) is int failures)
+        {
+            var attempt = await CountAttemptAsync(table, request.IdempotencyKey, ct);
+            if (attempt <= failures)
+            {
+                throw new TransientOrderException($"payment gateway unavailable (attempt {attempt} of {failures} failing)");
+            }
+        }
+
+        var row = new TableEntity(request.IdempotencyKey, ChargeRow)
+        {
+            ["Reference"] = $"ch_{Reference(request.IdempotencyKey)}",
+            ["Amount"] = Money.ToText(request.Amount),
+            ["Currency"] = request.Currency,
+        };
+        return ChargeResponse.Approved(ToCharge(await AddOnceAsync(table, row, ct)));
     }
 
-    public Task<ProviderRefund?> RefundAsync(RefundRequest request, CancellationToken ct)
+    public async Task<ProviderRefund?> RefundAsync(RefundRequest request, CancellationToken ct)
     {
-        if (_refunds.TryGetValue(request.IdempotencyKey, out var earlier))
+        var table = await tables.LocalGatewayAsync(ct);
+        var partition = request.ChargeIdempotencyKey;
+        if (await FindAsync(table, partition, RefundRow, ct) is not { } refund)
         {
-            return Task.FromResult<ProviderRefund?>(earlier);
+            if (await FindAsync(table, partition, ChargeRow, ct) is not { } charge)
+            {
+                return null;
+            }
+
+            refund = await AddOnceAsync(table, new TableEntity(partition, RefundRow)
+            {
+                ["Reference"] = $"re_{Reference(request.IdempotencyKey)}",
+                ["Amount"] = charge.GetString("Amount"),
+                ["Currency"] = charge.GetString("Currency"),
+            }, ct);
         }
 
-        if (!_charges.TryGetValue(request.ChargeIdempotencyKey, out var charge))
-        {
-            return Task.FromResult<ProviderRefund?>(null);
-        }
-
-        var refund = new ProviderRefund($"re_{Reference(request.IdempotencyKey)}", charge.Amount, charge.Currency);
-        return Task.FromResult<ProviderRefund?>(_refunds.GetOrAdd(request.IdempotencyKey, refund));
+        var refunded = ToCharge(refund);
+        return new ProviderRefund(refunded.Reference, refunded.Amount, refunded.Currency);
     }
+
+    private static string? Refusal(ChargeRequest request) => request.PaymentToken switch
+    {
+        _ when request.Amount <= 0 || request.Amount > MaxAmount || decimal.Round(request.Amount, 2) != request.Amount => "invalid_amount",
+        _ when request.Currency.Length != 3 || !request.Currency.All(char.IsAsciiLetterUpper) => "invalid_currency",
+        Approve or Visa or Unavailable => null,
+        Decline => "card_declined",
+        InsufficientFunds => "insufficient_funds",
+        var token when TransientFailures(token) is not null => null,
+        _ => "invalid_token",
+    };
 
     private static int? TransientFailures(string token) =>
         token.StartsWith(TransientPrefix, StringComparison.Ordinal)
@@ -78,19 +103,57 @@ public sealed class LocalPaymentGateway : IPaymentProvider
             ? n
             : null;
 
-    private static void ValidateAmount(decimal amount, string currency)
+    /// <summary>Counts this charge attempt (ETag-guarded, so concurrent attempts each count once).</summary>
+    private static async Task<int> CountAttemptAsync(TableClient table, string key, CancellationToken ct)
     {
-        if (amount <= 0 || amount > MaxAmount || decimal.Round(amount, 2) != amount)
+        while (true)
         {
-            throw new PaymentDeclinedException("invalid_amount");
-        }
+            var row = await FindAsync(table, key, AttemptsRow, ct);
+            var attempt = (row?.GetInt32("Count") ?? 0) + 1;
+            try
+            {
+                if (row is null)
+                {
+                    await table.AddEntityAsync(new TableEntity(key, AttemptsRow) { ["Count"] = attempt }, ct);
+                }
+                else
+                {
+                    row["Count"] = attempt;
+                    await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, ct);
+                }
 
-        if (currency.Length != 3 || !currency.All(char.IsAsciiLetterUpper))
-        {
-            throw new PaymentDeclinedException("invalid_currency");
+                return attempt;
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+            {
+                // Another attempt counted first: count again on top of it.
+            }
         }
     }
 
+    private static async Task<TableEntity?> FindAsync(TableClient table, string partition, string row, CancellationToken ct)
+    {
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(partition, row, cancellationToken: ct);
+        return found.HasValue ? found.Value : null;
+    }
+
+    /// <summary>Adds the row, or returns the one a concurrent call with the same key added first.</summary>
+    private static async Task<TableEntity> AddOnceAsync(TableClient table, TableEntity row, CancellationToken ct)
+    {
+        try
+        {
+            await table.AddEntityAsync(row, ct);
+            return row;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            return (await FindAsync(table, row.PartitionKey, row.RowKey, ct))!;
+        }
+    }
+
+    private static ProviderCharge ToCharge(TableEntity row) =>
+        new(row.GetString("Reference"), Money.Parse(row.GetString("Amount")), row.GetString("Currency"));
+
     private static string Reference(string key) =>
-        Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))[..16];
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
 }

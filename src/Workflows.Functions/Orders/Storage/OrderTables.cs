@@ -30,7 +30,13 @@ public sealed class OrderTables(TableServiceClient service, IOptions<OrdersOptio
     /// <summary>Sales per SKU, maintained from the events queue: PK SKU.</summary>
     public Task<TableClient> SalesAsync(CancellationToken ct) => GetAsync("Sales", ct);
 
-    /// <summary>Creates every table above.</summary>
+    /// <summary>The local payment gateway's own charges and refunds (development provider only).</summary>
+    public Task<TableClient> LocalGatewayAsync(CancellationToken ct) => GetAsync("LocalGateway", ct);
+
+    /// <summary>The local carrier's own bookings (development provider only).</summary>
+    public Task<TableClient> LocalCarrierAsync(CancellationToken ct) => GetAsync("LocalCarrier", ct);
+
+    /// <summary>Creates every table above but the local providers' (created on first use, only where they serve).</summary>
     public Task EnsureCreatedAsync(CancellationToken ct) =>
         Task.WhenAll(ProductsAsync(ct), StockAsync(ct), PaymentsAsync(ct), ShipmentsAsync(ct), ViewsAsync(ct), SalesAsync(ct));
 

@@ -19,7 +19,8 @@ public sealed record OrderView(
     IReadOnlyList<CompensationFailure> OutstandingCompensations,
     string? FailureReason,
     DateTime CreatedAt,
-    DateTime UpdatedAt);
+    DateTime UpdatedAt,
+    string? RequestFingerprint = null);
 
 /// <summary>
 /// The order view table (PK order id, RK <c>view</c>). Only the order's own saga writes it, one step at a time;
@@ -86,6 +87,7 @@ public sealed class OrderViewStore(OrderTables tables)
             CompensationsRun = p.CompensationsRun ?? view.CompensationsRun,
             OutstandingCompensations = p.OutstandingCompensations ?? view.OutstandingCompensations,
             FailureReason = p.Reason ?? view.FailureReason,
+            RequestFingerprint = p.RequestFingerprint ?? view.RequestFingerprint,
             UpdatedAt = p.At > view.UpdatedAt ? p.At : view.UpdatedAt,
         };
     }
@@ -105,6 +107,7 @@ public sealed class OrderViewStore(OrderTables tables)
         ["FailureReason"] = v.FailureReason,
         ["CreatedAt"] = new DateTimeOffset(DateTime.SpecifyKind(v.CreatedAt, DateTimeKind.Utc)),
         ["UpdatedAt"] = new DateTimeOffset(DateTime.SpecifyKind(v.UpdatedAt, DateTimeKind.Utc)),
+        ["RequestFingerprint"] = v.RequestFingerprint,
     };
 
     private static OrderView ToView(TableEntity e) => new(
@@ -118,7 +121,8 @@ public sealed class OrderViewStore(OrderTables tables)
         Json<List<CompensationFailure>>(e, "Outstanding"),
         e.GetString("FailureReason"),
         e.GetDateTimeOffset("CreatedAt")!.Value.UtcDateTime,
-        e.GetDateTimeOffset("UpdatedAt")!.Value.UtcDateTime);
+        e.GetDateTimeOffset("UpdatedAt")!.Value.UtcDateTime,
+        e.GetString("RequestFingerprint"));
 
     private static T Json<T>(TableEntity e, string name) where T : new() =>
         e.GetString(name) is { Length: > 0 } json ? JsonSerializer.Deserialize<T>(json) ?? new T() : new T();

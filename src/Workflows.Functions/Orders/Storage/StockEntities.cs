@@ -70,16 +70,16 @@ public static class ReservationState
 /// <summary>Chooses warehouses for a line: one warehouse when one can serve it all, else the fullest first.</summary>
 public static class StockAllocator
 {
-    public static IReadOnlyList<StockAllocation> Allocate(string sku, int quantity, IReadOnlyList<StockEntity> stock)
+    /// <summary>The plan, or null when all warehouses together hold less than <paramref name="quantity"/>.</summary>
+    public static IReadOnlyList<StockAllocation>? Allocate(string sku, int quantity, IReadOnlyList<StockEntity> stock)
     {
-        var byAvailable = stock.Where(s => s.Available > 0)
-            .OrderByDescending(s => s.Available).ThenBy(s => s.Warehouse, StringComparer.Ordinal).ToList();
-        var total = byAvailable.Sum(s => s.Available);
-        if (total < quantity)
+        if (Available(stock) < quantity)
         {
-            throw new OutOfStockException(sku, quantity, total);
+            return null;
         }
 
+        var byAvailable = stock.Where(s => s.Available > 0)
+            .OrderByDescending(s => s.Available).ThenBy(s => s.Warehouse, StringComparer.Ordinal).ToList();
         List<StockAllocation> plan = [];
         var remaining = quantity;
         foreach (var row in byAvailable.TakeWhile(_ => remaining > 0))
@@ -91,4 +91,6 @@ public static class StockAllocator
 
         return plan;
     }
+
+    public static int Available(IReadOnlyList<StockEntity> stock) => stock.Where(s => s.Available > 0).Sum(s => s.Available);
 }

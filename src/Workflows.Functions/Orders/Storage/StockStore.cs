@@ -13,8 +13,11 @@ public sealed class StockStore(OrderTables tables)
 {
     private const int MaxAttempts = 200;
 
-    /// <summary>Reserves <paramref name="quantity"/> of a SKU for an order, split across warehouses when needed.</summary>
-    public async Task<IReadOnlyList<StockAllocation>> ReserveAsync(string orderId, string sku, int quantity, CancellationToken ct)
+    /// <summary>
+    /// Reserves <paramref name="quantity"/> of a SKU for an order, split across warehouses when needed; rejected
+    /// (out of stock) when all warehouses together hold less.
+    /// </summary>
+    public async Task<StepResult<IReadOnlyList<StockAllocation>>> ReserveAsync(string orderId, string sku, int quantity, CancellationToken ct)
     {
         var table = await tables.StockAsync(ct);
         for (var attempt = 1; ; attempt++)
@@ -22,11 +25,17 @@ public sealed class StockStore(OrderTables tables)
             var existing = await ReadReservationsAsync(table, orderId, sku, ct);
             if (existing.Count > 0)
             {
-                return existing.Select(r => new StockAllocation(sku, r.Warehouse, r.Quantity)).ToList();
+                return StepResult.Accepted<IReadOnlyList<StockAllocation>>(
+                    existing.Select(r => new StockAllocation(sku, r.Warehouse, r.Quantity)).ToList());
             }
 
             var stock = await ReadStockAsync(table, sku, ct);
-            var plan = StockAllocator.Allocate(sku, quantity, stock);
+            if (StockAllocator.Allocate(sku, quantity, stock) is not { } plan)
+            {
+                return StepResult.Rejected<IReadOnlyList<StockAllocation>>(
+                    OrderRejections.OutOfStock(sku, quantity, StockAllocator.Available(stock)));
+            }
+
             List<TableTransactionAction> batch = [];
             foreach (var allocation in plan)
             {
@@ -39,7 +48,7 @@ public sealed class StockStore(OrderTables tables)
 
             if (await TrySubmitAsync(table, batch, attempt, ct))
             {
-                return plan;
+                return StepResult.Accepted<IReadOnlyList<StockAllocation>>(plan);
             }
         }
     }

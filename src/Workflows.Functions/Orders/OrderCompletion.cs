@@ -1,0 +1,41 @@
+using Microsoft.DurableTask;
+
+namespace Workflows.Orders;
+
+/// <summary>
+/// The saga after the point of no return (every shipment booked): commit the stock, publish OrderCompleted, record
+/// Completed. The goods are leaving, so nothing is compensated: each step retries under the long CompletionRetry
+/// policy, and one that still fails parks the order in CompletionFailed until an operator resumes it
+/// (<c>POST /api/orders/{id}/resume</c>); it then goes on from the step that failed. Every step is idempotent.
+/// </summary>
+internal static class OrderCompletion
+{
+    public static async Task<OrderOutcome> RunAsync(TaskOrchestrationContext context, OrderFulfilmentRun run, PricedOrder priced)
+    {
+        var retry = run.CompletionRetry;
+        var commit = new CommitStockRequest(run.Key("commit"), run.Order.OrderId, priced.Lines.Select(l => l.Sku).ToList());
+        (string Name, Func<Task> Run)[] steps =
+        [
+            ("Shipped", () => run.RecordAsync(OrderStatus.Completing, "Shipped", retry: retry)),
+            (nameof(StockActivities.CommitStock), () => context.CallActivityAsync<int>(nameof(StockActivities.CommitStock), commit, retry)),
+            (nameof(OrderEventType.OrderCompleted), () => run.PublishAsync(OrderEventType.OrderCompleted, null, retry)),
+            (nameof(OrderStatus.Completed), () => run.RecordAsync(OrderStatus.Completed, "Completed", retry: retry)),
+        ];
+
+        for (var next = 0; next < steps.Length;)
+        {
+            try
+            {
+                await steps[next].Run();
+                next++;
+            }
+            catch (TaskFailedException ex)
+            {
+                var failed = $"{steps[next].Name} failed after its retries: {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
+                await run.ParkAsync(OrderStatus.CompletionFailed, OrderStatus.Completing, OrderEvents.RetryCompletion, failed);
+            }
+        }
+
+        return new OrderOutcome(run.Order.OrderId, OrderStatus.Completed, priced.Total, null);
+    }
+}
