@@ -70,6 +70,7 @@ public sealed class ChildProcessApp : IAsyncDisposable
             UseShellExecute = false,
             RedirectStandardInput = true, // the child exits when this closes, so it never outlives the test run
             RedirectStandardOutput = true,
+            RedirectStandardError = true,
         };
         foreach (var argument in (string[])[typeof(ChildProcessApp).Assembly.Location, "serve-app", $"{_port}", services?.FullName ?? ""])
         {
@@ -79,6 +80,15 @@ public sealed class ChildProcessApp : IAsyncDisposable
         start.Environment[Azurite.StorageVariable] = storage.ConnectionString;
         start.Environment[SettingsVariable] = JsonSerializer.Serialize(_settings);
         _process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the app process.");
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        _process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line && errors.Count < 200)
+            {
+                errors.Enqueue(line);
+            }
+        };
+        _process.BeginErrorReadLine();
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (await _process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
@@ -89,7 +99,9 @@ public sealed class ChildProcessApp : IAsyncDisposable
             }
         }
 
-        throw new InvalidOperationException($"The app process exited ({_process.ExitCode}) before it was ready.");
+        await _process.WaitForExitAsync(timeout.Token);
+        throw new InvalidOperationException(
+            $"The app process exited ({_process.ExitCode}) before it was ready:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
     }
 
     /// <summary>SIGKILL: no shutdown, no lease release, in-flight work lost until the backend redelivers it.</summary>
