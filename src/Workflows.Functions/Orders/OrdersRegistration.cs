@@ -23,6 +23,7 @@ public static class OrdersRegistration
         services.AddSingleton<PaymentLedger>();
         services.AddSingleton<ShipmentStore>();
         services.AddSingleton<OrderViewStore>();
+        services.AddSingleton<OrderIndexStore>();
         services.AddSingleton<SalesViewStore>();
         services.AddSingleton<OrderEventPublisher>();
         services.AddSingleton<DemoData>();

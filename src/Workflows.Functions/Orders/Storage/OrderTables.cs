@@ -26,6 +26,9 @@ public sealed class OrderTables(TableServiceClient service, IOptions<OrdersOptio
     /// <summary>Order view (what clients read): PK order id, RK <c>view</c>.</summary>
     public Task<TableClient> ViewsAsync(CancellationToken ct) => GetAsync("Views", ct);
 
+    /// <summary>Order list index (see <see cref="OrderIndexStore"/>): PK <c>orders</c> or <c>sku:{SKU}</c>, RK newest first.</summary>
+    public Task<TableClient> IndexAsync(CancellationToken ct) => GetAsync("Index", ct);
+
     /// <summary>Sales per SKU, maintained from the events queue: PK SKU.</summary>
     public Task<TableClient> SalesAsync(CancellationToken ct) => GetAsync("Sales", ct);
 
