@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Workflows.Shared;
 
 namespace Workflows.Assets;
 
@@ -56,7 +57,7 @@ public static class BulkReprocessOrchestrator
             return await context.CallSubOrchestratorAsync<RerenderOutcome>(
                 nameof(AssetRerenderOrchestrator),
                 new RerenderAssetRequest(assetId, page.Chains, retry),
-                new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-{assetId}" });
+                new SubOrchestrationOptions { InstanceId = InstanceStarts.ChildId(context.InstanceId, assetId) });
         }
         catch (TaskFailedException ex)
         {

@@ -109,6 +109,24 @@ internal sealed class ListQuery(HttpRequest req)
         return values.Distinct().ToList();
     }
 
+    /// <summary>A <c>true</c>/<c>false</c> parameter, false when absent.</summary>
+    public bool Flag(string name)
+    {
+        var text = Text(name);
+        if (text is null)
+        {
+            return false;
+        }
+
+        if (bool.TryParse(text, out var value))
+        {
+            return value;
+        }
+
+        Error(name, "must be true or false");
+        return false;
+    }
+
     /// <summary>A text parameter that must satisfy <paramref name="isValid"/> (described by <paramref name="rule"/>).</summary>
     public string? Text(string name, Func<string, bool> isValid, string rule)
     {
