@@ -68,7 +68,7 @@ public static partial class WorkflowQueryHttp
         }
 
         var next = engineQuery.ContinuationToken is { } position ? ContinuationTokens.Encode(position) : null;
-        return new OkObjectResult(new Page<WorkflowSummary>(items, next));
+        return new OkObjectResult(new ListPage<WorkflowSummary>(items, next));
     }
 
     /// <summary>

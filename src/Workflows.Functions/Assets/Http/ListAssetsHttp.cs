@@ -42,7 +42,7 @@ public sealed class ListAssetsHttp(AssetStore store)
 
         var (assets, next) = await store.ListAsync(new AssetListQuery(statuses, from, to, name, contentType, after, pageSize), ct);
         var items = assets.Select(a => ToItem(req, a.Record, a.ListedAt)).ToList();
-        return new OkObjectResult(new Page<AssetListItem>(items, next is null ? null : ContinuationTokens.Encode(next)));
+        return new OkObjectResult(new ListPage<AssetListItem>(items, next is null ? null : ContinuationTokens.Encode(next)));
     }
 
     private static AssetListItem ToItem(HttpRequest req, AssetEntity record, DateTimeOffset listedAt)

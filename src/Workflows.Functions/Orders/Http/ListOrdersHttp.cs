@@ -40,6 +40,6 @@ public sealed class ListOrdersHttp(OrderIndexStore index)
             new OrderListQuery(statuses, from, to, sku, after, pageSize), req.HttpContext.RequestAborted);
         var items = orders.Select(o => new OrderListItem(
             o.Id, o.Status, o.CreatedAt, o.UpdatedAt, o.Currency, o.Total, o.Skus, o.Lines, OrderProblems.OrderUrl(req, o.Id))).ToList();
-        return new OkObjectResult(new Page<OrderListItem>(items, next is null ? null : ContinuationTokens.Encode(next)));
+        return new OkObjectResult(new ListPage<OrderListItem>(items, next is null ? null : ContinuationTokens.Encode(next)));
     }
 }

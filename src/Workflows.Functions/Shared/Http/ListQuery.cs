@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 namespace Workflows.Shared.Http;
 
 /// <summary>One page of a list endpoint; pass <c>continuationToken</c> back to get the next, until it is null.</summary>
-public sealed record Page<T>(IReadOnlyList<T> Items, string? ContinuationToken);
+public sealed record ListPage<T>(IReadOnlyList<T> Items, string? ContinuationToken);
 
 /// <summary>
 /// Reads a list endpoint's query string: each parameter validated as it is read, every problem collected, and
