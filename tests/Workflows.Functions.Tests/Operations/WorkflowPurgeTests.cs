@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Workflows.Assets.Http;
 using Workflows.Operations;
@@ -25,7 +24,7 @@ public sealed class WorkflowPurgeTests : WorkflowTestBase
         // Arrange: three Ready assets, re-rendered by a bulk reprocess (one sub-orchestration each)
         foreach (var name in new[] { "a.jpg", "b.jpg", "c.jpg" })
         {
-            await UploadReadyAsync(name);
+            await Api.UploadReadyAsync(name);
         }
 
         using var started = await Api.PostAsync("assets/reprocess");
@@ -124,18 +123,5 @@ public sealed class WorkflowPurgeTests : WorkflowTestBase
         }
 
         return ids;
-    }
-
-    private async Task UploadReadyAsync(string name)
-    {
-        using var content = new ByteArrayContent(TestImages.Jpeg(64, 48));
-        content.Headers.ContentType = new("image/jpeg");
-        using var response = await Api.Http.PostAsync($"assets?name={name}", content);
-        var id = (await response.Content.ReadFromJsonAsync<AssetAccepted>(HttpTestApp.Json))!.Id;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        while ((await Api.GetAsync<JsonElement>($"assets/{id}")).GetProperty("status").GetString() != "Ready")
-        {
-            await Task.Delay(100, timeout.Token);
-        }
     }
 }
