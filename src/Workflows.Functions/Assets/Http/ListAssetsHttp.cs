@@ -47,16 +47,10 @@ public sealed class ListAssetsHttp(AssetStore store)
 
     private static AssetListItem ToItem(HttpRequest req, AssetEntity record, DateTimeOffset listedAt)
     {
-        var url = ApiResults.Url(req, $"assets/{record.Id}");
-        var thumbnail = record.StatusValue == AssetStatus.Ready
-            ? AssetStore.DeserializeRenditions(record.RenditionsJson)
-                .OrderBy(r => r.Width)
-                .ThenBy(r => r.ContentType == "image/webp" ? 0 : 1)
-                .FirstOrDefault()
-            : null;
+        var view = AssetView.From(record, ApiResults.Url(req, $"assets/{record.Id}"));
         return new AssetListItem(
-            record.Id, record.Status, record.OriginalName, record.ContentType, record.SizeBytes, record.Width, record.Height,
-            record.UploadedAt ?? listedAt, record.FailureReason, thumbnail is null ? null : $"{url}/renditions/{thumbnail.Name}", url);
+            view.Id, view.Status, view.OriginalName, view.ContentType, view.SizeBytes, view.Width, view.Height,
+            view.UploadedAt ?? listedAt, view.FailureReason, view.ThumbnailUrl, ApiResults.Url(req, $"assets/{record.Id}"));
     }
 
     private static bool IsMediaType(string value) =>

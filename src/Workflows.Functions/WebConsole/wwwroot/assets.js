@@ -106,9 +106,9 @@ export async function gallery(view, { signal }, queryString) {
 
 function metadataList(asset) {
   const m = asset.metadata ?? {};
-  const gps = m.latitude != null && m.longitude != null
-    ? h('a', { href: `https://www.openstreetmap.org/?mlat=${m.latitude}&mlon=${m.longitude}#map=15/${m.latitude}/${m.longitude}`, target: '_blank', rel: 'noopener' },
-      `${m.latitude.toFixed(5)}, ${m.longitude.toFixed(5)}`)
+  const [lat, lon] = [m.latitude?.toFixed(6), m.longitude?.toFixed(6)];
+  const gps = lat && lon
+    ? h('a', { href: `https://www.openstreetmap.org/?mlat=${lat}&mlon=${lon}#map=15/${lat}/${lon}`, target: '_blank', rel: 'noopener' }, `${lat}, ${lon} (map)`)
     : '—';
   const rows = [
     ['Status', badge(asset.status)],
