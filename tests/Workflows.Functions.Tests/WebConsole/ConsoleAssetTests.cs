@@ -11,7 +11,7 @@ public sealed class ConsoleAssetTests(ConsoleFixture console)
     [Fact]
     public async Task Console_PhotoDroppedOnTheGallery_BecomesReadyWithThumbnailAndDetails()
     {
-        var photo = TestImages.JpegWithExif(1200, 900, TestExif.PhonePortrait);
+        var photo = TestImagesExif.Insert(TestImages.PhotoJpeg(1200, 900), TestExif.PhonePortrait);
         var name = $"{TestNames.Unique("holiday")}.jpg";
         await ConsolePage.RunAsync(console.Browser, new Uri(console.Api.Server.ConsoleAddress, "#/assets"), async page =>
         {
@@ -46,7 +46,6 @@ public sealed class ConsoleAssetTests(ConsoleFixture console)
             await Expect(page.GetByRole(AriaRole.Link, new() { Name = "48.858222, -2.294500 (map)" })).ToHaveAttributeAsync(
                 "href", "https://www.openstreetmap.org/?mlat=48.858222&mlon=-2.294500#map=15/48.858222/-2.294500");
             await Expect(page.Locator("img.preview")).ToHaveJSPropertyAsync("complete", true);
-            await ConsolePage.SnapshotAsync(page, "console-asset");
         });
     }
 

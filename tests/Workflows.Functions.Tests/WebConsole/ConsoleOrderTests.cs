@@ -18,7 +18,6 @@ public sealed class ConsoleOrderTests(ConsoleFixture console)
             // A laptop (1,299 EUR) is above the 1,000 EUR approval limit.
             await PlaceDemoOrderAsync(page, "LP-140", "tok_visa");
             await Expect(page.Locator("h1 .badge")).ToHaveTextAsync("AwaitingApproval");
-            await ConsolePage.SnapshotAsync(page, "console-order-approval");
 
             await page.GetByRole(AriaRole.Button, new() { Name = "Approve" }).ClickAsync();
 

@@ -1,6 +1,6 @@
 // Entry point: finds out what the caller may do, then routes #/assets, #/orders and #/workflows to their views.
 import { api, ApiError, key } from './api.js';
-import { h } from './ui.js';
+import { h, mount } from './ui.js';
 import { assetPage, gallery } from './assets.js';
 import { orderPage, ordersList } from './orders.js';
 import { workflowPage, workflowsList } from './workflows.js';
@@ -55,14 +55,14 @@ function keyForm(message) {
 function renderAccess() {
   const box = document.getElementById('access');
   const level = access.admin ? 'operator (admin)' : access.user ? 'user' : 'none';
-  box.replaceChildren(
+  mount(box,
     h('span', {}, key.get() ? `Key in use: ${level}` : access.user ? `No key needed: ${level}` : ''),
     key.get() ? h('button', { type: 'button', class: 'link', onclick: () => { key.clear(); start(); } }, 'Forget key') : null,
     access.user && !access.admin ? h('button', { type: 'button', class: 'link', onclick: () => showKeyForm('Enter the admin key to see workflows.') }, 'Use admin key') : null);
 }
 
 function showKeyForm(message) {
-  document.getElementById('view').replaceChildren(keyForm(message));
+  mount(document.getElementById('view'), keyForm(message));
   document.getElementById('key-input').focus();
 }
 
@@ -84,11 +84,11 @@ async function route() {
     showKeyForm('Workflows are for operators: enter the admin key.');
     return;
   }
-  view.replaceChildren(h('p', {}, 'Loading…'));
+  mount(view, h('p', {}, 'Loading…'));
   try {
     await render(view, { signal: current.signal, admin: access.admin }, m[1]);
   } catch (error) {
-    if (!current.signal.aborted) view.replaceChildren(h('div', { class: 'error', role: 'alert' }, error.message));
+    if (!current.signal.aborted) mount(view, h('div', { class: 'error', role: 'alert' }, error.message));
   }
   view.focus({ preventScroll: true });
 }
@@ -97,7 +97,7 @@ async function start() {
   try {
     await probe();
   } catch (error) {
-    document.getElementById('view').replaceChildren(h('div', { class: 'error', role: 'alert' }, `The API is not reachable: ${error.message}`));
+    mount(document.getElementById('view'), h('div', { class: 'error', role: 'alert' }, `The API is not reachable: ${error.message}`));
     return;
   }
   if (!access.user) {

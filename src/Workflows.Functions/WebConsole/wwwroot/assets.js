@@ -1,6 +1,6 @@
 // Assets: drag-and-drop upload with progress, a gallery that follows Processing -> Ready/Failed, and the asset page.
 import { api, upload, withKey } from './api.js';
-import { action, announce, badge, bytes, confirmAction, errorBox, field, h, poll, select, time } from './ui.js';
+import { action, announce, badge, bytes, confirmAction, errorBox, field, h, mount, poll, select, time } from './ui.js';
 
 const uploadsAtOnce = 3;
 
@@ -55,7 +55,7 @@ export async function gallery(view, { signal }, queryString) {
       announce(`${file.name} uploaded`);
     } catch (error) {
       row.classList.add('failed');
-      note.replaceChildren(errorBox(error));
+      mount(note, errorBox(error));
       announce(`${file.name} was not accepted`);
     }
   }
@@ -95,7 +95,7 @@ export async function gallery(view, { signal }, queryString) {
   field('Name starts with', h('input', { name: 'name', value: params.get('name') ?? '' })),
   h('button', { type: 'submit' }, 'Filter'));
 
-  view.replaceChildren(h('h1', {}, 'Assets'), drop, uploads, filters, list, more);
+  mount(view, h('h1', {}, 'Assets'), drop, uploads, filters, list, more);
   await load();
 
   // Live: each asset still Processing is re-read until it is Ready or Failed.
@@ -133,7 +133,7 @@ export async function assetPage(view, { signal }, id) {
     shown = JSON.stringify(asset);
     const renditions = asset.renditions ?? [];
     const preview = renditions.find((r) => r.name.includes('800')) ?? renditions[0];
-    view.replaceChildren(
+    mount(view,
       h('p', {}, h('a', { href: '#/assets' }, '← All assets')),
       h('h1', {}, asset.originalName ?? asset.id),
       asset.failureReason ? h('p', { class: 'error', role: 'alert', 'data-testid': 'failure-reason' }, asset.failureReason) : null,

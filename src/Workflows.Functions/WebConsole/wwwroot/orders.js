@@ -1,6 +1,6 @@
 // Orders: the list with filters, a demo-order form, and the order page with its timeline and commands.
 import { api } from './api.js';
-import { action, announce, badge, confirmAction, errorBox, field, h, money, poll, select, table, time } from './ui.js';
+import { action, announce, badge, confirmAction, errorBox, field, h, money, mount, poll, select, table, time } from './ui.js';
 
 const statuses = ['Received', 'Reserving', 'AwaitingApproval', 'Charging', 'Shipping', 'Completing', 'Completed',
   'Compensating', 'CompensationFailed', 'Cancelled', 'Failed'];
@@ -98,7 +98,7 @@ export async function ordersList(view, { signal, admin }, queryString) {
   h('button', { type: 'submit' }, 'Filter'));
 
   const products = await api('products', { signal });
-  view.replaceChildren(h('h1', {}, 'Orders'), h('details', { open: !products.length }, h('summary', {}, 'Place a demo order'), demoForm(products, admin)),
+  mount(view, h('h1', {}, 'Orders'), h('details', { open: !products.length }, h('summary', {}, 'Place a demo order'), demoForm(products, admin)),
     filters, h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, ['Order', 'Status', 'Created', 'Total', 'SKUs'].map((t) => h('th', { scope: 'col' }, t)))), rows)), more);
   await load();
@@ -132,7 +132,7 @@ export async function orderPage(view, { signal, admin }, id) {
   const render = (order) => {
     if (JSON.stringify(order) === shown) return; // unchanged: keep the DOM (and the keyboard focus)
     shown = JSON.stringify(order);
-    view.replaceChildren(
+    mount(view,
       h('p', {}, h('a', { href: '#/orders' }, '← All orders')),
       h('h1', {}, `Order ${order.id} `, badge(order.status)),
       h('p', {}, `Instance ${order.runtimeStatus} · total ${money(order.total, order.currency)} · created ${time(order.createdAt)}`),

@@ -14,6 +14,11 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
+/** Replaces an element's content; null and false children are skipped (conditional parts of a view). */
+export function mount(el, ...children) {
+  el.replaceChildren(...children.flat(Infinity).filter((c) => c != null && c !== false));
+}
+
 export const time = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
 
 export const bytes = (n) => (n == null ? '—' : n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KB` : `${(n / 1048576).toFixed(1)} MB`);

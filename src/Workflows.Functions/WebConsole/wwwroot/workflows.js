@@ -1,6 +1,6 @@
 // Workflows (operators, admin key): every orchestration instance, its details and history, and the engine's commands.
 import { api } from './api.js';
-import { action, announce, badge, confirmAction, errorBox, field, h, json, poll, select, table, time } from './ui.js';
+import { action, announce, badge, confirmAction, errorBox, field, h, json, mount, poll, select, table, time } from './ui.js';
 
 const runtimeStatuses = ['Running', 'Pending', 'Suspended', 'Completed', 'Failed', 'Terminated'];
 const finished = ['Completed', 'Failed', 'Terminated'];
@@ -34,7 +34,7 @@ export async function workflowsList(view, { signal }, queryString) {
   field('Created from', h('input', { name: 'createdFrom', type: 'date', value: params.get('createdFrom') ?? '' })),
   field('Created before', h('input', { name: 'createdTo', type: 'date', value: params.get('createdTo') ?? '' })),
   h('button', { type: 'submit' }, 'Filter'));
-  view.replaceChildren(h('h1', {}, 'Workflows'), purgeForm(), filters,
+  mount(view, h('h1', {}, 'Workflows'), purgeForm(), filters,
     h('div', { class: 'table-wrap' }, h('table', {},
       h('thead', {}, h('tr', {}, ['Instance', 'Orchestration', 'Status', 'Created', 'Last updated'].map((t) => h('th', { scope: 'col' }, t)))), rows)), more);
   await load();
@@ -113,7 +113,7 @@ export async function workflowPage(view, { signal }, encodedId) {
     if (JSON.stringify(w) === shown) return; // unchanged: keep the DOM (and the keyboard focus)
     shown = JSON.stringify(w);
     const history = w.history ?? [];
-    view.replaceChildren(
+    mount(view,
       h('p', {}, h('a', { href: '#/workflows' }, '← All workflows')),
       h('h1', {}, w.instanceId, ' ', badge(w.runtimeStatus)),
       h('p', {}, `${w.name} · created ${time(w.createdAt)} · last updated ${time(w.lastUpdatedAt)}`),
