@@ -15,7 +15,7 @@ public sealed record AssetListQuery(
     int PageSize);
 
 /// <summary>One row of the asset list: the asset id, its status as copied, and the upload time it is listed under.</summary>
-public sealed record AssetListRow(string AssetId, string Status, DateTimeOffset ListedAt);
+internal sealed record AssetListRow(string AssetId, string Status, DateTimeOffset ListedAt);
 
 /// <summary>
 /// The asset list index (table <c>{AssetsTable}Index</c>): partition <c>assets</c> holds one row per asset, newest
@@ -75,8 +75,35 @@ internal sealed class AssetIndex(TableClient table)
         await NewestFirstIndex.WriteUnlessNewerAsync(table, row, VersionColumn, ct);
     }
 
+    /// <summary>
+    /// One page of assets, newest upload first, read from their records with <paramref name="find"/> (so never stale).
+    /// A listed row whose record changed status or went away since it was copied is rewritten on the way (read repair):
+    /// a record write whose index write was lost, e.g. to a crash in between, is listed correctly from the next read on.
+    /// </summary>
+    public async Task<(IReadOnlyList<(AssetEntity Record, DateTimeOffset ListedAt)> Assets, string? Next)> ListAsync(
+        AssetListQuery query, Func<string, CancellationToken, Task<AssetEntity?>> find, CancellationToken ct)
+    {
+        var (rows, next) = await PageAsync(query, ct);
+        var records = await Task.WhenAll(rows.Select(r => find(r.AssetId, ct)));
+        List<(AssetEntity, DateTimeOffset)> assets = new(rows.Count);
+        foreach (var (row, record) in rows.Zip(records))
+        {
+            if (record is null || record.Status != row.Status)
+            {
+                await SyncAsync(row.AssetId, record, ct);
+            }
+
+            if (record is not null && (query.Statuses.Count == 0 || query.Statuses.Contains(record.StatusValue)))
+            {
+                assets.Add((record, row.ListedAt));
+            }
+        }
+
+        return (assets, next);
+    }
+
     /// <summary>One page of rows, newest first, that match <paramref name="query"/> as the index has them.</summary>
-    public async Task<(IReadOnlyList<AssetListRow> Rows, string? Next)> PageAsync(AssetListQuery query, CancellationToken ct)
+    private async Task<(IReadOnlyList<AssetListRow> Rows, string? Next)> PageAsync(AssetListQuery query, CancellationToken ct)
     {
         List<string> filters = [];
         if (NewestFirstIndex.AnyOf("Status", query.Statuses.Select(s => s.ToString())) is { } statuses)

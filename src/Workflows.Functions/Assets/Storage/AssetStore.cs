@@ -121,32 +121,12 @@ public sealed class AssetStore(
         await SyncIndexAsync(entity.Id, ct);
     }
 
-    /// <summary>
-    /// One page of assets, newest upload first, read from their records (so never stale). A listed row whose record
-    /// changed status or went away since it was copied is rewritten on the way (read repair): a record write whose index
-    /// write was lost, e.g. to a crash in between, is listed correctly from the next read on.
-    /// </summary>
+    /// <summary>One page of assets, newest upload first, read from their records (see <see cref="AssetIndex.ListAsync"/>).</summary>
     public async Task<(IReadOnlyList<(AssetEntity Record, DateTimeOffset ListedAt)> Assets, string? Next)> ListAsync(
         AssetListQuery query, CancellationToken ct)
     {
         await EnsureCreatedAsync();
-        var (rows, next) = await _index.PageAsync(query, ct);
-        var records = await Task.WhenAll(rows.Select(r => FindAsync(r.AssetId, ct)));
-        List<(AssetEntity, DateTimeOffset)> assets = new(rows.Count);
-        foreach (var (row, record) in rows.Zip(records))
-        {
-            if (record is null || record.Status != row.Status)
-            {
-                await _index.SyncAsync(row.AssetId, record, ct);
-            }
-
-            if (record is not null && (query.Statuses.Count == 0 || query.Statuses.Contains(record.StatusValue)))
-            {
-                assets.Add((record, row.ListedAt));
-            }
-        }
-
-        return (assets, next);
+        return await _index.ListAsync(query, FindAsync, ct);
     }
 
     public async Task DeleteRecordAsync(string assetId, CancellationToken ct)

@@ -1,6 +1,6 @@
 // Assets: drag-and-drop upload with progress, a gallery that follows Processing -> Ready/Failed, and the asset page.
 import { api, upload, withKey } from './api.js';
-import { action, announce, badge, bytes, confirmAction, errorBox, field, h, mount, poll, select, time } from './ui.js';
+import { action, announce, badge, bytes, confirmAction, errorBox, field, filterForm, h, mount, pager, poll, select, time } from './ui.js';
 
 const uploadsAtOnce = 3;
 
@@ -17,13 +17,10 @@ function card(asset) {
 export async function gallery(view, { signal }, queryString) {
   const params = new URLSearchParams(queryString ?? '');
   const list = h('ul', { class: 'gallery', 'aria-label': 'Assets', 'aria-live': 'polite' });
-  const more = h('button', { type: 'button', hidden: true }, 'Load more');
   const uploads = h('ul', { class: 'uploads', 'aria-label': 'Uploads' });
   const picker = h('input', { type: 'file', multiple: true, accept: 'image/*', id: 'file-picker', class: 'visually-hidden' });
   const drop = h('div', { class: 'dropzone', 'data-testid': 'dropzone' },
     h('p', {}, 'Drop images here, or '), h('label', { for: 'file-picker', class: 'button' }, 'choose files'), picker);
-  let token = null;
-
   const watch = new Set(); // ids still Processing
   const show = (asset, atTop = false) => {
     const existing = list.querySelector(`[data-asset-id="${asset.id}"]`);
@@ -33,15 +30,11 @@ export async function gallery(view, { signal }, queryString) {
     if (asset.status === 'Processing') watch.add(asset.id); else watch.delete(asset.id);
   };
 
-  async function load() {
-    const query = new URLSearchParams(params);
-    if (token) query.set('continuationToken', token);
-    const page = await api(`assets?${query}`, { signal });
-    page.items.forEach((a) => show(a));
-    token = page.continuationToken;
-    more.hidden = !token;
+  const { load, more } = pager('assets', params, signal, (items) => items.forEach((a) => show(a)));
+  const loadFirst = async () => {
+    await load();
     if (!list.children.length) list.append(h('li', { class: 'empty' }, 'No assets yet: drop some images above.'));
-  }
+  };
 
   async function send(file, row) {
     const bar = row.querySelector('progress');
@@ -79,24 +72,12 @@ export async function gallery(view, { signal }, queryString) {
     drop.classList.remove('over');
     sendAll(e.dataTransfer.files);
   });
-  more.addEventListener('click', () => load().catch((error) => more.after(errorBox(error))));
-
-  const filters = h('form', {
-    class: 'filters',
-    onsubmit: (e) => {
-      e.preventDefault();
-      const data = new FormData(e.target);
-      const next = new URLSearchParams([...data].filter(([, v]) => v));
-      if (params.get('pageSize')) next.set('pageSize', params.get('pageSize'));
-      location.hash = `#/assets?${next}`;
-    },
-  },
-  field('Status', select('status', [['', 'Any'], ['Processing', 'Processing'], ['Ready', 'Ready'], ['Failed', 'Failed']], params.get('status') ?? '')),
-  field('Name starts with', h('input', { name: 'name', value: params.get('name') ?? '' })),
-  h('button', { type: 'submit' }, 'Filter'));
+  const filters = filterForm('assets', params, ['pageSize'],
+    field('Status', select('status', [['', 'Any'], ['Processing', 'Processing'], ['Ready', 'Ready'], ['Failed', 'Failed']], params.get('status') ?? '')),
+    field('Name starts with', h('input', { name: 'name', value: params.get('name') ?? '' })));
 
   mount(view, h('h1', {}, 'Assets'), drop, uploads, filters, list, more);
-  await load();
+  await loadFirst();
 
   // Live: each asset still Processing is re-read until it is Ready or Failed.
   poll(signal, 1500, async () => {

@@ -1,6 +1,6 @@
 // Orders: the list with filters, a demo-order form, and the order page with its timeline and commands.
 import { api } from './api.js';
-import { action, announce, badge, confirmAction, errorBox, field, h, money, mount, poll, select, table, time } from './ui.js';
+import { action, announce, badge, confirmAction, errorBox, field, filterForm, h, money, mount, pager, poll, select, table, time } from './ui.js';
 
 const statuses = ['Received', 'Reserving', 'AwaitingApproval', 'Charging', 'Shipping', 'Completing', 'Completed',
   'Compensating', 'CompensationFailed', 'Cancelled', 'Failed'];
@@ -70,37 +70,18 @@ function demoForm(products, admin) {
 export async function ordersList(view, { signal, admin }, queryString) {
   const params = new URLSearchParams(queryString ?? '');
   const rows = h('tbody');
-  const more = h('button', { type: 'button', hidden: true }, 'Load more');
-  let token = null;
-  const load = async () => {
-    const query = new URLSearchParams(params);
-    if (token) query.set('continuationToken', token);
-    const page = await api(`orders?${query}`, { signal });
-    rows.append(...page.items.map((o) => h('tr', { 'data-order-id': o.id },
-      h('td', {}, h('a', { href: `#/orders/${o.id}` }, o.id)), h('td', {}, badge(o.status)), h('td', {}, time(o.createdAt)),
-      h('td', {}, money(o.total, o.currency)), h('td', {}, o.skus.join(', ')))));
-    token = page.continuationToken;
-    more.hidden = !token;
-  };
-  more.addEventListener('click', () => load().catch((error) => more.after(errorBox(error))));
-  const filters = h('form', {
-    class: 'filters',
-    onsubmit: (e) => {
-      e.preventDefault();
-      const data = new FormData(e.target);
-      location.hash = `#/orders?${new URLSearchParams([...data].filter(([, v]) => v))}`;
-    },
-  },
-  field('Status', select('status', [['', 'Any'], ...statuses.map((s) => [s, s])], params.get('status') ?? '')),
-  field('SKU', h('input', { name: 'sku', value: params.get('sku') ?? '' })),
-  field('Created from', h('input', { name: 'createdFrom', type: 'date', value: params.get('createdFrom') ?? '' })),
-  field('Created before', h('input', { name: 'createdTo', type: 'date', value: params.get('createdTo') ?? '' })),
-  h('button', { type: 'submit' }, 'Filter'));
+  const { load, more } = pager('orders', params, signal, (items) => rows.append(...items.map((o) => h('tr', { 'data-order-id': o.id },
+    h('td', {}, h('a', { href: `#/orders/${o.id}` }, o.id)), h('td', {}, badge(o.status)), h('td', {}, time(o.createdAt)),
+    h('td', {}, money(o.total, o.currency)), h('td', {}, o.skus.join(', '))))));
+  const filters = filterForm('orders', params, [],
+    field('Status', select('status', [['', 'Any'], ...statuses.map((s) => [s, s])], params.get('status') ?? '')),
+    field('SKU', h('input', { name: 'sku', value: params.get('sku') ?? '' })),
+    field('Created from', h('input', { name: 'createdFrom', type: 'date', value: params.get('createdFrom') ?? '' })),
+    field('Created before', h('input', { name: 'createdTo', type: 'date', value: params.get('createdTo') ?? '' })));
 
   const products = await api('products', { signal });
   mount(view, h('h1', {}, 'Orders'), h('details', { open: !products.length }, h('summary', {}, 'Place a demo order'), demoForm(products, admin)),
-    filters, h('div', { class: 'table-wrap' }, h('table', {},
-      h('thead', {}, h('tr', {}, ['Order', 'Status', 'Created', 'Total', 'SKUs'].map((t) => h('th', { scope: 'col' }, t)))), rows)), more);
+    filters, table(['Order', 'Status', 'Created', 'Total', 'SKUs'], rows), more);
   await load();
 }
 

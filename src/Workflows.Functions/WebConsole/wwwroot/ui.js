@@ -1,4 +1,5 @@
 // Small DOM helpers: elements are built with h(), never from HTML strings, so API data is always text.
+import { api } from './api.js';
 
 export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
@@ -90,7 +91,41 @@ export function poll(signal, ms, fn) {
   setTimeout(tick, ms);
 }
 
-export const table = (headers, rows) => h('div', { class: 'table-wrap' },
-  h('table', {}, h('thead', {}, h('tr', {}, headers.map((t) => h('th', { scope: 'col' }, t)))), h('tbody', {}, rows)));
+/** A table that scrolls sideways on narrow screens; body is a <tbody> (to append to later) or its rows. */
+export const table = (headers, body) => h('div', { class: 'table-wrap' },
+  h('table', {}, h('thead', {}, h('tr', {}, headers.map((t) => h('th', { scope: 'col' }, t)))),
+    body instanceof HTMLTableSectionElement ? body : h('tbody', {}, body)));
 
 export const json = (value) => h('pre', { class: 'json' }, value == null ? '—' : JSON.stringify(value, null, 2));
+
+/**
+ * Pages through a list endpoint (`{ items, continuationToken }`): the returned function loads the next page and hands
+ * its items to onItems; the "Load more" button it makes shows while there is a next page.
+ */
+export function pager(path, params, signal, onItems) {
+  const more = h('button', { type: 'button', hidden: true }, 'Load more');
+  let token = null;
+  const load = async () => {
+    const query = new URLSearchParams(params);
+    if (token) query.set('continuationToken', token);
+    const page = await api(`${path}?${query}`, { signal });
+    onItems(page.items);
+    token = page.continuationToken;
+    more.hidden = !token;
+  };
+  more.addEventListener('click', () => load().catch((error) => more.after(errorBox(error))));
+  return { load, more };
+}
+
+/** A filter form: submitting it navigates to #/{route}?{the non-empty fields} (plus the kept parameters). */
+export function filterForm(route, params, keep, ...fields) {
+  return h('form', {
+    class: 'filters',
+    onsubmit: (e) => {
+      e.preventDefault();
+      const next = new URLSearchParams([...new FormData(e.target)].filter(([, v]) => v));
+      keep.filter((name) => params.get(name)).forEach((name) => next.set(name, params.get(name)));
+      location.hash = `#/${route}?${next}`;
+    },
+  }, fields, h('button', { type: 'submit' }, 'Filter'));
+}

@@ -1,6 +1,6 @@
 // Workflows (operators, admin key): every orchestration instance, its details and history, and the engine's commands.
 import { api } from './api.js';
-import { action, announce, badge, confirmAction, errorBox, field, h, json, mount, poll, select, table, time } from './ui.js';
+import { action, announce, badge, confirmAction, errorBox, field, filterForm, h, json, mount, pager, poll, select, table, time } from './ui.js';
 
 const runtimeStatuses = ['Running', 'Pending', 'Suspended', 'Completed', 'Failed', 'Terminated'];
 const finished = ['Completed', 'Failed', 'Terminated'];
@@ -8,35 +8,17 @@ const finished = ['Completed', 'Failed', 'Terminated'];
 export async function workflowsList(view, { signal }, queryString) {
   const params = new URLSearchParams(queryString ?? '');
   const rows = h('tbody');
-  const more = h('button', { type: 'button', hidden: true }, 'Load more');
-  let token = null;
-  const load = async () => {
-    const query = new URLSearchParams(params);
-    if (token) query.set('continuationToken', token);
-    const page = await api(`workflows?${query}`, { signal });
-    rows.append(...page.items.map((w) => h('tr', { 'data-instance-id': w.instanceId },
-      h('td', {}, h('a', { href: `#/workflows/${encodeURIComponent(w.instanceId)}` }, w.instanceId)),
-      h('td', {}, w.name), h('td', {}, badge(w.runtimeStatus)), h('td', {}, time(w.createdAt)), h('td', {}, time(w.lastUpdatedAt)))));
-    token = page.continuationToken;
-    more.hidden = !token;
-  };
-  more.addEventListener('click', () => load().catch((error) => more.after(errorBox(error))));
-  const filters = h('form', {
-    class: 'filters',
-    onsubmit: (e) => {
-      e.preventDefault();
-      location.hash = `#/workflows?${new URLSearchParams([...new FormData(e.target)].filter(([, v]) => v))}`;
-    },
-  },
-  field('Orchestration', h('input', { name: 'name', value: params.get('name') ?? '', placeholder: 'e.g. OrderFulfilmentOrchestrator' })),
-  field('Status', select('status', [['', 'Any'], ...runtimeStatuses.map((s) => [s, s])], params.get('status') ?? '')),
-  field('Instance ID starts with', h('input', { name: 'instanceIdPrefix', value: params.get('instanceIdPrefix') ?? '' })),
-  field('Created from', h('input', { name: 'createdFrom', type: 'date', value: params.get('createdFrom') ?? '' })),
-  field('Created before', h('input', { name: 'createdTo', type: 'date', value: params.get('createdTo') ?? '' })),
-  h('button', { type: 'submit' }, 'Filter'));
+  const { load, more } = pager('workflows', params, signal, (items) => rows.append(...items.map((w) => h('tr', { 'data-instance-id': w.instanceId },
+    h('td', {}, h('a', { href: `#/workflows/${encodeURIComponent(w.instanceId)}` }, w.instanceId)),
+    h('td', {}, w.name), h('td', {}, badge(w.runtimeStatus)), h('td', {}, time(w.createdAt)), h('td', {}, time(w.lastUpdatedAt))))));
+  const filters = filterForm('workflows', params, [],
+    field('Orchestration', h('input', { name: 'name', value: params.get('name') ?? '', placeholder: 'e.g. OrderFulfilmentOrchestrator' })),
+    field('Status', select('status', [['', 'Any'], ...runtimeStatuses.map((s) => [s, s])], params.get('status') ?? '')),
+    field('Instance ID starts with', h('input', { name: 'instanceIdPrefix', value: params.get('instanceIdPrefix') ?? '' })),
+    field('Created from', h('input', { name: 'createdFrom', type: 'date', value: params.get('createdFrom') ?? '' })),
+    field('Created before', h('input', { name: 'createdTo', type: 'date', value: params.get('createdTo') ?? '' })));
   mount(view, h('h1', {}, 'Workflows'), purgeForm(), filters,
-    h('div', { class: 'table-wrap' }, h('table', {},
-      h('thead', {}, h('tr', {}, ['Instance', 'Orchestration', 'Status', 'Created', 'Last updated'].map((t) => h('th', { scope: 'col' }, t)))), rows)), more);
+    table(['Instance', 'Orchestration', 'Status', 'Created', 'Last updated'], rows), more);
   await load();
 }
 
