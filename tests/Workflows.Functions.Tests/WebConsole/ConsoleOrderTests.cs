@@ -67,12 +67,16 @@ public sealed class ConsoleOrderTests(ConsoleFixture console)
             await Expect(status).ToHaveTextAsync("Suspended");
             await ConsolePage.SnapshotAsync(page, "console-workflow");
 
-            await page.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+            // From the keyboard.
+            await page.GetByRole(AriaRole.Button, new() { Name = "Resume" }).FocusAsync();
+            await page.Keyboard.PressAsync("Enter");
             await Expect(status).ToHaveTextAsync("Running");
 
-            // Destructive commands ask first: cancelling the dialog leaves the instance running.
+            // Destructive commands ask first: Escape closes the dialog and leaves the instance running.
             await page.GetByRole(AriaRole.Button, new() { Name = "Terminate" }).ClickAsync();
-            await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+            await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("Its own compensations do not run");
+            await page.Keyboard.PressAsync("Escape");
+            await Expect(page.GetByRole(AriaRole.Dialog)).ToBeHiddenAsync();
             await Expect(status).ToHaveTextAsync("Running");
         });
     }
