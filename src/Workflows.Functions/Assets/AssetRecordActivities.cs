@@ -28,7 +28,7 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
         entity.FailureReason = null;
         entity.RenditionsJson = AssetStore.SerializeRenditions(request.Renditions);
         entity.ProcessingCompletedAt = DateTimeOffset.UtcNow;
-        await store.Table.UpdateEntityAsync(entity, entity.ETag, Azure.Data.Tables.TableUpdateMode.Replace, ct);
+        await store.SaveAsync(entity, ct);
         WorkflowMetrics.AssetFinished(entity.Status, entity.UploadedAt, entity.ProcessingCompletedAt.Value);
     }
 
@@ -44,21 +44,14 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
         entity.OriginalName ??= request.OriginalName;
         entity.RenditionsJson = null;
         entity.ProcessingCompletedAt = DateTimeOffset.UtcNow;
-        if (entity.ETag == default)
+        try
         {
-            try
-            {
-                await store.Table.AddEntityAsync(entity, ct);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-                // Created meanwhile (a retry of ours, or the HTTP upload's record): the retry of this activity updates it.
-                throw new InvalidOperationException($"Asset {request.AssetId} was created concurrently; retrying.", ex);
-            }
+            await store.SaveAsync(entity, ct);
         }
-        else
+        catch (RequestFailedException ex) when (ex.Status == 409)
         {
-            await store.Table.UpdateEntityAsync(entity, entity.ETag, Azure.Data.Tables.TableUpdateMode.Replace, ct);
+            // Created meanwhile (a retry of ours, or the HTTP upload's record): the retry of this activity updates it.
+            throw new InvalidOperationException($"Asset {request.AssetId} was created concurrently; retrying.", ex);
         }
 
         WorkflowMetrics.AssetFinished(entity.Status, entity.UploadedAt, entity.ProcessingCompletedAt.Value);

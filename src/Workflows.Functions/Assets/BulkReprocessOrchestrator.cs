@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Workflows.Shared;
 
 namespace Workflows.Assets;
 
@@ -59,7 +60,7 @@ public static class BulkReprocessOrchestrator
             return await context.CallSubOrchestratorAsync<RerenderOutcome>(
                 nameof(AssetRerenderOrchestrator),
                 new RerenderAssetRequest(assetId, page.Chains, retry),
-                new SubOrchestrationOptions { InstanceId = $"{context.InstanceId}-{runId}-{assetId}" });
+                new SubOrchestrationOptions { InstanceId = InstanceStarts.ChildId(context.InstanceId, $"{runId}-{assetId}") });
         }
         catch (TaskFailedException ex)
         {

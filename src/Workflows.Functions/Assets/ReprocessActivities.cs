@@ -54,6 +54,6 @@ public sealed class ReprocessActivities(AssetStore store, IAssetImaging imaging)
         }
 
         await store.DeleteRenditionsExceptAsync(request.AssetId, AssetStore.DeserializeRenditions(entity.RenditionsJson), ct);
-        await store.Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct);
+        await store.SaveAsync(entity, ct);
     }
 }

@@ -3,26 +3,42 @@ using Microsoft.DurableTask.Client;
 
 namespace Workflows.Operations;
 
-/// <summary>An orchestration instance as operators see it; custom status and output are the instance's own JSON.</summary>
-public sealed record InstanceStatusResponse(
+/// <summary>An orchestration instance in the list.</summary>
+public sealed record WorkflowSummary(
+    string InstanceId, string Name, string RuntimeStatus, DateTimeOffset CreatedAt, DateTimeOffset LastUpdatedAt, string Url)
+{
+    public static WorkflowSummary From(OrchestrationMetadata instance, string url) => new(
+        instance.InstanceId, instance.Name, instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt, url);
+}
+
+/// <summary>
+/// An orchestration instance as operators see it: custom status and failure always, input, output and history when
+/// asked for (they can be large). Custom status, input and output are the instance's own JSON.
+/// </summary>
+public sealed record WorkflowDetails(
     string InstanceId,
     string Name,
     string RuntimeStatus,
     DateTimeOffset CreatedAt,
     DateTimeOffset LastUpdatedAt,
     JsonElement? CustomStatus,
+    InstanceFailure? Failure,
+    JsonElement? Input,
     JsonElement? Output,
-    InstanceFailure? Failure)
+    IReadOnlyList<WorkflowHistoryEvent>? History)
 {
-    public static InstanceStatusResponse From(OrchestrationMetadata instance) => new(
+    public static WorkflowDetails From(
+        OrchestrationMetadata instance, bool input, bool output, IReadOnlyList<WorkflowHistoryEvent>? history) => new(
         instance.InstanceId,
         instance.Name,
         instance.RuntimeStatus.ToString(),
         instance.CreatedAt,
         instance.LastUpdatedAt,
         Parse(instance.SerializedCustomStatus),
-        Parse(instance.SerializedOutput),
-        instance.FailureDetails is { } failure ? new InstanceFailure(failure.ErrorType, failure.ErrorMessage) : null);
+        instance.FailureDetails is { } failure ? new InstanceFailure(failure.ErrorType, failure.ErrorMessage) : null,
+        input ? Parse(instance.SerializedInput) : null,
+        output ? Parse(instance.SerializedOutput) : null,
+        history);
 
     private static JsonElement? Parse(string? json)
     {
@@ -38,5 +54,17 @@ public sealed record InstanceStatusResponse(
 
 public sealed record InstanceFailure(string ErrorType, string Message);
 
-/// <summary>Optional body of a terminate request.</summary>
-public sealed record TerminateInstanceRequest(string? Reason);
+/// <summary>One event of an instance's history: its type, time, and the name or detail it carries.</summary>
+public sealed record WorkflowHistoryEvent(int EventId, string Type, DateTime Timestamp, string? Name, string? Detail);
+
+/// <summary>Optional body of terminate, suspend and resume.</summary>
+public sealed record WorkflowReason(string? Reason);
+
+/// <summary>The 202 body of a restart: which instance runs now, and whether it kept the old id.</summary>
+public sealed record WorkflowRestarted(string InstanceId, string RestartedFrom, bool IdReused, string Url);
+
+/// <summary>The body of a purge: how many instances (sub-orchestrations included) went.</summary>
+public sealed record WorkflowsPurged(int Purged, bool More);
+
+/// <summary>Body of <c>POST /api/workflows/purge</c>: finished instances in these statuses, finished that many days ago or more.</summary>
+public sealed record PurgeWorkflowsRequest(IReadOnlyList<string>? Statuses, double? OlderThanDays);

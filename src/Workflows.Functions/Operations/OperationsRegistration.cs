@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Workflows.Operations;
 
@@ -7,6 +8,12 @@ public static class OperationsRegistration
 {
     public static IServiceCollection AddOperations(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<OperationsOptions>()
+            .BindConfiguration(OperationsOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<InstancePurger>();
         return services;
     }
 }

@@ -32,6 +32,7 @@ public static class OrdersRegistration
         services.AddSingleton<PaymentLedger>();
         services.AddSingleton<ShipmentStore>();
         services.AddSingleton<OrderViewStore>();
+        services.AddSingleton<OrderIndexStore>();
         services.AddSingleton<SalesViewStore>();
         services.AddProvisionedStorage<OrderEventPublisher>();
         services.AddSingleton<DemoData>();

@@ -21,6 +21,15 @@ internal static class InstanceStarts
         OrchestrationRuntimeStatus.Terminated,
     ];
 
+    /// <summary>
+    /// The instance id of a sub-orchestration: <c>{parentId}:{key}</c>. Every sub-orchestration of the app is named so,
+    /// which is how purging a parent finds its children (every generation of a parent that continued as new, every
+    /// depth) with one prefix query; business ids never contain ':'.
+    /// </summary>
+    public static string ChildId(string parentId, string key) => $"{ChildPrefix(parentId)}{key}";
+
+    public static string ChildPrefix(string parentId) => parentId + ":";
+
     /// <summary>True when a start lost the race to another start of the same instance id.</summary>
     public static bool IsAlreadyExists(Exception ex) =>
         ex is OrchestrationAlreadyExistsException or RpcException { StatusCode: StatusCode.AlreadyExists };

@@ -1,7 +1,7 @@
 using Workflows.Assets.Storage;
 namespace Workflows.Assets.Http;
 
-/// <summary>The asset as <c>GET /api/assets/{id}</c> returns it.</summary>
+/// <summary>The asset as <c>GET /api/assets/{id}</c> returns it; <c>ThumbnailUrl</c> is its smallest rendition once Ready.</summary>
 public sealed record AssetView(
     string Id,
     string Status,
@@ -18,7 +18,8 @@ public sealed record AssetView(
     DateTimeOffset? ProcessingStartedAt,
     DateTimeOffset? ProcessingCompletedAt,
     DateTimeOffset? ReprocessedAt,
-    string? ReprocessError)
+    string? ReprocessError,
+    string? ThumbnailUrl)
 {
     /// <summary>Maps a record; rendition URLs are built under <paramref name="assetUri"/> (the asset's own URL).</summary>
     public static AssetView From(AssetEntity e, string assetUri)
@@ -30,8 +31,13 @@ public sealed record AssetView(
         return new AssetView(
             e.Id, e.Status, e.FailureReason, e.OriginalName, e.ContentType, e.SizeBytes, e.Sha256, e.Width, e.Height,
             new AssetMetadataView(e.CameraMake, e.CameraModel, e.TakenAt, e.GpsLatitude, e.GpsLongitude, e.Orientation),
-            renditions, e.UploadedAt, e.ProcessingStartedAt, e.ProcessingCompletedAt, e.ReprocessedAt, e.ReprocessError);
+            renditions, e.UploadedAt, e.ProcessingStartedAt, e.ProcessingCompletedAt, e.ReprocessedAt, e.ReprocessError,
+            ThumbnailOf(renditions)?.Url);
     }
+
+    /// <summary>The smallest rendition (WebP when sizes tie), for thumbnails.</summary>
+    public static RenditionView? ThumbnailOf(IEnumerable<RenditionView> renditions) =>
+        renditions.OrderBy(r => r.Width).ThenBy(r => r.ContentType == "image/webp" ? 0 : 1).FirstOrDefault();
 }
 
 /// <summary>Camera metadata of the original. GPS stays here, in the record; renditions never carry it.</summary>

@@ -24,6 +24,7 @@ public sealed class AssetStore(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly AssetOptions _options = options.Value;
+    private readonly AssetIndex _index = new(tables.GetTableClient(options.Value.AssetsTable + "Index"));
     private Task? _created;
 
     public BlobContainerClient Uploads => blobs.GetBlobContainerClient(_options.UploadsContainer);
@@ -88,6 +89,7 @@ public sealed class AssetStore(
                 await (current is null
                     ? Table.AddEntityAsync(processing, ct)
                     : Table.UpdateEntityAsync(processing, current.ETag, TableUpdateMode.Merge, ct));
+                await SyncIndexAsync(processing.Id, ct);
                 return null;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 3)
@@ -108,6 +110,29 @@ public sealed class AssetStore(
         {
             // Already registered by the pipeline.
         }
+
+        await SyncIndexAsync(entity.Id, ct);
+    }
+
+    /// <summary>
+    /// Writes the record: adds it when it was never read (no ETag), else replaces it conditional on the ETag read
+    /// (412 when someone wrote it meanwhile). Then lists it. Every record write goes through here or the methods above,
+    /// so the list index follows the records.
+    /// </summary>
+    public async Task SaveAsync(AssetEntity entity, CancellationToken ct)
+    {
+        await (entity.ETag == default
+            ? Table.AddEntityAsync(entity, ct)
+            : Table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, ct));
+        await SyncIndexAsync(entity.Id, ct);
+    }
+
+    /// <summary>One page of assets, newest upload first, read from their records (see <see cref="AssetIndex.ListAsync"/>).</summary>
+    public async Task<(IReadOnlyList<(AssetEntity Record, DateTimeOffset ListedAt)> Assets, string? Next)> ListAsync(
+        AssetListQuery query, CancellationToken ct)
+    {
+        await EnsureCreatedAsync(ct);
+        return await _index.ListAsync(query, FindAsync, ct);
     }
 
     public async Task DeleteRecordAsync(string assetId, CancellationToken ct)
@@ -120,6 +145,8 @@ public sealed class AssetStore(
         {
             // Already gone: deleting is idempotent.
         }
+
+        await _index.SyncAsync(assetId, null, ct);
     }
 
     /// <summary>Deletes every blob under <c>{assetId}/</c> in the renditions container; returns how many it deleted.</summary>
@@ -152,6 +179,9 @@ public sealed class AssetStore(
     public static IReadOnlyList<Rendition> DeserializeRenditions(string? json) =>
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<Rendition>>(json, Json) ?? [];
 
+    private async Task SyncIndexAsync(string assetId, CancellationToken ct) =>
+        await _index.SyncAsync(assetId, await FindAsync(assetId, ct), ct);
+
     private static string RequireId(string assetId) =>
         AssetIds.IsValid(assetId) ? assetId : throw new ArgumentException($"'{assetId}' is not an asset id.", nameof(assetId));
 
@@ -164,6 +194,7 @@ public sealed class AssetStore(
             Renditions.CreateIfNotExistsAsync(),
             Quarantine.CreateIfNotExistsAsync(),
             Table.CreateIfNotExistsAsync(),
+            _index.Table.CreateIfNotExistsAsync(),
             ReadyQueue.CreateIfNotExistsAsync(),
             queues.GetQueueClient(UploadPoisonQueue).CreateIfNotExistsAsync());
     }

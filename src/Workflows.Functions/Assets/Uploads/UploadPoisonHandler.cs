@@ -65,9 +65,7 @@ public sealed class UploadPoisonHandler(AssetStore store, ILogger<UploadPoisonHa
         record.ProcessingCompletedAt = DateTimeOffset.UtcNow;
         // Conditional on the row as read: if a pipeline started meanwhile and wrote the record, this throws and the
         // retried message finds its instance, rather than overwriting (say) Ready with Failed.
-        await (record.ETag == default
-            ? store.Table.AddEntityAsync(record, ct)
-            : store.Table.UpdateEntityAsync(record, record.ETag, Azure.Data.Tables.TableUpdateMode.Replace, ct));
+        await store.SaveAsync(record, ct);
         logger.LogError("Upload {BlobName} was poisoned; asset {AssetId} marked Failed", blobName, assetId);
     }
 }

@@ -23,6 +23,23 @@ public sealed class CatalogueStore(OrderTables tables)
         return found.OfType<Product>().ToDictionary(p => p.Sku, StringComparer.Ordinal);
     }
 
+    /// <summary>The first <paramref name="max"/> products by SKU (the catalogue is one small partition).</summary>
+    public async Task<IReadOnlyList<Product>> ListAsync(int max, CancellationToken ct)
+    {
+        var table = await tables.ProductsAsync(ct);
+        List<Product> products = [];
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, maxPerPage: max, cancellationToken: ct))
+        {
+            products.Add(ToProduct(row));
+            if (products.Count == max)
+            {
+                break;
+            }
+        }
+
+        return products;
+    }
+
     /// <summary>Creates or replaces a product (idempotent).</summary>
     public async Task UpsertAsync(Product product, CancellationToken ct)
     {

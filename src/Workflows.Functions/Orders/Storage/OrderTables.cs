@@ -27,6 +27,9 @@ public sealed class OrderTables(TableServiceClient service, IOptions<OrdersOptio
     /// <summary>Order view (what clients read): PK order id, RK <c>view</c>.</summary>
     public Task<TableClient> ViewsAsync(CancellationToken ct) => GetAsync("Views", ct);
 
+    /// <summary>Order list index (see <see cref="OrderIndexStore"/>): PK <c>orders</c> or <c>sku:{SKU}</c>, RK newest first.</summary>
+    public Task<TableClient> IndexAsync(CancellationToken ct) => GetAsync("Index", ct);
+
     /// <summary>Sales per SKU, maintained from the events queue: PK SKU.</summary>
     public Task<TableClient> SalesAsync(CancellationToken ct) => GetAsync("Sales", ct);
 
@@ -38,7 +41,7 @@ public sealed class OrderTables(TableServiceClient service, IOptions<OrdersOptio
 
     /// <summary>Creates every table above but the local providers' (created on first use, only where they serve).</summary>
     public Task EnsureCreatedAsync(CancellationToken ct) =>
-        Task.WhenAll(ProductsAsync(ct), StockAsync(ct), PaymentsAsync(ct), ShipmentsAsync(ct), ViewsAsync(ct), SalesAsync(ct));
+        Task.WhenAll(ProductsAsync(ct), StockAsync(ct), PaymentsAsync(ct), ShipmentsAsync(ct), ViewsAsync(ct), IndexAsync(ct), SalesAsync(ct));
 
     private Task<TableClient> GetAsync(string suffix, CancellationToken ct)
     {

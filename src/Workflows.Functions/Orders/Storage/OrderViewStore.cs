@@ -25,9 +25,10 @@ public sealed record OrderView(
 /// <summary>
 /// The order view table (PK order id, RK <c>view</c>). Only the order's own saga writes it, one step at a time;
 /// applying the same progress twice leaves the same view (steps are keyed by name and orchestration time), and a write
-/// older than the last one applied (a late duplicate execution of an earlier step) changes nothing.
+/// older than the last one applied (a late duplicate execution of an earlier step) changes nothing. Each write is
+/// copied into the order list index after it, under the same sequence number.
 /// </summary>
-public sealed class OrderViewStore(OrderTables tables)
+public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
 {
     private const string Row = "view";
     private const string SequenceColumn = "Sequence";
@@ -64,13 +65,16 @@ public sealed class OrderViewStore(OrderTables tables)
                 {
                     await table.AddEntityAsync(entity, ct);
                 }
-
-                return next;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
                 // Another attempt of the same activity wrote first: apply on top of what it wrote.
+                continue;
             }
+
+            // A retry of this write (same sequence) re-applies the view and so repairs a lost index write.
+            await index.WriteAsync(next, progress.Sequence, ct);
+            return next;
         }
     }
 

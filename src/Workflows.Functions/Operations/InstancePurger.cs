@@ -1,0 +1,91 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Workflows.Shared;
+
+namespace Workflows.Operations;
+
+/// <summary>The outcome of purging one instance: how many went, or which sub-orchestrations still run (nothing purged).</summary>
+public sealed record TreePurge(int Purged, IReadOnlyList<string> StillRunning);
+
+/// <summary>
+/// Purges finished instances from the task hub together with their sub-orchestrations, which the app starts with
+/// ids <c>{parentId}:{key}</c> (<see cref="InstanceStarts.ChildId"/>).
+/// The engines' own "recursive" flag is passed too, but the Functions host's Durable extension ignores it. Only the
+/// task hub is touched: order views, asset records and blobs stay.
+/// </summary>
+public sealed class InstancePurger(ILogger<InstancePurger> logger)
+{
+    private const int QueryPageSize = 100;
+
+    /// <summary>Purges <paramref name="instanceId"/> and its sub-orchestrations, children first; nothing if any still runs.</summary>
+    public async Task<TreePurge> PurgeTreeAsync(DurableTaskClient client, string instanceId, CancellationToken ct)
+    {
+        var descendants = await QueryAsync(client, new OrchestrationQuery { InstanceIdPrefix = InstanceStarts.ChildPrefix(instanceId) }, int.MaxValue, ct);
+        var running = descendants.Where(d => !OperationsHttp.IsFinished(d.RuntimeStatus)).Select(d => d.InstanceId).ToList();
+        if (running.Count > 0)
+        {
+            return new TreePurge(0, running);
+        }
+
+        // Deepest first, the root last: a purge cut short can simply be repeated.
+        var purged = 0;
+        foreach (var id in descendants.Select(d => d.InstanceId).OrderByDescending(id => id.Count(c => c == ':')).Append(instanceId))
+        {
+            purged += (await client.PurgeInstanceAsync(id, new PurgeInstanceOptions(Recursive: true), ct)).PurgedInstanceCount;
+        }
+
+        if (purged > 0)
+        {
+            logger.LogInformation("Purged {InstanceId} and its {Children} sub-orchestration(s) from the task hub", instanceId, descendants.Count);
+        }
+
+        return new TreePurge(purged, []);
+    }
+
+    /// <summary>
+    /// Purges at most <paramref name="max"/> instances in <paramref name="statuses"/> (all finished ones) that finished
+    /// before <paramref name="finishedBefore"/>, each with its sub-orchestrations, logging every one. <c>More</c> says
+    /// that further instances may qualify (call again).
+    /// </summary>
+    public async Task<WorkflowsPurged> PurgeFinishedAsync(
+        DurableTaskClient client, IReadOnlyList<OrchestrationRuntimeStatus> statuses, DateTimeOffset finishedBefore, int max,
+        CancellationToken ct)
+    {
+        // Collect first, purge after: deleting while paging would move the engine's page positions.
+        var query = new OrchestrationQuery { Statuses = statuses, CreatedTo = finishedBefore };
+        var candidates = (await QueryAsync(client, query, max + 1, ct, i => i.LastUpdatedAt < finishedBefore)).ToList();
+        var more = candidates.Count > max;
+        var purged = 0;
+        foreach (var instance in candidates.Take(max))
+        {
+            var tree = await PurgeTreeAsync(client, instance.InstanceId, ct);
+            purged += tree.Purged;
+            if (tree.StillRunning.Count > 0)
+            {
+                logger.LogWarning("Kept {InstanceId}: its sub-orchestrations {Running} still run", instance.InstanceId, tree.StillRunning);
+            }
+        }
+
+        logger.LogInformation("Purged {Count} instance(s) that finished before {Cutoff:o}; more to purge: {More}", purged, finishedBefore, more);
+        return new WorkflowsPurged(purged, more);
+    }
+
+    private static async Task<IReadOnlyList<OrchestrationMetadata>> QueryAsync(
+        DurableTaskClient client, OrchestrationQuery query, int limit, CancellationToken ct, Func<OrchestrationMetadata, bool>? where = null)
+    {
+        List<OrchestrationMetadata> found = [];
+        await foreach (var instance in client.GetAllInstancesAsync(query with { PageSize = QueryPageSize }).WithCancellation(ct))
+        {
+            if (where?.Invoke(instance) ?? true)
+            {
+                found.Add(instance);
+                if (found.Count >= limit)
+                {
+                    break;
+                }
+            }
+        }
+
+        return found;
+    }
+}

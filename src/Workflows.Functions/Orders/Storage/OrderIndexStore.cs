@@ -1,0 +1,76 @@
+using Azure.Data.Tables;
+using Workflows.Shared.Storage;
+
+namespace Workflows.Orders.Storage;
+
+/// <summary>One order in the list (<c>GET /api/orders</c>).</summary>
+public sealed record OrderSummary(
+    string Id,
+    OrderStatus Status,
+    DateTime CreatedAt,
+    DateTime UpdatedAt,
+    string? Currency,
+    decimal? Total,
+    IReadOnlyList<string> Skus,
+    int Lines);
+
+/// <summary>What <c>GET /api/orders</c> asks for; empty filters match everything.</summary>
+public sealed record OrderListQuery(
+    IReadOnlyList<OrderStatus> Statuses, DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedTo, string? Sku, string? After, int PageSize);
+
+/// <summary>
+/// The order list index (table <c>{prefix}Index</c>), written with every order-view write. Rows sort newest first
+/// (<see cref="NewestFirstIndex"/>): partition <c>orders</c> holds every order, partition <c>sku:{SKU}</c> the orders
+/// with that SKU, so each filter combination is one partition range query with a status filter, never a scan of the
+/// task hub or of the views. A row carries the <c>Sequence</c> of the view write it copies and is only replaced by a
+/// later one, so a late duplicate of an earlier write cannot move the list back (as the view itself guards).
+/// </summary>
+public sealed class OrderIndexStore(OrderTables tables)
+{
+    private const string AllOrders = "orders";
+    private const string SequenceColumn = "Sequence";
+
+    public static string SkuPartition(string sku) => $"sku:{sku}";
+
+    /// <summary>Copies <paramref name="view"/>, as of view write <paramref name="sequence"/>, into every row of the order.</summary>
+    public async Task WriteAsync(OrderView view, int sequence, CancellationToken ct)
+    {
+        var table = await tables.IndexAsync(ct);
+        var partitions = view.Lines.Select(l => SkuPartition(l.Sku)).Distinct(StringComparer.Ordinal).Prepend(AllOrders);
+        var rowKey = NewestFirstIndex.RowKey(DateTime.SpecifyKind(view.CreatedAt, DateTimeKind.Utc), view.Id);
+        await Task.WhenAll(partitions.Select(p => NewestFirstIndex.WriteUnlessNewerAsync(table, ToEntity(p, rowKey, view, sequence), SequenceColumn, ct)));
+    }
+
+    public async Task<(IReadOnlyList<OrderSummary> Orders, string? Next)> ListAsync(OrderListQuery query, CancellationToken ct)
+    {
+        var table = await tables.IndexAsync(ct);
+        var partition = query.Sku is null ? AllOrders : SkuPartition(query.Sku);
+        var (rows, next) = await NewestFirstIndex.PageAsync(
+            table, partition, query.CreatedFrom, query.CreatedTo, query.After,
+            NewestFirstIndex.AnyOf("Status", query.Statuses.Select(s => s.ToString())), query.PageSize, ct);
+        return (rows.Select(ToSummary).ToList(), next);
+    }
+
+    private static TableEntity ToEntity(string partition, string rowKey, OrderView v, int sequence) => new(partition, rowKey)
+    {
+        ["OrderId"] = v.Id,
+        ["Status"] = v.Status.ToString(),
+        ["CreatedAt"] = new DateTimeOffset(DateTime.SpecifyKind(v.CreatedAt, DateTimeKind.Utc)),
+        ["UpdatedAt"] = new DateTimeOffset(DateTime.SpecifyKind(v.UpdatedAt, DateTimeKind.Utc)),
+        ["Currency"] = v.Currency,
+        ["Total"] = v.Total is { } total ? Money.ToText(total) : null,
+        ["Skus"] = string.Join(',', v.Lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal)),
+        ["Lines"] = v.Lines.Count,
+        [SequenceColumn] = sequence,
+    };
+
+    private static OrderSummary ToSummary(TableEntity e) => new(
+        e.GetString("OrderId"),
+        Enum.Parse<OrderStatus>(e.GetString("Status")),
+        e.GetDateTimeOffset("CreatedAt")!.Value.UtcDateTime,
+        e.GetDateTimeOffset("UpdatedAt")!.Value.UtcDateTime,
+        e.GetString("Currency"),
+        e.GetString("Total") is { } total ? Money.Parse(total) : null,
+        e.GetString("Skus") is { Length: > 0 } skus ? skus.Split(',') : [],
+        e.GetInt32("Lines") ?? 0);
+}

@@ -1,0 +1,143 @@
+// Orders: the list with filters, a demo-order form, and the order page with its timeline and commands.
+import { api } from './api.js';
+import { action, announce, badge, confirmAction, errorBox, field, filterForm, h, money, mount, pager, poll, select, table, time } from './ui.js';
+
+const statuses = ['Received', 'Reserving', 'AwaitingApproval', 'Charging', 'Shipping', 'Completing', 'Completed',
+  'Compensating', 'CompensationFailed', 'Cancelled', 'Failed'];
+const finished = ['Completed', 'Cancelled', 'Failed'];
+const cancellable = ['Received', 'Reserving', 'AwaitingApproval', 'Charging'];
+const tokens = [
+  ['tok_visa', 'Card approved (tok_visa)'],
+  ['tok_decline', 'Card declined (tok_decline)'],
+  ['tok_insufficient_funds', 'Insufficient funds'],
+  ['tok_transient_2', 'Gateway down twice, then approved'],
+];
+
+function demoForm(products, admin) {
+  if (!products.length) {
+    return h('div', { class: 'panel' },
+      h('p', {}, 'The catalogue is empty.'),
+      admin ? action('Seed demo data', async () => {
+        await api('orders/demo-data', { method: 'POST' });
+        announce('Demo data seeded');
+        window.dispatchEvent(new HashChangeEvent('hashchange'));
+      }) : h('p', {}, 'An operator can seed the demo catalogue.'));
+  }
+  const lines = h('div', { class: 'lines' });
+  const addLine = (sku = products[0].sku, quantity = 1) => {
+    const n = lines.children.length + 1;
+    lines.append(h('div', { class: 'line' },
+      field(`Product ${n}`, select('sku', products.map((p) => [p.sku, `${p.name} (${p.sku}, ${money(p.unitPrice, p.currency)})`]), sku)),
+      field(`Quantity ${n}`, h('input', { name: 'quantity', type: 'number', min: 1, max: 1000, value: quantity, required: true }))));
+  };
+  addLine();
+  const form = h('form', {
+    class: 'panel order-form',
+    onsubmit: async (e) => {
+      e.preventDefault();
+      form.querySelector('.error')?.remove();
+      const data = new FormData(form);
+      const skus = data.getAll('sku');
+      const quantities = data.getAll('quantity');
+      try {
+        const accepted = await api('orders', {
+          method: 'POST',
+          json: {
+            lines: skus.map((sku, i) => ({ sku, quantity: Number(quantities[i]) })),
+            shippingAddress: { name: data.get('name'), line1: data.get('line1'), city: data.get('city'), postalCode: data.get('postalCode'), country: data.get('country') },
+            paymentToken: data.get('paymentToken'),
+          },
+        });
+        location.hash = `#/orders/${accepted.id}`;
+      } catch (error) {
+        form.append(errorBox(error));
+      }
+    },
+  },
+  h('h2', {}, 'Place a demo order'),
+  lines,
+  h('button', { type: 'button', onclick: () => addLine() }, 'Add a line'),
+  field('Payment', select('paymentToken', tokens, 'tok_visa')),
+  field('Name', h('input', { name: 'name', value: 'Ada Lovelace', required: true })),
+  field('Street', h('input', { name: 'line1', value: '1 Analytical Way', required: true })),
+  field('City', h('input', { name: 'city', value: 'London', required: true })),
+  field('Postal code (00000: the carrier refuses)', h('input', { name: 'postalCode', value: 'N1 9GU', required: true })),
+  field('Country', h('input', { name: 'country', value: 'GB', required: true, maxlength: 2 })),
+  h('button', { type: 'submit', class: 'primary' }, 'Place order'));
+  return form;
+}
+
+export async function ordersList(view, { signal, admin }, queryString) {
+  const params = new URLSearchParams(queryString ?? '');
+  const rows = h('tbody');
+  const { load, more } = pager('orders', params, signal, (items) => rows.append(...items.map((o) => h('tr', { 'data-order-id': o.id },
+    h('td', {}, h('a', { href: `#/orders/${o.id}` }, o.id)), h('td', {}, badge(o.status)), h('td', {}, time(o.createdAt)),
+    h('td', {}, money(o.total, o.currency)), h('td', {}, o.skus.join(', '))))));
+  const filters = filterForm('orders', params, [],
+    field('Status', select('status', [['', 'Any'], ...statuses.map((s) => [s, s])], params.get('status') ?? '')),
+    field('SKU', h('input', { name: 'sku', value: params.get('sku') ?? '' })),
+    field('Created from', h('input', { name: 'createdFrom', type: 'date', value: params.get('createdFrom') ?? '' })),
+    field('Created before', h('input', { name: 'createdTo', type: 'date', value: params.get('createdTo') ?? '' })));
+
+  const products = await api('products', { signal });
+  mount(view, h('h1', {}, 'Orders'), h('details', { open: !products.length }, h('summary', {}, 'Place a demo order'), demoForm(products, admin)),
+    filters, table(['Order', 'Status', 'Created', 'Total', 'SKUs'], rows), more);
+  await load();
+}
+
+function commands(order, admin, refresh) {
+  const id = order.id;
+  const send = (path, json, done) => async () => {
+    await api(`orders/${id}/${path}`, { method: 'POST', json });
+    announce(done);
+    await refresh();
+  };
+  const buttons = [];
+  if (admin && order.status === 'AwaitingApproval') {
+    buttons.push(action('Approve', send('approve', { approved: true }, 'Approval sent'), { class: 'primary' }));
+    buttons.push(action('Reject', async () => {
+      if (await confirmAction(`Reject order ${id}? It is cancelled and compensated.`, 'Reject')) await send('approve', { approved: false }, 'Rejection sent')();
+    }, { class: 'danger' }));
+  }
+  if (cancellable.includes(order.status)) {
+    buttons.push(action('Cancel order', async () => {
+      if (await confirmAction(`Cancel order ${id}? Its steps are undone.`, 'Cancel order')) await send('cancel', undefined, 'Cancel sent')();
+    }, { class: 'danger' }));
+  }
+  if (admin) buttons.push(h('a', { href: `#/workflows/${encodeURIComponent(id)}` }, 'Open its workflow'));
+  return h('div', { class: 'actions' }, buttons);
+}
+
+export async function orderPage(view, { signal, admin }, id) {
+  let shown = '';
+  const render = (order) => {
+    if (JSON.stringify(order) === shown) return; // unchanged: keep the DOM (and the keyboard focus)
+    shown = JSON.stringify(order);
+    mount(view,
+      h('p', {}, h('a', { href: '#/orders' }, '← All orders')),
+      h('h1', {}, `Order ${order.id} `, badge(order.status)),
+      h('p', {}, `Instance ${order.runtimeStatus} · total ${money(order.total, order.currency)} · created ${time(order.createdAt)}`),
+      order.failureReason ? h('p', { class: 'error', 'data-testid': 'failure-reason' }, order.failureReason) : null,
+      commands(order, admin, refresh),
+      h('h2', {}, 'Timeline'),
+      h('ol', { class: 'timeline', 'aria-label': 'Steps' }, order.steps.map((s) => h('li', {}, h('span', { class: 'step' }, s.step), ' ', h('time', { datetime: s.at }, time(s.at))))),
+      h('h2', {}, 'Compensations'),
+      order.compensationsRun.length
+        ? h('ul', { class: 'compensations', 'aria-label': 'Compensations run' }, order.compensationsRun.map((c) => h('li', {}, '↩ ', c)))
+        : h('p', {}, 'None ran.'),
+      order.outstandingCompensations.length ? h('div', { class: 'panel outstanding' },
+        h('h3', {}, 'Outstanding compensations'),
+        h('ul', {}, order.outstandingCompensations.map((c) => h('li', {}, JSON.stringify(c)))),
+        admin ? action('Retry compensations', async () => {
+          await api(`orders/${id}/compensate`, { method: 'POST' });
+          announce('Retry sent');
+          await refresh();
+        }, { class: 'primary' }) : h('p', {}, 'An operator can retry them.')) : null,
+      h('h2', {}, 'Lines'),
+      table(['SKU', 'Product', 'Quantity', 'Unit price', 'Line total'], order.lines.map((l) => h('tr', {},
+        h('td', {}, l.sku), h('td', {}, l.name), h('td', {}, l.quantity), h('td', {}, money(l.unitPrice, order.currency)), h('td', {}, money(l.lineTotal, order.currency))))));
+  };
+  const refresh = async () => render(await api(`orders/${id}`, { signal }));
+  await refresh();
+  poll(signal, 1500, refresh);
+}
