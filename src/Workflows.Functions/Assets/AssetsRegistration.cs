@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Workflows.Assets.Http;
 using Workflows.Assets.Imaging;
 using Workflows.Assets.Storage;
@@ -23,6 +24,7 @@ public static class AssetsRegistration
         services.AddUploadServerLimits();
         services.AddImaging(configuration);
         services.AddSingleton<IAssetImaging, AssetImaging>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddProvisionedStorage<AssetStore>();
         services.AddSingleton<AssetStarter>();
         return services;

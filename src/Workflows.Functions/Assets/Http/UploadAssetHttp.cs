@@ -21,7 +21,7 @@ public sealed record AssetAccepted(string Id, string Status, string StatusUri);
 /// <c>POST /api/assets?name=photo.jpg</c> with the raw image as body. Streams the body into the HTTP uploads container
 /// (never whole in memory; not the container the blob trigger watches) and starts the pipeline directly.
 /// </summary>
-public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOptions<AssetOptions> options)
+public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOptions<AssetOptions> options, TimeProvider clock)
 {
     private const int TransferChunk = 4 * 1024 * 1024;
 
@@ -101,8 +101,9 @@ public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOpt
             return TooLarge(maxBytes);
         }
 
+        // The app's clock, not the blob's Last-Modified (whole seconds): uploads of the same second still list newest first.
         var request = starter.RequestFor(blob.BlobContainerName, blob.Name, uploaded.Value.ETag, metadata);
-        await starter.StartAsync(client, request, new UploadReceipt(body.BytesRead, uploaded.Value.LastModified, contentType), ct);
+        await starter.StartAsync(client, request, new UploadReceipt(body.BytesRead, clock.GetUtcNow(), contentType), ct);
 
         var statusUri = ApiResults.Url(req, $"assets/{request.AssetId}");
         return new AcceptedResult(statusUri, new AssetAccepted(request.AssetId, nameof(AssetStatus.Processing), statusUri));

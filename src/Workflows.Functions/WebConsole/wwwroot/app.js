@@ -69,6 +69,8 @@ function showKeyForm(message) {
 async function route() {
   current.abort();
   current = new AbortController();
+  // This render's own signal: a later navigation replaces `current`, and the error of a render it aborted is not news.
+  const { signal } = current;
   const view = document.getElementById('view');
   const hash = location.hash || '#/assets';
   for (const link of document.querySelectorAll('nav a')) {
@@ -86,9 +88,9 @@ async function route() {
   }
   mount(view, h('p', {}, 'Loading…'));
   try {
-    await render(view, { signal: current.signal, admin: access.admin }, m[1]);
+    await render(view, { signal, admin: access.admin }, m[1]);
   } catch (error) {
-    if (!current.signal.aborted) mount(view, h('div', { class: 'error', role: 'alert' }, error.message));
+    if (!signal.aborted) mount(view, h('div', { class: 'error', role: 'alert' }, error.message));
   }
   view.focus({ preventScroll: true });
 }
