@@ -7,6 +7,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
+using Workflows.Assets.Imaging;
 using Workflows.Assets.Storage;
 using Workflows.Assets.Uploads;
 using Workflows.Shared.Http;
@@ -25,11 +26,7 @@ public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOpt
     private const int TransferChunk = 4 * 1024 * 1024;
 
     // The formats the imaging core decodes (the content is checked again, whatever the declared type).
-    private static readonly Dictionary<string, string> Extensions = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["image/jpeg"] = ".jpg", ["image/png"] = ".png", ["image/webp"] = ".webp", ["image/gif"] = ".gif", ["image/bmp"] = ".bmp",
-        ["image/tiff"] = ".tif",
-    };
+    private static readonly IReadOnlyDictionary<string, string> Extensions = ImageFormats.UploadContentTypes;
 
     /// <summary>Accepts an image upload: 202 with the asset id and status URL; 413 over the size limit; 415 for other types.</summary>
     [Function(nameof(UploadAsset))]

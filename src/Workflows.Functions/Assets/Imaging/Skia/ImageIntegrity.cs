@@ -2,9 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using SkiaSharp;
-using Workflows.Assets.Imaging.Skia;
-
-namespace Workflows.Assets.Imaging;
+namespace Workflows.Assets.Imaging.Skia;
 
 /// <summary>Checks that an upload is complete and well-formed before any rendition branch starts.</summary>
 internal static class ImageIntegrity
