@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Hashing;
 using System.Runtime.InteropServices;
 using SkiaSharp;
 namespace Workflows.Assets.Imaging.Skia;
@@ -9,18 +7,25 @@ internal static class ImageIntegrity
 {
     /// <summary>
     /// Proves the data is complete and well-formed (a truncated upload fails here) while holding little memory:
-    /// JPEG and BMP decode every row once, at the smallest scale, into a single reused row; PNG (no scanline decode
-    /// in Skia) has its chunks and CRCs checked; WebP decodes at 1/8 scale; GIF decodes its first frame.
+    /// JPEG must run to its end marker (see <see cref="JpegStructure"/>), then JPEG and BMP decode every row once,
+    /// at the smallest scale, into a single reused row; PNG (no scanline decode in Skia) has its chunks, CRCs and
+    /// inflated pixel stream checked (<see cref="PngStructure"/>); WebP decodes at 1/8 scale; GIF its first frame.
     /// </summary>
-    public static void Verify(SKCodec codec, ReadOnlySpan<byte> content)
+    public static void Verify(SKCodec codec, ArraySegment<byte> content)
     {
+        bool complete = codec.EncodedFormat switch
+        {
+            SKEncodedImageFormat.Png => PngStructure.IsComplete(content),
+            SKEncodedImageFormat.Jpeg => JpegStructure.IsComplete(content),
+            _ => true,
+        };
+        if (!complete)
+        {
+            throw ImageRejectedException.Corrupt();
+        }
+
         if (codec.EncodedFormat == SKEncodedImageFormat.Png)
         {
-            if (!PngIsComplete(content))
-            {
-                throw ImageRejectedException.Corrupt();
-            }
-
             return;
         }
 
@@ -48,39 +53,5 @@ internal static class ImageIntegrity
         }
 
         using SKBitmap frame = SkiaDecoding.Decode(codec, 1);
-    }
-
-    // Chunk framing and CRCs up to IEND, nothing inflated: Skia has no scanline decode for PNG, so a verifying
-    // decode would hold the whole bitmap (400 MB at the 100 MP limit).
-    private static bool PngIsComplete(ReadOnlySpan<byte> png)
-    {
-        bool sawImageData = false;
-        int offset = 8; // signature
-        while (offset <= png.Length - 12)
-        {
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(png[offset..]);
-            if (length > (uint)(png.Length - offset - 12))
-            {
-                return false;
-            }
-
-            ReadOnlySpan<byte> typeAndData = png.Slice(offset + 4, 4 + (int)length);
-            uint crc = BinaryPrimitives.ReadUInt32BigEndian(png[(offset + 8 + (int)length)..]);
-            if (Crc32.HashToUInt32(typeAndData) != crc)
-            {
-                return false;
-            }
-
-            ReadOnlySpan<byte> type = typeAndData[..4];
-            sawImageData |= type.SequenceEqual("IDAT"u8);
-            if (type.SequenceEqual("IEND"u8))
-            {
-                return sawImageData;
-            }
-
-            offset += 12 + (int)length;
-        }
-
-        return false;
     }
 }
