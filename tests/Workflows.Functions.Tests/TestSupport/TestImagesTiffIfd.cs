@@ -23,6 +23,11 @@ internal sealed class TestImagesTiffIfd(bool bigEndian)
     public void Rational(ushort tag, params uint[] values) =>
         _entries[tag] = (5, (uint)values.Length / 2, [.. values.SelectMany(v => Bytes(4, v))]);
 
+    public void Byte(ushort tag, params byte[] values) => _entries[tag] = (1, (uint)values.Length, values);
+
+    public void SRational(ushort tag, params int[] values) =>
+        _entries[tag] = (10, (uint)values.Length / 2, [.. values.SelectMany(v => Bytes(4, (uint)v))]);
+
     public void Ascii(ushort tag, string value)
     {
         byte[] bytes = [.. Encoding.ASCII.GetBytes(value), 0];
