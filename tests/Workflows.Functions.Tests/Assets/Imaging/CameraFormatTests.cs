@@ -49,7 +49,7 @@ public sealed class CameraFormatTests : IDisposable
         int half = scenario.Upright.Width / 2;
 
         // Act
-        var (infos, output) = await RenditionRendering.RenderAsync(scenario.Content(), new RenditionChain(RenditionFormat.Jpeg, 90, [half]));
+        var (infos, output) = await RenditionRendering.RenderAsync(scenario.Content(), TestChains.Widths(RenditionFormat.Jpeg, 90, half));
 
         // Assert
         Assert.Equal((half, scenario.Upright.Height / 2), (infos[0].Width, infos[0].Height));
