@@ -38,7 +38,10 @@ internal sealed class MagickImageDecoder : ImageDecoder
 
     public override byte[]? Xmp { get; }
 
-    /// <summary>Pings the header (no pixel decoded) and checks the dimensions against <paramref name="limits"/>.</summary>
+    /// <summary>
+    /// Pings the header (no pixel decoded), checks the dimensions against <paramref name="limits"/>, then that the
+    /// file holds everything its container promises (<see cref="ContainerStructure"/>), which the codecs forgive.
+    /// </summary>
     public static MagickImageDecoder Open(ArraySegment<byte> file, ImageFormat format, ImageLimits limits)
     {
         MagickRuntime.EnsureInitialized();
@@ -46,6 +49,11 @@ internal sealed class MagickImageDecoder : ImageDecoder
         using var ping = new MagickImage();
         MagickErrors.Guard(() => ping.Ping(file.AsSpan(), settings));
         limits.EnsureWithin((int)Math.Min(ping.Width, int.MaxValue), (int)Math.Min(ping.Height, int.MaxValue));
+        if (!ContainerStructure.IsComplete(format, file))
+        {
+            throw ImageRejectedException.Corrupt();
+        }
+
         return new MagickImageDecoder(file, format, settings, ping);
     }
 

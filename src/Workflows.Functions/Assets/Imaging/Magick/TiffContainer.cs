@@ -60,6 +60,49 @@ internal static class TiffContainer
         } : ImageFormat.Tiff;
     }
 
+    /// <summary>
+    /// Whether every IFD0 value stored outside its entry lies inside the file. libtiff drops a tag whose data is cut
+    /// off with only a warning (an ICC profile or XMP packet written after the pixels), so a truncated file would pass.
+    /// </summary>
+    public static bool EntriesFit(ReadOnlySpan<byte> file)
+    {
+        bool bigEndian = file[0] == (byte)'M';
+        if (file.Length < 8 || file[2..4].SequenceEqual(bigEndian ? "\0+"u8 : "+\0"u8))
+        {
+            return true; // BigTIFF: libtiff's to judge
+        }
+
+        uint ifd = Read32(file, 4, bigEndian);
+        if (ifd > file.Length - 2)
+        {
+            return false;
+        }
+
+        int count = Read16(file, (int)ifd, bigEndian);
+        if (ifd + 2 + 12L * count > file.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            int entry = (int)ifd + 2 + 12 * i;
+            long size = Read32(file, entry + 4, bigEndian) * (long)(Read16(file, entry + 2, bigEndian) switch
+            {
+                3 or 8 => 2,
+                4 or 9 or 11 or 13 => 4,
+                5 or 10 or 12 or 16 or 17 or 18 => 8,
+                _ => 1,
+            });
+            if (size > 4 && Read32(file, entry + 8, bigEndian) + size > file.Length)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static string? Ascii(ReadOnlySpan<byte> file, int entry, bool bigEndian)
     {
         uint length = Math.Min(Read32(file, entry + 4, bigEndian), 64);
