@@ -42,7 +42,7 @@ internal static class MemoryProbe
             new MemoryStream(original), RenditionProfile.Default.Chains[0], (_, _, _) => Task.CompletedTask, CancellationToken.None);
         process.Refresh();
 
-        Console.WriteLine($"{kind} {Path.GetFileName(path)} 4000 × 3000 ({original.Length / 1024} KiB): peak working set +{(afterInspect - before) >> 20} MB after inspect, " +
+        Console.WriteLine($"{path ?? kind + " 4000 × 3000"} ({original.Length / 1024} KiB): peak working set +{(afterInspect - before) >> 20} MB after inspect, " +
             $"+{(process.PeakWorkingSet64 - before) >> 20} MB after the jpeg chain");
     }
 }

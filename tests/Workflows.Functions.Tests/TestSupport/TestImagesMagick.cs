@@ -132,22 +132,15 @@ public static partial class TestImages
         if (exif is { Latitude: { } lat, Longitude: { } lon })
         {
             profile.SetValue(ExifTag.GPSLatitudeRef, lat >= 0 ? "N" : "S");
-            profile.SetValue(ExifTag.GPSLatitude, Dms(lat));
+            profile.SetValue(ExifTag.GPSLatitude, Rationals(TestImagesTiffIfd.Dms(lat)));
             profile.SetValue(ExifTag.GPSLongitudeRef, lon >= 0 ? "E" : "W");
-            profile.SetValue(ExifTag.GPSLongitude, Dms(lon));
+            profile.SetValue(ExifTag.GPSLongitude, Rationals(TestImagesTiffIfd.Dms(lon)));
         }
 
         return profile;
     }
 
-    private static Rational[] Dms(double decimalDegrees)
-    {
-        double value = Math.Abs(decimalDegrees);
-        uint degrees = (uint)value;
-        uint minutes = (uint)((value - degrees) * 60);
-        double seconds = (value - degrees - minutes / 60.0) * 3600;
-        return [new Rational(degrees, 1), new Rational(minutes, 1), new Rational((uint)Math.Round(seconds * 1000), 1000)];
-    }
+    private static Rational[] Rationals(uint[] fractions) => [.. fractions.Chunk(2).Select(f => new Rational(f[0], f[1]))];
 
     // Photoshop's EXIF resource holds the TIFF block itself, without the "Exif\0\0" of a JPEG APP1 segment.
     private static byte[] TiffBlock(ExifProfile exif)

@@ -153,7 +153,8 @@ internal sealed class TestImagesTiffIfd(bool bigEndian)
         return bytes;
     }
 
-    private static uint[] Dms(double decimalDegrees)
+    /// <summary>Degrees, minutes and seconds as EXIF rationals: numerator, denominator pairs.</summary>
+    public static uint[] Dms(double decimalDegrees)
     {
         double value = Math.Abs(decimalDegrees);
         int degrees = (int)value;

@@ -83,13 +83,7 @@ public sealed class MagickHostileInputTests : IDisposable
     public async Task Inspect_HeaderDeclaringHugeSize_RejectedFromHeaderWithoutDecoding(string format)
     {
         // Arrange: a small real file whose header claims 30,000 × 30,000 (PSD's own maximum); the only decode slot is taken.
-        byte[] bomb = format switch
-        {
-            "psd" => Patched(TestImages.Psd(160, 120), at: 14, 30_000, 30_000),
-            "heic" => Patched(TestFiles.Read(TestFiles.PhonePortraitHeic), at: IndexOf(TestFiles.Read(TestFiles.PhonePortraitHeic), "ispe") + 8, 30_000, 30_000),
-            "dng" => TiffSize(TestImages.Dng(160, 120, TestExif.PhonePortrait), 30_000, 30_000),
-            _ => TestImages.TiffBomb(30_000, 30_000),
-        };
+        byte[] bomb = Declaring(format, 30_000);
         using IDisposable slot = await _limiter.EnterAsync(CancellationToken.None);
 
         // Act
@@ -103,14 +97,8 @@ public sealed class MagickHostileInputTests : IDisposable
     [MemberData(nameof(Bombs))]
     public async Task Render_HeaderClaimingMoreThanTheDataHolds_RejectedAndWritesNothing(string format)
     {
-        // Arrange: within the limits (3000 × 3000), but the data is that of a 160 × 120 image.
-        byte[] lying = format switch
-        {
-            "psd" => Patched(TestImages.Psd(160, 120), at: 14, 3000, 3000),
-            "heic" => Patched(TestFiles.Read(TestFiles.PhonePortraitHeic), at: IndexOf(TestFiles.Read(TestFiles.PhonePortraitHeic), "ispe") + 8, 3000, 3000),
-            "dng" => TiffSize(TestImages.Dng(160, 120, TestExif.PhonePortrait), 3000, 3000),
-            _ => TiffSize(TestImages.Tiff(160, 120), 3000, 3000),
-        };
+        // Arrange: within the limits (3000 × 3000), but the data is that of a small image.
+        byte[] lying = Declaring(format, 3000);
 
         // Act
         var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => RenditionRendering.RenderAsync(lying, TestChains.Widths(RenditionFormat.Jpeg, 80, 64), _limiter));
@@ -122,7 +110,18 @@ public sealed class MagickHostileInputTests : IDisposable
 
     public void Dispose() => _limiter.Dispose();
 
-    private static int IndexOf(byte[] file, string box) => file.AsSpan().IndexOf(System.Text.Encoding.ASCII.GetBytes(box));
+    // A small real file whose header is rewritten to declare size × size.
+    private static byte[] Declaring(string format, int size)
+    {
+        byte[] heic = TestFiles.Read(TestFiles.PhonePortraitHeic);
+        return format switch
+        {
+            "psd" => Patched(TestImages.Psd(160, 120), at: 14, size, size),
+            "heic" => Patched(heic, at: heic.AsSpan().IndexOf("ispe"u8) + 8, size, size),
+            "dng" => TiffSize(TestImages.Dng(160, 120, TestExif.PhonePortrait), size, size),
+            _ => TiffSize(TestImages.Tiff(160, 120), size, size),
+        };
+    }
 
     // Two big-endian 32-bit values at an offset: PSD height then width; HEIC ispe width then height.
     private static byte[] Patched(byte[] file, int at, int first, int second)
