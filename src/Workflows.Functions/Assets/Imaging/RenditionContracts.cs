@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Workflows.Assets.Imaging;
 
 public enum RenditionFormat
@@ -15,6 +17,19 @@ public enum RenditionFormat
 /// </summary>
 public sealed record RenditionChain(RenditionFormat Format, int Quality, IReadOnlyList<RenditionSize> Sizes)
 {
+    /// <summary>
+    /// Read only from payloads written before sizes had a fit (<c>"Widths": [1600, 800, 200]</c>): an instance in
+    /// flight across the upgrade replays its recorded chains and renders them as the widths they were.
+    /// </summary>
+    [JsonInclude]
+    [JsonPropertyName("Widths")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private IReadOnlyList<int>? LegacyWidths
+    {
+        get => null;
+        init => Sizes = value is null ? Sizes : [.. value.Select(w => new RenditionSize(RenditionFit.Width, w))];
+    }
+
     /// <summary>Branch name, e.g. <c>jpeg</c>; unique within a profile.</summary>
     public string Name => RenditionNames.FormatName(Format);
 

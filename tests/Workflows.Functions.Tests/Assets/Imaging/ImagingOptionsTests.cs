@@ -105,6 +105,21 @@ public sealed class ImagingOptionsTests
         Assert.Equal(profile.Chains.SelectMany(c => c.Sizes), back.Chains.SelectMany(c => c.Sizes));
     }
 
+    [Fact]
+    public void RenditionChain_PayloadFromBeforeFits_ReadAsWidths()
+    {
+        // Arrange: what an instance in flight across the upgrade has in its history.
+        const string recorded = """{"Format":1,"Quality":80,"Widths":[1600,800,200]}""";
+
+        // Act
+        RenditionChain chain = System.Text.Json.JsonSerializer.Deserialize<RenditionChain>(recorded)!;
+
+        // Assert
+        Assert.Equal((RenditionFormat.Webp, 80), (chain.Format, chain.Quality));
+        Assert.Equal(["w1600", "w800", "w200"], chain.Sizes.Select(s => s.ToString()));
+        Assert.DoesNotContain("Widths", System.Text.Json.JsonSerializer.Serialize(chain), StringComparison.Ordinal);
+    }
+
     private static ServiceProvider Build(Dictionary<string, string?> settings)
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
