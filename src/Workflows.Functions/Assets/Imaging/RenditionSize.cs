@@ -25,10 +25,13 @@ public sealed record RenditionSize(RenditionFit Fit, int Size, int BoxHeight = 0
 {
     /// <summary>
     /// Beyond this aspect ratio a longest-edge size would leave a sliver (a 20,000 × 100 panorama at 1600 is
-    /// 1600 × 8), so the short side keeps a quarter of the size instead: 20,000 × 100 at 1600 stays 20,000 × 100,
-    /// at 200 becomes 10,000 × 50.
+    /// 1600 × 8), so the short side keeps a quarter of the size instead: 20,000 × 100 at 1600 becomes 16,383 × 82
+    /// (capped by <see cref="MaxSide"/>), at 200 becomes 10,000 × 50.
     /// </summary>
     public const int PanoramaRatio = 4;
+
+    /// <summary>No rendition side is longer than WebP allows (16,383 px), whatever the fit.</summary>
+    public const int MaxSide = 16_383;
 
     public static RenditionSize LongestEdge(int size) => new(RenditionFit.LongestEdge, size);
 
@@ -70,6 +73,7 @@ public sealed record RenditionSize(RenditionFit Fit, int Size, int BoxHeight = 0
             _ when longer > PanoramaRatio * shorter => Math.Max((double)Size / longer, (double)Size / PanoramaRatio / shorter),
             _ => (double)Size / longer,
         };
+        scale = Math.Min(scale, (double)MaxSide / longer);
         if (scale >= 1)
         {
             return (width, height);

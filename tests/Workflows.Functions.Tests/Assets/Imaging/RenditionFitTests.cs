@@ -12,9 +12,10 @@ public sealed class RenditionFitTests
     [InlineData("w200", 300, 400, 200, 267)] // the old width fit
     [InlineData("200x200", 400, 300, 200, 150)]
     [InlineData("300x100", 400, 300, 133, 100)]
-    [InlineData("1600", 20_000, 100, 20_000, 100)] // panorama: the short side keeps 1600 / 4, here more than it has
+    [InlineData("1600", 20_000, 100, 16_383, 82)] // panorama: the short side keeps 1600 / 4 (more than it has), the long side WebP's maximum
     [InlineData("200", 20_000, 100, 10_000, 50)]
-    [InlineData("800", 100, 20_000, 100, 20_000)] // a tall strip likewise
+    [InlineData("800", 100, 12_000, 100, 12_000)] // a tall strip likewise
+    [InlineData("w1000", 1_000, 20_000, 819, 16_383)] // any fit stays within 16,383 px
     [InlineData("1600", 4000, 1000, 1600, 400)] // exactly 4:1 is still a photo
     [InlineData("1600", 1000, 800, 1000, 800)] // never upscaled
     [InlineData("w1600", 1000, 800, 1000, 800)]
@@ -39,6 +40,19 @@ public sealed class RenditionFitTests
         // Assert
         Assert.Equal([("jpeg-1600", 600, 800), ("jpeg-800", 600, 800), ("jpeg-200", 150, 200)], infos.Select(i => (i.Name, i.Width, i.Height)));
         Assert.Equal((150, 200), (RenditionRendering.Describe(output.Written["jpeg-200"]).Width, RenditionRendering.Describe(output.Written["jpeg-200"]).Height));
+    }
+
+    [Fact]
+    public async Task RenderChain_PanoramaInTheDefaultProfile_LegibleAndWithinWebpsLimit()
+    {
+        // Arrange
+        byte[] panorama = TestImages.Png(20_000, 100);
+
+        // Act
+        var (infos, _) = await RenditionRendering.RenderAsync(panorama, RenditionProfile.Default.Chains[1]);
+
+        // Assert
+        Assert.Equal([(16_383, 82), (16_383, 82), (10_000, 50)], infos.Select(i => (i.Width, i.Height)));
     }
 
     [Fact]
