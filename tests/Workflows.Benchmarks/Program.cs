@@ -7,9 +7,15 @@ if (args is ["--interleaved", ..])
     return;
 }
 
-if (args is ["--memory", string kind])
+if (args is ["--memory", string kind, ..])
 {
-    await MemoryProbe.RunAsync(kind);
+    await MemoryProbe.RunAsync(kind, args.Length > 2 ? args[2] : null);
+    return;
+}
+
+if (args is ["--avif", ..])
+{
+    AvifComparison.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);
     return;
 }
 

@@ -18,8 +18,8 @@ namespace Workflows.Benchmarks;
 public class RenditionBenchmarks
 {
     private static readonly int[] Widths = [1600, 800, 200];
-    private static readonly RenditionChain Chain = new(RenditionFormat.Jpeg, 80, Widths);
-    private static readonly RenditionChain WebpChain = new(RenditionFormat.Webp, 80, Widths);
+    private static readonly RenditionChain Chain = new(RenditionFormat.Jpeg, 80, RenditionProfile.DefaultSizes);
+    private static readonly RenditionChain WebpChain = new(RenditionFormat.Webp, 80, RenditionProfile.DefaultSizes);
 
     private byte[] _original = [];
     private DecodeLimiter _limiter = null!;

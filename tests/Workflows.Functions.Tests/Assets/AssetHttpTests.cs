@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.AspNetCore.Http;
 using Workflows.Assets;
 using Workflows.Assets.Http;
-using Workflows.Assets.Imaging.Tiff;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;

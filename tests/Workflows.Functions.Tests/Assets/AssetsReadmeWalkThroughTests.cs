@@ -37,7 +37,7 @@ public sealed class AssetsReadmeWalkThroughTests
         {
             Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
             using var decoded = TestImages.Decode(await fetched.Content.ReadAsByteArrayAsync());
-            Assert.Equal((800, 1067), (decoded.Width, decoded.Height));
+            Assert.Equal((600, 800), (decoded.Width, decoded.Height)); // portrait: 800 on the longest edge
         }
 
         // Or drop a file into the uploads container

@@ -22,8 +22,8 @@ public sealed class BulkReprocessTests
         await using var assets = await AssetsTestApp.StartAsync(s =>
         {
             s["Assets:ReprocessPageSize"] = PageSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            s["Imaging:JpegWidths"] = "32";
-            s["Imaging:WebpWidths"] = "";
+            s["Imaging:JpegSizes"] = "32";
+            s["Imaging:WebpSizes"] = "";
         });
         var ids = Enumerable.Range(0, AssetCount).Select(i => AssetIds.FromUpload("seed", $"asset-{i}.png", "0x1")).ToList();
         var original = TestImages.Png(48, 32);
@@ -65,7 +65,7 @@ public sealed class BulkReprocessTests
     {
         // Arrange: a Ready asset from an older profile; with the new one the JPEG branch succeeds, the WebP one crashes.
         await using var assets = await AssetsTestApp.StartAsync(
-            s => (s["Imaging:JpegWidths"], s["Imaging:WebpWidths"]) = ("32", "32"),
+            s => (s["Imaging:JpegSizes"], s["Imaging:WebpSizes"]) = ("32", "32"),
             services => services.AddSingleton<IAssetImaging>(sp =>
                 new WebpCrashingImaging(ActivatorUtilities.CreateInstance<AssetImaging>(sp))));
         var id = AssetIds.FromUpload("seed", "asset.png", "0x1");

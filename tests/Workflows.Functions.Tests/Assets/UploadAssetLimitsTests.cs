@@ -56,7 +56,7 @@ public sealed class UploadAssetLimitsTests
     [InlineData("text/plain")]
     [InlineData("application/octet-stream")]
     [InlineData("image/svg+xml")]
-    [InlineData("image/heic")]
+    [InlineData("application/pdf")]
     public async Task UploadAsset_UnsupportedContentType_415(string contentType)
     {
         // Arrange

@@ -1,5 +1,4 @@
 using SkiaSharp;
-using Workflows.Assets.Imaging.Tiff;
 
 namespace Workflows.Tests.TestSupport;
 

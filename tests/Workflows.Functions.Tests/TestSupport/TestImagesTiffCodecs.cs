@@ -1,5 +1,4 @@
 using System.IO.Compression;
-using Workflows.Assets.Imaging.Tiff;
 
 namespace Workflows.Tests.TestSupport;
 

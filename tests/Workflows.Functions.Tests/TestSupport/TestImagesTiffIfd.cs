@@ -10,6 +10,8 @@ internal sealed class TestImagesTiffIfd(bool bigEndian)
 
     public bool BigEndian => bigEndian;
 
+    public bool IsEmpty => _entries.Count == 0;
+
     public int Size => 2 + 12 * _entries.Count + 4 + _entries.Values.Sum(e => e.Data.Length > 4 ? (e.Data.Length + 1) & ~1 : 0);
 
     public void Short(ushort tag, params uint[] values) =>
@@ -20,6 +22,11 @@ internal sealed class TestImagesTiffIfd(bool bigEndian)
 
     public void Rational(ushort tag, params uint[] values) =>
         _entries[tag] = (5, (uint)values.Length / 2, [.. values.SelectMany(v => Bytes(4, v))]);
+
+    public void Byte(ushort tag, params byte[] values) => _entries[tag] = (1, (uint)values.Length, values);
+
+    public void SRational(ushort tag, params int[] values) =>
+        _entries[tag] = (10, (uint)values.Length / 2, [.. values.SelectMany(v => Bytes(4, (uint)v))]);
 
     public void Ascii(ushort tag, string value)
     {
@@ -61,16 +68,29 @@ internal sealed class TestImagesTiffIfd(bool bigEndian)
                 gps.Rational(4, Dms(lon));
             }
 
+        }
+
+        // Pointers only to IFDs that have entries: libtiff refuses an empty directory, as cameras never write one.
+        if (!sub.IsEmpty)
+        {
             ifd0.Long(0x8769, 0);
+        }
+
+        if (!gps.IsEmpty)
+        {
             ifd0.Long(0x8825, 0);
         }
 
         int subAt = 8 + ifd0.Size;
-        int gpsAt = subAt + (exif is null ? 0 : sub.Size);
-        int dataAt = gpsAt + (exif is null ? 0 : gps.Size);
-        if (exif is not null)
+        int gpsAt = subAt + (sub.IsEmpty ? 0 : sub.Size);
+        int dataAt = gpsAt + (gps.IsEmpty ? 0 : gps.Size);
+        if (!sub.IsEmpty)
         {
             ifd0.Long(0x8769, (uint)subAt);
+        }
+
+        if (!gps.IsEmpty)
+        {
             ifd0.Long(0x8825, (uint)gpsAt);
         }
 
@@ -85,10 +105,9 @@ internal sealed class TestImagesTiffIfd(bool bigEndian)
         output.Write(ifd0.BigEndian ? "MM\0*"u8 : "II*\0"u8);
         output.Write(ifd0.Bytes(4, 8));
         ifd0.WriteTo(output);
-        if (exif is not null)
+        foreach (TestImagesTiffIfd ifd in new[] { sub, gps }.Where(i => !i.IsEmpty))
         {
-            sub.WriteTo(output);
-            gps.WriteTo(output);
+            ifd.WriteTo(output);
         }
 
         segments.ForEach(s => output.Write(s));
@@ -134,7 +153,8 @@ internal sealed class TestImagesTiffIfd(bool bigEndian)
         return bytes;
     }
 
-    private static uint[] Dms(double decimalDegrees)
+    /// <summary>Degrees, minutes and seconds as EXIF rationals: numerator, denominator pairs.</summary>
+    public static uint[] Dms(double decimalDegrees)
     {
         double value = Math.Abs(decimalDegrees);
         int degrees = (int)value;

@@ -26,11 +26,7 @@ public sealed class UploadAssetHttp(AssetStore store, AssetStarter starter, IOpt
     private const int TransferChunk = 4 * 1024 * 1024;
 
     // The formats the imaging core decodes (the content is checked again, whatever the declared type).
-    private static readonly Dictionary<string, string> Extensions = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["image/jpeg"] = ".jpg", ["image/png"] = ".png", ["image/webp"] = ".webp", ["image/gif"] = ".gif", ["image/bmp"] = ".bmp",
-        ["image/tiff"] = ".tif",
-    };
+    private static readonly IReadOnlyDictionary<string, string> Extensions = ImageFormats.UploadContentTypes;
 
     /// <summary>
     /// Accepts an image upload: 202 with the asset id and status URL; 400 for a bad name or an empty body; 413 over the

@@ -1,49 +1,38 @@
 using System.Text;
+using Workflows.Assets.Imaging.Magick;
 
 namespace Workflows.Assets.Imaging;
 
 /// <summary>
-/// Recognises a format from its first bytes. Supported formats come back as <see cref="ImageFormat"/>; anything
-/// else gets a short human name ("HEIC", "PDF", "text") for the rejection message.
+/// Recognises a format from its first bytes (and, for TIFF-based camera RAW, IFD0). Supported formats come back
+/// as <see cref="ImageFormat"/>; anything else gets a short human name ("PDF", "SVG", "text") for the rejection.
 /// </summary>
 internal static class FormatSniffer
 {
-    public const int HeaderLength = 32;
+    // Long enough for an ftyp box's brand list and for an SVG's XML prolog.
+    private const int TextProbeLength = 1024;
 
-    public static (ImageFormat? Format, string Detected) Sniff(ReadOnlySpan<byte> head)
+    /// <summary>How many first bytes <see cref="Sniff"/> needs to tell a supported format from anything else.</summary>
+    public const int HeaderLength = TextProbeLength;
+
+    public static (ImageFormat? Format, string Detected) Sniff(ReadOnlySpan<byte> content)
     {
-        if (head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]))
+        ImageFormat? format = content switch
         {
-            return (ImageFormat.Jpeg, "JPEG");
-        }
-
-        if (head.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]))
-        {
-            return (ImageFormat.Png, "PNG");
-        }
-
-        if (head.Length >= 12 && head.StartsWith("RIFF"u8) && head[8..12].SequenceEqual("WEBP"u8))
-        {
-            return (ImageFormat.Webp, "WebP");
-        }
-
-        if (head.StartsWith("GIF87a"u8) || head.StartsWith("GIF89a"u8))
-        {
-            return (ImageFormat.Gif, "GIF");
-        }
-
-        if (IsBmp(head))
-        {
-            return (ImageFormat.Bmp, "BMP");
-        }
-
-        // BigTIFF ("+" instead of "*") too: it is a TIFF, and the TIFF reader says which variants it takes.
-        if (head.StartsWith("II*\0"u8) || head.StartsWith("MM\0*"u8) || head.StartsWith("II+\0"u8) || head.StartsWith("MM\0+"u8))
-        {
-            return (ImageFormat.Tiff, "TIFF");
-        }
-
-        return (null, NameUnsupported(head));
+            _ when content.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xD8, 0xFF]) => ImageFormat.Jpeg,
+            _ when content.StartsWith((ReadOnlySpan<byte>)[0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]) => ImageFormat.Png,
+            _ when content.Length >= 12 && content.StartsWith("RIFF"u8) && content[8..12].SequenceEqual("WEBP"u8) => ImageFormat.Webp,
+            _ when content.StartsWith("GIF87a"u8) || content.StartsWith("GIF89a"u8) => ImageFormat.Gif,
+            _ when IsBmp(content) => ImageFormat.Bmp,
+            _ when content.StartsWith("II*\0"u8) || content.StartsWith("MM\0*"u8) || content.StartsWith("II+\0"u8) || content.StartsWith("MM\0+"u8)
+                => TiffContainer.Kind(content),
+            _ when content.StartsWith((ReadOnlySpan<byte>)[0xFF, 0x0A])
+                || content.StartsWith((ReadOnlySpan<byte>)[0, 0, 0, 0x0C, (byte)'J', (byte)'X', (byte)'L', (byte)' ', 0x0D, 0x0A, 0x87, 0x0A]) => ImageFormat.JpegXl,
+            _ when content.StartsWith("8BPS\0\x01"u8) || content.StartsWith("8BPS\0\x02"u8) => ImageFormat.Psd,
+            _ when content.Length >= 16 && content[4..8].SequenceEqual("ftyp"u8) => IsoMediaBrand(content),
+            _ => null,
+        };
+        return format is { } known ? (known, known.ToString().ToUpperInvariant()) : (null, NameUnsupported(content));
     }
 
     // "BM" alone is too weak (it starts plenty of text): also require a known DIB header size at offset 14.
@@ -51,38 +40,43 @@ internal static class FormatSniffer
         head.Length >= 18 && head.StartsWith("BM"u8)
         && BitConverter.ToInt32(head[14..18]) is 12 or 16 or 40 or 52 or 56 or 64 or 108 or 124;
 
-    private static string NameUnsupported(ReadOnlySpan<byte> head)
+    // ISO base media (HEIF, AVIF, CR3, video): the major and compatible brands of the ftyp box say which.
+    private static ImageFormat? IsoMediaBrand(ReadOnlySpan<byte> content)
     {
-        if (head.Length >= 12 && head[4..8].SequenceEqual("ftyp"u8))
+        int boxSize = (int)Math.Clamp(System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(content), 16, Math.Min(content.Length, 256));
+        List<string> brands = [Encoding.ASCII.GetString(content[8..12])];
+        for (int at = 16; at + 4 <= boxSize; at += 4)
         {
-            ReadOnlySpan<byte> brand = head[8..12];
-            return brand.SequenceEqual("avif"u8) || brand.SequenceEqual("avis"u8) ? "AVIF"
-                : brand.SequenceEqual("heic"u8) || brand.SequenceEqual("heix"u8) || brand.SequenceEqual("mif1"u8) ? "HEIC"
-                : "MP4/QuickTime video";
+            brands.Add(Encoding.ASCII.GetString(content.Slice(at, 4)));
         }
 
-        if (head.StartsWith("%PDF"u8))
+        return brands switch
         {
-            return "PDF";
-        }
-
-        if (head.StartsWith("PK\x03\x04"u8))
-        {
-            return "ZIP archive";
-        }
-
-        if (head.StartsWith("8BPS"u8))
-        {
-            return "Photoshop document";
-        }
-
-        if (head.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0x01, 0x00]))
-        {
-            return "icon";
-        }
-
-        return LooksLikeText(head) ? "text" : "unrecognised binary data";
+            _ when brands.Contains("crx ") => ImageFormat.Cr3,
+            _ when brands.Contains("avif") || brands.Contains("avis") => ImageFormat.Avif,
+            _ when brands.Intersect(["heic", "heix", "heim", "heis", "hevc", "hevx"]).Any() => ImageFormat.Heic,
+            _ when brands.Contains("mif1") || brands.Contains("msf1") => ImageFormat.Heif,
+            _ => null,
+        };
     }
+
+    private static string NameUnsupported(ReadOnlySpan<byte> content)
+    {
+        ReadOnlySpan<byte> head = content[..Math.Min(content.Length, TextProbeLength)];
+        return head switch
+        {
+            _ when head.Length >= 8 && head[4..8].SequenceEqual("ftyp"u8) => "MP4/QuickTime video",
+            _ when head.StartsWith("%PDF"u8) => "PDF",
+            _ when head.StartsWith("PK\x03\x04"u8) => "ZIP archive",
+            _ when head.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0x01, 0x00]) => "icon",
+            _ when head.StartsWith((ReadOnlySpan<byte>)[0x00, 0x00, 0x00, 0x0C, (byte)'j', (byte)'P']) || head.StartsWith((ReadOnlySpan<byte>)[0xFF, 0x4F, 0xFF, 0x51]) => "JPEG 2000",
+            _ when LooksLikeText(head) => ContainsSvgElement(head) ? "SVG" : "text",
+            _ => "unrecognised binary data",
+        };
+    }
+
+    private static bool ContainsSvgElement(ReadOnlySpan<byte> head) =>
+        Encoding.UTF8.GetString(head).Contains("<svg", StringComparison.OrdinalIgnoreCase);
 
     private static bool LooksLikeText(ReadOnlySpan<byte> head)
     {
@@ -96,7 +90,7 @@ internal static class FormatSniffer
             }
         }
 
-        // Bytes >= 0x80 must form UTF-8; a sequence cut by the header length is fine.
+        // Bytes >= 0x80 must form UTF-8; a sequence cut by the probe length is fine.
         try
         {
             _ = new UTF8Encoding(false, true).GetCharCount(body[..LastCompleteUtf8(body)]);

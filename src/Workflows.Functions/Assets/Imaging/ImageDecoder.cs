@@ -1,12 +1,12 @@
 using SkiaSharp;
+using Workflows.Assets.Imaging.Magick;
 using Workflows.Assets.Imaging.Skia;
-using Workflows.Assets.Imaging.Tiff;
 
 namespace Workflows.Assets.Imaging;
 
 /// <summary>
 /// An original whose header has been read and checked against the limits, with no pixels decoded yet: Skia's
-/// codecs for most formats, our own reader for TIFF (Skia has none). Inspection and rendering see only this.
+/// codecs for JPEG, PNG, WebP, GIF and BMP, Magick.NET for the rest. Inspection and rendering see only this.
 /// </summary>
 internal abstract class ImageDecoder : IDisposable
 {
@@ -18,6 +18,12 @@ internal abstract class ImageDecoder : IDisposable
     /// <summary>The EXIF/TIFF orientation the renditions apply.</summary>
     public abstract SKEncodedOrigin Origin { get; }
 
+    /// <summary>The EXIF block as the codec found it, for containers MetadataExtractor cannot read (e.g. JPEG XL).</summary>
+    public virtual byte[]? Exif => null;
+
+    /// <summary>The XMP packet as the codec found it.</summary>
+    public virtual byte[]? Xmp => null;
+
     /// <summary>
     /// Opens <paramref name="content"/> (which must stay open while the decoder is used): the format from the first
     /// bytes, the dimensions from the header, rejected before any pixel is decoded when over <paramref name="limits"/>.
@@ -26,21 +32,19 @@ internal abstract class ImageDecoder : IDisposable
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(limits);
-        var head = new byte[FormatSniffer.HeaderLength];
-        content.Position = 0;
-        int read = content.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-        if (read == 0)
+        ArraySegment<byte> bytes = Bytes(content);
+        if (bytes.Count == 0)
         {
             throw ImageRejectedException.Empty();
         }
 
-        (ImageFormat? format, string detected) = FormatSniffer.Sniff(head.AsSpan(0, read));
+        (ImageFormat? format, string detected) = FormatSniffer.Sniff(bytes);
         content.Position = 0;
         return format switch
         {
             null => throw ImageRejectedException.Unsupported(detected),
-            ImageFormat.Tiff => TiffImageDecoder.Open(Bytes(content), limits),
-            _ => SkiaImageDecoder.Open(content, format.Value, detected, limits),
+            { } skia when ImageFormats.IsSkia(skia) => SkiaImageDecoder.Open(content, skia, detected, limits),
+            { } other => MagickImageDecoder.Open(bytes, other, limits),
         };
     }
 

@@ -1,6 +1,9 @@
 namespace Workflows.Assets.Imaging;
 
-/// <summary>Formats we decode. Detected from the content, never from the name or the declared content type.</summary>
+/// <summary>
+/// Formats we decode (see <see cref="ImageFormats"/>). Detected from the content, never from the name or the declared
+/// content type. The first five go through Skia, the rest through Magick.NET.
+/// </summary>
 public enum ImageFormat
 {
     Jpeg,
@@ -9,8 +12,24 @@ public enum ImageFormat
     Gif,
     Bmp,
 
-    /// <summary>Baseline TIFF, first page, decoded by our own reader (see <see cref="TiffImageDecoder"/>).</summary>
+    /// <summary>Any TIFF libtiff reads; first page.</summary>
     Tiff,
+
+    /// <summary>HEIF with HEVC (phones).</summary>
+    Heic,
+
+    /// <summary>HEIF with another codec.</summary>
+    Heif,
+    Avif,
+    JpegXl,
+
+    /// <summary>Photoshop (PSD or PSB): the flattened composite.</summary>
+    Psd,
+    Dng,
+    Cr2,
+    Cr3,
+    Nef,
+    Arw,
 }
 
 /// <summary>What inspection learnt about an original, without keeping its pixels.</summary>
@@ -36,8 +55,8 @@ public sealed record ImageInspection(
     public int UprightHeight => SwapsAxes ? Width : Height;
 }
 
-/// <summary>Camera metadata from EXIF; every field is optional.</summary>
-/// <param name="TakenAt">EXIF DateTimeOriginal as recorded: camera-local time, Kind Unspecified (EXIF carries no zone).</param>
+/// <summary>Camera metadata from EXIF (XMP fills in make, model and taken-at where EXIF lacks them); every field is optional.</summary>
+/// <param name="TakenAt">When the photo was taken, as recorded: camera-local time, Kind Unspecified (EXIF carries no zone).</param>
 public sealed record PhotoMetadata(
     string? CameraMake,
     string? CameraModel,

@@ -1,12 +1,11 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using Workflows.Assets.Imaging.Skia;
 
 namespace Workflows.Assets.Imaging;
 
 /// <summary>
 /// Validates an upload and describes it: format from the content, dimensions from the header (a decompression
-/// bomb is rejected before a pixel is decoded), SHA-256, EXIF metadata, and a low-memory verifying decode so a
+/// bomb is rejected before a pixel is decoded), SHA-256, EXIF/XMP metadata, and a low-memory verifying decode so a
 /// truncated or corrupt file is rejected here rather than in every rendition branch.
 /// </summary>
 public sealed class ImageInspector(DecodeLimiter limiter, ImageLimits limits)
@@ -28,10 +27,11 @@ public sealed class ImageInspector(DecodeLimiter limiter, ImageLimits limits)
             }
 
             // A separate read-only view: a codec keeps its own position in the buffer.
-            PhotoMetadata metadata = PhotoMetadataReader.Read(new MemoryStream(buffer.GetBuffer(), 0, (int)buffer.Length, writable: false));
+            PhotoMetadata metadata = PhotoMetadataReader.Read(
+                new MemoryStream(buffer.GetBuffer(), 0, (int)buffer.Length, writable: false), image.Exif, image.Xmp);
             return new ImageInspection(
                 image.Format,
-                SkiaDecoding.ContentType(image.Format),
+                ImageFormats.ContentType(image.Format),
                 buffer.Length,
                 sha256,
                 image.Size.Width,

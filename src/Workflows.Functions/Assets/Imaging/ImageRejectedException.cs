@@ -23,8 +23,9 @@ public sealed class ImageRejectedException : Exception
 
     internal static ImageRejectedException Empty() => new("The file is empty.");
 
-    internal static ImageRejectedException Unsupported(string detected) =>
-        new($"The file is not a supported image (detected: {detected}). Upload a JPEG, PNG, WebP, GIF, BMP or TIFF image.");
+    internal static ImageRejectedException Unsupported(string detected) => detected == "SVG"
+        ? new("SVG images are not supported; upload a PNG or JPEG export.")
+        : new($"The file is not a supported image (detected: {detected}). Upload a {ImageFormats.AcceptedNames} image.");
 
     internal static ImageRejectedException Corrupt() =>
         new("The image is truncated or corrupt. Upload the complete file again.");

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Workflows.Assets.Imaging.Magick;
 
 namespace Workflows.Assets.Imaging;
 
 /// <summary>
 /// Registers the imaging core: options (section <c>Imaging</c> of the configuration it is given), one process-wide decode
-/// limiter, inspector and renderer.
+/// limiter, ImageMagick's limits sized from the same options, inspector and renderer.
 /// </summary>
 public static class ImagingRegistration
 {
@@ -17,7 +18,13 @@ public static class ImagingRegistration
             .Bind(configuration.GetSection(ImagingOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ImagingOptions>>().Value.ToLimits());
+        services.AddSingleton(sp =>
+        {
+            ImagingOptions options = sp.GetRequiredService<IOptions<ImagingOptions>>().Value;
+            ImageLimits limits = options.ToLimits();
+            MagickRuntime.ApplyLimits(limits, options.MaxConcurrentDecodes); // process-wide, like the limits themselves
+            return limits;
+        });
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ImagingOptions>>().Value.ToProfile());
         services.AddSingleton(sp => new DecodeLimiter(sp.GetRequiredService<IOptions<ImagingOptions>>().Value.MaxConcurrentDecodes));
         services.AddSingleton<ImageInspector>();

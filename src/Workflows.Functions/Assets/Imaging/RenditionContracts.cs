@@ -1,21 +1,39 @@
+using System.Text.Json.Serialization;
+
 namespace Workflows.Assets.Imaging;
 
 public enum RenditionFormat
 {
     Jpeg,
     Webp,
+
+    /// <summary>Encoded by Magick.NET (libheif with AOM); off unless a profile lists sizes for it.</summary>
+    Avif,
 }
 
 /// <summary>
-/// One branch of the fan-out: a format and quality, and the widths to produce, largest first. The branch decodes
-/// the original once and derives each width from the previous, larger result.
+/// One branch of the fan-out: a format and quality, and the sizes to produce, largest first. The branch decodes
+/// the original once and derives each size from the previous, larger result.
 /// </summary>
-public sealed record RenditionChain(RenditionFormat Format, int Quality, IReadOnlyList<int> Widths)
+public sealed record RenditionChain(RenditionFormat Format, int Quality, IReadOnlyList<RenditionSize> Sizes)
 {
+    /// <summary>
+    /// Read only from payloads written before sizes had a fit (<c>"Widths": [1600, 800, 200]</c>): an instance in
+    /// flight across the upgrade replays its recorded chains and renders them as the widths they were.
+    /// </summary>
+    [JsonInclude]
+    [JsonPropertyName("Widths")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    private IReadOnlyList<int>? LegacyWidths
+    {
+        get => null;
+        init => Sizes = value is null ? Sizes : [.. value.Select(w => new RenditionSize(RenditionFit.Width, w))];
+    }
+
     /// <summary>Branch name, e.g. <c>jpeg</c>; unique within a profile.</summary>
     public string Name => RenditionNames.FormatName(Format);
 
-    /// <summary>Throws <see cref="ArgumentException"/> unless quality is 1-100 and widths are positive and strictly descending.</summary>
+    /// <summary>Throws <see cref="ArgumentException"/> unless quality is 1-100 and sizes are positive, with distinct names, largest first.</summary>
     public void Validate()
     {
         if (Quality is < 1 or > 100)
@@ -23,25 +41,36 @@ public sealed record RenditionChain(RenditionFormat Format, int Quality, IReadOn
             throw new ArgumentException($"Rendition quality must be 1-100, not {Quality}.", nameof(Quality));
         }
 
-        if (Widths is not { Count: > 0 })
+        if (Sizes is not { Count: > 0 })
         {
-            throw new ArgumentException("A rendition chain needs at least one width.", nameof(Widths));
+            throw new ArgumentException("A rendition chain needs at least one size.", nameof(Sizes));
         }
 
-        for (int i = 0; i < Widths.Count; i++)
+        for (int i = 0; i < Sizes.Count; i++)
         {
-            if (Widths[i] < 1 || (i > 0 && Widths[i] >= Widths[i - 1]))
+            if (Sizes[i].Size < 1 || (Sizes[i].Fit == RenditionFit.Box && Sizes[i].BoxHeight < 1)
+                || (i > 0 && Sizes[i].Extent > Sizes[i - 1].Extent))
             {
-                throw new ArgumentException("Rendition widths must be positive and listed largest first.", nameof(Widths));
+                throw new ArgumentException("Rendition sizes must be positive and listed largest first.", nameof(Sizes));
             }
+        }
+
+        if (Sizes.Select(s => s.Name).Distinct().Count() != Sizes.Count)
+        {
+            throw new ArgumentException("Two rendition sizes of one chain would have the same name.", nameof(Sizes));
         }
     }
 }
 
 /// <summary>A rendition about to be written. <see cref="Width"/>/<see cref="Height"/> are the actual pixels.</summary>
-/// <param name="Name">E.g. <c>jpeg-1600</c>: format and the profile width (kept even when a small original caps the pixels).</param>
+/// <param name="Name">E.g. <c>jpeg-1600</c>: format and the profile size (kept even when a small original caps the pixels).</param>
 public sealed record RenditionTarget(string Name, RenditionFormat Format, int Width, int Height)
 {
+    public RenditionTarget(string name, RenditionFormat format, (int Width, int Height) size)
+        : this(name, format, size.Width, size.Height)
+    {
+    }
+
     public string ContentType => RenditionNames.ContentType(Format);
 
     public string Extension => RenditionNames.Extension(Format);

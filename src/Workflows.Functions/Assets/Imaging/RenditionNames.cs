@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Workflows.Assets.Imaging;
 
 /// <summary>Rendition naming: <c>jpeg-1600</c>, stored as blob <c>{assetId}/jpeg-1600.jpg</c>.</summary>
@@ -9,6 +7,7 @@ public static class RenditionNames
     {
         RenditionFormat.Jpeg => "jpeg",
         RenditionFormat.Webp => "webp",
+        RenditionFormat.Avif => "avif",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 
@@ -16,6 +15,7 @@ public static class RenditionNames
     {
         RenditionFormat.Jpeg => "jpg",
         RenditionFormat.Webp => "webp",
+        RenditionFormat.Avif => "avif",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 
@@ -23,12 +23,12 @@ public static class RenditionNames
     {
         RenditionFormat.Jpeg => "image/jpeg",
         RenditionFormat.Webp => "image/webp",
+        RenditionFormat.Avif => "image/avif",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 
-    /// <summary><c>jpeg-1600</c>.</summary>
-    public static string RenditionName(RenditionFormat format, int profileWidth) =>
-        $"{FormatName(format)}-{profileWidth.ToString(CultureInfo.InvariantCulture)}";
+    /// <summary><c>jpeg-1600</c>, <c>webp-1600x1200</c>.</summary>
+    public static string RenditionName(RenditionFormat format, RenditionSize size) => $"{FormatName(format)}-{size.Name}";
 
     /// <summary><c>{assetId}/{renditionName}.{ext}</c>. The asset id must already be validated (no path segments).</summary>
     public static string BlobName(string assetId, string renditionName, RenditionFormat format)
@@ -36,34 +36,5 @@ public static class RenditionNames
         ArgumentException.ThrowIfNullOrWhiteSpace(assetId);
         ArgumentException.ThrowIfNullOrWhiteSpace(renditionName);
         return $"{assetId}/{renditionName}.{Extension(format)}";
-    }
-
-    /// <summary>Parses <c>jpeg-1600</c> back to its format and profile width; false for anything else.</summary>
-    public static bool TryParse(string? renditionName, out RenditionFormat format, out int profileWidth)
-    {
-        format = default;
-        profileWidth = 0;
-        string[] parts = renditionName?.Split('-') ?? [];
-        if (parts.Length != 2
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int width)
-            || width <= 0)
-        {
-            return false;
-        }
-
-        switch (parts[0])
-        {
-            case "jpeg":
-                format = RenditionFormat.Jpeg;
-                break;
-            case "webp":
-                format = RenditionFormat.Webp;
-                break;
-            default:
-                return false;
-        }
-
-        profileWidth = width;
-        return true;
     }
 }

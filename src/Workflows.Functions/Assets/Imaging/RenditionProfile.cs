@@ -6,20 +6,22 @@ namespace Workflows.Assets.Imaging;
 /// </summary>
 public sealed record RenditionProfile(IReadOnlyList<RenditionChain> Chains)
 {
-    public static readonly IReadOnlyList<int> DefaultWidths = [1600, 800, 200];
+    /// <summary>1600, 800 and 200 px on the longest edge.</summary>
+    public static readonly IReadOnlyList<RenditionSize> DefaultSizes =
+        [RenditionSize.LongestEdge(1600), RenditionSize.LongestEdge(800), RenditionSize.LongestEdge(200)];
 
     public const int DefaultQuality = 80;
 
-    /// <summary>1600, 800 and 200 px wide, as JPEG q80 and as WebP q80.</summary>
+    /// <summary>1600, 800 and 200 px on the longest edge, as JPEG q80 and as WebP q80.</summary>
     public static RenditionProfile Default { get; } = new(
     [
-        new RenditionChain(RenditionFormat.Jpeg, DefaultQuality, DefaultWidths),
-        new RenditionChain(RenditionFormat.Webp, DefaultQuality, DefaultWidths),
+        new RenditionChain(RenditionFormat.Jpeg, DefaultQuality, DefaultSizes),
+        new RenditionChain(RenditionFormat.Webp, DefaultQuality, DefaultSizes),
     ]);
 
     /// <summary>Every rendition name the profile produces, e.g. <c>jpeg-1600</c>.</summary>
     public IEnumerable<string> RenditionNames() =>
-        Chains.SelectMany(c => c.Widths.Select(w => Imaging.RenditionNames.RenditionName(c.Format, w)));
+        Chains.SelectMany(c => c.Sizes.Select(s => Imaging.RenditionNames.RenditionName(c.Format, s)));
 
     /// <summary>Throws <see cref="ArgumentException"/> for an empty profile, a bad chain or two chains of one format.</summary>
     public void Validate()

@@ -1,19 +1,21 @@
 using SkiaSharp;
+using Workflows.Assets.Imaging.Magick;
 using Workflows.Assets.Imaging.Skia;
 
 namespace Workflows.Assets.Imaging;
 
 /// <summary>
-/// Renders one <see cref="RenditionChain"/>: decodes the original once (at reduced scale when the largest width
-/// allows), turns it upright, then derives each width from the previous, larger result and encodes it. Never
-/// upscales; keeps the aspect ratio; writes no metadata (Skia's encoders emit no EXIF, GPS or XMP).
+/// Renders one <see cref="RenditionChain"/>: decodes the original once (at reduced scale when the largest size
+/// allows), turns it upright, then derives each size (fitted per <see cref="RenditionSize"/>) from the previous,
+/// larger result and encodes it. Never upscales; keeps the aspect ratio; writes no metadata (the encoders are given
+/// bare pixels: no EXIF, GPS or XMP).
 /// </summary>
 public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
 {
     /// <summary>
-    /// Renders every width of <paramref name="chain"/> and hands each encoded rendition to
+    /// Renders every size of <paramref name="chain"/> and hands each encoded rendition to
     /// <paramref name="writeAsync"/> (e.g. an upload to <see cref="RenditionTarget.BlobName"/>), largest first.
-    /// A profile width wider than the original yields a rendition at the original width, under the profile name.
+    /// A profile size larger than the original yields a rendition at the original size, under the profile name.
     /// </summary>
     /// <exception cref="ImageRejectedException">The original is not a decodable image within the limits.</exception>
     public async Task<IReadOnlyList<RenditionInfo>> RenderChainAsync(
@@ -35,36 +37,33 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
         int uprightWidth = swap ? image.Size.Height : image.Size.Width;
         int uprightHeight = swap ? image.Size.Width : image.Size.Height;
         SKColor background = chain.Format == RenditionFormat.Jpeg ? SKColors.White : SKColors.Transparent;
+        var targets = chain.Sizes
+            .Select(size => new RenditionTarget(RenditionNames.RenditionName(chain.Format, size), chain.Format, size.FitTo(uprightWidth, uprightHeight)))
+            .ToList();
 
         // The slot covers every bitmap this chain holds, not just the decode.
         using (await limiter.EnterAsync(cancellationToken))
         {
-            var renditions = new List<RenditionInfo>(chain.Widths.Count);
+            var renditions = new List<RenditionInfo>(targets.Count);
+            using SKBitmap decoded = image.Decode(targets.Max(t => t.Width));
             SKBitmap? previous = null;
             try
             {
-                foreach (int profileWidth in chain.Widths)
+                foreach (RenditionTarget target in targets)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    int width = Math.Min(profileWidth, uprightWidth);
-                    int height = Math.Max(1, (int)Math.Round((double)uprightHeight * width / uprightWidth));
 
-                    if (previous is null)
-                    {
-                        using SKBitmap decoded = image.Decode(width);
-                        previous = ImageTransforms.Draw(decoded, origin, width, height, background);
-                    }
-                    else if (previous.Width != width || previous.Height != height)
-                    {
-                        SKBitmap smaller = ImageTransforms.Draw(previous, SKEncodedOrigin.TopLeft, width, height, background);
-                        previous.Dispose();
-                        previous = smaller;
-                    }
+                    // Each size comes from the previous, smaller-but-sufficient one; with mixed fits (a width after
+                    // a longest edge) a later size can be larger in one direction, and then comes from the decode.
+                    SKBitmap next = previous is not null && previous.Width >= target.Width && previous.Height >= target.Height
+                        ? ImageTransforms.Draw(previous, SKEncodedOrigin.TopLeft, target.Width, target.Height, background)
+                        : ImageTransforms.Draw(decoded, origin, target.Width, target.Height, background);
+                    previous?.Dispose();
+                    previous = next;
 
-                    var target = new RenditionTarget(RenditionNames.RenditionName(chain.Format, profileWidth), chain.Format, width, height);
                     using MemoryStream encoded = Encode(previous, chain.Format, chain.Quality);
                     await writeAsync(target, encoded, cancellationToken);
-                    renditions.Add(new RenditionInfo(target.Name, width, height, encoded.Length, target.ContentType));
+                    renditions.Add(new RenditionInfo(target.Name, target.Width, target.Height, encoded.Length, target.ContentType));
                 }
             }
             finally
@@ -85,12 +84,13 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
         {
             RenditionFormat.Jpeg => pixmap.Encode(output, new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore)),
             RenditionFormat.Webp => pixmap.Encode(output, new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossy, quality)),
+            RenditionFormat.Avif => MagickEncoder.EncodeAvif(bitmap, quality, output),
             _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
         };
         if (!encoded)
         {
             output.Dispose();
-            throw new InvalidOperationException($"Skia could not encode a {bitmap.Width} × {bitmap.Height} {format} rendition.");
+            throw new InvalidOperationException($"Could not encode a {bitmap.Width} × {bitmap.Height} {format} rendition.");
         }
 
         output.Position = 0;

@@ -11,8 +11,10 @@ public sealed class ImageRejectionTests : IDisposable
     {
         { "empty", "The file is empty." },
         { "text", "The file is not a supported image (detected: text)" },
+        { "svg", "SVG images are not supported; upload a PNG or JPEG export." },
         { "tiff-header-without-directory", "The image is truncated or corrupt" },
-        { "heic", "The file is not a supported image (detected: HEIC). Upload a JPEG, PNG, WebP, GIF, BMP or TIFF image." },
+        { "heic-brand-without-image", "The image is truncated or corrupt" },
+        { "mp4", "The file is not a supported image (detected: MP4/QuickTime video). Upload a JPEG, PNG, WebP, GIF, BMP, TIFF, HEIC/HEIF, AVIF, JPEG XL, PSD or camera RAW (DNG, CR2, CR3, NEF, ARW) image." },
         { "pdf", "The file is not a supported image (detected: PDF)" },
         { "truncated-jpeg", "The image is truncated or corrupt" },
         { "truncated-png", "The image is truncated or corrupt" },
@@ -31,8 +33,14 @@ public sealed class ImageRejectionTests : IDisposable
         {
             "empty" => TestImages.Empty(),
             "text" => TestImages.Text(),
+            "svg" => """
+                <?xml version="1.0" encoding="UTF-8" standalone="no"?>
+                <!-- Created with Inkscape (http://www.inkscape.org/) -->
+                <svg width="210mm" height="297mm" viewBox="0 0 210 297" xmlns="http://www.w3.org/2000/svg"><rect width="10" height="10"/></svg>
+                """u8.ToArray(),
             "tiff-header-without-directory" => [(byte)'I', (byte)'I', 42, 0, 8, 0, 0, 0, 0, 0],
-            "heic" => [0, 0, 0, 24, .. "ftypheic"u8, 0, 0, 0, 0],
+            "heic-brand-without-image" => [0, 0, 0, 24, .. "ftypheic"u8, 0, 0, 0, 0, .. "mif1heic"u8],
+            "mp4" => [0, 0, 0, 24, .. "ftypisom"u8, 0, 0, 2, 0, .. "isomiso2"u8],
             "pdf" => "%PDF-1.7\n%âãÏÓ\n"u8.ToArray(),
             "truncated-jpeg" => TestImages.Truncated(TestImages.PhotoJpeg(300, 200)),
             "truncated-png" => TestImages.Truncated(TestImages.Png(300, 200)),

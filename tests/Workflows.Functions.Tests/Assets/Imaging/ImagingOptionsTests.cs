@@ -28,14 +28,14 @@ public sealed class ImagingOptionsTests
     }
 
     [Fact]
-    public void AddImaging_WidthsConfigured_ReplaceTheDefaultsAndEmptyTurnsAFormatOff()
+    public void AddImaging_SizesConfigured_ReplaceTheDefaultsAndEmptyTurnsAFormatOff()
     {
         // Arrange
         using ServiceProvider services = Build(new()
         {
-            ["Imaging:JpegWidths"] = "1200, 300",
+            ["Imaging:JpegSizes"] = "w1200, 400x300, 300",
             ["Imaging:JpegQuality"] = "70",
-            ["Imaging:WebpWidths"] = "",
+            ["Imaging:WebpSizes"] = "",
             ["Imaging:MaxPixels"] = "50000000",
             ["Imaging:MaxConcurrentDecodes"] = "1",
         });
@@ -46,14 +46,20 @@ public sealed class ImagingOptionsTests
         // Assert
         RenditionChain chain = Assert.Single(profile.Chains);
         Assert.Equal((RenditionFormat.Jpeg, 70), (chain.Format, chain.Quality));
-        Assert.Equal([1200, 300], chain.Widths);
+        Assert.Equal(
+            [new RenditionSize(RenditionFit.Width, 1200), new RenditionSize(RenditionFit.Box, 400, 300), RenditionSize.LongestEdge(300)],
+            chain.Sizes);
+        Assert.Equal(["jpeg-1200", "jpeg-400x300", "jpeg-300"], profile.RenditionNames());
         Assert.Equal(50_000_000, services.GetRequiredService<ImageLimits>().MaxPixels);
         Assert.Equal(1, services.GetRequiredService<DecodeLimiter>().MaxConcurrentDecodes);
     }
 
     [Theory]
-    [InlineData("Imaging:JpegWidths", "800,1600")]
-    [InlineData("Imaging:JpegWidths", "1600,wide")]
+    [InlineData("Imaging:JpegSizes", "800,1600")]
+    [InlineData("Imaging:JpegSizes", "1600,wide")]
+    [InlineData("Imaging:WebpSizes", "1600,w1600")]
+    [InlineData("Imaging:AvifSizes", "0x200")]
+    [InlineData("Imaging:JpegWidths", "1600,800,200")]
     [InlineData("Imaging:JpegQuality", "0")]
     [InlineData("Imaging:MaxConcurrentDecodes", "0")]
     public void AddImaging_InvalidSetting_FailsValidation(string key, string value)
@@ -69,6 +75,21 @@ public sealed class ImagingOptionsTests
     }
 
     [Fact]
+    public void AddImaging_Defaults_LongestEdgeJpegAndWebpWithoutAvif()
+    {
+        // Arrange
+        using ServiceProvider services = Build([]);
+
+        // Act
+        RenditionProfile profile = services.GetRequiredService<RenditionProfile>();
+
+        // Assert
+        Assert.Equal([RenditionFormat.Jpeg, RenditionFormat.Webp], profile.Chains.Select(c => c.Format));
+        Assert.All(profile.Chains, c => Assert.Equal(RenditionProfile.DefaultSizes, c.Sizes));
+        Assert.Equal(["jpeg-1600", "jpeg-800", "jpeg-200", "webp-1600", "webp-800", "webp-200"], profile.RenditionNames());
+    }
+
+    [Fact]
     public void RenditionProfile_JsonRoundTrip_KeepsEveryChain()
     {
         // Arrange: the orchestrator receives the profile in its input.
@@ -81,6 +102,22 @@ public sealed class ImagingOptionsTests
         // Assert
         Assert.Equal(profile.RenditionNames(), back.RenditionNames());
         Assert.Equal(profile.Chains.Select(c => (c.Format, c.Quality)), back.Chains.Select(c => (c.Format, c.Quality)));
+        Assert.Equal(profile.Chains.SelectMany(c => c.Sizes), back.Chains.SelectMany(c => c.Sizes));
+    }
+
+    [Fact]
+    public void RenditionChain_PayloadFromBeforeFits_ReadAsWidths()
+    {
+        // Arrange: what an instance in flight across the upgrade has in its history.
+        const string recorded = """{"Format":1,"Quality":80,"Widths":[1600,800,200]}""";
+
+        // Act
+        RenditionChain chain = System.Text.Json.JsonSerializer.Deserialize<RenditionChain>(recorded)!;
+
+        // Assert
+        Assert.Equal((RenditionFormat.Webp, 80), (chain.Format, chain.Quality));
+        Assert.Equal(["w1600", "w800", "w200"], chain.Sizes.Select(s => s.ToString()));
+        Assert.DoesNotContain("Widths", System.Text.Json.JsonSerializer.Serialize(chain), StringComparison.Ordinal);
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)

@@ -5,23 +5,16 @@ namespace Workflows.Tests.Assets.Imaging;
 public sealed class RenditionNamesTests
 {
     [Fact]
-    public void RenditionNames_BlobNameAndParse_RoundTrip()
+    public void RenditionNames_EachFitAndFormat_NamedBySizeWithTheFormatsExtension()
     {
-        // Arrange
-        var target = new RenditionTarget("webp-800", RenditionFormat.Webp, 800, 600);
-
         // Act
-        string blobName = target.BlobName("a1b2");
-        bool parsed = RenditionNames.TryParse("webp-800", out RenditionFormat format, out int width);
+        string longest = RenditionNames.RenditionName(RenditionFormat.Webp, RenditionSize.Parse("800"));
+        string width = RenditionNames.RenditionName(RenditionFormat.Jpeg, RenditionSize.Parse("w800"));
+        string box = RenditionNames.RenditionName(RenditionFormat.Avif, RenditionSize.Parse("400x300"));
 
-        // Assert
-        Assert.Equal("a1b2/webp-800.webp", blobName);
-        Assert.True(parsed);
-        Assert.Equal((RenditionFormat.Webp, 800), (format, width));
-        Assert.False(RenditionNames.TryParse("../etc-800", out _, out _));
-        Assert.False(RenditionNames.TryParse("jpeg-", out _, out _));
-        Assert.False(RenditionNames.TryParse("jpeg-+800", out _, out _));
-        Assert.False(RenditionNames.TryParse("png-800", out _, out _));
-        Assert.False(RenditionNames.TryParse("jpeg-800-1", out _, out _));
+        // Assert: a longest edge and a width keep the names renditions always had.
+        Assert.Equal(("webp-800", "jpeg-800", "avif-400x300"), (longest, width, box));
+        Assert.Equal("a1b2/avif-400x300.avif", new RenditionTarget(box, RenditionFormat.Avif, 400, 300).BlobName("a1b2"));
+        Assert.Equal("a1b2/webp-800.webp", new RenditionTarget(longest, RenditionFormat.Webp, 800, 600).BlobName("a1b2"));
     }
 }

@@ -30,7 +30,7 @@ public sealed class RenditionOrientationTests
         bool quarterTurn = orientation >= 5;
 
         // Act
-        var (infos, output) = await RenditionRendering.RenderAsync(original, new RenditionChain(RenditionFormat.Jpeg, 90, [200, 100]));
+        var (infos, output) = await RenditionRendering.RenderAsync(original, TestChains.Widths(RenditionFormat.Jpeg, 90, 200, 100));
 
         // Assert
         Assert.Equal(quarterTurn ? [(200, 267), (100, 133)] : [(200, 150), (100, 75)], infos.Select(i => (i.Width, i.Height)));
@@ -52,7 +52,7 @@ public sealed class RenditionOrientationTests
         Assert.NotNull(ImageMetadataReader.ReadMetadata(new MemoryStream(original)).OfType<GpsDirectory>().SingleOrDefault()?.GetGeoLocation());
 
         // Act
-        var (_, output) = await RenditionRendering.RenderAsync(original, new RenditionChain(format, 80, [300, 100]));
+        var (_, output) = await RenditionRendering.RenderAsync(original, TestChains.Widths(format, 80, 300, 100));
 
         // Assert
         Assert.All(output.Written.Values, rendition =>

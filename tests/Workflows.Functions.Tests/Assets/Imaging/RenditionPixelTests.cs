@@ -14,7 +14,7 @@ public sealed class RenditionPixelTests
         byte[] original = TestImages.StripesPng(1000, 100);
 
         // Act
-        var (_, output) = await RenditionRendering.RenderAsync(original, new RenditionChain(RenditionFormat.Webp, 100, [100]));
+        var (_, output) = await RenditionRendering.RenderAsync(original, TestChains.Widths(RenditionFormat.Webp, 100, 100));
 
         // Assert
         using SKBitmap rendition = TestImages.Decode(output.Written["webp-100"]);
@@ -28,7 +28,7 @@ public sealed class RenditionPixelTests
         byte[] original = TestImages.TransparentPng(160, 120);
 
         // Act
-        var (_, output) = await RenditionRendering.RenderAsync(original, new RenditionChain(RenditionFormat.Jpeg, 90, [160]));
+        var (_, output) = await RenditionRendering.RenderAsync(original, TestChains.Widths(RenditionFormat.Jpeg, 90, 160));
 
         // Assert
         using SKBitmap rendition = TestImages.Decode(output.Written["jpeg-160"]);
@@ -43,7 +43,7 @@ public sealed class RenditionPixelTests
         byte[] original = TestImages.TransparentPng(160, 120);
 
         // Act
-        var (_, output) = await RenditionRendering.RenderAsync(original, new RenditionChain(RenditionFormat.Webp, 90, [160]));
+        var (_, output) = await RenditionRendering.RenderAsync(original, TestChains.Widths(RenditionFormat.Webp, 90, 160));
 
         // Assert
         using SKBitmap rendition = TestImages.Decode(output.Written["webp-160"]);

@@ -13,7 +13,7 @@ public sealed class RenditionRendererTests
     {
         // Arrange
         byte[] original = TestImages.PhotoJpeg(2000, 1500);
-        var chain = new RenditionChain(format, 80, [1600, 800, 200]);
+        var chain = TestChains.Widths(format, 80, 1600, 800, 200);
 
         // Act
         var (infos, output) = await RenditionRendering.RenderAsync(original, chain);
@@ -41,7 +41,7 @@ public sealed class RenditionRendererTests
         byte[] original = ImageInspectorTests.Build(kind, 640, 480);
 
         // Act
-        var (infos, output) = await RenditionRendering.RenderAsync(original, new RenditionChain(RenditionFormat.Webp, 80, [400, 100]));
+        var (infos, output) = await RenditionRendering.RenderAsync(original, TestChains.Widths(RenditionFormat.Webp, 80, 400, 100));
 
         // Assert
         Assert.Equal([(400, 300), (100, 75)], infos.Select(i => (i.Width, i.Height)));
@@ -54,7 +54,7 @@ public sealed class RenditionRendererTests
     {
         // Arrange
         byte[] original = TestImages.Png(1800, 2400);
-        var chain = new RenditionChain(RenditionFormat.Jpeg, 80, [1600, 800, 200]);
+        var chain = TestChains.Widths(RenditionFormat.Jpeg, 80, 1600, 800, 200);
 
         // Act
         var (infos, _) = await RenditionRendering.RenderAsync(original, chain);

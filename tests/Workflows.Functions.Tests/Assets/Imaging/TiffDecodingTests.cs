@@ -1,6 +1,5 @@
 using SkiaSharp;
 using Workflows.Assets.Imaging;
-using Workflows.Assets.Imaging.Tiff;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets.Imaging;
@@ -58,7 +57,7 @@ public sealed class TiffDecodingTests : IDisposable
         byte[] original = TestImages.Tiff(330, 220, options);
 
         // Act
-        var (infos, output) = await RenditionRendering.RenderAsync(original, new RenditionChain(RenditionFormat.Webp, 90, [300, 150]));
+        var (infos, output) = await RenditionRendering.RenderAsync(original, TestChains.Widths(RenditionFormat.Webp, 90, 300, 150));
 
         // Assert
         Assert.Equal([(300, 200), (150, 100)], infos.Select(i => (i.Width, i.Height)));
@@ -83,7 +82,7 @@ public sealed class TiffDecodingTests : IDisposable
         byte[] original = TestImages.Tiff(400, 300, new TestTiff(TestTiffCompression.Lzw, BigEndian: true, Exif: new TestExif(orientation)));
 
         // Act
-        var (infos, output) = await RenditionRendering.RenderAsync(original, new RenditionChain(RenditionFormat.Jpeg, 90, [200]));
+        var (infos, output) = await RenditionRendering.RenderAsync(original, TestChains.Widths(RenditionFormat.Jpeg, 90, 200));
 
         // Assert
         Assert.Equal(orientation >= 5 ? (200, 267) : (200, 150), (infos[0].Width, infos[0].Height));

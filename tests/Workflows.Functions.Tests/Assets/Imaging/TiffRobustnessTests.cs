@@ -1,6 +1,5 @@
 using SkiaSharp;
 using Workflows.Assets.Imaging;
-using Workflows.Assets.Imaging.Tiff;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets.Imaging;

@@ -15,17 +15,6 @@ internal static class SkiaDecoding
         _ => null,
     };
 
-    public static string ContentType(ImageFormat format) => format switch
-    {
-        ImageFormat.Jpeg => "image/jpeg",
-        ImageFormat.Png => "image/png",
-        ImageFormat.Webp => "image/webp",
-        ImageFormat.Gif => "image/gif",
-        ImageFormat.Bmp => "image/bmp",
-        ImageFormat.Tiff => "image/tiff",
-        _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
-    };
-
     /// <summary>True when the EXIF origin turns the image a quarter, so upright width = stored height.</summary>
     public static bool SwapsAxes(SKEncodedOrigin origin) => (int)origin >= 5;
 

@@ -1,0 +1,114 @@
+using ImageMagick;
+using SkiaSharp;
+
+namespace Workflows.Assets.Imaging.Magick;
+
+/// <summary>
+/// HEIC/HEIF, AVIF, JPEG XL, TIFF, PSD and camera RAW through Magick.NET (libheif, libjxl, libtiff, libraw).
+/// Opening pings the header only; every decode reads the first page (PSD: the flattened composite) and hands Skia
+/// an sRGB bitmap, so orientation, resizing and encoding are the same as for the Skia formats.
+/// </summary>
+internal sealed class MagickImageDecoder : ImageDecoder
+{
+    private readonly ArraySegment<byte> _file;
+    private readonly MagickReadSettings _settings;
+
+    private MagickImageDecoder(ArraySegment<byte> file, ImageFormat format, MagickReadSettings settings, IMagickImage ping)
+    {
+        _file = file;
+        _settings = settings;
+        Format = format;
+        Size = new SKSizeI((int)ping.Width, (int)ping.Height);
+
+        // libheif has already applied the container's rotation and mirror, so a HEIF's EXIF orientation is stale.
+        bool upright = format is ImageFormat.Heic or ImageFormat.Heif or ImageFormat.Avif;
+        Origin = upright || ping.Orientation is < Orientation.TopLeft or > Orientation.LeftBottom
+            ? SKEncodedOrigin.TopLeft : (SKEncodedOrigin)ping.Orientation;
+        Exif = ping.GetExifProfile()?.ToByteArray();
+        Xmp = ping.GetXmpProfile()?.ToByteArray();
+    }
+
+    public override ImageFormat Format { get; }
+
+    public override SKSizeI Size { get; }
+
+    public override SKEncodedOrigin Origin { get; }
+
+    public override byte[]? Exif { get; }
+
+    public override byte[]? Xmp { get; }
+
+    /// <summary>
+    /// Pings the header (no pixel decoded), checks the dimensions against <paramref name="limits"/>, then that the
+    /// file holds everything its container promises (<see cref="ContainerStructure"/>), which the codecs forgive.
+    /// </summary>
+    public static MagickImageDecoder Open(ArraySegment<byte> file, ImageFormat format, ImageLimits limits)
+    {
+        MagickRuntime.EnsureInitialized();
+        MagickReadSettings settings = Settings(format);
+        using var ping = new MagickImage();
+        MagickErrors.Guard(() => ping.Ping(file.AsSpan(), settings));
+        limits.EnsureWithin((int)Math.Min(ping.Width, int.MaxValue), (int)Math.Min(ping.Height, int.MaxValue));
+        if (!ContainerStructure.IsComplete(format, file))
+        {
+            throw ImageRejectedException.Corrupt();
+        }
+
+        return new MagickImageDecoder(file, format, settings, ping);
+    }
+
+    /// <summary>A full decode, discarded: the libraries have no row-by-row check, so this holds the whole image once.</summary>
+    public override void Verify()
+    {
+        using MagickImage image = Read();
+    }
+
+    /// <summary>
+    /// Decodes at full size (none of these codecs decodes at reduced scale), then box-averages down by a whole
+    /// factor while the upright width stays at least <paramref name="minUprightWidth"/>, converts to sRGB and
+    /// copies the pixels into a Skia bitmap a band of rows at a time.
+    /// </summary>
+    public override SKBitmap Decode(int minUprightWidth)
+    {
+        using MagickImage image = Read();
+        uint uprightWidth = SwapsAxes ? image.Height : image.Width;
+        uint factor = Math.Max(1, uprightWidth / (uint)Math.Max(1, minUprightWidth));
+        if (factor > 1)
+        {
+            MagickErrors.Guard(() => image.Scale((image.Width + factor - 1) / factor, (image.Height + factor - 1) / factor));
+        }
+
+        MagickErrors.Guard(() => MagickColour.ToSrgb(image));
+        return MagickColour.ToBitmap(image);
+    }
+
+    private bool SwapsAxes => (int)Origin >= 5;
+
+    private MagickImage Read()
+    {
+        var image = new MagickImage();
+        try
+        {
+            MagickErrors.Guard(() => image.Read(_file.AsSpan(), _settings));
+            return image;
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+    }
+
+    // The format is always named, so ImageMagick never guesses a coder from the content; one frame only.
+    private static MagickReadSettings Settings(ImageFormat format)
+    {
+        var settings = new MagickReadSettings { Format = MagickFormats.Of(format), FrameIndex = 0, FrameCount = 1 };
+        if (ImageFormats.IsCameraRaw(format))
+        {
+            // libraw's own cap on the raw buffer (default 8 GB); a 100 MP sensor at 16 bits is 200 MB.
+            settings.SetDefine(MagickFormat.Dng, "max-raw-memory", "512");
+        }
+
+        return settings;
+    }
+}

@@ -1,0 +1,118 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Workflows.Assets.Imaging.Magick;
+
+/// <summary>
+/// Tells camera RAW in a TIFF container (DNG, CR2, NEF, ARW) from a plain TIFF by IFD0 alone, so each goes to the
+/// right reader: libtiff would show a NEF's tiny IFD0 preview, libraw refuses a scan. Reads at most IFD0's entries,
+/// every offset checked against the file; anything it cannot read is left to the TIFF reader to judge.
+/// </summary>
+internal static class TiffContainer
+{
+    private const ushort MakeTag = 271;
+    private const ushort SubIfdsTag = 330;
+    private const ushort DngVersionTag = 50706;
+
+    public static ImageFormat Kind(ReadOnlySpan<byte> file)
+    {
+        if (file.Length >= 10 && file[8..10].SequenceEqual("CR"u8))
+        {
+            return ImageFormat.Cr2;
+        }
+
+        bool bigEndian = file[0] == (byte)'M';
+        if (file.Length < 8 || file[2..4].SequenceEqual(bigEndian ? "\0+"u8 : "+\0"u8))
+        {
+            return ImageFormat.Tiff; // BigTIFF: no camera writes RAW in it
+        }
+
+        uint ifd = Read32(file, 4, bigEndian);
+        if (ifd > file.Length - 2)
+        {
+            return ImageFormat.Tiff;
+        }
+
+        int count = Math.Min((int)Read16(file, (int)ifd, bigEndian), 1000);
+        string? make = null;
+        bool hasSubIfds = false;
+        for (int i = 0; i < count && ifd + 2 + 12 * (i + 1) <= file.Length; i++)
+        {
+            int entry = (int)ifd + 2 + 12 * i;
+            switch (Read16(file, entry, bigEndian))
+            {
+                case DngVersionTag:
+                    return ImageFormat.Dng;
+                case SubIfdsTag:
+                    hasSubIfds = true;
+                    break;
+                case MakeTag:
+                    make = Ascii(file, entry, bigEndian);
+                    break;
+            }
+        }
+
+        return hasSubIfds && make is not null ? make switch
+        {
+            _ when make.StartsWith("NIKON", StringComparison.OrdinalIgnoreCase) => ImageFormat.Nef,
+            _ when make.StartsWith("SONY", StringComparison.OrdinalIgnoreCase) => ImageFormat.Arw,
+            _ => ImageFormat.Tiff,
+        } : ImageFormat.Tiff;
+    }
+
+    /// <summary>
+    /// Whether every IFD0 value stored outside its entry lies inside the file. libtiff drops a tag whose data is cut
+    /// off with only a warning (an ICC profile or XMP packet written after the pixels), so a truncated file would pass.
+    /// </summary>
+    public static bool EntriesFit(ReadOnlySpan<byte> file)
+    {
+        bool bigEndian = file[0] == (byte)'M';
+        if (file.Length < 8 || file[2..4].SequenceEqual(bigEndian ? "\0+"u8 : "+\0"u8))
+        {
+            return true; // BigTIFF: libtiff's to judge
+        }
+
+        uint ifd = Read32(file, 4, bigEndian);
+        if (ifd > file.Length - 2)
+        {
+            return false;
+        }
+
+        int count = Read16(file, (int)ifd, bigEndian);
+        if (ifd + 2 + 12L * count > file.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < count; i++)
+        {
+            int entry = (int)ifd + 2 + 12 * i;
+            long size = Read32(file, entry + 4, bigEndian) * (long)(Read16(file, entry + 2, bigEndian) switch
+            {
+                3 or 8 => 2,
+                4 or 9 or 11 or 13 => 4,
+                5 or 10 or 12 or 16 or 17 or 18 => 8,
+                _ => 1,
+            });
+            if (size > 4 && Read32(file, entry + 8, bigEndian) + size > file.Length)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static string? Ascii(ReadOnlySpan<byte> file, int entry, bool bigEndian)
+    {
+        uint length = Math.Min(Read32(file, entry + 4, bigEndian), 64);
+        uint at = length <= 4 ? (uint)entry + 8 : Read32(file, entry + 8, bigEndian);
+        return at + length <= file.Length ? Encoding.ASCII.GetString(file.Slice((int)at, (int)length)).TrimEnd('\0', ' ') : null;
+    }
+
+    private static ushort Read16(ReadOnlySpan<byte> file, int at, bool bigEndian) =>
+        bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(file[at..]) : BinaryPrimitives.ReadUInt16LittleEndian(file[at..]);
+
+    private static uint Read32(ReadOnlySpan<byte> file, int at, bool bigEndian) =>
+        bigEndian ? BinaryPrimitives.ReadUInt32BigEndian(file[at..]) : BinaryPrimitives.ReadUInt32LittleEndian(file[at..]);
+}

@@ -1,0 +1,156 @@
+using System.Buffers.Binary;
+using SkiaSharp;
+using Workflows.Assets.Imaging;
+using Workflows.Tests.TestSupport;
+
+namespace Workflows.Tests.Assets.Imaging;
+
+/// <summary>
+/// The hostile inputs of the Skia formats, for every format Magick.NET decodes: cut short, bit-flipped, headers
+/// only, headers that lie, sizes far over the limits. Each may fail the asset with a reason, never anything else.
+/// </summary>
+public sealed class MagickHostileInputTests : IDisposable
+{
+    private const string Corrupt = "The image is truncated or corrupt";
+
+    private readonly DecodeLimiter _limiter = new(1);
+
+    public static TheoryData<string> Formats => [.. Originals.Keys];
+
+    private static Dictionary<string, Func<byte[]>> Originals { get; } = new()
+    {
+        ["heic"] = () => TestFiles.Read(TestFiles.PhonePortraitHeic),
+        ["avif"] = () => TestImages.Avif(160, 120),
+        ["jpeg-xl"] = () => TestImages.JpegXl(160, 120, TestExif.PhonePortrait),
+        ["psd"] = () => TestImages.Psd(160, 120, TestExif.PhonePortrait),
+        ["dng"] = () => TestImages.Dng(160, 120, TestExif.PhonePortrait),
+        ["cmyk-jpeg-tiff"] = () => TestImages.CmykJpegTiff(160, 120, "Heidelberg", "Linoscan 1400", DateTime.UnixEpoch),
+    };
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public async Task Inspect_FileCutShort_Rejected(string format)
+    {
+        // Arrange
+        byte[] original = Originals[format]();
+
+        // Act + Assert: from just past the signature to most of the file.
+        foreach (double keep in new[] { 0.05, 0.3, 0.6, 0.9 })
+        {
+            var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectAsync(TestImages.Truncated(original, keep)));
+            Assert.StartsWith(Corrupt, ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public async Task InspectAndRender_RandomlyDamagedFile_DecodesOrRejectsNeverCrashes(string format)
+    {
+        // Arrange
+        byte[] original = Originals[format]();
+        var random = new Random(format.Length * 7919);
+        int rejected = 0;
+
+        // Act: a few bytes flipped anywhere after the signature, 60 times.
+        for (int attempt = 0; attempt < 60; attempt++)
+        {
+            byte[] damaged = (byte[])original.Clone();
+            for (int i = random.Next(1, 4); i > 0; i--)
+            {
+                damaged[random.Next(12, damaged.Length)] ^= (byte)random.Next(1, 256);
+            }
+
+            try
+            {
+                await InspectAsync(damaged);
+                await RenditionRendering.RenderAsync(damaged, TestChains.Widths(RenditionFormat.Jpeg, 80, 64), _limiter);
+            }
+            catch (ImageRejectedException)
+            {
+                rejected++;
+            }
+        }
+
+        // Assert: reaching here means nothing but rejections escaped, and the decode slot was always given back.
+        Assert.InRange(rejected, 0, 60);
+        Assert.Equal(1, _limiter.AvailableSlots);
+    }
+
+    public static TheoryData<string> Bombs => ["psd", "heic", "dng", "tiff"];
+
+    [Theory]
+    [MemberData(nameof(Bombs))]
+    public async Task Inspect_HeaderDeclaringHugeSize_RejectedFromHeaderWithoutDecoding(string format)
+    {
+        // Arrange: a small real file whose header claims 30,000 × 30,000 (PSD's own maximum); the only decode slot is taken.
+        byte[] bomb = Declaring(format, 30_000);
+        using IDisposable slot = await _limiter.EnterAsync(CancellationToken.None);
+
+        // Act
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectAsync(bomb));
+
+        // Assert
+        Assert.Equal("The image is 30000 × 30000 (900 MP); the limit is 100 MP.", ex.Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Bombs))]
+    public async Task Render_HeaderClaimingMoreThanTheDataHolds_RejectedAndWritesNothing(string format)
+    {
+        // Arrange: within the limits (3000 × 3000), but the data is that of a small image.
+        byte[] lying = Declaring(format, 3000);
+
+        // Act
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => RenditionRendering.RenderAsync(lying, TestChains.Widths(RenditionFormat.Jpeg, 80, 64), _limiter));
+
+        // Assert
+        Assert.StartsWith(Corrupt, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(1, _limiter.AvailableSlots);
+    }
+
+    public void Dispose() => _limiter.Dispose();
+
+    // A small real file whose header is rewritten to declare size × size.
+    private static byte[] Declaring(string format, int size)
+    {
+        byte[] heic = TestFiles.Read(TestFiles.PhonePortraitHeic);
+        return format switch
+        {
+            "psd" => Patched(TestImages.Psd(160, 120), at: 14, size, size),
+            "heic" => Patched(heic, at: heic.AsSpan().IndexOf("ispe"u8) + 8, size, size),
+            "dng" => TiffSize(TestImages.Dng(160, 120, TestExif.PhonePortrait), size, size),
+            _ => TiffSize(TestImages.Tiff(160, 120), size, size),
+        };
+    }
+
+    // Two big-endian 32-bit values at an offset: PSD height then width; HEIC ispe width then height.
+    private static byte[] Patched(byte[] file, int at, int first, int second)
+    {
+        BinaryPrimitives.WriteInt32BigEndian(file.AsSpan(at), first);
+        BinaryPrimitives.WriteInt32BigEndian(file.AsSpan(at + 4), second);
+        return file;
+    }
+
+    // The test writers put IFD0 at 8, little-endian, with width and height as LONGs.
+    private static byte[] TiffSize(byte[] tiff, int width, int height)
+    {
+        int count = BinaryPrimitives.ReadUInt16LittleEndian(tiff.AsSpan(8));
+        for (int i = 0; i < count; i++)
+        {
+            Span<byte> entry = tiff.AsSpan(10 + 12 * i, 12);
+            ushort tag = BinaryPrimitives.ReadUInt16LittleEndian(entry);
+            if (tag is 256 or 257)
+            {
+                BinaryPrimitives.WriteInt32LittleEndian(entry[8..], tag == 256 ? width : height);
+            }
+        }
+
+        return tiff;
+    }
+
+    private async Task<ImageInspection> InspectAsync(byte[] content)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await new ImageInspector(_limiter, ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
+    }
+}
