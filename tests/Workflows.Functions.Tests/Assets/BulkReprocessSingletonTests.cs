@@ -17,7 +17,7 @@ public sealed class BulkReprocessSingletonTests
         // Arrange: a Ready asset; the first run's rendering waits until the test lets it go, so it is surely running.
         var gate = new RenderGate();
         await using var assets = await AssetsTestApp.StartAsync(
-            s => (s["Imaging:JpegWidths"], s["Imaging:WebpWidths"]) = ("32", ""),
+            s => (s["Imaging:JpegSizes"], s["Imaging:WebpSizes"]) = ("32", ""),
             services => services.AddSingleton<IAssetImaging>(sp => gate.Wrap(ActivatorUtilities.CreateInstance<AssetImaging>(sp))));
         var id = AssetIds.FromUpload("seed", "asset.png", "0x1");
         await BulkReprocessTests.SeedReadyAssetAsync(assets, id, TestImages.Png(48, 32), default);
