@@ -1,0 +1,159 @@
+using System.Diagnostics;
+using System.Globalization;
+using Workflows.Bench.Inputs;
+using Workflows.Bench.Quality;
+using Workflows.Bench.Reporting;
+using Workflows.Bench.Levers;
+using Workflows.Bench.Variants;
+
+namespace Workflows.Bench.Harness;
+
+/// <summary>
+/// Runs the benchmark: prepares inputs and references, starts one pinned worker per variant, keeps the warm-up
+/// run's outputs for the quality gate, then measures every task once per round, rotating the order each round so
+/// a burst of load from elsewhere hits all variants alike. Only one worker works at a time.
+/// </summary>
+internal sealed class Driver(BenchOptions options)
+{
+    private readonly References _references = new(options.CacheDirectory);
+
+    public async Task<int> RunAsync()
+    {
+        var clock = Stopwatch.StartNew();
+        var run = new RunInfo(options, Machine.LoadAverage());
+        List<BenchInput> inputs = PrepareInputs();
+        List<VariantInfo> variants = SelectVariants(run);
+        List<BenchTask> tasks = [.. from input in inputs from variant in variants from op in variant.Ops(input) select new BenchTask(variant, op, input)];
+        string runFolder = Path.Combine(options.CacheDirectory, "out");
+        if (Directory.Exists(runFolder))
+        {
+            Directory.Delete(runFolder, recursive: true);
+        }
+
+        Dictionary<string, WorkerProcess> workers = [];
+        try
+        {
+            foreach (string name in tasks.Select(t => t.Variant.Name).Distinct())
+            {
+                workers[name] = await WorkerProcess.StartAsync(name, options.CacheDirectory, run.Core);
+            }
+
+            Console.Error.WriteLine($"warm-up: {tasks.Count} tasks ({clock.Elapsed.TotalSeconds:0} s)");
+            foreach (BenchTask task in tasks)
+            {
+                Record(task, await workers[task.Variant.Name].RunAsync(task.Op, task.OutputFolder(runFolder), task.Input.Files), keep: false);
+            }
+
+            if (workers.TryGetValue(VariantCatalog.Floor, out WorkerProcess? floor) && tasks.FirstOrDefault(t => t.Variant.Name == VariantCatalog.Floor) is { } any)
+            {
+                run.FloorStartCost = ParseMetrics((await floor.RunAsync(FloorVariant.StartCostOp, null, any.Input.Files.Take(1)))[5]);
+            }
+
+            for (int round = 0; round < options.Rounds; round++)
+            {
+                Console.Error.WriteLine($"round {round + 1}/{options.Rounds} ({clock.Elapsed.TotalSeconds:0} s, load {Machine.LoadAverage()})");
+                foreach (List<BenchTask> group in tasks.Where(t => t.Status is null).GroupBy(t => t.Input.Id).Select(g => g.ToList()))
+                {
+                    for (int k = 0; k < group.Count; k++)
+                    {
+                        BenchTask task = group[(k + round) % group.Count];
+                        Record(task, await workers[task.Variant.Name].RunAsync(task.Op, null, task.Input.Files), keep: true);
+                    }
+                }
+            }
+
+            foreach ((string name, WorkerProcess worker) in workers)
+            {
+                run.WorkerPeakMb[name] = (await worker.QuitAsync()) is var (peak, childPeak) ? Math.Max(peak, childPeak) / 1024.0 : 0;
+            }
+        }
+        finally
+        {
+            foreach (WorkerProcess worker in workers.Values)
+            {
+                worker.Dispose();
+            }
+        }
+
+        QualityGate.Score(tasks, runFolder, _references);
+        run.LoadAtEnd = Machine.LoadAverage();
+        run.Elapsed = clock.Elapsed;
+        string report = Report.Render(run, inputs, tasks, runFolder);
+        Console.WriteLine(report);
+        if (options.ReportFile is { } file)
+        {
+            File.WriteAllText(file, report);
+        }
+
+        return tasks.Any(t => t.Status?.StartsWith("fail", StringComparison.Ordinal) == true) ? 1 : 0;
+    }
+
+    private List<BenchInput> PrepareInputs()
+    {
+        List<BenchInput> inputs = [];
+        foreach (string id in options.InputIds)
+        {
+            InputSpec spec = InputCatalog.All.SingleOrDefault(s => s.Id == id) ?? throw new ArgumentException($"Unknown input '{id}'.");
+            inputs.Add(InputCatalog.Prepare(spec, options.CacheDirectory, options.MaxFilesPerInput));
+        }
+
+        if (options.ExtraFolder is { } extra)
+        {
+            inputs.AddRange(InputCatalog.Extra(extra));
+        }
+
+        foreach (BenchInput input in inputs)
+        {
+            _references.Prepare(input);
+        }
+
+        return inputs;
+    }
+
+    private List<VariantInfo> SelectVariants(RunInfo run)
+    {
+        List<VariantInfo> variants = [.. VariantCatalog.Anchors];
+        if (options.Levers)
+        {
+            variants.AddRange(LeverCatalog.Levers);
+        }
+
+        if (options.VariantNames is { } names)
+        {
+            variants = variants.Where(v => names.Contains(v.Name)).ToList();
+        }
+
+        if (!FloorTools.Available())
+        {
+            run.Notes.Add("floor skipped: djpeg, cjpeg or cwebp is not installed (apt-get install libjpeg-turbo-progs webp)");
+            variants.RemoveAll(v => v.Name == VariantCatalog.Floor);
+        }
+
+        return variants;
+    }
+
+    private static void Record(BenchTask task, string[] reply, bool keep)
+    {
+        switch (reply[0])
+        {
+            case "ok" when keep:
+                int images = int.Parse(reply[4], CultureInfo.InvariantCulture);
+                task.Samples.Add(new Sample(
+                    Micros(reply[1]) / images, Micros(reply[2]) / images, long.Parse(reply[3], CultureInfo.InvariantCulture) / 1024.0, ParseMetrics(reply[5])));
+                break;
+            case "ok":
+                break;
+            default:
+                task.Status = $"{reply[0]}: {reply.ElementAtOrDefault(1)}";
+                Console.Error.WriteLine($"  {task.Variant.Name} {task.Op} {task.Input.Id}: {task.Status}");
+                break;
+        }
+    }
+
+    private static double Micros(string value) => long.Parse(value, CultureInfo.InvariantCulture) / 1000.0;
+
+    private static Dictionary<string, double> ParseMetrics(string text) =>
+        text.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(pair => pair.Split('='))
+            .ToDictionary(kv => kv[0], kv => double.Parse(kv[1], CultureInfo.InvariantCulture));
+}

@@ -1,0 +1,86 @@
+using System.Globalization;
+using NetVips;
+using Workflows.Assets.Imaging;
+using Workflows.Bench.Inputs;
+using Workflows.Bench.Reporting;
+using Workflows.Bench.Variants;
+
+namespace Workflows.Bench.Quality;
+
+/// <summary>
+/// Per input file, made once and cached: the 800 px Lanczos3 reference the quality gate compares with, and the
+/// exact-size pixels of every profile width (PPM) that the floor encodes. Both come from a full decode, turned
+/// upright, resized in one Lanczos3 step (no box pre-shrink).
+/// </summary>
+internal sealed class References(string cacheDirectory)
+{
+    public const int GateWidth = 800;
+
+    private const string Version = "v1";
+
+    /// <summary>The folder holding <paramref name="inputPath"/>'s references (same in the driver and in workers).</summary>
+    public string FolderFor(string inputPath)
+    {
+        string parent = Path.GetFileName(Path.GetDirectoryName(inputPath)) ?? "";
+        string length = new FileInfo(inputPath).Length.ToString("x", CultureInfo.InvariantCulture);
+        return Path.Combine(cacheDirectory, "refs", Version, $"{parent}-{Path.GetFileName(inputPath)}-{length}");
+    }
+
+    public string GatePath(string inputPath) => Path.Combine(FolderFor(inputPath), $"{GateWidth}.png");
+
+    public string ExactPath(string inputPath, int profileWidth) => Path.Combine(FolderFor(inputPath), $"{profileWidth}.ppm");
+
+    public void Prepare(BenchInput input)
+    {
+        foreach (string file in input.Files)
+        {
+            if (File.Exists(GatePath(file)))
+            {
+                continue;
+            }
+
+            Console.Error.WriteLine($"reference for {input.Id}: {Path.GetFileName(file)}");
+            string folder = FolderFor(file);
+            Directory.CreateDirectory(folder);
+            using Image upright = Decode(file);
+            foreach (int profileWidth in Profile.Chain(RenditionFormat.Jpeg).Widths)
+            {
+                using Image exact = Lanczos(upright, profileWidth);
+                WritePpm(exact, ExactPath(file, profileWidth));
+            }
+
+            using Image gate = Lanczos(upright, GateWidth);
+            gate.Pngsave(GatePath(file) + ".tmp.png");
+            File.Move(GatePath(file) + ".tmp.png", GatePath(file), overwrite: true);
+        }
+    }
+
+    /// <summary>Full decode, upright, flattened on white, 8-bit sRGB, held in memory.</summary>
+    internal static Image Decode(string path)
+    {
+        using Image loaded = Image.NewFromFile(path);
+        return Normalise(loaded.Autorot()).CopyMemory();
+    }
+
+    /// <summary>Flattened on white (as the JPEG renditions are), three 8-bit sRGB bands.</summary>
+    internal static Image Normalise(Image image)
+    {
+        Image flat = image.HasAlpha() ? image.Flatten(background: [255, 255, 255]) : image;
+        Image srgb = flat.Bands < 3 ? flat.Colourspace(Enums.Interpretation.Srgb) : flat;
+        return srgb.Cast(Enums.BandFormat.Uchar);
+    }
+
+    // The NetVips native build has no ppmsave.
+    private static void WritePpm(Image image, string path)
+    {
+        using FileStream file = File.Create(path);
+        file.Write(System.Text.Encoding.ASCII.GetBytes(Format.Invariant($"P6\n{image.Width} {image.Height}\n255\n")));
+        file.Write(image.WriteToMemory<byte>());
+    }
+
+    private static Image Lanczos(Image upright, int profileWidth)
+    {
+        (int width, int height) = Profile.Fit(profileWidth, upright.Width, upright.Height);
+        return upright.Resize(width / (double)upright.Width, kernel: Enums.Kernel.Lanczos3, gap: 0, vscale: height / (double)upright.Height);
+    }
+}

@@ -1,0 +1,81 @@
+using System.Globalization;
+using SkiaSharp;
+using Workflows.Assets.Imaging;
+using Workflows.Bench.Quality;
+
+namespace Workflows.Bench.Variants;
+
+/// <summary>
+/// The floor for a JPEG original: what libjpeg-turbo and libwebp need at the least. One <c>djpeg -scale M/8</c>
+/// decode at the smallest scale still as wide as the largest rendition, plus one <c>cjpeg -quality 80</c> (or
+/// <c>cwebp -q 80 -m 3</c>, the method Skia's encoder uses) per width, of pixels already at the exact size: no
+/// resize, no orientation, no process start. <c>webp-effort</c> encodes the same pixels at every cwebp method.
+/// </summary>
+internal sealed class FloorVariant(References references) : IVariant
+{
+    public const int SkiaWebpMethod = 3;
+
+    /// <summary>Answers with each tool's start cost (ms) as metrics, so the report can show what was subtracted.</summary>
+    public const string StartCostOp = "start-cost";
+
+    private readonly FloorTools _tools = new();
+
+    public Task<OpResult> RunAsync(string op, BenchImage image, OutputSink? sink, CancellationToken ct)
+    {
+        if (op == StartCostOp)
+        {
+            return Task.FromResult(new OpResult(TimeSpan.Zero, _tools.StartCost.ToDictionary(t => t.Key, t => t.Value.TotalMilliseconds)));
+        }
+
+        RenditionChain chain = Profile.Chain(op == "jpeg" ? RenditionFormat.Jpeg : RenditionFormat.Webp);
+        TimeSpan cpu = _tools.Measure("djpeg", "-scale", $"{DecodeEighths(image.Bytes, chain.Widths[0])}/8", "-ppm", "-outfile", "/dev/null", image.Path);
+        if (op != "webp-effort")
+        {
+            cpu += EncodeChain(chain, image.Path, op == "jpeg" ? null : SkiaWebpMethod, sink, op);
+            return Task.FromResult(new OpResult(cpu));
+        }
+
+        Dictionary<string, double> perMethod = [];
+        for (int method = 0; method <= 6; method++)
+        {
+            TimeSpan encode = EncodeChain(chain, image.Path, method, sink, $"m{method}");
+            perMethod[$"m{method}"] = encode.TotalMilliseconds;
+            cpu += encode;
+        }
+
+        return Task.FromResult(new OpResult(cpu, perMethod));
+    }
+
+    /// <summary>Encodes every width; outputs are discarded, or kept as <c>{prefix}-{width}</c> when a sink is given.</summary>
+    private TimeSpan EncodeChain(RenditionChain chain, string inputPath, int? webpMethod, OutputSink? sink, string prefix)
+    {
+        TimeSpan cpu = TimeSpan.Zero;
+        foreach (int profileWidth in chain.Widths)
+        {
+            string exact = references.ExactPath(inputPath, profileWidth);
+            string output = sink is null ? "/dev/null"
+                : Path.Combine(Directory.CreateDirectory(sink.Folder).FullName, $"{prefix}-{profileWidth}.{Profile.Extension(chain.Format)}");
+            string quality = chain.Quality.ToString(CultureInfo.InvariantCulture);
+            cpu += webpMethod is null
+                ? _tools.Measure("cjpeg", "-quality", quality, "-outfile", output, exact)
+                : _tools.Measure("cwebp", "-quiet", "-q", quality, "-m", webpMethod.Value.ToString(CultureInfo.InvariantCulture), exact, "-o", output);
+        }
+
+        return cpu;
+    }
+
+    /// <summary>The smallest n/8 scale whose upright width still covers <paramref name="largestWidth"/>.</summary>
+    private static int DecodeEighths(byte[] jpeg, int largestWidth)
+    {
+        using var data = SKData.CreateCopy(jpeg);
+        using SKCodec codec = SKCodec.Create(data) ?? throw new InvalidDataException("Not a JPEG Skia can read.");
+        int uprightWidth = (int)codec.EncodedOrigin >= 5 ? codec.Info.Height : codec.Info.Width;
+        int eighths = 1;
+        while (eighths < 8 && (uprightWidth * eighths + 7) / 8 < largestWidth)
+        {
+            eighths++;
+        }
+
+        return eighths;
+    }
+}
