@@ -38,30 +38,7 @@ internal sealed class Driver(BenchOptions options)
                 workers[name] = await WorkerProcess.StartAsync(name, options.CacheDirectory, run.Core);
             }
 
-            Console.Error.WriteLine($"warm-up: {tasks.Count} tasks ({clock.Elapsed.TotalSeconds:0} s)");
-            foreach (BenchTask task in tasks)
-            {
-                Record(task, await workers[task.Variant.Name].RunAsync(task.Op, task.OutputFolder(runFolder), task.Input.Files), keep: false);
-            }
-
-            if (workers.TryGetValue(VariantCatalog.Floor, out WorkerProcess? floor) && tasks.FirstOrDefault(t => t.Variant.Name == VariantCatalog.Floor) is { } any)
-            {
-                run.FloorStartCost = ParseMetrics((await floor.RunAsync(FloorVariant.StartCostOp, null, any.Input.Files.Take(1)))[5]);
-            }
-
-            for (int round = 0; round < options.Rounds; round++)
-            {
-                Console.Error.WriteLine($"round {round + 1}/{options.Rounds} ({clock.Elapsed.TotalSeconds:0} s, load {Machine.LoadAverage()})");
-                foreach (List<BenchTask> group in tasks.Where(t => t.Status is null).GroupBy(t => t.Input.Id).Select(g => g.ToList()))
-                {
-                    for (int k = 0; k < group.Count; k++)
-                    {
-                        BenchTask task = group[(k + round) % group.Count];
-                        Record(task, await workers[task.Variant.Name].RunAsync(task.Op, null, task.Input.Files), keep: true);
-                    }
-                }
-            }
-
+            await MeasureAsync(tasks, workers, runFolder, run, clock);
             foreach ((string name, WorkerProcess worker) in workers)
             {
                 run.WorkerPeakMb[name] = (await worker.QuitAsync()) is var (peak, childPeak) ? Math.Max(peak, childPeak) / 1024.0 : 0;
@@ -86,6 +63,37 @@ internal sealed class Driver(BenchOptions options)
         }
 
         return tasks.Any(t => t.Status?.StartsWith("fail", StringComparison.Ordinal) == true) ? 1 : 0;
+    }
+
+    /// <summary>Warm-up (the first keeps every output), then the rounds, each in a rotated order per input class.</summary>
+    private async Task MeasureAsync(List<BenchTask> tasks, Dictionary<string, WorkerProcess> workers, string runFolder, RunInfo run, Stopwatch clock)
+    {
+        for (int warmup = 0; warmup < options.Warmups; warmup++)
+        {
+            Console.Error.WriteLine($"warm-up {warmup + 1}/{options.Warmups}: {tasks.Count(t => t.Status is null)} tasks ({clock.Elapsed.TotalSeconds:0} s)");
+            foreach (BenchTask task in tasks.Where(t => t.Status is null))
+            {
+                Record(task, await workers[task.Variant.Name].RunAsync(task.Op, warmup == 0 ? task.OutputFolder(runFolder) : null, task.Input.Files), keep: false);
+            }
+        }
+
+        if (workers.TryGetValue(VariantCatalog.Floor, out WorkerProcess? floor) && tasks.FirstOrDefault(t => t.Variant.Name == VariantCatalog.Floor) is { } any)
+        {
+            run.FloorStartCost = ParseMetrics((await floor.RunAsync(FloorVariant.StartCostOp, null, any.Input.Files.Take(1)))[5]);
+        }
+
+        for (int round = 0; round < options.Rounds; round++)
+        {
+            Console.Error.WriteLine($"round {round + 1}/{options.Rounds} ({clock.Elapsed.TotalSeconds:0} s, load {Machine.LoadAverage()})");
+            foreach (List<BenchTask> group in tasks.Where(t => t.Status is null).GroupBy(t => t.Input.Id).Select(g => g.ToList()))
+            {
+                for (int k = 0; k < group.Count; k++)
+                {
+                    BenchTask task = group[(k + round) % group.Count];
+                    Record(task, await workers[task.Variant.Name].RunAsync(task.Op, null, task.Input.Files), keep: true);
+                }
+            }
+        }
     }
 
     private List<BenchInput> PrepareInputs()
@@ -139,7 +147,8 @@ internal sealed class Driver(BenchOptions options)
             case "ok" when keep:
                 int images = int.Parse(reply[4], CultureInfo.InvariantCulture);
                 task.Samples.Add(new Sample(
-                    Micros(reply[1]) / images, Micros(reply[2]) / images, long.Parse(reply[3], CultureInfo.InvariantCulture) / 1024.0, ParseMetrics(reply[5])));
+                    Micros(reply[1]) / images, Micros(reply[2]) / images, long.Parse(reply[3], CultureInfo.InvariantCulture) / 1024.0,
+                    ParseMetrics(reply[5]).ToDictionary(m => m.Key, m => m.Value / images)));
                 break;
             case "ok":
                 break;

@@ -22,6 +22,7 @@ internal static class InputCatalog
         new("jpeg-24mp", "24 MP JPEG q92 4:2:0, detailed", "jpeg", 1, _ => new Picture(6000, 4000, 2, Detailed: true), InputWriters.Jpeg(92)),
         new("jpeg-12mp-progressive", "12 MP progressive JPEG (pixels of jpeg-12mp)", "jpeg", 1, _ => Detailed12, InputWriters.Jpeg(92, progressive: true)),
         new("jpeg-12mp-rotated", "12 MP JPEG, EXIF orientation 6 (pixels of jpeg-12mp)", "jpeg", 1, _ => Detailed12, InputWriters.Jpeg(92, orientation: 6)),
+        new("jpeg-12mp-portrait", "12 MP portrait JPEG stored upright (jpeg-12mp-rotated's pixels, turned)", "jpeg", 1, _ => Detailed12, InputWriters.Jpeg(92, upright: true)),
         new("png-12mp", "12 MP PNG, 8-bit RGB", "png", 1, _ => Detailed12, InputWriters.Png(tagged: false)),
         new("png-12mp-gama", "12 MP PNG with sRGB-valued gAMA + cHRM chunks", "png", 1, _ => Detailed12, InputWriters.Png(tagged: true)),
         new("jpeg-1mp-x12", "twelve 1200 × 900 JPEG q90 photos", "jpeg", 12, i => new Picture(1200, 900, 10 + i, Detailed: i % 3 != 0), InputWriters.Jpeg(90)),

@@ -7,10 +7,12 @@ namespace Workflows.Bench.Inputs;
 /// <summary>Writes a synthesized picture in each input format (libvips where it can, by hand for BMP and PNG tags).</summary>
 internal static class InputWriters
 {
-    public static Action<Image, string> Jpeg(int quality, bool progressive = false, int orientation = 1) => (image, path) =>
+    /// <param name="upright">Stores the picture turned a quarter, as the upright view of an orientation-6 photo.</param>
+    public static Action<Image, string> Jpeg(int quality, bool progressive = false, int orientation = 1, bool upright = false) => (image, path) =>
     {
         // Cameras subsample chroma 4:2:0 even at high quality; libvips would not by default at q >= 90.
-        Image tagged = orientation == 1 ? image : image.Mutate(m => m.Set(GValue.GIntType, "orientation", orientation));
+        Image stored = upright ? image.Rot90() : image;
+        Image tagged = orientation == 1 ? stored : stored.Mutate(m => m.Set(GValue.GIntType, "orientation", orientation));
         tagged.Jpegsave(path, q: quality, interlace: progressive, subsampleMode: Enums.ForeignSubsample.On,
             keep: orientation == 1 ? Enums.ForeignKeep.None : Enums.ForeignKeep.Exif);
     };

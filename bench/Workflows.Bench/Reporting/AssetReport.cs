@@ -19,13 +19,14 @@ internal static class AssetReport
     public static void Render(StringBuilder text, RunInfo run, Findings findings, IReadOnlyList<BenchInput> inputs, string runFolder)
     {
         text.AppendLine("\n**Per asset (app)**: CPU ms per image, median (best); asset = inspect, then both chains at once (the fan-out)\n");
-        var asset = new Table("input", "inspect", "jpeg chain", "webp chain", "asset", "webp ÷ jpeg", "asset ÷ floor jpeg", "jpeg ÷ floor jpeg");
+        var asset = new Table("input", "inspect", "jpeg chain", "webp chain", "asset", "webp ÷ jpeg", "jpeg ÷ floor jpeg", "asset ÷ floor jpeg", "asset ÷ floor jpeg+webp");
         foreach (BenchInput input in inputs)
         {
             string id = input.Id;
             asset.Add(id, findings.Cell(App, "inspect", id), findings.Cell(App, "jpeg", id), findings.Cell(App, "webp", id),
                 findings.Cell(App, "asset", id), findings.RatioCell(App, App, "webp", id, otherOp: "jpeg"),
-                findings.RatioCell(App, Floor, "asset", id, otherOp: "jpeg"), findings.RatioCell(App, Floor, "jpeg", id));
+                findings.RatioCell(App, Floor, "jpeg", id), findings.RatioCell(App, Floor, "asset", id, otherOp: "jpeg"),
+                Format.Ratio(findings.Median(App, "asset", id) / (findings.Median(Floor, "jpeg", id) + findings.Median(Floor, "webp", id))));
         }
 
         text.Append(asset);

@@ -22,7 +22,7 @@ internal static class Report
         text.AppendLine(Format.Invariant($"\n**Quality gate**: PSNR (dB) of the 800 px rendition against a Lanczos3 reference from a full decode; † in a ratio: the faster side is > 0.5 dB worse, its lead does not count\n"));
         text.Append(QualityTable(findings, inputs));
         AssetReport.Render(text, run, findings, inputs, runFolder);
-        LeverReport.Render(text, findings, inputs);
+        LeverReport.Render(text, findings, runFolder);
         Targets.Render(text, findings, inputs);
         Notes(text, run, tasks);
         return text.ToString();

@@ -12,12 +12,13 @@ namespace Workflows.Bench.Variants;
 /// </summary>
 internal sealed class AppVariant : IVariant
 {
-    private readonly IAssetImaging _imaging;
+    private readonly IAssetImaging _imaging = CreateImaging();
 
-    public AppVariant()
+    /// <summary>The imaging service as the app's composition root registers it, with default settings.</summary>
+    public static IAssetImaging CreateImaging()
     {
         IConfiguration configuration = new ConfigurationBuilder().Build();
-        _imaging = new ServiceCollection()
+        return new ServiceCollection()
             .AddSingleton(configuration)
             .AddLogging()
             .AddAssets(configuration)

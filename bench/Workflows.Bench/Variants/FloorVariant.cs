@@ -28,26 +28,30 @@ internal sealed class FloorVariant(References references) : IVariant
         }
 
         RenditionChain chain = Profile.Chain(op == "jpeg" ? RenditionFormat.Jpeg : RenditionFormat.Webp);
-        TimeSpan cpu = _tools.Measure("djpeg", "-scale", $"{DecodeEighths(image.Bytes, chain.Widths[0])}/8", "-ppm", "-outfile", "/dev/null", image.Path);
+        Dictionary<string, double> stages = [];
+        TimeSpan decode = _tools.Measure("djpeg", "-scale", $"{DecodeEighths(image.Bytes, chain.Widths[0])}/8", "-ppm", "-outfile", "/dev/null", image.Path);
+        stages["decode"] = decode.TotalMilliseconds;
         if (op != "webp-effort")
         {
-            cpu += EncodeChain(chain, image.Path, op == "jpeg" ? null : SkiaWebpMethod, sink, op);
-            return Task.FromResult(new OpResult(cpu));
+            return Task.FromResult(new OpResult(decode + EncodeChain(chain, image.Path, op == "jpeg" ? null : SkiaWebpMethod, sink, op, stages), stages));
         }
 
-        Dictionary<string, double> perMethod = [];
+        TimeSpan cpu = decode;
         for (int method = 0; method <= 6; method++)
         {
-            TimeSpan encode = EncodeChain(chain, image.Path, method, sink, $"m{method}");
-            perMethod[$"m{method}"] = encode.TotalMilliseconds;
-            cpu += encode;
+            Dictionary<string, double> perWidth = [];
+            cpu += EncodeChain(chain, image.Path, method, sink, $"m{method}", perWidth);
+            stages[$"m{method}"] = perWidth.Values.Sum();
         }
 
-        return Task.FromResult(new OpResult(cpu, perMethod));
+        return Task.FromResult(new OpResult(cpu, stages));
     }
 
-    /// <summary>Encodes every width; outputs are discarded, or kept as <c>{prefix}-{width}</c> when a sink is given.</summary>
-    private TimeSpan EncodeChain(RenditionChain chain, string inputPath, int? webpMethod, OutputSink? sink, string prefix)
+    /// <summary>
+    /// Encodes every width, recording each as <c>{prefix}-{width}</c> in <paramref name="stages"/>; outputs are
+    /// discarded, or kept under the same names when a sink is given.
+    /// </summary>
+    private TimeSpan EncodeChain(RenditionChain chain, string inputPath, int? webpMethod, OutputSink? sink, string prefix, Dictionary<string, double> stages)
     {
         TimeSpan cpu = TimeSpan.Zero;
         foreach (int profileWidth in chain.Widths)
@@ -56,9 +60,11 @@ internal sealed class FloorVariant(References references) : IVariant
             string output = sink is null ? "/dev/null"
                 : Path.Combine(Directory.CreateDirectory(sink.Folder).FullName, $"{prefix}-{profileWidth}.{Profile.Extension(chain.Format)}");
             string quality = chain.Quality.ToString(CultureInfo.InvariantCulture);
-            cpu += webpMethod is null
+            TimeSpan encode = webpMethod is null
                 ? _tools.Measure("cjpeg", "-quality", quality, "-outfile", output, exact)
                 : _tools.Measure("cwebp", "-quiet", "-q", quality, "-m", webpMethod.Value.ToString(CultureInfo.InvariantCulture), exact, "-o", output);
+            stages[$"{prefix}-{profileWidth}"] = encode.TotalMilliseconds;
+            cpu += encode;
         }
 
         return cpu;

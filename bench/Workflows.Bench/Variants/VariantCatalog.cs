@@ -1,4 +1,5 @@
 using Workflows.Bench.Inputs;
+using Workflows.Bench.Levers;
 using Workflows.Bench.Quality;
 
 namespace Workflows.Bench.Variants;
@@ -33,6 +34,7 @@ internal static class VariantCatalog
         "skia" => new SkiaVariant(),
         "imagesharp" => new ImageSharpVariant(),
         Floor => new FloorVariant(references),
+        LeverCatalog.Name => new LeverVariant(),
         _ => throw new ArgumentException($"Unknown variant '{name}'.", nameof(name)),
     };
 }
