@@ -73,13 +73,13 @@ internal sealed class Driver(BenchOptions options)
             Console.Error.WriteLine($"warm-up {warmup + 1}/{options.Warmups}: {tasks.Count(t => t.Status is null)} tasks ({clock.Elapsed.TotalSeconds:0} s)");
             foreach (BenchTask task in tasks.Where(t => t.Status is null))
             {
-                Record(task, await workers[task.Variant.Name].RunAsync(task.Op, warmup == 0 ? task.OutputFolder(runFolder) : null, task.Input.Files), keep: false);
+                task.Record(await workers[task.Variant.Name].RunAsync(task.Op, warmup == 0 ? task.OutputFolder(runFolder) : null, task.Input.Files), keep: false);
             }
         }
 
         if (workers.TryGetValue(VariantCatalog.Floor, out WorkerProcess? floor) && tasks.FirstOrDefault(t => t.Variant.Name == VariantCatalog.Floor) is { } any)
         {
-            run.FloorStartCost = ParseMetrics((await floor.RunAsync(FloorVariant.StartCostOp, null, any.Input.Files.Take(1)))[5]);
+            run.FloorStartCost = Sample.ParseMetrics((await floor.RunAsync(FloorVariant.StartCostOp, null, any.Input.Files.Take(1)))[5]);
         }
 
         for (int round = 0; round < options.Rounds; round++)
@@ -90,7 +90,7 @@ internal sealed class Driver(BenchOptions options)
                 for (int k = 0; k < group.Count; k++)
                 {
                     BenchTask task = group[(k + round) % group.Count];
-                    Record(task, await workers[task.Variant.Name].RunAsync(task.Op, null, task.Input.Files), keep: true);
+                    task.Record(await workers[task.Variant.Name].RunAsync(task.Op, null, task.Input.Files), keep: true);
                 }
             }
         }
@@ -139,30 +139,4 @@ internal sealed class Driver(BenchOptions options)
 
         return variants;
     }
-
-    private static void Record(BenchTask task, string[] reply, bool keep)
-    {
-        switch (reply[0])
-        {
-            case "ok" when keep:
-                int images = int.Parse(reply[4], CultureInfo.InvariantCulture);
-                task.Samples.Add(new Sample(
-                    Micros(reply[1]) / images, Micros(reply[2]) / images, long.Parse(reply[3], CultureInfo.InvariantCulture) / 1024.0,
-                    ParseMetrics(reply[5]).ToDictionary(m => m.Key, m => m.Value / images)));
-                break;
-            case "ok":
-                break;
-            default:
-                task.Status = $"{reply[0]}: {reply.ElementAtOrDefault(1)}";
-                Console.Error.WriteLine($"  {task.Variant.Name} {task.Op} {task.Input.Id}: {task.Status}");
-                break;
-        }
-    }
-
-    private static double Micros(string value) => long.Parse(value, CultureInfo.InvariantCulture) / 1000.0;
-
-    private static Dictionary<string, double> ParseMetrics(string text) =>
-        text.Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(pair => pair.Split('='))
-            .ToDictionary(kv => kv[0], kv => double.Parse(kv[1], CultureInfo.InvariantCulture));
 }

@@ -55,9 +55,17 @@ internal sealed class References(string cacheDirectory)
         }
     }
 
-    /// <summary>Full decode, upright, flattened on white, 8-bit sRGB, held in memory.</summary>
+    /// <summary>Full decode, upright, flattened on white, 8-bit sRGB, held in memory (BMP, which libvips lacks, through ImageSharp).</summary>
     internal static Image Decode(string path)
     {
+        if (BenchInput.FormatOf(path) == "bmp")
+        {
+            using var bitmap = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(path);
+            byte[] pixels = new byte[bitmap.Width * bitmap.Height * 3];
+            bitmap.CopyPixelDataTo(pixels);
+            return Image.NewFromMemory(pixels, bitmap.Width, bitmap.Height, 3, Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        }
+
         using Image loaded = Image.NewFromFile(path);
         return Normalise(loaded.Autorot()).CopyMemory();
     }

@@ -33,7 +33,7 @@ internal static class Report
         text.AppendLine(Format.Invariant($"### Renditions against the anchors ({run.Options.Mode}, {run.Started:yyyy-MM-dd HH:mm zzz})\n"));
         text.AppendLine(Format.Invariant($"- Machine: {Machine.Describe()}; load average {run.LoadAtStart} at the start, {run.LoadAtEnd} at the end."));
         text.AppendLine(Format.Invariant(
-            $"- {run.Options.Rounds} interleaved round(s) after a warm-up; each variant in its own worker process{(run.Core is { } core ? $" pinned to core {core}" : " (not pinned: taskset missing or --core -1)")}; run took {run.Elapsed.TotalMinutes:0.0} min."));
+            $"- {run.Options.Rounds} interleaved round(s) after {run.Options.Warmups} warm-up(s); each variant in its own worker process{(run.Core is { } core ? $" pinned to core {core}" : " (not pinned: taskset missing or --core -1)")}; run took {run.Elapsed.TotalMinutes:0.0} min."));
         text.AppendLine("- CPU = user + system time of the worker (getrusage) around the operation; the floor's is its child processes' minus an empty run of each tool"
             + (run.FloorStartCost.Count > 0 ? " (" + string.Join(", ", run.FloorStartCost.Select(c => Format.Invariant($"{c.Key} {c.Value:0.0} ms"))) + ")." : "."));
         text.AppendLine("- Variants: " + string.Join("; ", VariantCatalog.Anchors.Select(v => $"**{v.Name}**: {v.Description}")) + ".");

@@ -68,15 +68,16 @@ internal static class Targets
 
             compared++;
             double ratio = app.MedianCpu / other.MedianCpu;
-            if (ratio >= 1 || QualityGate.LeadDoesNotCount(Findings.Psnr(app, op), Findings.Psnr(other, op)))
+            bool gated = QualityGate.LeadDoesNotCount(Findings.Psnr(app, op), Findings.Psnr(other, op));
+            if (ratio >= 1 || gated)
             {
-                behind.Add($"{anchor} {Format.Ratio(ratio)}");
+                behind.Add($"{anchor} {Format.Ratio(ratio)}{(gated ? " †" : "")}");
             }
         }
 
         if (compared > 0)
         {
-            table.Add($"{op} chain ahead of every anchor", inputId, behind.Count == 0 ? "ahead of all" : "behind " + string.Join(", ", behind),
+            table.Add($"{op} chain ahead of every anchor", inputId, behind.Count == 0 ? "ahead of all" : "not ahead of " + string.Join(", ", behind),
                 Format.Pass(behind.Count == 0));
         }
     }
