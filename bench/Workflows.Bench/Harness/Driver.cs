@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Globalization;
 using Workflows.Bench.Inputs;
+using Workflows.Bench.Levers;
 using Workflows.Bench.Quality;
 using Workflows.Bench.Reporting;
-using Workflows.Bench.Levers;
 using Workflows.Bench.Variants;
 
 namespace Workflows.Bench.Harness;
@@ -41,7 +40,8 @@ internal sealed class Driver(BenchOptions options)
             await MeasureAsync(tasks, workers, runFolder, run, clock);
             foreach ((string name, WorkerProcess worker) in workers)
             {
-                run.WorkerPeakMb[name] = (await worker.QuitAsync()) is var (peak, childPeak) ? Math.Max(peak, childPeak) / 1024.0 : 0;
+                (long peak, long childPeak) = await worker.QuitAsync();
+                run.WorkerPeakMb[name] = Math.Max(peak, childPeak) / 1024.0;
             }
         }
         finally

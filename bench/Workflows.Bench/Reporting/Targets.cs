@@ -49,7 +49,7 @@ internal static class Targets
         }
     }
 
-    /// <summary>Ahead means a lower median CPU without losing more than 0.5 dB to that anchor.</summary>
+    /// <summary>Ahead means a lower median CPU without losing more than 0.5 dB to that anchor (or an anchor faster only by losing more).</summary>
     private static void AheadOfAnchors(Table table, Findings findings, string inputId, string op)
     {
         if (findings.Find(App, op, inputId) is not { Measured: true } app)
@@ -68,10 +68,13 @@ internal static class Targets
 
             compared++;
             double ratio = app.MedianCpu / other.MedianCpu;
-            bool gated = QualityGate.LeadDoesNotCount(Findings.Psnr(app, op), Findings.Psnr(other, op));
-            if (ratio >= 1 || gated)
+            // The faster side's lead counts only if it is within 0.5 dB of the slower one.
+            double? appDb = Findings.Psnr(app, op), otherDb = Findings.Psnr(other, op);
+            bool appLeadVoid = ratio < 1 && QualityGate.LeadDoesNotCount(appDb, otherDb);
+            bool anchorLeadVoid = ratio >= 1 && QualityGate.LeadDoesNotCount(otherDb, appDb);
+            if ((ratio >= 1 && !anchorLeadVoid) || appLeadVoid)
             {
-                behind.Add($"{anchor} {Format.Ratio(ratio)}{(gated ? " †" : "")}");
+                behind.Add($"{anchor} {Format.Ratio(ratio)}{(appLeadVoid ? " †" : "")}");
             }
         }
 
