@@ -23,8 +23,20 @@ internal static partial class ProcessStats
     /// <summary>Peak resident set since start or the last <see cref="ResetPeak"/>, in KiB.</summary>
     public static long PeakKib() => StatusKib("VmHWM:");
 
-    /// <summary>Resets the peak resident set (VmHWM) to the current one.</summary>
-    public static void ResetPeak() => File.WriteAllText("/proc/self/clear_refs", "5");
+    /// <summary>
+    /// Resets the peak resident set (VmHWM) to the current one. Where the kernel refuses (some containers), peaks
+    /// then count from the worker's start and over-state an operation's memory rather than fail the run.
+    /// </summary>
+    public static void ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+    }
 
     /// <summary>
     /// Hands freed memory back to the OS (managed heap and malloc arenas), so the next operation's peak is measured
