@@ -1,0 +1,86 @@
+using SkiaSharp;
+using Workflows.Assets;
+using Workflows.Assets.Imaging;
+using Workflows.Assets.Imaging.Skia;
+using Workflows.Bench.Variants;
+
+namespace Workflows.Bench.Levers;
+
+/// <summary>
+/// Each operation is the app's path with one lever changed (or split into stages), built from the app's own
+/// imaging code so the difference to the <c>app</c> variant is the lever alone. See <see cref="LeverCatalog"/>.
+/// </summary>
+internal sealed class LeverVariant : IVariant
+{
+    private readonly IAssetImaging _imaging = AppVariant.CreateImaging();
+
+    public async Task<OpResult> RunAsync(string op, BenchImage image, OutputSink? sink, CancellationToken ct)
+    {
+        RenditionChain jpeg = Profile.Chain(RenditionFormat.Jpeg);
+        RenditionChain webp = Profile.Chain(RenditionFormat.Webp);
+        switch (op)
+        {
+            case "stages-jpeg":
+                return Staged(image, [jpeg], sink);
+            case "stages-webp":
+                return Staged(image, [webp], sink);
+            case "shared-decode":
+                return Staged(image, [jpeg, webp], sink);
+            case "turn-after-scale":
+                return Staged(image, [jpeg], sink, turnAfterScale: true);
+            case "jpeg-full-decode":
+                return Staged(image, [jpeg], sink, fullDecode: true);
+            case "png-native":
+                return NativeMemory(image, jpeg, sink);
+            case "webp-800-200":
+                await _imaging.RenderChainAsync(new MemoryStream(image.Bytes, writable: false), webp with { Sizes = [RenditionSize.LongestEdge(800), RenditionSize.LongestEdge(200)] },
+                    (target, encoded, _) =>
+                    {
+                        sink?.Save(target.Name, target.Extension, encoded);
+                        return Task.CompletedTask;
+                    },
+                    ct);
+                return OpResult.Done;
+            case "verify-scanline":
+                using (SKCodec codec = ManagedCodec(image))
+                {
+                    ImageIntegrity.Verify(codec, image.Bytes);
+                }
+
+                return OpResult.Done;
+            case "verify-structure":
+                return JpegStructure.IsComplete(image.Bytes) ? OpResult.Done : throw new InvalidDataException("The JPEG is incomplete.");
+            case "verify-getpixels":
+                using (SKCodec codec = ManagedCodec(image))
+                using (SkiaDecoding.Decode(codec, 1))
+                {
+                    return OpResult.Done;
+                }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(op), op, null);
+        }
+    }
+
+    private static OpResult Staged(BenchImage image, RenditionChain[] chains, OutputSink? sink, bool turnAfterScale = false, bool fullDecode = false)
+    {
+        using var content = new MemoryStream(image.Bytes, writable: false);
+        using ImageDecoder decoder = ImageDecoder.Open(content, ImageLimits.Default);
+        Dictionary<string, double> stages = StagedCascade.Render(
+            width => decoder.Decode(fullDecode ? int.MaxValue : width), decoder.Size, decoder.Origin, chains, sink, turnAfterScale);
+        return new OpResult(Metrics: stages);
+    }
+
+    /// <summary>The codec reads from native memory (SKData) instead of through a managed stream.</summary>
+    private static OpResult NativeMemory(BenchImage image, RenditionChain chain, OutputSink? sink)
+    {
+        using var data = SKData.CreateCopy(image.Bytes);
+        using SKCodec codec = SKCodec.Create(data) ?? throw new InvalidDataException("Skia cannot decode this image.");
+        Dictionary<string, double> stages = StagedCascade.Render(
+            width => SkiaDecoding.Decode(codec, width), codec.Info.Size, codec.EncodedOrigin, [chain], sink);
+        return new OpResult(Metrics: stages);
+    }
+
+    private static SKCodec ManagedCodec(BenchImage image) =>
+        SKCodec.Create(new MemoryStream(image.Bytes, writable: false)) ?? throw new InvalidDataException("Skia cannot decode this image.");
+}

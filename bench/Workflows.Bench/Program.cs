@@ -1,0 +1,13 @@
+using Workflows.Bench;
+using Workflows.Bench.Harness;
+using Workflows.Bench.Quality;
+using Workflows.Bench.Variants;
+
+// Worker: one variant, started by the driver pinned to one core (see Harness/Worker.cs).
+if (args is ["--worker", string variant, "--cache", string cache])
+{
+    return await Worker.RunAsync(VariantCatalog.Create(variant, new References(cache)));
+}
+
+// Driver: see README, Performance, and BenchOptions for the command line.
+return await new Driver(BenchOptions.Parse(args)).RunAsync();

@@ -1,0 +1,63 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Assets;
+using Workflows.Assets.Imaging;
+
+namespace Workflows.Bench.Variants;
+
+/// <summary>
+/// The app's own code path: the <see cref="IAssetImaging"/> that <c>InspectUpload</c> and <c>RenderChain</c> call,
+/// built by the app's composition (<c>AddAssets</c>, default settings). <c>asset</c> is one asset end to end as the
+/// pipeline runs it: inspect, then every chain of the profile at once (the orchestrator's fan-out).
+/// </summary>
+internal sealed class AppVariant : IVariant
+{
+    private readonly IAssetImaging _imaging = CreateImaging();
+
+    /// <summary>The imaging service as the app's composition root registers it, with default settings.</summary>
+    public static IAssetImaging CreateImaging()
+    {
+        IConfiguration configuration = new ConfigurationBuilder().Build();
+        return new ServiceCollection()
+            .AddSingleton(configuration)
+            .AddLogging()
+            .AddAssets(configuration)
+            .BuildServiceProvider()
+            .GetRequiredService<IAssetImaging>();
+    }
+
+    public async Task<OpResult> RunAsync(string op, BenchImage image, OutputSink? sink, CancellationToken ct)
+    {
+        switch (op)
+        {
+            case "inspect":
+                await InspectAsync(image, ct);
+                break;
+            case "jpeg" or "webp":
+                await RenderAsync(image, _imaging.Profile.Chains.Single(c => c.Name == op), sink, ct);
+                break;
+            case "asset":
+                await InspectAsync(image, ct);
+                await Task.WhenAll(_imaging.Profile.Chains.Select(chain => Task.Run(() => RenderAsync(image, chain, sink, ct), ct)));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(op), op, null);
+        }
+
+        return OpResult.Done;
+    }
+
+    private Task<ImageInspection> InspectAsync(BenchImage image, CancellationToken ct) =>
+        _imaging.InspectAsync(new MemoryStream(image.Bytes, writable: false), ct);
+
+    private Task<IReadOnlyList<RenditionInfo>> RenderAsync(BenchImage image, RenditionChain chain, OutputSink? sink, CancellationToken ct) =>
+        _imaging.RenderChainAsync(
+            new MemoryStream(image.Bytes, writable: false),
+            chain,
+            (target, encoded, _) =>
+            {
+                sink?.Save(target.Name, target.Extension, encoded);
+                return Task.CompletedTask;
+            },
+            ct);
+}
