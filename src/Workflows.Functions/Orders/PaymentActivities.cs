@@ -5,12 +5,13 @@ using Workflows.Orders.Storage;
 namespace Workflows.Orders;
 
 /// <summary>Charge and refund through the payment provider, recorded in the payments ledger; both idempotent by key.</summary>
-public sealed class PaymentActivities(IPaymentProvider provider, PaymentLedger ledger, TimeProvider clock)
+public sealed class PaymentActivities(IPaymentProvider provider, PaymentLedger ledger, OrderViewStore views, TimeProvider clock)
 {
     /// <summary>Charges the order total once (a retry returns the recorded charge). A decline is a rejection, not an error.</summary>
     [Function(nameof(ChargePayment))]
     public async Task<StepResult<PaymentReceipt>> ChargePayment([ActivityTrigger] ChargePaymentRequest request, CancellationToken ct)
     {
+        await views.ApplyAsync(request.Progress, ct);
         var entry = await ledger.FindAsync(request.OrderId, PaymentLedger.Charge, ct);
         if (entry is null)
         {

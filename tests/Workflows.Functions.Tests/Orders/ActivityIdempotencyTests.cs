@@ -131,9 +131,9 @@ public sealed class ActivityIdempotencyTests : IAsyncLifetime
             "payment_declined: card_declined", ["ReleaseStock"], [new CompensationFailure("RefundPayment", "X", "down")]);
 
         // Act
-        await views.RecordOrderProgress(request, _ct);
+        await views.RecordOrderProgress([request], _ct);
         var first = await _orders.Get<OrderViewStore>().FindAsync(Order, _ct);
-        await views.RecordOrderProgress(request, _ct);
+        await views.RecordOrderProgress([request], _ct);
         var second = await _orders.Get<OrderViewStore>().FindAsync(Order, _ct);
 
         // Assert
@@ -152,9 +152,9 @@ public sealed class ActivityIdempotencyTests : IAsyncLifetime
         var completed = new RecordProgressRequest(Order, OrderStatus.Completed, "Completed", at.AddSeconds(1), Sequence: 5);
 
         // Act
-        await views.RecordOrderProgress(charging, _ct);
-        await views.RecordOrderProgress(completed, _ct);
-        await views.RecordOrderProgress(charging, _ct);
+        await views.RecordOrderProgress([charging], _ct);
+        await views.RecordOrderProgress([completed], _ct);
+        await views.RecordOrderProgress([charging], _ct);
 
         // Assert
         var view = await _orders.Get<OrderViewStore>().FindAsync(Order, _ct);
