@@ -21,14 +21,17 @@ internal sealed class BenchEngine : IAsyncDisposable
     private readonly GrpcChannel _channel;
     private readonly IHost _host;
     private readonly AzureStorageOrchestrationService? _azure;
+    private readonly IOrchestrationServiceClient _backend;
 
-    private BenchEngine(string name, Sidecar sidecar, GrpcChannel channel, IHost host, AzureStorageOrchestrationService? azure)
+    private BenchEngine(
+        string name, Sidecar sidecar, GrpcChannel channel, IHost host, AzureStorageOrchestrationService? azure, IOrchestrationServiceClient backend)
     {
         Name = name;
         _sidecar = sidecar;
         _channel = channel;
         _host = host;
         _azure = azure;
+        _backend = backend;
     }
 
     public string Name { get; }
@@ -36,9 +39,6 @@ internal sealed class BenchEngine : IAsyncDisposable
     public DurableTaskClient Client => _host.Services.GetRequiredService<DurableTaskClient>();
 
     public IServiceProvider Services => _host.Services;
-
-    /// <summary>True when the engine keeps histories to read (the in-memory engine's client returns none).</summary>
-    public bool HasHistory => _azure is not null;
 
     public static async Task<BenchEngine> StartAsync(
         string engine, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection> services)
@@ -67,19 +67,15 @@ internal sealed class BenchEngine : IAsyncDisposable
         var channel = GrpcChannel.ForAddress(sidecar.Address);
         var host = WorkerHost.Build(channel, settings, services, functions);
         await host.StartAsync();
-        return new BenchEngine(engine == "azure" ? "Azure Storage (Azurite)" : "in-memory", sidecar, channel, host, azure);
+        return new BenchEngine(engine == "azure" ? "Azure Storage (Azurite)" : "in-memory", sidecar, channel, host, azure, client);
     }
 
-    /// <summary>The instance's stored history (Azure Storage engine only).</summary>
+    /// <summary>The history of the instance's latest execution as the engine stores it; null where the engine keeps none to read.</summary>
     public async Task<HistoryFacts?> HistoryAsync(string instanceId)
     {
-        if (_azure is null)
-        {
-            return null;
-        }
-
-        var state = (await _azure.GetOrchestrationStateAsync(instanceId, allExecutions: false)).Single();
-        return HistoryFacts.Parse(await _azure.GetOrchestrationHistoryAsync(instanceId, state.OrchestrationInstance.ExecutionId));
+        var state = (await _backend.GetOrchestrationStateAsync(instanceId, allExecutions: false)).Single();
+        var json = await _backend.GetOrchestrationHistoryAsync(instanceId, state.OrchestrationInstance.ExecutionId);
+        return HistoryFacts.Parse(json) is { Events: > 0 } facts ? facts : null;
     }
 
     public async ValueTask DisposeAsync()
