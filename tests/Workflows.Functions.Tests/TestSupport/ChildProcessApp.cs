@@ -131,7 +131,13 @@ public sealed class ChildProcessApp : IAsyncDisposable
         var services = servicesType.Length == 0
             ? null
             : (IAppProcessServices)Activator.CreateInstance(typeof(ChildProcessApp).Assembly.GetType(servicesType, throwOnError: true)!)!;
-        var backend = await AzureStorageBackend.CreateAsync(settings, b => b.WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(3));
+        // Short visibility timeouts: activities and orchestration episodes lost with a killed process are redelivered
+        // within seconds instead of the default 5 minutes (every episode and activity here is far shorter than these).
+        var backend = await AzureStorageBackend.CreateAsync(settings, b =>
+        {
+            b.WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(3);
+            b.ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(15);
+        });
         await using var sidecar = await Sidecar.StartAsync(backend, backend, port);
         using var channel = GrpcChannel.ForAddress(sidecar.Address);
         var worker = WorkerHost.Build(channel, settings, services is null ? null : services.Configure, FunctionCatalog.Discover(typeof(ChildProcessApp).Assembly));
