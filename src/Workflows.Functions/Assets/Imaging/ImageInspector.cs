@@ -6,7 +6,7 @@ namespace Workflows.Assets.Imaging;
 /// <summary>
 /// Validates an upload and describes it: format from the content, dimensions from the header (a decompression
 /// bomb is rejected before a pixel is decoded), SHA-256, EXIF/XMP metadata, and a low-memory verifying decode so a
-/// truncated or corrupt file is rejected here rather than in every rendition branch.
+/// truncated or corrupt file is rejected here rather than when rendering.
 /// </summary>
 public sealed class ImageInspector(DecodeLimiter limiter, ImageLimits limits)
 {
