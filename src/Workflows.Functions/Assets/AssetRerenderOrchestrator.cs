@@ -1,5 +1,6 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Workflows.Shared;
 
 namespace Workflows.Assets;
 
@@ -10,6 +11,9 @@ namespace Workflows.Assets;
 public static class AssetRerenderOrchestrator
 {
     [Function(nameof(AssetRerenderOrchestrator))]
+    [NotRestartable(
+        "its input holds the rendition profile of the run that started it, and it does not check that the asset is " +
+        "still there and Ready. Re-render the asset with POST /api/assets/{id}/rerender instead.")]
     public static async Task<RerenderOutcome> RunAsync(
         [OrchestrationTrigger] TaskOrchestrationContext context, RerenderAssetRequest input)
     {

@@ -12,6 +12,9 @@ public static class OrderFulfilmentOrchestrator
     /// in reverse; from then on the order only moves forward (<see cref="OrderCompletion"/>).
     /// </summary>
     [Function(nameof(OrderFulfilmentOrchestrator))]
+    [NotRestartable(
+        "its steps are keyed by the order id, so a second run would build on (or contradict) the money and stock the " +
+        "first run moved or gave back. Place a new order with POST /api/orders instead.")]
     public static async Task<OrderOutcome> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context, PlaceOrder order)
     {
         var saga = new Compensations(context);

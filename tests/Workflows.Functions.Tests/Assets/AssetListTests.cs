@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Workflows.Assets;
 using Workflows.Assets.Http;
 using Workflows.Assets.Storage;
 using Workflows.Shared.Http;
@@ -137,6 +138,27 @@ public sealed class AssetListTests : IAsyncLifetime
         Assert.Empty(beforeRepair.Items);
         Assert.Equal(("Failed", "changed behind the index"), (listed.Items.Single().Status, listed.Items.Single().FailureReason));
         Assert.Equal([id], afterRepair.Items.Select(a => a.Id));
+    }
+
+    [Fact]
+    public async Task MarkAssetReady_RetriedAfterItsIndexWriteWasLost_ListsTheAssetAsReady()
+    {
+        // Arrange: the record is Ready but its index write was lost (a crash between the two), so the index still
+        // says Processing; the activity is retried, as the engine does after a crash.
+        var id = await _api.UploadReadyAsync("photo.jpg");
+        var store = _api.Get<AssetStore>();
+        var renditions = AssetStore.DeserializeRenditions((await store.FindAsync(id, CancellationToken.None))!.RenditionsJson);
+        var index = _api.Get<TableServiceClient>().GetTableClient(store.Table.Name + "Index");
+        var row = index.Query<TableEntity>(e => e.PartitionKey == "assets").Single();
+        row["Status"] = "Processing";
+        await index.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+
+        // Act
+        await _api.App.CreateFunction<AssetRecordActivities>().MarkAssetReady(new MarkAssetReadyRequest(id, renditions), CancellationToken.None);
+
+        // Assert
+        Assert.Equal([id], (await ListAsync("?status=Ready")).Items.Select(a => a.Id));
+        Assert.Empty((await ListAsync("?status=Processing")).Items);
     }
 
     [Theory]

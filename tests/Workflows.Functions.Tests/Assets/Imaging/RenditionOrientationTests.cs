@@ -43,6 +43,28 @@ public sealed class RenditionOrientationTests
     }
 
     [Theory]
+    [MemberData(nameof(Orientations))]
+    public async Task RenderChain_CameraRawOrientation_ComesOutUprightLikeJpeg(int orientation, bool markerRight, bool markerBottom)
+    {
+        // Arrange: a DNG stored 400 × 300 whose IFD0 Orientation (what cameras write) is each of the eight; libraw
+        // reads it as its flip for every raw format.
+        byte[] original = TestImages.Dng(400, 300, new TestExif(orientation, "Contoso", "Lens 12"));
+        bool quarterTurn = orientation >= 5;
+
+        // Act
+        var (infos, output) = await RenditionRendering.RenderAsync(original, TestChains.Widths(RenditionFormat.Jpeg, 90, 200));
+
+        // Assert: turned and un-mirrored exactly as a JPEG with the same EXIF orientation.
+        Assert.Equal(quarterTurn ? (200, 267) : (200, 150), (infos.Single().Width, infos.Single().Height));
+        using SKBitmap upright = TestImages.Decode(output.Written["jpeg-200"]);
+        int inset = 6;
+        int x = markerRight ? upright.Width - inset : inset;
+        int y = markerBottom ? upright.Height - inset : inset;
+        Assert.True(TestImages.IsNear(upright.GetPixel(x, y), TestImages.Marker, 60), $"marker expected at ({x},{y})");
+        Assert.False(TestImages.IsNear(upright.GetPixel(upright.Width - 1 - x, upright.Height - 1 - y), TestImages.Marker, 60), "marker in the opposite corner");
+    }
+
+    [Theory]
     [InlineData(RenditionFormat.Jpeg)]
     [InlineData(RenditionFormat.Webp)]
     public async Task RenderChain_PhotoWithGps_RenditionsCarryNoExif(RenditionFormat format)
