@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using SkiaSharp;
 
 namespace Workflows.Assets.Imaging;
 
@@ -21,7 +22,8 @@ public sealed class ImageInspector(DecodeLimiter limiter, ImageLimits limits)
         await using (buffer)
         {
             using ImageDecoder image = ImageDecoder.Open(buffer, limits);
-            using (await limiter.EnterAsync(cancellationToken))
+            SKSizeI verified = image.DecodeSize(1); // what the verifying decode holds at most
+            using (await limiter.EnterAsync(limiter.WeightOf((long)verified.Width * verified.Height), cancellationToken))
             {
                 image.Verify();
             }
