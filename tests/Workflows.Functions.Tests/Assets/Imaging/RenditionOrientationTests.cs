@@ -117,4 +117,22 @@ public sealed class RenditionOrientationTests
             Assert.Empty(directories.OfType<ExifSubIfdDirectory>());
         });
     }
+
+    [Fact]
+    public async Task RenderRenditions_AnyOriginal_RenditionsCarryNoIccProfile()
+    {
+        // Arrange: renditions are sRGB, which a decoder assumes without a profile; a profile was 456 bytes of each.
+        byte[] original = TestImages.JpegWithExif(400, 300, TestExif.PhonePortrait);
+
+        // Act
+        var (_, output) = await RenditionRendering.RenderAsync(original, RenditionProfile.Default.Chains);
+
+        // Assert: no JPEG APP2 ICC_PROFILE segment, no WebP ICCP chunk.
+        Assert.Equal(6, output.Written.Count);
+        Assert.All(output.Written.Values, rendition =>
+        {
+            Assert.True(rendition.AsSpan().IndexOf("ICC_PROFILE"u8) < 0, "JPEG ICC profile");
+            Assert.True(rendition.AsSpan().IndexOf("ICCP"u8) < 0, "WebP ICC chunk");
+        });
+    }
 }
