@@ -178,6 +178,19 @@ public sealed class AssetListTests : IAsyncLifetime
         Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _), problem.ToString());
     }
 
+    [Theory]
+    [InlineData("'; drop table --")]
+    [InlineData("0000000000000000000:../../etc")]
+    [InlineData("00000000000000000000000000000")]
+    public async Task ListAssets_ChecksummedTokenThatIsNotAPosition_Returns400(string position)
+    {
+        // Arrange: anyone can build a token that passes the checksum; it must still be a row key of the asset index.
+        var token = ContinuationTokens.Encode(position);
+
+        // Act + Assert
+        await HttpTestApp.AssertProblemAsync(await _api.Http.GetAsync($"assets?continuationToken={Uri.EscapeDataString(token)}"), 400);
+    }
+
     private Task<ListPage<AssetListItem>> ListAsync(string query) => _api.GetAsync<ListPage<AssetListItem>>($"assets{query}");
 
     private static string Iso(DateTimeOffset time) => Uri.EscapeDataString(time.ToString("o"));
