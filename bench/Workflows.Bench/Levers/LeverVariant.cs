@@ -26,8 +26,6 @@ internal sealed class LeverVariant : IVariant
                 return Staged(image, [webp], sink);
             case "shared-decode":
                 return Staged(image, [jpeg, webp], sink);
-            case "jpeg-skia-encode":
-                return Staged(image, [jpeg], sink, skiaJpeg: true);
             case ['w', 'e', 'b', 'p', '-', 'm', var method]:
                 return Staged(image, [webp], sink, webpMethod: method - '0');
             case "jpeg-full-decode":
@@ -64,12 +62,12 @@ internal sealed class LeverVariant : IVariant
         }
     }
 
-    private static OpResult Staged(BenchImage image, RenditionChain[] chains, OutputSink? sink, bool fullDecode = false, int? webpMethod = null, bool skiaJpeg = false)
+    private static OpResult Staged(BenchImage image, RenditionChain[] chains, OutputSink? sink, bool fullDecode = false, int? webpMethod = null)
     {
         using var content = new MemoryStream(image.Bytes, writable: false);
         using ImageDecoder decoder = ImageDecoder.Open(content, ImageLimits.Default);
         Dictionary<string, double> stages = StagedCascade.Render(
-            width => decoder.Decode(fullDecode ? int.MaxValue : width), decoder.Size, decoder.Origin, chains, sink, webpMethod, skiaJpeg);
+            width => decoder.Decode(fullDecode ? int.MaxValue : width), decoder.Size, decoder.Origin, chains, sink, webpMethod);
         return new OpResult(Metrics: stages);
     }
 

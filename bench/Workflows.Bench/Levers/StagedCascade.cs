@@ -16,10 +16,8 @@ internal static class StagedCascade
 {
     /// <param name="decode">Decodes at the smallest scale whose upright width is at least the given width.</param>
     /// <param name="webpMethod">libwebp's method instead of the app's <see cref="MagickEncoder.WebpMethod"/>.</param>
-    /// <param name="skiaJpeg">JPEG through Skia's encoder (the app's before Magick.NET's) instead.</param>
     public static Dictionary<string, double> Render(
-        Func<int, SKBitmap> decode, SKSizeI stored, SKEncodedOrigin origin, IReadOnlyList<RenditionChain> chains, OutputSink? sink, int? webpMethod = null,
-        bool skiaJpeg = false)
+        Func<int, SKBitmap> decode, SKSizeI stored, SKEncodedOrigin origin, IReadOnlyList<RenditionChain> chains, OutputSink? sink, int? webpMethod = null)
     {
         Dictionary<string, double> stages = [];
         TimeSpan mark = ProcessStats.SelfCpu();
@@ -57,7 +55,6 @@ internal static class StagedCascade
                 {
                     using MemoryStream encoded = webpMethod is { } method && chain.Format == RenditionFormat.Webp
                         ? MagickEncoder.EncodeWebp(previous, chain.Quality, method)
-                        : skiaJpeg && chain.Format == RenditionFormat.Jpeg ? SkiaJpeg(previous, chain.Quality)
                         : RenditionRenderer.Encode(previous, chain.Format, chain.Quality);
                     Stage($"{chain.Name}-{profileSize.Name}");
                     sink?.Save(Profile.Name(chain.Format, profileSize), Profile.Extension(chain.Format), encoded);
@@ -71,14 +68,5 @@ internal static class StagedCascade
         }
 
         return stages;
-    }
-
-    private static MemoryStream SkiaJpeg(SKBitmap bitmap, int quality)
-    {
-        var output = new MemoryStream();
-        using SKPixmap pixmap = bitmap.PeekPixels();
-        pixmap.Encode(output, new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore));
-        output.Position = 0;
-        return output;
     }
 }

@@ -8,7 +8,7 @@ namespace Workflows.Assets.Imaging;
 /// Renders every chain of a profile from one decode: reads the original once (at reduced scale when the largest size
 /// allows), then derives each distinct size (fitted per <see cref="RenditionSize"/>) from the previous, larger one,
 /// turned upright, and encodes it in every format that lists it. Never upscales; keeps the aspect ratio; writes no
-/// metadata (the encoder is given bare pixels: no EXIF, GPS, XMP or ICC profile).
+/// metadata (the encoders are given bare pixels: no EXIF, GPS, XMP or ICC profile).
 /// </summary>
 public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
 {
@@ -113,7 +113,11 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
             if (format == RenditionFormat.Jpeg && bitmap.AlphaType != SKAlphaType.Opaque)
             {
                 using SKBitmap flat = ImageTransforms.Draw(bitmap, SKEncodedOrigin.TopLeft, bitmap.Width, bitmap.Height, SKColors.White);
-                MagickEncoder.Encode(flat, format, quality, output);
+                EncodeJpeg(flat, quality, output);
+            }
+            else if (format == RenditionFormat.Jpeg)
+            {
+                EncodeJpeg(bitmap, quality, output);
             }
             else
             {
@@ -128,6 +132,19 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
 
         output.Position = 0;
         return output;
+    }
+
+    /// <summary>
+    /// JPEG through Skia's encoder: measured faster than Magick.NET's on the same pixels (README, Performance). The
+    /// pixels are handed over without a colour space, so no ICC profile is written (they are sRGB, the default).
+    /// </summary>
+    private static void EncodeJpeg(SKBitmap bitmap, int quality, Stream output)
+    {
+        using var pixels = new SKPixmap(bitmap.Info.WithColorSpace(null), bitmap.GetPixels(), bitmap.RowBytes);
+        if (!pixels.Encode(output, new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore)))
+        {
+            throw new InvalidOperationException($"Could not encode a {bitmap.Width} × {bitmap.Height} JPEG rendition.");
+        }
     }
 
     private static async Task<MemoryStream> BufferAsync(Stream original, CancellationToken cancellationToken)

@@ -6,10 +6,10 @@ using SkiaSharp;
 namespace Workflows.Assets.Imaging.Magick;
 
 /// <summary>
-/// Encodes every rendition through Magick.NET: its libjpeg-turbo has SIMD (the linux-x64 SkiaSharp build's has
-/// none, so Skia's JPEG encoder ran 3-4x cjpeg), its libwebp exposes the effort setting (Skia's is fixed at method
-/// 3), and AVIF has no Skia encoder at all. The image is built from bare pixels, so nothing but pixels is written:
-/// no EXIF, XMP or ICC profile (renditions are sRGB, which is what a decoder assumes without a profile).
+/// WebP and AVIF renditions through Magick.NET: its libwebp exposes the effort setting (Skia's is fixed at method 3),
+/// and AVIF has no Skia encoder at all. The image is built from bare pixels, so nothing but pixels is written: no
+/// EXIF, XMP or ICC profile (renditions are sRGB, which is what a decoder assumes without a profile). JPEG stays with
+/// Skia's encoder, which measured faster than this path (README, Performance).
 /// </summary>
 internal static class MagickEncoder
 {
@@ -22,9 +22,7 @@ internal static class MagickEncoder
     /// </summary>
     public const int WebpMethod = 1;
 
-    private static readonly JpegWriteDefines Jpeg = new() { SamplingFactor = JpegSamplingFactor.Ratio420, OptimizeCoding = false };
-
-    /// <summary>Encodes a Skia bitmap (opaque for JPEG: the renderer flattens transparency first) into <paramref name="output"/>.</summary>
+    /// <summary>Encodes a Skia bitmap as WebP or AVIF into <paramref name="output"/>.</summary>
     public static void Encode(SKBitmap bitmap, RenditionFormat format, int quality, Stream output)
     {
         MagickRuntime.EnsureInitialized();
@@ -32,9 +30,6 @@ internal static class MagickEncoder
         image.Quality = (uint)quality;
         switch (format)
         {
-            case RenditionFormat.Jpeg:
-                image.Write(output, Jpeg);
-                break;
             case RenditionFormat.Webp:
                 image.Write(output, new WebPWriteDefines { Method = WebpMethod, Lossless = false });
                 break;

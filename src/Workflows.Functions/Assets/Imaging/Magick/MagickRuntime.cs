@@ -17,11 +17,11 @@ internal static class MagickRuntime
     /// <summary>Wall-clock limit per image (ImageMagick checks it as it fills the pixel cache).</summary>
     public const int MaxDecodeSeconds = 120;
 
-    /// <summary>The coders renditions are written with (encoded from bare pixels); never read through ImageMagick.</summary>
-    public const string RenditionCoders = "{JPEG,WEBP}";
+    /// <summary>The coder WebP renditions are written with (from bare pixels); never read through ImageMagick.</summary>
+    public const string RenditionCoders = "{WEBP}";
 
     // Write rights on the same coders: the app writes AVIF renditions, and the tests author their fixtures with
-    // them; JPEG and WebP renditions are written only. No coder outside the lists can be reached either way.
+    // them; WebP renditions are written only. No coder outside the lists can be reached either way.
     private static readonly string Policy = $"""
         <policymap>
           <policy domain="delegate" rights="none" pattern="*" />
