@@ -37,9 +37,6 @@ internal sealed class BenchEngine : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>True when the engine keeps histories to read (the in-memory engine's client returns none).</summary>
-    public bool HasHistory => _azure is not null;
-
     public static async Task<BenchEngine> StartAsync(
         string engine, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection> services)
     {
@@ -70,12 +67,12 @@ internal sealed class BenchEngine : IAsyncDisposable
         return new BenchEngine(engine == "azure" ? "Azure Storage (Azurite)" : "in-memory", sidecar, channel, host, azure);
     }
 
-    /// <summary>The instance's stored history (Azure Storage engine only).</summary>
+    /// <summary>The history of the instance's latest execution as the engine stores it; null on the in-memory engine.</summary>
     public async Task<HistoryFacts?> HistoryAsync(string instanceId)
     {
         if (_azure is null)
         {
-            return null;
+            return null; // the in-memory engine does not implement reading a history
         }
 
         var state = (await _azure.GetOrchestrationStateAsync(instanceId, allExecutions: false)).Single();

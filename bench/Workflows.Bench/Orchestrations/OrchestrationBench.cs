@@ -48,6 +48,11 @@ internal static class OrchestrationBench
             await RunEngineAsync(engine, options, uploader, traffic, report);
         }
 
+        if (options.Scale > 0)
+        {
+            await ScaleRuns.RunAsync(options.Scale, storage.ConnectionString, report);
+        }
+
         report.Print();
         return report.Failures == 0 ? 0 : 1;
     }
@@ -80,9 +85,9 @@ internal static class OrchestrationBench
             (assets, options.Assets),
             (Workloads.Bare(engine, "bare asset (same shape)", assetFacts.Shape()), options.Assets),
         ];
-        foreach (var (workload, _) in batches)
+        foreach (var (workload, _) in options.WarmUps > 0 ? batches : [])
         {
-            await RunBatchAsync(engine, workload, 2, "warm");
+            await RunBatchAsync(engine, workload, options.WarmUps, "warm");
         }
 
         for (var round = 0; round < options.Rounds; round++)

@@ -3,8 +3,8 @@ using System.Globalization;
 namespace Workflows.Bench.Orchestrations;
 
 /// <summary>
-/// Command line of the orchestrations mode: <c>--orchestrations</c> with <c>--smoke</c> (CI: a few instances, one
-/// round), <c>--quick</c> (default) or <c>--full</c> (more instances and rounds, plus the 10,000-asset and
+/// Command line of the orchestrations mode: <c>--orchestrations</c> with <c>--smoke</c> (CI: two orders and one asset
+/// per batch, one round, no warm-up batches), <c>--quick</c> (default) or <c>--full</c> (more instances and rounds, plus the 10,000-asset and
 /// 10,000-activity scale runs); then optionally <c>--orders N</c>, <c>--assets N</c>, <c>--rounds N</c>,
 /// <c>--scale N</c> (0: no scale runs) and <c>--engines memory,azure</c>.
 /// </summary>
@@ -12,10 +12,13 @@ internal sealed record OrchestrationOptions(string Mode, int Orders, int Assets,
 {
     public IReadOnlyList<string> Engines { get; init; } = ["azure", "memory"];
 
+    /// <summary>Unmeasured batches of each workload before the rounds (tiered JIT, connection pools, tables created).</summary>
+    public int WarmUps => Mode == "smoke" ? 0 : 2;
+
     public static OrchestrationOptions Parse(string[] args)
     {
         OrchestrationOptions options = args.Contains("--full") ? new("full", 100, 20, 5, 10_000)
-            : args.Contains("--smoke") ? new("smoke", 4, 2, 1, 0)
+            : args.Contains("--smoke") ? new("smoke", 2, 1, 1, 0)
             : new("quick", 40, 10, 3, 0);
         for (int i = 0; i < args.Length; i++)
         {

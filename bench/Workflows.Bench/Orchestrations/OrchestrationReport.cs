@@ -86,7 +86,7 @@ internal sealed class OrchestrationReport(int cores)
             Console.WriteLine();
             Console.WriteLine("## Scale (in-memory engine)");
             Console.WriteLine();
-            Print(["run", "work", "wall s", "executions", "largest history (events)", "peak working set MB"], ScaleRows);
+            Print(["run", "work", "wall s", "executions", "history events", "peak RSS MB (whole process)"], ScaleRows);
         }
     }
 

@@ -68,12 +68,12 @@ internal static class Workloads
         id => engine.Client.ScheduleNewOrchestrationInstanceAsync(nameof(BareOrchestrations.BareWorkflow), shape, new StartOrchestrationOptions($"bare-{id}")),
         i => i.RuntimeStatus == OrchestrationRuntimeStatus.Completed);
 
-    /// <summary>A 640 × 480 JPEG (about 20 KB): the pipeline's own work stays small next to the orchestration's.</summary>
-    internal static byte[] SmallPhoto()
+    /// <summary>A small JPEG (640 × 480: about 5 KB): the pipeline's own work stays small next to the orchestration's.</summary>
+    internal static byte[] SmallPhoto(int width = 640, int height = 480)
     {
-        var info = new SKImageInfo(640, 480);
+        var info = new SKImageInfo(width, height);
         using var surface = SKSurface.Create(info);
-        using var paint = new SKPaint { Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(640, 480), [SKColors.SteelBlue, SKColors.Orange], SKShaderTileMode.Clamp) };
+        using var paint = new SKPaint { Shader = SKShader.CreateLinearGradient(new SKPoint(0, 0), new SKPoint(width, height), [SKColors.SteelBlue, SKColors.Orange], SKShaderTileMode.Clamp) };
         surface.Canvas.DrawRect(info.Rect, paint);
         using var image = surface.Snapshot();
         using var data = image.Encode(SKEncodedImageFormat.Jpeg, 85);

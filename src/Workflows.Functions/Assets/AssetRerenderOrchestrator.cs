@@ -5,8 +5,8 @@ using Workflows.Shared;
 namespace Workflows.Assets;
 
 /// <summary>
-/// Re-renders one Ready asset with the current profile (a sub-orchestration of the bulk reprocess): the same parallel
-/// branches as the pipeline, overwriting renditions in place; the result, success or error, goes on the asset's record.
+/// Re-renders one Ready asset with the current profile (a sub-orchestration of the bulk reprocess): the same rendering
+/// step as the pipeline, overwriting renditions in place; the result, success or error, goes on the asset's record.
 /// </summary>
 public static class AssetRerenderOrchestrator
 {

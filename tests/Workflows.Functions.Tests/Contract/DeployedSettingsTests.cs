@@ -41,6 +41,25 @@ public sealed class DeployedSettingsTests
     }
 
     [Fact]
+    public async Task UploadEvents_DeliveredToTheBlobTriggerOfTheDeployedUploadsContainer()
+    {
+        // Arrange: the blob trigger the app declares (functions.metadata) and the container it is deployed to watch.
+        var trigger = FunctionsReference.FromMetadata().Single(f => f.Trigger == "blobTrigger");
+        var uploads = (await DeployedSettingsAsync())["Assets__UploadsContainer"];
+
+        // Act: the compiled Event Grid subscription.
+        var subscription = Descendants(JsonNode.Parse(await BicepCli.BuildMainAsync())!).OfType<JsonObject>()
+            .Single(o => o["type"]?.GetValue<string>() == "Microsoft.EventGrid/systemTopics/eventSubscriptions");
+        var endpoint = subscription["properties"]!["destination"]!["properties"]!["endpointUrl"]!.GetValue<string>();
+        var subject = subscription["properties"]!["filter"]!["subjectBeginsWith"]!.GetValue<string>();
+
+        // Assert: a renamed function or container would leave uploads undelivered (only the sweep would find them).
+        Assert.Contains($"/runtime/webhooks/blobs?functionName=Host.Functions.{trigger.Function}&", endpoint, StringComparison.Ordinal);
+        Assert.Equal($"/blobServices/default/containers/{uploads}/", subject);
+        Assert.Equal($"{AssetOptions.UploadsContainerSetting}/{{name}}", trigger.Target);
+    }
+
+    [Fact]
     public async Task DeployedSettings_EachNamesASettingTheAppReads()
     {
         // Arrange: the options classes the app binds, by section.

@@ -84,6 +84,9 @@ internal sealed class MagickImageDecoder : ImageDecoder
         return MagickColour.ToBitmap(image);
     }
 
+    /// <summary>The full size: the scale-down comes after the decode.</summary>
+    public override SKSizeI DecodeSize(int minUprightWidth) => Size;
+
     private bool SwapsAxes => (int)Origin >= 5;
 
     /// <summary>
