@@ -12,8 +12,8 @@ public sealed record WorkflowSummary(
 }
 
 /// <summary>
-/// An orchestration instance as operators see it: custom status and failure always, input, output and history when
-/// asked for (they can be large). Custom status, input and output are the instance's own JSON.
+/// An orchestration instance as operators see it: custom status, failure and whether it may be restarted always, input,
+/// output and history when asked for (they can be large). Custom status, input and output are the instance's own JSON.
 /// </summary>
 public sealed record WorkflowDetails(
     string InstanceId,
@@ -23,6 +23,7 @@ public sealed record WorkflowDetails(
     DateTimeOffset LastUpdatedAt,
     JsonElement? CustomStatus,
     InstanceFailure? Failure,
+    bool Restartable,
     JsonElement? Input,
     JsonElement? Output,
     IReadOnlyList<WorkflowHistoryEvent>? History)
@@ -36,6 +37,7 @@ public sealed record WorkflowDetails(
         instance.LastUpdatedAt,
         Parse(instance.SerializedCustomStatus),
         instance.FailureDetails is { } failure ? new InstanceFailure(failure.ErrorType, failure.ErrorMessage) : null,
+        RestartPolicy.WhyNot(instance.Name) is null,
         input ? Parse(instance.SerializedInput) : null,
         output ? Parse(instance.SerializedOutput) : null,
         history);

@@ -116,7 +116,7 @@ public sealed class WorkflowQueryTests : WorkflowTestBase
         var full = await Api.GetAsync<WorkflowDetails>($"workflows/{id}?input=true&output=true&history=true");
 
         // Assert
-        Assert.Equal(("Completed", nameof(HarnessWaitOrchestrator)), (plain.RuntimeStatus, plain.Name));
+        Assert.Equal(("Completed", nameof(HarnessWaitOrchestrator), true), (plain.RuntimeStatus, plain.Name, plain.Restartable));
         Assert.Equal("shipped", plain.CustomStatus!.Value.GetProperty("stage").GetString());
         Assert.Null(plain.Input);
         Assert.Null(plain.Output);

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Workflows.Assets.Http;
 using Workflows.Orders;
 using Workflows.Orders.Http;
 using Workflows.Orders.Storage;
@@ -51,6 +52,26 @@ public sealed class OrderHttpTests
         Assert.True(errors.ContainsKey(field), $"{field} not in {response.Text}");
         Assert.Single(errors);
         Assert.Null(await orders.Client.GetInstanceAsync(id));
+    }
+
+    [Theory]
+    [InlineData(ReprocessAssetsHttp.InstanceId, null, "orderId")]
+    [InlineData(null, "asset-0123456789abcdef0123456789abcdef", "Idempotency-Key")]
+    public async Task StartOrder_IdOfAnotherWorkflowsInstance_Answers400AndStartsNothing(string? orderId, string? key, string field)
+    {
+        // Arrange: the order id is the instance id, so an order must not take an id the asset workflows start under
+        // (the bulk reprocess singleton, an upload's pipeline): it would block them or be replaced by them.
+        await using var orders = await OrdersTestApp.StartAsync();
+        await orders.SeedAsync("KB", 10.00m, ("ams", 5));
+        var body = OrderBody.Of(("KB", 1)) with { OrderId = orderId };
+
+        // Act
+        var response = await orders.PostOrderAsync(body, key);
+
+        // Assert
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal([field], Errors(response).Keys);
+        Assert.Null(await orders.Client.GetInstanceAsync(orderId ?? key!));
     }
 
     [Fact]

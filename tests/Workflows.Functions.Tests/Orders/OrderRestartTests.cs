@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Workflows.Orders;
 using Workflows.Orders.Http;
@@ -31,8 +32,9 @@ public sealed class OrderRestartTests
         // Act
         var problem = await HttpTestApp.AssertProblemAsync(await api.PostAsync($"workflows/{id}/restart{query}"), 409);
 
-        // Assert
+        // Assert: refused, and the instance's details say so (the console hides Restart for it).
         Assert.Contains("POST /api/orders", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.False((await api.GetAsync<JsonElement>($"workflows/{id}")).GetProperty("restartable").GetBoolean());
         var after = await api.App.Client.GetInstanceAsync(id);
         Assert.Equal((OrchestrationRuntimeStatus.Completed, before.LastUpdatedAt), (after!.RuntimeStatus, after.LastUpdatedAt));
         List<string> instances = [];

@@ -12,6 +12,10 @@ public static partial class OrderValidation
     public const int MaxLines = 100;
     public const int MaxQuantity = 1000;
 
+    // The asset workflows start under ids beginning so (asset-{id} per upload, assets-reprocess). An order id is its
+    // saga's instance id: one of theirs would block them (or be replaced by them), so orders cannot take it.
+    private const string AssetWorkflowsPrefix = "asset";
+
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{0,63}$")]
     public static partial Regex OrderIdPattern();
 
@@ -31,14 +35,14 @@ public static partial class OrderValidation
         void Add(string field, string message) =>
             (errors.TryGetValue(field, out var list) ? list : errors[field] = []).Add(message);
 
-        if (body.OrderId is not null && !OrderIdPattern().IsMatch(body.OrderId))
+        if (body.OrderId is not null && !IsOrderId(body.OrderId))
         {
-            Add("orderId", "must be 1-64 letters, digits or '-', starting with a letter or digit");
+            Add("orderId", IdRule);
         }
 
-        if (idempotencyKey is not null && !OrderIdPattern().IsMatch(idempotencyKey))
+        if (idempotencyKey is not null && !IsOrderId(idempotencyKey))
         {
-            Add("Idempotency-Key", "must be 1-64 letters, digits or '-', starting with a letter or digit");
+            Add("Idempotency-Key", IdRule);
         }
 
         if (body.OrderId is not null && idempotencyKey is not null && body.OrderId != idempotencyKey)
@@ -73,6 +77,11 @@ public static partial class OrderValidation
 
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
     }
+
+    private const string IdRule = $"must be 1-64 letters, digits or '-', starting with a letter or digit (not '{AssetWorkflowsPrefix}')";
+
+    private static bool IsOrderId(string id) =>
+        OrderIdPattern().IsMatch(id) && !id.StartsWith(AssetWorkflowsPrefix, StringComparison.OrdinalIgnoreCase);
 
     private static List<(string Sku, int Index)> ValidateLines(IReadOnlyList<OrderLineBody?>? lines, Action<string, string> add)
     {

@@ -50,13 +50,15 @@ function commands(w, refresh) {
       if (await confirmAction(`Terminate ${w.instanceId}? Its own compensations do not run.`, 'Terminate')) await run('terminate', 'Terminate requested', { reason: 'terminated from the console' })();
     }, { class: 'danger' }));
   }
-  if (finished.includes(w.runtimeStatus)) {
+  if (finished.includes(w.runtimeStatus) && w.restartable) {
     buttons.push(action('Restart', async () => {
       if (!(await confirmAction(`Restart ${w.instanceId} with the same input, under the same id (its history is replaced)?`, 'Restart'))) return;
       const restarted = await api(`workflows/${id}/restart`, { method: 'POST' });
       announce(`Restarted as ${restarted.instanceId}`);
       await refresh();
     }));
+  }
+  if (finished.includes(w.runtimeStatus)) {
     buttons.push(action('Purge', async () => {
       if (!(await confirmAction(`Purge ${w.instanceId} and its sub-orchestrations from the task hub?`, 'Purge'))) return;
       await api(`workflows/${id}`, { method: 'DELETE' });
