@@ -29,7 +29,7 @@ internal static class OrderAudit
             var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true);
             if (instance is not { RuntimeStatus: OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed })
             {
-                audit.Violation("lost", $"order {id}: instance {instance?.RuntimeStatus.ToString() ?? "missing"}");
+                audit.Violation("lost", $"order {id}: instance {instance?.RuntimeStatus.ToString() ?? "missing"} {instance?.SerializedCustomStatus}");
                 continue;
             }
 
@@ -38,6 +38,11 @@ internal static class OrderAudit
             var status = outcome?.Status ?? OrderStatus.Failed;
             outcomes[id] = status;
             audit.Count($"orders {status}");
+            if (outcome is null || outcome.Reason?.StartsWith("processing_error", StringComparison.Ordinal) == true)
+            {
+                audit.Count("orders failed by errors"); // retries ran out: compensated, then the instance failed
+            }
+
             var completed = status == OrderStatus.Completed;
             await AuditMoneyAsync(audit, id, completed ? outcome!.Total : 0m, ledger, gateway);
             await AuditBookingsAsync(audit, id, completed, carrier);
