@@ -1,5 +1,6 @@
 using Workflows.Bench;
 using Workflows.Bench.Harness;
+using Workflows.Bench.Orchestrations;
 using Workflows.Bench.Quality;
 using Workflows.Bench.Variants;
 
@@ -7,6 +8,12 @@ using Workflows.Bench.Variants;
 if (args is ["--worker", string variant, "--cache", string cache])
 {
     return await Worker.RunAsync(VariantCatalog.Create(variant, new References(cache)));
+}
+
+// The orchestrations mode: see Orchestrations/OrchestrationBench.cs.
+if (args.Contains("--orchestrations"))
+{
+    return await OrchestrationBench.RunAsync(args);
 }
 
 // Driver: see README, Performance, and BenchOptions for the command line.

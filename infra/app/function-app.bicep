@@ -36,7 +36,10 @@ var identityConnection = {
   tableServiceUri: account.properties.primaryEndpoints.table
 }
 
+// The app's own settings live in app-settings.json (DeployedSettingsTests starts the app with exactly those); here only
+// what depends on the deployment: connections, Application Insights, the task hub and its partitions.
 var settings = union(
+  loadJsonContent('app-settings.json'),
   toObject(items(identityConnection), item => 'AzureWebJobsStorage__${item.key}', item => item.value),
   toObject(items(identityConnection), item => 'WorkflowsStorage__${item.key}', item => item.value),
   {
@@ -45,10 +48,6 @@ var settings = union(
     TaskHubName: taskHubName
     // host.json keeps 4 partitions for local runs; Azure gets what the template sizes for maximumInstanceCount.
     AzureFunctionsJobHost__extensions__durableTask__storageProvider__partitionCount: string(durablePartitionCount)
-    // Trigger binding expressions are resolved from app settings only.
-    Orders__EventsQueue: 'order-events'
-    Assets__UploadsContainer: 'uploads'
-    Assets__RedirectRenditionsWithSas: 'true'
   })
 
 resource app 'Microsoft.Web/sites@2024-04-01' = {

@@ -6,10 +6,12 @@ param name string
 param deploymentContainer string
 param identityPrincipalId string
 
-// What the app binds to or writes (local.settings.sample.json defaults); the app still creates them if missing.
-var containers = ['uploads', 'originals', 'renditions', 'quarantine', deploymentContainer]
-var queues = ['order-events', 'asset-ready', 'webjobs-blobtrigger-poison']
-var tables = ['ordersProducts', 'ordersStock', 'ordersPayments', 'ordersShipments', 'ordersViews', 'ordersSales', 'assets']
+// Every container, queue and table the app binds to or writes under app-settings.json (DeployedSettingsTests keeps the
+// list equal to what the app creates); the app still creates them if missing.
+var appStorage = loadJsonContent('app-storage.json')
+var containers = concat(appStorage.containers, [deploymentContainer])
+var queues = appStorage.queues
+var tables = appStorage.tables
 
 // Data-plane roles only, and only these: the host's blob trigger and the app's rendition links need Blob Data Owner
 // (receipts, user-delegation keys); the task hub and the app need queue and table read/write.

@@ -38,8 +38,8 @@ internal static class MemoryProbe
         await new ImageInspector(limiter, ImageLimits.Default).InspectAsync(new MemoryStream(original), CancellationToken.None);
         process.Refresh();
         long afterInspect = process.PeakWorkingSet64;
-        await new RenditionRenderer(limiter, ImageLimits.Default).RenderChainAsync(
-            new MemoryStream(original), RenditionProfile.Default.Chains[0], (_, _, _) => Task.CompletedTask, CancellationToken.None);
+        await new RenditionRenderer(limiter, ImageLimits.Default).RenderAsync(
+            new MemoryStream(original), [RenditionProfile.Default.Chains[0]], (_, _, _) => Task.CompletedTask, CancellationToken.None);
         process.Refresh();
 
         Console.WriteLine($"{path ?? kind + " 4000 × 3000"} ({original.Length / 1024} KiB): peak working set +{(afterInspect - before) >> 20} MB after inspect, " +

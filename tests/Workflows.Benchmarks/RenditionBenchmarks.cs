@@ -41,7 +41,7 @@ public class RenditionBenchmarks
 
     [Benchmark(Description = "cascade, reduced-scale decode (renderer)")]
     public Task<IReadOnlyList<RenditionInfo>> CascadeReducedScale() =>
-        _renderer.RenderChainAsync(new MemoryStream(_original), Chain, (_, _, _) => Task.CompletedTask, CancellationToken.None);
+        _renderer.RenderAsync(new MemoryStream(_original), [Chain], (_, _, _) => Task.CompletedTask, CancellationToken.None);
 
     [Benchmark(Description = "cascade, full decode")]
     public long CascadeFullDecode()
@@ -59,7 +59,7 @@ public class RenditionBenchmarks
 
     [Benchmark(Description = "webp chain, cascade, reduced-scale decode")]
     public Task<IReadOnlyList<RenditionInfo>> WebpCascadeReducedScale() =>
-        _renderer.RenderChainAsync(new MemoryStream(_original), WebpChain, (_, _, _) => Task.CompletedTask, CancellationToken.None);
+        _renderer.RenderAsync(new MemoryStream(_original), [WebpChain], (_, _, _) => Task.CompletedTask, CancellationToken.None);
 
     [Benchmark(Description = "inspect (hash, header, EXIF, verifying 1/8 decode)")]
     public Task<ImageInspection> Inspect() => _inspector.InspectAsync(new MemoryStream(_original), CancellationToken.None);

@@ -26,14 +26,16 @@ internal sealed class LeverVariant : IVariant
                 return Staged(image, [webp], sink);
             case "shared-decode":
                 return Staged(image, [jpeg, webp], sink);
-            case "turn-after-scale":
-                return Staged(image, [jpeg], sink, turnAfterScale: true);
+            case "jpeg-skia-encode":
+                return Staged(image, [jpeg], sink, skiaJpeg: true);
+            case ['w', 'e', 'b', 'p', '-', 'm', var method]:
+                return Staged(image, [webp], sink, webpMethod: method - '0');
             case "jpeg-full-decode":
                 return Staged(image, [jpeg], sink, fullDecode: true);
             case "png-native":
                 return NativeMemory(image, jpeg, sink);
             case "webp-800-200":
-                await _imaging.RenderChainAsync(new MemoryStream(image.Bytes, writable: false), webp with { Sizes = [RenditionSize.LongestEdge(800), RenditionSize.LongestEdge(200)] },
+                await _imaging.RenderRenditionsAsync(new MemoryStream(image.Bytes, writable: false), [webp with { Sizes = [RenditionSize.LongestEdge(800), RenditionSize.LongestEdge(200)] }],
                     (target, encoded, _) =>
                     {
                         sink?.Save(target.Name, target.Extension, encoded);
@@ -62,12 +64,12 @@ internal sealed class LeverVariant : IVariant
         }
     }
 
-    private static OpResult Staged(BenchImage image, RenditionChain[] chains, OutputSink? sink, bool turnAfterScale = false, bool fullDecode = false)
+    private static OpResult Staged(BenchImage image, RenditionChain[] chains, OutputSink? sink, bool fullDecode = false, int? webpMethod = null, bool skiaJpeg = false)
     {
         using var content = new MemoryStream(image.Bytes, writable: false);
         using ImageDecoder decoder = ImageDecoder.Open(content, ImageLimits.Default);
         Dictionary<string, double> stages = StagedCascade.Render(
-            width => decoder.Decode(fullDecode ? int.MaxValue : width), decoder.Size, decoder.Origin, chains, sink, turnAfterScale);
+            width => decoder.Decode(fullDecode ? int.MaxValue : width), decoder.Size, decoder.Origin, chains, sink, webpMethod, skiaJpeg);
         return new OpResult(Metrics: stages);
     }
 

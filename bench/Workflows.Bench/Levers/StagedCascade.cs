@@ -1,5 +1,6 @@
 using SkiaSharp;
 using Workflows.Assets.Imaging;
+using Workflows.Assets.Imaging.Magick;
 using Workflows.Bench.Harness;
 using Workflows.Bench.Variants;
 
@@ -14,9 +15,11 @@ namespace Workflows.Bench.Levers;
 internal static class StagedCascade
 {
     /// <param name="decode">Decodes at the smallest scale whose upright width is at least the given width.</param>
-    /// <param name="turnAfterScale">Scale in the stored orientation first, then turn the small result by an exact quarter turn.</param>
+    /// <param name="webpMethod">libwebp's method instead of the app's <see cref="MagickEncoder.WebpMethod"/>.</param>
+    /// <param name="skiaJpeg">JPEG through Skia's encoder (the app's before Magick.NET's) instead.</param>
     public static Dictionary<string, double> Render(
-        Func<int, SKBitmap> decode, SKSizeI stored, SKEncodedOrigin origin, IReadOnlyList<RenditionChain> chains, OutputSink? sink, bool turnAfterScale = false)
+        Func<int, SKBitmap> decode, SKSizeI stored, SKEncodedOrigin origin, IReadOnlyList<RenditionChain> chains, OutputSink? sink, int? webpMethod = null,
+        bool skiaJpeg = false)
     {
         Dictionary<string, double> stages = [];
         TimeSpan mark = ProcessStats.SelfCpu();
@@ -40,9 +43,7 @@ internal static class StagedCascade
                 {
                     using SKBitmap decoded = decode(width);
                     Stage("decode");
-                    previous = turnAfterScale && origin != SKEncodedOrigin.TopLeft
-                        ? QuarterTurn.ScaleThenTurn(decoded, origin, width, height)
-                        : ImageTransforms.Draw(decoded, origin, width, height, SKColors.White);
+                    previous = ImageTransforms.Draw(decoded, origin, width, height, SKColors.White);
                 }
                 else if (previous.Width != width || previous.Height != height)
                 {
@@ -54,7 +55,10 @@ internal static class StagedCascade
                 Stage($"draw-{profileSize.Name}");
                 foreach (RenditionChain chain in chains)
                 {
-                    using MemoryStream encoded = RenditionRenderer.Encode(previous, chain.Format, chain.Quality);
+                    using MemoryStream encoded = webpMethod is { } method && chain.Format == RenditionFormat.Webp
+                        ? MagickEncoder.EncodeWebp(previous, chain.Quality, method)
+                        : skiaJpeg && chain.Format == RenditionFormat.Jpeg ? SkiaJpeg(previous, chain.Quality)
+                        : RenditionRenderer.Encode(previous, chain.Format, chain.Quality);
                     Stage($"{chain.Name}-{profileSize.Name}");
                     sink?.Save(Profile.Name(chain.Format, profileSize), Profile.Extension(chain.Format), encoded);
                     mark = ProcessStats.SelfCpu(); // keeping the output is not part of the work
@@ -67,5 +71,14 @@ internal static class StagedCascade
         }
 
         return stages;
+    }
+
+    private static MemoryStream SkiaJpeg(SKBitmap bitmap, int quality)
+    {
+        var output = new MemoryStream();
+        using SKPixmap pixmap = bitmap.PeekPixels();
+        pixmap.Encode(output, new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore));
+        output.Position = 0;
+        return output;
     }
 }

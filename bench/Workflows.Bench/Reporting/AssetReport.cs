@@ -18,7 +18,7 @@ internal static class AssetReport
 
     public static void Render(StringBuilder text, RunInfo run, Findings findings, IReadOnlyList<BenchInput> inputs, string runFolder)
     {
-        text.AppendLine("\n**Per asset (app)**: CPU ms per image, median (best); asset = inspect, then both chains at once (the fan-out)\n");
+        text.AppendLine("\n**Per asset (app)**: CPU ms per image, median (best); asset = inspect, then every chain from one decode (RenderRenditions)\n");
         var asset = new Table("input", "inspect", "jpeg chain", "webp chain", "asset", "webp ÷ jpeg", "jpeg ÷ floor jpeg", "asset ÷ floor jpeg", "asset ÷ floor jpeg+webp");
         foreach (BenchInput input in inputs)
         {

@@ -27,7 +27,9 @@ internal static class LeverReport
         Group(table, findings, "one decode for both chains", "jpeg-12mp", (App, "jpeg+webp"), (Lever, "shared-decode"));
         Group(table, findings, "one decode for both chains", "png-12mp", (App, "jpeg+webp"), (Lever, "shared-decode"));
         Group(table, findings, "fewer WebP sizes", "jpeg-12mp", (App, "webp"), (Lever, "webp-800-200"));
-        Group(table, findings, "scale, then quarter-turn", "jpeg-12mp-rotated", (App, "jpeg"), (Lever, "turn-after-scale"), (App, "jpeg@jpeg-12mp-portrait"));
+        Group(table, findings, "JPEG encoder", "jpeg-12mp", (Lever, "stages-jpeg"), (Lever, "jpeg-skia-encode"));
+        Group(table, findings, "WebP method (app: 1)", "jpeg-12mp", (Lever, "stages-webp"), (Lever, "webp-m0"), (Lever, "webp-m2"), (Lever, "webp-m3"), (Lever, "webp-m4"));
+        Group(table, findings, "rotated against upright", "jpeg-12mp-rotated", (App, "jpeg"), (App, "jpeg@jpeg-12mp-portrait"));
         Group(table, findings, "progressive: full-size decode", "jpeg-12mp-progressive", (App, "jpeg"), (Lever, "jpeg-full-decode"), (App, "jpeg@jpeg-12mp"));
         Group(table, findings, "progressive: inspection", "jpeg-12mp-progressive", (App, "inspect"), (Lever, "verify-scanline"), (Lever, "verify-getpixels"), (Lever, "verify-structure"), (App, "inspect@jpeg-12mp"));
         Group(table, findings, "PNG from native memory", "png-12mp", (App, "jpeg"), (Lever, "png-native"));

@@ -6,9 +6,10 @@ using Workflows.Assets.Imaging;
 namespace Workflows.Bench.Variants;
 
 /// <summary>
-/// The app's own code path: the <see cref="IAssetImaging"/> that <c>InspectUpload</c> and <c>RenderChain</c> call,
-/// built by the app's composition (<c>AddAssets</c>, default settings). <c>asset</c> is one asset end to end as the
-/// pipeline runs it: inspect, then every chain of the profile at once (the orchestrator's fan-out).
+/// The app's own code path: the <see cref="IAssetImaging"/> that <c>InspectUpload</c> and <c>RenderRenditions</c>
+/// call, built by the app's composition (<c>AddAssets</c>, default settings). <c>jpeg</c> and <c>webp</c> render
+/// one chain of the profile alone; <c>asset</c> is one asset end to end as the pipeline runs it: inspect, then every
+/// chain of the profile from one decode (the <c>RenderRenditions</c> activity).
 /// </summary>
 internal sealed class AppVariant : IVariant
 {
@@ -34,11 +35,11 @@ internal sealed class AppVariant : IVariant
                 await InspectAsync(image, ct);
                 break;
             case "jpeg" or "webp":
-                await RenderAsync(image, _imaging.Profile.Chains.Single(c => c.Name == op), sink, ct);
+                await RenderAsync(image, [.. _imaging.Profile.Chains.Where(c => c.Name == op)], sink, ct);
                 break;
             case "asset":
                 await InspectAsync(image, ct);
-                await Task.WhenAll(_imaging.Profile.Chains.Select(chain => Task.Run(() => RenderAsync(image, chain, sink, ct), ct)));
+                await RenderAsync(image, _imaging.Profile.Chains, sink, ct);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(op), op, null);
@@ -50,10 +51,10 @@ internal sealed class AppVariant : IVariant
     private Task<ImageInspection> InspectAsync(BenchImage image, CancellationToken ct) =>
         _imaging.InspectAsync(new MemoryStream(image.Bytes, writable: false), ct);
 
-    private Task<IReadOnlyList<RenditionInfo>> RenderAsync(BenchImage image, RenditionChain chain, OutputSink? sink, CancellationToken ct) =>
-        _imaging.RenderChainAsync(
+    private Task<IReadOnlyList<RenditionInfo>> RenderAsync(BenchImage image, IReadOnlyList<RenditionChain> chains, OutputSink? sink, CancellationToken ct) =>
+        _imaging.RenderRenditionsAsync(
             new MemoryStream(image.Bytes, writable: false),
-            chain,
+            chains,
             (target, encoded, _) =>
             {
                 sink?.Save(target.Name, target.Extension, encoded);

@@ -16,7 +16,7 @@ internal static class VariantCatalog
     /// <summary>The app and the anchors it is compared with, in table order (the floor last).</summary>
     public static IReadOnlyList<VariantInfo> Anchors { get; } =
     [
-        new(App, "the app's IAssetImaging (what InspectUpload and RenderChain call)", _ => ["inspect", "jpeg", "webp", "asset"]),
+        new(App, "the app's IAssetImaging (what InspectUpload and RenderRenditions call)", _ => ["inspect", "jpeg", "webp", "asset"]),
         new("netvips", "NetVips 3.2 / libvips 8.18: thumbnail with shrink-on-load, cascaded",
             input => input.Format is "bmp" ? [] : ["jpeg", "webp"]),
         new("skia", "SkiaSharp 4.155, plain: scaled SKCodec decode, Resize (mipmaps), Encode",

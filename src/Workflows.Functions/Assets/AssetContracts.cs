@@ -30,7 +30,7 @@ public sealed record InspectUploadRequest(
 
 /// <summary>
 /// What the inspection found, and the rendition chains to produce: read from the profile by the activity and then
-/// fixed in history, so every branch and retry of this instance renders the same profile. <see cref="Status"/> is
+/// fixed in history, so every retry of this instance renders the same profile. <see cref="Status"/> is
 /// Processing, or the final status when this blob version was already processed (nothing left to do). A
 /// <see cref="Rejection"/> says why the upload can never become an asset as it is (not an image, corrupt, too large,
 /// bad name, gone), written for the uploader; it is final and never retried.
@@ -41,10 +41,10 @@ public sealed record InspectUploadResult(
     public static InspectUploadResult Rejected(string reason) => new(AssetStatus.Failed, string.Empty, 0, 0, [], reason);
 }
 
-public sealed record RenderChainRequest(string AssetId, RenditionChain Chain);
+public sealed record RenderRenditionsRequest(string AssetId, IReadOnlyList<RenditionChain> Chains);
 
-/// <summary>The renditions one branch wrote, or why the decoder rejected the original (then none are listed).</summary>
-public sealed record RenderChainResult(IReadOnlyList<Rendition> Renditions, string? Rejection = null);
+/// <summary>The renditions written, or why the decoder rejected the original (then none are listed).</summary>
+public sealed record RenderRenditionsResult(IReadOnlyList<Rendition> Renditions, string? Rejection = null);
 
 /// <summary>A rendition written to the renditions container as <see cref="BlobName"/>.</summary>
 public sealed record Rendition(string Name, int Width, int Height, long Bytes, string ContentType, string BlobName);
@@ -53,7 +53,7 @@ public sealed record MarkAssetReadyRequest(string AssetId, IReadOnlyList<Renditi
 
 public sealed record MarkAssetFailedRequest(string AssetId, string OriginalName, string Reason);
 
-/// <summary>Input of the rendition cleanup (compensation of the fan-out).</summary>
+/// <summary>Input of the rendition cleanup (compensation of the rendering step).</summary>
 public sealed record AssetCleanupRequest(string AssetId);
 
 /// <summary>

@@ -4,7 +4,7 @@ namespace Workflows.Assets;
 
 /// <summary>
 /// The image work the pipeline's activities need: a seam over the imaging core, so a test can swap in a failing
-/// branch through the service collection.
+/// rendering through the service collection.
 /// </summary>
 public interface IAssetImaging
 {
@@ -14,10 +14,10 @@ public interface IAssetImaging
     /// <inheritdoc cref="ImageInspector.InspectAsync"/>
     Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct);
 
-    /// <inheritdoc cref="RenditionRenderer.RenderChainAsync"/>
-    Task<IReadOnlyList<RenditionInfo>> RenderChainAsync(
+    /// <inheritdoc cref="RenditionRenderer.RenderAsync"/>
+    Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
         Stream original,
-        RenditionChain chain,
+        IReadOnlyList<RenditionChain> chains,
         Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync,
         CancellationToken ct);
 }
@@ -29,10 +29,10 @@ public sealed class AssetImaging(RenditionProfile profile, ImageInspector inspec
 
     public Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct) => inspector.InspectAsync(content, ct);
 
-    public Task<IReadOnlyList<RenditionInfo>> RenderChainAsync(
+    public Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
         Stream original,
-        RenditionChain chain,
+        IReadOnlyList<RenditionChain> chains,
         Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync,
         CancellationToken ct) =>
-        renderer.RenderChainAsync(original, chain, writeAsync, ct);
+        renderer.RenderAsync(original, chains, writeAsync, ct);
 }

@@ -7,10 +7,10 @@ using Workflows.Shared;
 namespace Workflows.Assets;
 
 /// <summary>
-/// The asset pipeline for one upload version: inspect, render every chain of the profile in parallel, mark Ready and
-/// announce it. A rejected upload (not an image, corrupt, too large, bad name) and an unexpected failure both end the
-/// same way: the other branches settle, what they wrote is deleted, the original is quarantined and the asset is marked
-/// Failed with a reason the uploader can act on. Only the unexpected failure fails the instance too.
+/// The asset pipeline for one upload version: inspect, render every rendition of the profile (one activity, one
+/// decode), mark Ready and announce it. A rejected upload (not an image, corrupt, too large, bad name) and an
+/// unexpected failure both end the same way: what was written is deleted, the original is quarantined and the asset is
+/// marked Failed with a reason the uploader can act on. Only the unexpected failure fails the instance too.
 /// </summary>
 public static class AssetPipelineOrchestrator
 {
@@ -43,7 +43,7 @@ public static class AssetPipelineOrchestrator
                 return new AssetOutcome(assetId, inspected.Status, null, []); // this version was already processed
             }
 
-            // Step 2: fan out, one branch per chain. Registered before: a failed branch may have written some sizes.
+            // Step 2: every rendition from one decode. Registered before: a failed attempt may have written some.
             rejection = inspected.Rejection;
             if (rejection is null)
             {
@@ -52,7 +52,7 @@ public static class AssetPipelineOrchestrator
                 (renditions, rejection) = await RenderAllAsync(context, assetId, inspected.Chains, retry);
             }
 
-            // Step 3: fan in.
+            // Step 3: the asset is Ready.
             if (rejection is null)
             {
                 await context.CallActivityAsync(nameof(AssetRecordActivities.MarkAssetReady), new MarkAssetReadyRequest(assetId, renditions), retry);
@@ -77,23 +77,20 @@ public static class AssetPipelineOrchestrator
     }
 
     /// <summary>
-    /// One <see cref="RenditionActivities.RenderChain"/> per chain, in parallel; flattens their renditions, or returns
-    /// the first branch's rejection. <c>Task.WhenAll</c> returns (or throws) only once every branch has settled.
+    /// One <see cref="RenditionActivities.RenderRenditions"/> for every chain: a single decode of the original feeds
+    /// them all (decoding is the largest shared cost, and the CPU is the bound under load, not latency).
     /// </summary>
     internal static async Task<(IReadOnlyList<Rendition> Renditions, string? Rejection)> RenderAllAsync(
         TaskOrchestrationContext context, string assetId, IReadOnlyList<RenditionChain> chains, TaskOptions retry)
     {
-        List<Task<RenderChainResult>> branches = new(chains.Count);
-        branches.AddRange(chains.Select(chain => context.CallActivityAsync<RenderChainResult>(
-            nameof(RenditionActivities.RenderChain), new RenderChainRequest(assetId, chain), retry)));
-        var rendered = await Task.WhenAll(branches);
-        var rejection = rendered.Select(r => r.Rejection).FirstOrDefault(r => r is not null);
-        return (rejection is null ? rendered.SelectMany(r => r.Renditions).ToList() : [], rejection);
+        var rendered = await context.CallActivityAsync<RenderRenditionsResult>(
+            nameof(RenditionActivities.RenderRenditions), new RenderRenditionsRequest(assetId, chains), retry);
+        return (rendered.Rejection is null ? rendered.Renditions : [], rendered.Rejection);
     }
 
     /// <summary>
-    /// Step 4: every branch has settled (see <see cref="RenderAllAsync"/>), so nothing is still writing renditions when
-    /// the registered cleanup runs; then the asset is marked Failed with <paramref name="reason"/>.
+    /// Step 4: the rendering activity has settled (succeeded, rejected or failed its last attempt), so nothing is still
+    /// writing renditions when the registered cleanup runs; then the asset is marked Failed with <paramref name="reason"/>.
     /// </summary>
     private static async Task<AssetOutcome> FailAsync(
         TaskOrchestrationContext context, ProcessAssetRequest input, Compensations compensations, string reason, TaskOptions retry)

@@ -12,7 +12,7 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Fan-in: records the renditions and marks the asset Ready (a replay finds it Ready and does nothing).</summary>
+    /// <summary>Fan-in: records the renditions and marks the asset Ready (a replay finds it Ready and only relists it).</summary>
     [Function(nameof(MarkAssetReady))]
     public async Task MarkAssetReady([ActivityTrigger] MarkAssetReadyRequest request, CancellationToken ct)
     {
@@ -21,6 +21,7 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
             ?? throw new InvalidOperationException($"Asset {request.AssetId} has no record: it was not inspected.");
         if (entity.StatusValue == AssetStatus.Ready)
         {
+            await store.RelistAsync(request.AssetId, ct); // a retry: the index write may be what failed last time
             return;
         }
 

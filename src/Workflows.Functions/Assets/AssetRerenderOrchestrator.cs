@@ -1,15 +1,19 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
+using Workflows.Shared;
 
 namespace Workflows.Assets;
 
 /// <summary>
-/// Re-renders one Ready asset with the current profile (a sub-orchestration of the bulk reprocess): the same parallel
-/// branches as the pipeline, overwriting renditions in place; the result, success or error, goes on the asset's record.
+/// Re-renders one Ready asset with the current profile (a sub-orchestration of the bulk reprocess): the same rendering
+/// step as the pipeline, overwriting renditions in place; the result, success or error, goes on the asset's record.
 /// </summary>
 public static class AssetRerenderOrchestrator
 {
     [Function(nameof(AssetRerenderOrchestrator))]
+    [NotRestartable(
+        "its input holds the rendition profile of the run that started it, and it does not check that the asset is " +
+        "still there and Ready. Re-render the asset with POST /api/assets/{id}/rerender instead.")]
     public static async Task<RerenderOutcome> RunAsync(
         [OrchestrationTrigger] TaskOrchestrationContext context, RerenderAssetRequest input)
     {

@@ -13,6 +13,9 @@ namespace Workflows.Assets;
 public static class BulkReprocessOrchestrator
 {
     [Function(nameof(BulkReprocessOrchestrator))]
+    [NotRestartable(
+        "after continuing as new its input is only the last page, and a copy under a new id would run beside the " +
+        "one-at-a-time sweep. Start a new sweep with POST /api/assets/reprocess instead.")]
     public static async Task<BulkReprocessProgress> RunAsync(
         [OrchestrationTrigger] TaskOrchestrationContext context, BulkReprocessRequest input)
     {

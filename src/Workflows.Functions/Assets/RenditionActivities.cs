@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Azure.Functions.Worker;
@@ -8,26 +7,28 @@ using Workflows.Observability;
 
 namespace Workflows.Assets;
 
-/// <summary>Step 2 of the pipeline (one activity per branch of the fan-out) and its compensation.</summary>
+/// <summary>Step 2 of the pipeline and its compensation.</summary>
 public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging)
 {
     /// <summary>
-    /// Renders one chain of the profile (e.g. JPEG 1600/800/200): decodes the original once, cascades the sizes and
-    /// writes each rendition to <c>renditions/{assetId}/{name}.{ext}</c>. Deterministic names make a retry overwrite.
-    /// An original the decoder rejects is answered with a rejection, not an exception (a business outcome).
+    /// Renders every chain of the profile (e.g. JPEG and WebP at 1600/800/200) from one decode of the original: each
+    /// size from the previous, larger one, each size encoded in every format, written to
+    /// <c>renditions/{assetId}/{name}.{ext}</c>. Deterministic names make a retry overwrite; what a failed attempt
+    /// wrote is found by the asset's prefix (<see cref="DeleteRenditions"/>). An original the decoder rejects is
+    /// answered with a rejection, not an exception (a business outcome).
     /// </summary>
-    [Function(nameof(RenderChain))]
-    public async Task<RenderChainResult> RenderChain([ActivityTrigger] RenderChainRequest request, CancellationToken ct)
+    [Function(nameof(RenderRenditions))]
+    public async Task<RenderRenditionsResult> RenderRenditions([ActivityTrigger] RenderRenditionsRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         await store.EnsureCreatedAsync(ct);
         var container = store.Renditions;
-        ConcurrentDictionary<string, string> blobNames = new();
+        Dictionary<string, string> blobNames = [];
         var renditionStarted = Stopwatch.GetTimestamp();
 
         async Task WriteAsync(RenditionTarget target, Stream content, CancellationToken token)
         {
-            // Sizes are produced one after another: the time since the previous one was written is this one's.
+            // Renditions are produced one after another: the time since the previous one was written is this one's.
             WorkflowMetrics.RenditionRendered(target.Name, renditionStarted);
             var blobName = target.BlobName(request.AssetId);
             blobNames[target.Name] = blobName;
@@ -43,21 +44,21 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging)
         {
             try
             {
-                written = await imaging.RenderChainAsync(original, request.Chain, WriteAsync, ct);
+                written = await imaging.RenderRenditionsAsync(original, request.Chains, WriteAsync, ct);
             }
             catch (ImageRejectedException ex)
             {
-                return new RenderChainResult([], ex.Message);
+                return new RenderRenditionsResult([], ex.Message);
             }
         }
 
-        return new RenderChainResult(
+        return new RenderRenditionsResult(
             written.Select(r => new Rendition(r.Name, r.Width, r.Height, r.Bytes, r.ContentType, blobNames[r.Name])).ToList());
     }
 
     /// <summary>
-    /// Compensation of the fan-out: deletes every rendition blob of the asset, including those a failed branch wrote
-    /// before it failed. Nothing to delete is fine.
+    /// Compensation of the rendering step: deletes every rendition blob of the asset, including those a failed attempt
+    /// wrote before it failed. Nothing to delete is fine.
     /// </summary>
     [Function(nameof(DeleteRenditions))]
     public async Task<int> DeleteRenditions([ActivityTrigger] AssetCleanupRequest request, CancellationToken ct)

@@ -3,6 +3,7 @@ using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Metrics;
@@ -21,6 +22,9 @@ public static class TelemetryRegistration
     /// </summary>
     public static IServiceCollection AddWorkflowsTelemetry(this IServiceCollection services, IConfiguration configuration)
     {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<HealthProbe>();
+
         // The Azure SDK emits spans for its requests only with this switch (still "experimental" in Azure.Core).
         AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
 

@@ -50,7 +50,8 @@ public sealed class WorkflowCommandsHttp(ILogger<WorkflowCommandsHttp> logger)
     /// <summary>
     /// Starts a finished instance again with the same input. By default under the same instance id (its history is
     /// replaced); with <c>?newInstanceId=true</c> under a new id, leaving the old instance as it is. The 202 body says
-    /// which id runs now and whether it was reused.
+    /// which id runs now and whether it was reused. Orchestrations marked <see cref="Shared.NotRestartableAttribute"/>
+    /// (an order's saga, for one) are refused with 409 whatever their state.
     /// </summary>
     [Function(nameof(RestartWorkflow))]
     public async Task<IActionResult> RestartWorkflow(
@@ -69,6 +70,11 @@ public sealed class WorkflowCommandsHttp(ILogger<WorkflowCommandsHttp> logger)
         if (instance is null)
         {
             return problem!;
+        }
+
+        if (RestartPolicy.WhyNot(instance.Name) is { } refusal)
+        {
+            return OperationsHttp.Conflict(req, $"Instance '{instanceId}' is a {instance.Name}, which cannot be restarted: {refusal}");
         }
 
         if (!OperationsHttp.IsFinished(instance.RuntimeStatus))

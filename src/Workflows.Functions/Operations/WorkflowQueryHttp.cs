@@ -3,6 +3,7 @@ using DurableTask.Core.History;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Workflows.Shared.Http;
 
@@ -54,9 +55,24 @@ public static partial class WorkflowQueryHttp
         };
         for (var pages = 0; pages < MaxEnginePages && items.Count < pageSize; pages++)
         {
-            var page = await client.GetAllInstancesAsync(engineQuery with { PageSize = pageSize - items.Count })
-                .AsPages(engineQuery.ContinuationToken)
-                .FirstAsync(req.HttpContext.RequestAborted);
+            Page<OrchestrationMetadata> page;
+            try
+            {
+                page = await PageAsync(client, engineQuery with { PageSize = pageSize - items.Count }, req.HttpContext.RequestAborted);
+            }
+            catch (Exception ex) when (pages == 0 && token is not null && ex is not OperationCanceledException)
+            {
+                if (!await WorksWithoutTokenAsync(client, engineQuery, req.HttpContext.RequestAborted))
+                {
+                    throw;
+                }
+
+                return ApiResults.ValidationProblem(
+                    new Dictionary<string, string[]> { [ListQuery.ContinuationParameter] = ["is not a position of this task hub (pass back 'continuationToken' unchanged)"] },
+                    "Invalid query.",
+                    "See 'errors': every bad parameter is listed.");
+            }
+
             items.AddRange(page.Values
                 .Where(i => name is null || string.Equals(i.Name, name, StringComparison.OrdinalIgnoreCase))
                 .Select(i => WorkflowSummary.From(i, OperationsHttp.WorkflowUrl(req, i.InstanceId))));
@@ -69,6 +85,26 @@ public static partial class WorkflowQueryHttp
 
         var next = engineQuery.ContinuationToken is { } position ? ContinuationTokens.Encode(position) : null;
         return new OkObjectResult(new ListPage<WorkflowSummary>(items, next));
+    }
+
+    private static Task<Page<OrchestrationMetadata>> PageAsync(DurableTaskClient client, OrchestrationQuery query, CancellationToken ct) =>
+        client.GetAllInstancesAsync(query).AsPages(query.ContinuationToken).FirstAsync(ct).AsTask();
+
+    /// <summary>
+    /// The checksum only proves a token was not garbled: anyone can build one around any text. When the engine fails on
+    /// a page after such a token, the same query without it tells a bad token (400) from a task hub that is down (500).
+    /// </summary>
+    private static async Task<bool> WorksWithoutTokenAsync(DurableTaskClient client, OrchestrationQuery query, CancellationToken ct)
+    {
+        try
+        {
+            await PageAsync(client, query with { ContinuationToken = null, PageSize = 1 }, ct);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     /// <summary>

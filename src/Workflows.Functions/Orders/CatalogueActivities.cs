@@ -3,7 +3,7 @@ using Workflows.Orders.Storage;
 
 namespace Workflows.Orders;
 
-public sealed class CatalogueActivities(CatalogueStore catalogue)
+public sealed class CatalogueActivities(CatalogueStore catalogue, OrderViewStore views)
 {
     /// <summary>
     /// Prices the order from the catalogue (the saga's first step; prices never come from the client). A SKU removed
@@ -12,6 +12,7 @@ public sealed class CatalogueActivities(CatalogueStore catalogue)
     [Function(nameof(PriceOrder))]
     public async Task<StepResult<PricedOrder>> PriceOrder([ActivityTrigger] PriceOrderRequest request, CancellationToken ct)
     {
+        await views.ApplyAsync(request.Progress, ct);
         var products = await catalogue.FindAsync(request.Lines.Select(l => l.Sku), ct);
         if (request.Lines.FirstOrDefault(l => !products.ContainsKey(l.Sku)) is { } unknown)
         {

@@ -24,7 +24,7 @@ internal static class OrderApproval
         if (winner == decision)
         {
             var by = decision.Result.By;
-            await run.RecordAsync(OrderStatus.AwaitingApproval, decision.Result.Approved ? $"Approved by {by}" : $"Rejected by {by}");
+            run.Note(OrderStatus.AwaitingApproval, decision.Result.Approved ? $"Approved by {by}" : $"Rejected by {by}");
             return decision.Result.Approved ? null : $"approval_rejected: by {by}";
         }
 

@@ -3,8 +3,8 @@ using Microsoft.DurableTask;
 namespace Workflows.Orders;
 
 /// <summary>
-/// The saga after the point of no return (every shipment booked): commit the stock, publish OrderCompleted, record
-/// Completed. The goods are leaving, so nothing is compensated: each step retries under the long CompletionRetry
+/// The saga after the point of no return (every shipment booked): commit the stock (carrying Shipped into the view),
+/// publish OrderCompleted, record Completed. The goods are leaving, so nothing is compensated: each step retries under the long CompletionRetry
 /// policy, and one that still fails parks the order in CompletionFailed until an operator resumes it
 /// (<c>POST /api/orders/{id}/resume</c>); it then goes on from the step that failed. Every step is idempotent.
 /// </summary>
@@ -13,11 +13,12 @@ internal static class OrderCompletion
     public static async Task<OrderOutcome> RunAsync(TaskOrchestrationContext context, OrderFulfilmentRun run, PricedOrder priced)
     {
         var retry = run.CompletionRetry;
-        var commit = new CommitStockRequest(run.Key("commit"), run.Order.OrderId, priced.Lines.Select(l => l.Sku).ToList());
+        var skus = priced.Lines.Select(l => l.Sku).ToList();
+        run.Note(OrderStatus.Completing, "Shipped");
         (string Name, Func<Task> Run)[] steps =
         [
-            ("Shipped", () => run.RecordAsync(OrderStatus.Completing, "Shipped", retry: retry)),
-            (nameof(StockActivities.CommitStock), () => context.CallActivityAsync<int>(nameof(StockActivities.CommitStock), commit, retry)),
+            (nameof(StockActivities.CommitStock), () => run.StepAsync<int>(
+                nameof(StockActivities.CommitStock), progress => new CommitStockRequest(run.Key("commit"), run.Order.OrderId, skus, progress), retry)),
             (nameof(OrderEventType.OrderCompleted), () => run.PublishAsync(OrderEventType.OrderCompleted, null, retry)),
             (nameof(OrderStatus.Completed), () => run.RecordAsync(OrderStatus.Completed, "Completed", retry: retry)),
         ];

@@ -91,28 +91,48 @@ public static class StepResult
 
 // ---- activity contracts ----
 
-public sealed record PriceOrderRequest(string OrderId, IReadOnlyList<OrderLine> Lines);
+/// <summary>
+/// A business step that first writes the saga's progress noted since the last view write (<c>Progress</c>, null when
+/// none) into the order view, in the same activity: the view moves exactly as it would with a write of its own before
+/// the step, at the cost of one activity instead of two.
+/// </summary>
+public interface IOrderStepRequest
+{
+    IReadOnlyList<RecordProgressRequest>? Progress { get; }
+}
+
+public sealed record PriceOrderRequest(string OrderId, IReadOnlyList<OrderLine> Lines, IReadOnlyList<RecordProgressRequest>? Progress = null)
+    : IOrderStepRequest;
 
 public sealed record PricedLine(string Sku, string Name, int Quantity, decimal UnitPrice, decimal LineTotal);
 
 public sealed record PricedOrder(string OrderId, string Currency, IReadOnlyList<PricedLine> Lines, decimal Total);
 
-public sealed record ReserveStockRequest(string Key, string OrderId, string Sku, int Quantity);
+public sealed record ReserveStockRequest(
+    string Key, string OrderId, string Sku, int Quantity, IReadOnlyList<RecordProgressRequest>? Progress = null) : IOrderStepRequest;
 
 public sealed record StockAllocation(string Sku, string Warehouse, int Quantity);
 
 public sealed record StockLineRequest(string Key, string OrderId, string Sku);
 
-public sealed record CommitStockRequest(string Key, string OrderId, IReadOnlyList<string> Skus);
+public sealed record CommitStockRequest(
+    string Key, string OrderId, IReadOnlyList<string> Skus, IReadOnlyList<RecordProgressRequest>? Progress = null) : IOrderStepRequest;
 
-public sealed record ChargePaymentRequest(string Key, string OrderId, string PaymentToken, decimal Amount, string Currency);
+public sealed record ChargePaymentRequest(
+    string Key, string OrderId, string PaymentToken, decimal Amount, string Currency, IReadOnlyList<RecordProgressRequest>? Progress = null)
+    : IOrderStepRequest;
 
 public sealed record PaymentReceipt(string OrderId, string ProviderReference, decimal Amount, string Currency);
 
 public sealed record RefundPaymentRequest(string Key, string ChargeKey, string OrderId);
 
 public sealed record CreateShipmentRequest(
-    string Key, string OrderId, string Warehouse, IReadOnlyList<StockAllocation> Items, ShippingAddress Address);
+    string Key,
+    string OrderId,
+    string Warehouse,
+    IReadOnlyList<StockAllocation> Items,
+    ShippingAddress Address,
+    IReadOnlyList<RecordProgressRequest>? Progress = null) : IOrderStepRequest;
 
 public sealed record ShipmentBooking(string OrderId, string Warehouse, string TrackingNumber);
 

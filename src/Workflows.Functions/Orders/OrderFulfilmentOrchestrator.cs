@@ -12,6 +12,9 @@ public static class OrderFulfilmentOrchestrator
     /// in reverse; from then on the order only moves forward (<see cref="OrderCompletion"/>).
     /// </summary>
     [Function(nameof(OrderFulfilmentOrchestrator))]
+    [NotRestartable(
+        "its steps are keyed by the order id, so a second run would build on (or contradict) the money and stock the " +
+        "first run moved or gave back. Place a new order with POST /api/orders instead.")]
     public static async Task<OrderOutcome> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context, PlaceOrder order)
     {
         var saga = new Compensations(context);
@@ -22,34 +25,38 @@ public static class OrderFulfilmentOrchestrator
         try
         {
             // 1. Price from the catalogue.
-            await run.RecordAsync(OrderStatus.Received, "Received");
-            var pricing = await context.CallActivityAsync<StepResult<PricedOrder>>(
-                nameof(CatalogueActivities.PriceOrder), new PriceOrderRequest(order.OrderId, order.Lines), run.StepRetry);
+            run.Note(OrderStatus.Received, "Received");
+            var pricing = await run.StepAsync<StepResult<PricedOrder>>(
+                nameof(CatalogueActivities.PriceOrder), progress => new PriceOrderRequest(order.OrderId, order.Lines, progress), run.StepRetry);
             if (pricing.Rejection is { } unpriced)
             {
                 return await run.StopAsync(OrderStatus.Failed, unpriced);
             }
 
             priced = pricing.Value!;
-            await run.RecordAsync(OrderStatus.Reserving, "Priced", priced);
+            run.Note(OrderStatus.Reserving, "Priced", priced);
 
-            // 2. Reserve every line in parallel; each line's release is registered before any reservation starts.
+            // 2. Reserve every line in parallel (the first carries the progress); each line's release is registered
+            // before any reservation starts.
+            var progress = run.Unwritten();
             var reserved = await saga.RunParallelAsync(
                 priced.Lines,
                 line => context.CallActivityAsync<StepResult<IReadOnlyList<StockAllocation>>>(
                     nameof(StockActivities.ReserveStock),
-                    new ReserveStockRequest(run.Key("reserve", line.Sku), order.OrderId, line.Sku, line.Quantity),
+                    new ReserveStockRequest(
+                        run.Key("reserve", line.Sku), order.OrderId, line.Sku, line.Quantity, ReferenceEquals(line, priced.Lines[0]) ? progress : null),
                     run.StepRetry),
                 line => new Compensation(
                     nameof(StockActivities.ReleaseStock),
                     new StockLineRequest(run.Key("release", line.Sku), order.OrderId, line.Sku),
                     run.CompensationRetry));
+            run.Written(progress);
             if (StepResult.FirstRejection(reserved) is { } outOfStock)
             {
                 return await run.StopAsync(OrderStatus.Failed, outOfStock);
             }
 
-            await run.RecordAsync(OrderStatus.Reserving, "Reserved");
+            run.Note(OrderStatus.Reserving, "Reserved");
             if (cancelled.IsCompleted)
             {
                 return await run.StopAsync(OrderStatus.Cancelled, cancelled.Result.Reason);
@@ -63,37 +70,42 @@ public static class OrderFulfilmentOrchestrator
             }
 
             // 4. Charge. The refund is registered first, so a charge that half-happened is refunded too.
-            await run.RecordAsync(OrderStatus.Charging, "Charging");
+            run.Note(OrderStatus.Charging, "Charging");
             var chargeKey = run.Key("charge");
             saga.Register(new Compensation(
                 nameof(PaymentActivities.RefundPayment),
                 new RefundPaymentRequest(run.Key("refund"), chargeKey, order.OrderId),
                 run.CompensationRetry));
-            var charge = await context.CallActivityAsync<StepResult<PaymentReceipt>>(
+            var charge = await run.StepAsync<StepResult<PaymentReceipt>>(
                 nameof(PaymentActivities.ChargePayment),
-                new ChargePaymentRequest(chargeKey, order.OrderId, order.PaymentToken, priced.Total, priced.Currency),
+                progress => new ChargePaymentRequest(chargeKey, order.OrderId, order.PaymentToken, priced.Total, priced.Currency, progress),
                 run.PaymentRetry);
             if (charge.Rejection is { } declined)
             {
                 return await run.StopAsync(OrderStatus.Failed, declined);
             }
 
-            await run.RecordAsync(OrderStatus.Charging, "Charged");
+            run.Note(OrderStatus.Charging, "Charged");
             if (cancelled.IsCompleted)
             {
                 return await run.StopAsync(OrderStatus.Cancelled, cancelled.Result.Reason); // last point a cancel is honoured
             }
 
-            // 5. One shipment per warehouse, in parallel; each cancellation is registered before any booking starts.
-            await run.RecordAsync(OrderStatus.Shipping, "Shipping");
+            // 5. One shipment per warehouse, in parallel (the first carries the progress); each cancellation is registered
+            // before any booking starts.
+            run.Note(OrderStatus.Shipping, "Shipping");
+            progress = run.Unwritten();
+            var parcels = ShipmentsByWarehouse(run, reserved.Select(r => r.Value!));
+            parcels[0] = parcels[0] with { Progress = progress };
             var shipped = await saga.RunParallelAsync(
-                ShipmentsByWarehouse(run, reserved.Select(r => r.Value!)),
+                parcels,
                 parcel => context.CallActivityAsync<StepResult<ShipmentBooking>>(
                     nameof(ShipmentActivities.CreateShipment), parcel, run.StepRetry),
                 parcel => new Compensation(
                     nameof(ShipmentActivities.CancelShipment),
                     new CancelShipmentRequest(parcel.Key, order.OrderId, parcel.Warehouse),
                     run.CompensationRetry));
+            run.Written(progress);
             if (StepResult.FirstRejection(shipped) is { } undeliverable)
             {
                 return await run.StopAsync(OrderStatus.Failed, undeliverable);

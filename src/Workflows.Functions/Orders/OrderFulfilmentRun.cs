@@ -7,11 +7,15 @@ namespace Workflows.Orders;
 /// <summary>
 /// The orchestrator's bookkeeping for one order: idempotency keys, retry options, progress (custom status + order view),
 /// the compensating end of the saga, and parking for an operator. Replay-safe: only context APIs.
+/// Progress reaches the custom status at once; the order view gets it with the next business step, which writes it
+/// before it runs (<see cref="IOrderStepRequest"/>), or with a view write of its own where no step follows: at the end,
+/// and before the saga waits or compensates. Progress stays unwritten until an activity that carried it succeeded.
 /// </summary>
 internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, PlaceOrder order, Compensations saga)
 {
     private const int MaxStatusReasonLength = 200;
     private readonly List<string> _compensationsRun = [];
+    private readonly List<RecordProgressRequest> _unwritten = [];
     private readonly ILogger _logger = context.CreateReplaySafeLogger(nameof(OrderFulfilmentOrchestrator));
     private readonly string _fingerprint = OrderFingerprint.Of(order);
     private int _progressWrites;
@@ -33,7 +37,21 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
 
     public string Key(string step, string? item = null) => IdempotencyKeys.For(context.InstanceId, step, item);
 
-    /// <summary>Moves the order to <paramref name="status"/>: custom status at once, and the step into the order view.</summary>
+    /// <summary>Moves the order to <paramref name="status"/>: custom status at once; the step goes to the view with the next business step.</summary>
+    public void Note(
+        OrderStatus status, string step, PricedOrder? priced = null, string? reason = null, IReadOnlyList<CompensationFailure>? outstanding = null)
+    {
+        _priced = priced ?? _priced;
+        context.SetCustomStatus(new OrderStage(status, Shorten(reason)));
+        _unwritten.Add(new RecordProgressRequest(
+            order.OrderId, status, step, context.CurrentUtcDateTime, priced, reason,
+            _compensationsRun.Count > 0 ? [.. _compensationsRun] : null,
+            outstanding,
+            ++_progressWrites,
+            _fingerprint));
+    }
+
+    /// <summary>As <see cref="Note"/>, then writes the order view now (with every step not yet written).</summary>
     public async Task RecordAsync(
         OrderStatus status,
         string step,
@@ -42,18 +60,26 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
         IReadOnlyList<CompensationFailure>? outstanding = null,
         TaskOptions? retry = null)
     {
-        _priced = priced ?? _priced;
-        context.SetCustomStatus(new OrderStage(status, Shorten(reason)));
-        await context.CallActivityAsync<OrderStatus>(
-            nameof(OrderViewActivities.RecordOrderProgress),
-            new RecordProgressRequest(
-                order.OrderId, status, step, context.CurrentUtcDateTime, priced, reason,
-                _compensationsRun.Count > 0 ? [.. _compensationsRun] : null,
-                outstanding,
-                ++_progressWrites,
-                _fingerprint),
-            retry ?? StepRetry);
+        Note(status, step, priced, reason, outstanding);
+        var progress = Unwritten()!;
+        await context.CallActivityAsync<OrderStatus>(nameof(OrderViewActivities.RecordOrderProgress), progress, retry ?? StepRetry);
+        Written(progress);
     }
+
+    /// <summary>Calls a business step that carries the unwritten progress into the view (see the class summary).</summary>
+    public async Task<T> StepAsync<T>(string activity, Func<IReadOnlyList<RecordProgressRequest>?, IOrderStepRequest> request, TaskOptions retry)
+    {
+        var progress = Unwritten();
+        var result = await context.CallActivityAsync<T>(activity, request(progress), retry);
+        Written(progress);
+        return result;
+    }
+
+    /// <summary>The progress not yet in the view, for the next step (or the first branch of a fan-out) to carry; null when none.</summary>
+    public IReadOnlyList<RecordProgressRequest>? Unwritten() => _unwritten.Count > 0 ? [.. _unwritten] : null;
+
+    /// <summary>The activity that carried <paramref name="progress"/> succeeded: those steps are in the view.</summary>
+    public void Written(IReadOnlyList<RecordProgressRequest>? progress) => _unwritten.RemoveAll(p => progress?.Contains(p) == true);
 
     public Task<string> PublishAsync(OrderEventType type, string? reason, TaskOptions? retry = null) =>
         context.CallActivityAsync<string>(

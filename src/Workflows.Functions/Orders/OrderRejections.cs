@@ -17,6 +17,9 @@ public static class OrderRejections
 
     public static string ShipmentRejected(string warehouse, string reason) => $"shipment_rejected: {warehouse}: {reason}";
 
+    /// <summary>A step of an order whose saga already undid it (a restarted or duplicate run): never done twice.</summary>
+    public static string AlreadyCompensated(string what) => $"already_compensated: {what}";
+
     /// <summary>What customers see of an unexpected failure; the error itself goes to the logs and the instance.</summary>
     public const string ProcessingError = "processing_error: the order could not be processed";
 }

@@ -6,11 +6,14 @@ namespace Workflows.Orders;
 
 public sealed class OrderViewActivities(OrderViewStore views, OrderEventPublisher events)
 {
-    /// <summary>Writes one step of the saga into the order view (what <c>GET /api/orders/{id}</c> returns).</summary>
+    /// <summary>
+    /// Writes the saga's latest steps into the order view (what <c>GET /api/orders/{id}</c> returns), where no business
+    /// step follows to carry them: at the end, and before the saga waits or compensates.
+    /// </summary>
     [Function(nameof(RecordOrderProgress))]
-    public async Task<OrderStatus> RecordOrderProgress([ActivityTrigger] RecordProgressRequest request, CancellationToken ct)
+    public async Task<OrderStatus> RecordOrderProgress([ActivityTrigger] IReadOnlyList<RecordProgressRequest> progress, CancellationToken ct)
     {
-        var view = await views.ApplyAsync(request, ct);
+        var view = await views.ApplyAsync(progress, ct) ?? throw new ArgumentException("No progress to record.", nameof(progress));
         return view.Status;
     }
 

@@ -5,12 +5,22 @@ using Workflows.Orders.Storage;
 namespace Workflows.Orders;
 
 /// <summary>Charge and refund through the payment provider, recorded in the payments ledger; both idempotent by key.</summary>
-public sealed class PaymentActivities(IPaymentProvider provider, PaymentLedger ledger, TimeProvider clock)
+public sealed class PaymentActivities(IPaymentProvider provider, PaymentLedger ledger, OrderViewStore views, TimeProvider clock)
 {
-    /// <summary>Charges the order total once (a retry returns the recorded charge). A decline is a rejection, not an error.</summary>
+    /// <summary>
+    /// Charges the order total once (a retry returns the recorded charge). A decline is a rejection, not an error; so
+    /// is an order whose charge was already refunded (a restarted or duplicate run must not charge or ship again).
+    /// </summary>
     [Function(nameof(ChargePayment))]
     public async Task<StepResult<PaymentReceipt>> ChargePayment([ActivityTrigger] ChargePaymentRequest request, CancellationToken ct)
     {
+        await views.ApplyAsync(request.Progress, ct);
+        if (await ledger.FindAsync(request.OrderId, PaymentLedger.Refund, ct) is { } refund)
+        {
+            return StepResult.Rejected<PaymentReceipt>(
+                OrderRejections.AlreadyCompensated($"the charge was refunded ({refund.ProviderReference})"));
+        }
+
         var entry = await ledger.FindAsync(request.OrderId, PaymentLedger.Charge, ct);
         if (entry is null)
         {

@@ -5,12 +5,13 @@ using Workflows.Orders.Storage;
 namespace Workflows.Orders;
 
 /// <summary>Shipments per warehouse through the carrier, recorded in the shipments table; idempotent by key.</summary>
-public sealed class ShipmentActivities(IShippingCarrier carrier, ShipmentStore shipments, TimeProvider clock)
+public sealed class ShipmentActivities(IShippingCarrier carrier, ShipmentStore shipments, OrderViewStore views, TimeProvider clock)
 {
     /// <summary>Books the shipment of one warehouse's items (a retry returns the recorded shipment). A refusal is a rejection.</summary>
     [Function(nameof(CreateShipment))]
     public async Task<StepResult<ShipmentBooking>> CreateShipment([ActivityTrigger] CreateShipmentRequest request, CancellationToken ct)
     {
+        await views.ApplyAsync(request.Progress, ct);
         var shipment = await shipments.FindAsync(request.OrderId, request.Warehouse, ct);
         if (shipment is null)
         {

@@ -4,7 +4,7 @@ using Workflows.Orders.Storage;
 
 namespace Workflows.Orders;
 
-public sealed class StockActivities(StockStore stock, ILogger<StockActivities> logger)
+public sealed class StockActivities(StockStore stock, OrderViewStore views, ILogger<StockActivities> logger)
 {
     /// <summary>
     /// Reserves one order line, split across warehouses if needed; all or nothing, idempotent per order and SKU.
@@ -13,6 +13,7 @@ public sealed class StockActivities(StockStore stock, ILogger<StockActivities> l
     [Function(nameof(ReserveStock))]
     public async Task<StepResult<IReadOnlyList<StockAllocation>>> ReserveStock([ActivityTrigger] ReserveStockRequest request, CancellationToken ct)
     {
+        await views.ApplyAsync(request.Progress, ct);
         var reserved = await stock.ReserveAsync(request.OrderId, request.Sku, request.Quantity, ct);
         logger.LogInformation("{Key}: {Outcome}", request.Key, reserved.Rejection ?? $"reserved {request.Quantity} in {reserved.Value!.Count} warehouse(s)");
         return reserved;
@@ -31,6 +32,7 @@ public sealed class StockActivities(StockStore stock, ILogger<StockActivities> l
     [Function(nameof(CommitStock))]
     public async Task<int> CommitStock([ActivityTrigger] CommitStockRequest request, CancellationToken ct)
     {
+        await views.ApplyAsync(request.Progress, ct);
         var committed = 0;
         foreach (var sku in request.Skus)
         {

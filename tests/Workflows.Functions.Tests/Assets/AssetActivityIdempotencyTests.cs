@@ -29,10 +29,10 @@ public sealed class AssetActivityIdempotencyTests
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Uploads));
 
         // render: deterministic blob names, overwritten
-        var chain = inspected.Chains[0];
-        var rendered = await renderer.RenderChain(new RenderChainRequest(upload.AssetId, chain), default);
-        Assert.Equivalent(rendered, await renderer.RenderChain(new RenderChainRequest(upload.AssetId, chain), default));
-        Assert.Equal(3, (await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions)).Count);
+        var render = new RenderRenditionsRequest(upload.AssetId, inspected.Chains);
+        var rendered = await renderer.RenderRenditions(render, default);
+        Assert.Equivalent(rendered, await renderer.RenderRenditions(render, default));
+        Assert.Equal(6, (await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions)).Count);
 
         // mark ready: a replay finds it Ready
         await records.MarkAssetReady(new MarkAssetReadyRequest(upload.AssetId, rendered.Renditions), default);
@@ -41,7 +41,7 @@ public sealed class AssetActivityIdempotencyTests
         Assert.Equal(ready.ETag, (await assets.RecordAsync(upload.AssetId)).ETag);
 
         // compensations: the second run has nothing left to do, and says so
-        Assert.Equal(3, await renderer.DeleteRenditions(new AssetCleanupRequest(upload.AssetId), default));
+        Assert.Equal(6, await renderer.DeleteRenditions(new AssetCleanupRequest(upload.AssetId), default));
         Assert.Equal(0, await renderer.DeleteRenditions(new AssetCleanupRequest(upload.AssetId), default));
         var quarantine = new QuarantineRequest(upload.AssetId, upload.UploadContainer, upload.UploadBlobName, upload.UploadETag);
         Assert.True(await records.QuarantineOriginal(quarantine, default));
@@ -100,9 +100,9 @@ public sealed class AssetActivityIdempotencyTests
                 return inspection;
             }
 
-            public Task<IReadOnlyList<RenditionInfo>> RenderChainAsync(
-                Stream original, RenditionChain chain, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct) =>
-                inner.RenderChainAsync(original, chain, writeAsync, ct);
+            public Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
+                Stream original, IReadOnlyList<RenditionChain> chains, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct) =>
+                inner.RenderRenditionsAsync(original, chains, writeAsync, ct);
         }
     }
 }

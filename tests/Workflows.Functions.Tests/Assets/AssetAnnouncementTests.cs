@@ -54,17 +54,17 @@ public sealed class AssetAnnouncementTests
         Assert.Null(await assets.Store.FindAsync(assetId, default));
     }
 
-    /// <summary>The real imaging; each chain deletes the ready queue once it has rendered.</summary>
+    /// <summary>The real imaging; the ready queue is deleted once the renditions are rendered.</summary>
     private sealed class QueueDroppingImaging(IAssetImaging inner, AssetStore store) : IAssetImaging
     {
         public RenditionProfile Profile => inner.Profile;
 
         public Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct) => inner.InspectAsync(content, ct);
 
-        public async Task<IReadOnlyList<RenditionInfo>> RenderChainAsync(
-            Stream original, RenditionChain chain, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct)
+        public async Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
+            Stream original, IReadOnlyList<RenditionChain> chains, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct)
         {
-            var rendered = await inner.RenderChainAsync(original, chain, writeAsync, ct);
+            var rendered = await inner.RenderRenditionsAsync(original, chains, writeAsync, ct);
             await store.ReadyQueue.DeleteIfExistsAsync(ct);
             return rendered;
         }

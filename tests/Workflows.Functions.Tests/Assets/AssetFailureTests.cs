@@ -63,9 +63,9 @@ public sealed class AssetFailureTests
     }
 
     [Fact]
-    public async Task AssetPipeline_RenditionBranchFails_SiblingsSettleThenEverythingCleanedUp()
+    public async Task AssetPipeline_RenderingFailsAfterWritingSome_EverythingWrittenCleanedUp()
     {
-        // Arrange: the WebP branch writes its first rendition, then crashes (on every attempt).
+        // Arrange: rendering writes the first JPEG and WebP renditions, then crashes (on every attempt).
         await using var assets = await AssetsTestApp.StartAsync(services: services =>
             services.AddSingleton<IAssetImaging>(sp => new WebpCrashingImaging(ActivatorUtilities.CreateInstance<AssetImaging>(sp))));
         var photo = TestImages.Jpeg(1000, 800);
@@ -77,7 +77,7 @@ public sealed class AssetFailureTests
         Assert.Equal(OrchestrationRuntimeStatus.Failed, instance.RuntimeStatus);
         var record = await assets.RecordAsync(assetId);
         Assert.Equal(nameof(AssetStatus.Failed), record.Status);
-        Assert.Contains(nameof(RenditionActivities.RenderChain), record.FailureReason, StringComparison.Ordinal);
+        Assert.Contains(nameof(RenditionActivities.RenderRenditions), record.FailureReason, StringComparison.Ordinal);
         Assert.Contains(assetId, record.FailureReason, StringComparison.Ordinal);
         await AssertQuarantinedOnlyAsync(assets, assetId, photo);
         Assert.Equal(0, await assets.ReadyMessageCountAsync());

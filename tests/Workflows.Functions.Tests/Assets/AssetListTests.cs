@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Workflows.Assets;
 using Workflows.Assets.Http;
 using Workflows.Assets.Storage;
 using Workflows.Shared.Http;
@@ -139,6 +140,27 @@ public sealed class AssetListTests : IAsyncLifetime
         Assert.Equal([id], afterRepair.Items.Select(a => a.Id));
     }
 
+    [Fact]
+    public async Task MarkAssetReady_RetriedAfterItsIndexWriteWasLost_ListsTheAssetAsReady()
+    {
+        // Arrange: the record is Ready but its index write was lost (a crash between the two), so the index still
+        // says Processing; the activity is retried, as the engine does after a crash.
+        var id = await _api.UploadReadyAsync("photo.jpg");
+        var store = _api.Get<AssetStore>();
+        var renditions = AssetStore.DeserializeRenditions((await store.FindAsync(id, CancellationToken.None))!.RenditionsJson);
+        var index = _api.Get<TableServiceClient>().GetTableClient(store.Table.Name + "Index");
+        var row = index.Query<TableEntity>(e => e.PartitionKey == "assets").Single();
+        row["Status"] = "Processing";
+        await index.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace);
+
+        // Act
+        await _api.App.CreateFunction<AssetRecordActivities>().MarkAssetReady(new MarkAssetReadyRequest(id, renditions), CancellationToken.None);
+
+        // Assert
+        Assert.Equal([id], (await ListAsync("?status=Ready")).Items.Select(a => a.Id));
+        Assert.Empty((await ListAsync("?status=Processing")).Items);
+    }
+
     [Theory]
     [InlineData("status=Done", "status")]
     [InlineData("contentType=jpeg", "contentType")]
@@ -154,6 +176,19 @@ public sealed class AssetListTests : IAsyncLifetime
 
         // Assert
         Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _), problem.ToString());
+    }
+
+    [Theory]
+    [InlineData("'; drop table --")]
+    [InlineData("0000000000000000000:../../etc")]
+    [InlineData("00000000000000000000000000000")]
+    public async Task ListAssets_ChecksummedTokenThatIsNotAPosition_Returns400(string position)
+    {
+        // Arrange: anyone can build a token that passes the checksum; it must still be a row key of the asset index.
+        var token = ContinuationTokens.Encode(position);
+
+        // Act + Assert
+        await HttpTestApp.AssertProblemAsync(await _api.Http.GetAsync($"assets?continuationToken={Uri.EscapeDataString(token)}"), 400);
     }
 
     private Task<ListPage<AssetListItem>> ListAsync(string query) => _api.GetAsync<ListPage<AssetListItem>>($"assets{query}");

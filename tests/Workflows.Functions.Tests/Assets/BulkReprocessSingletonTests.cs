@@ -70,13 +70,13 @@ public sealed class BulkReprocessSingletonTests
 
             public Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct) => inner.InspectAsync(content, ct);
 
-            public async Task<IReadOnlyList<RenditionInfo>> RenderChainAsync(
-                Stream original, RenditionChain chain, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct)
+            public async Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
+                Stream original, IReadOnlyList<RenditionChain> chains, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct)
             {
                 Interlocked.Increment(ref gate._renders);
                 gate.Entered.TrySetResult();
                 await gate.Release.Task.WaitAsync(ct);
-                return await inner.RenderChainAsync(original, chain, writeAsync, ct);
+                return await inner.RenderRenditionsAsync(original, chains, writeAsync, ct);
             }
         }
     }

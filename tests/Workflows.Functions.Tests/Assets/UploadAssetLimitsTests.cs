@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Workflows.Assets;
 using Workflows.Assets.Http;
+using Workflows.Assets.Imaging;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;
@@ -94,6 +95,29 @@ public sealed class UploadAssetLimitsTests
         Assert.Contains(detailMentions, response.Json<ProblemDetails>()!.Detail, StringComparison.Ordinal);
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.HttpUploads));
         Assert.Empty(await assets.AllRecordsAsync());
+    }
+
+    [Fact]
+    public async Task UploadAsset_NotAnImageDeclaredAsEachAcceptedType_415FromTheFirstBytesAndNothingStored()
+    {
+        // Arrange: a 1 MB PDF, streamed, declared as each type the endpoint accepts.
+        await using var assets = await AssetsTestApp.StartAsync();
+        byte[] pdf = [.. "%PDF-1.7\n%\u00e2\u00e3\n"u8, .. new byte[1 << 20]];
+
+        // Act
+        List<(string Type, int Status, long Read)> answers = [];
+        foreach (string contentType in ImageFormats.UploadContentTypes.Keys)
+        {
+            var body = new ForwardOnlyStream(pdf);
+            var request = TestHttp.Request("POST", "/api/assets", body, contentType);
+            var response = await (await assets.App.CreateFunction<UploadAssetHttp>().UploadAsset(request, assets.Client, default)).ExecuteAsync(request);
+            answers.Add((contentType, response.StatusCode, body.BytesRead));
+        }
+
+        // Assert
+        Assert.Equal(16, answers.Count);
+        Assert.All(answers, a => Assert.True(a.Status == StatusCodes.Status415UnsupportedMediaType && a.Read <= 4096, $"{a.Type}: {a.Status} after {a.Read} bytes"));
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.HttpUploads));
     }
 
     [Fact]

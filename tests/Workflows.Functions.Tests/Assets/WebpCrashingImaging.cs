@@ -4,8 +4,9 @@ using Workflows.Assets.Imaging;
 namespace Workflows.Tests.Assets;
 
 /// <summary>
-/// The real imaging, except that the WebP chain fails right after writing its first rendition: by default with an
-/// unexpected error, or with <paramref name="fault"/> (e.g. the decoder's <see cref="ImageRejectedException"/>).
+/// The real imaging, except that rendering fails right after writing the first WebP rendition (JPEG and WebP
+/// renditions of the largest size are then written): by default with an unexpected error, or with
+/// <paramref name="fault"/> (e.g. the decoder's <see cref="ImageRejectedException"/>).
 /// </summary>
 internal sealed class WebpCrashingImaging(IAssetImaging inner, Func<Exception>? fault = null) : IAssetImaging
 {
@@ -13,12 +14,12 @@ internal sealed class WebpCrashingImaging(IAssetImaging inner, Func<Exception>? 
 
     public Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct) => inner.InspectAsync(content, ct);
 
-    public Task<IReadOnlyList<RenditionInfo>> RenderChainAsync(
-        Stream original, RenditionChain chain, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct) =>
-        inner.RenderChainAsync(original, chain, async (target, content, token) =>
+    public Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
+        Stream original, IReadOnlyList<RenditionChain> chains, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct) =>
+        inner.RenderRenditionsAsync(original, chains, async (target, content, token) =>
         {
             await writeAsync(target, content, token);
-            if (chain.Format == RenditionFormat.Webp)
+            if (target.Format == RenditionFormat.Webp)
             {
                 throw fault?.Invoke() ?? new InvalidOperationException("Injected fault: the WebP encoder crashed.");
             }

@@ -1,5 +1,11 @@
 using System.Text.Json;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Observability;
+using Workflows.Shared.Storage;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Observability;
@@ -43,5 +49,79 @@ public sealed class HealthTests
         Assert.Equal("Unhealthy", body.RootElement.GetProperty("checks").GetProperty("storage").GetString());
         Assert.Equal("Healthy", body.RootElement.GetProperty("checks").GetProperty("taskHub").GetString());
         Assert.DoesNotContain("127.0.0.1", response.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Health_CalledRepeatedlyWithinTenSeconds_ChecksStorageOnce()
+    {
+        // Arrange: the app's blob client counts container listings (only the health check lists containers); a clock
+        // that moves only when the test moves it.
+        var listings = new ContainerListings();
+        var clock = new SettableTime();
+        await using var app = await TestApp.StartAsync(services: services =>
+        {
+            services.AddSingleton<TimeProvider>(clock);
+            services.AddSingleton(sp =>
+            {
+                var options = new BlobClientOptions();
+                options.AddPolicy(listings, HttpPipelinePosition.PerCall);
+                return new BlobServiceClient(sp.GetRequiredService<IConfiguration>()[StorageRegistration.ConnectionName], options);
+            });
+        });
+
+        // Act: ten requests, some concurrent, within the window; then one after it.
+        async Task<int> GetAsync()
+        {
+            var request = TestHttp.Request("GET", "/api/health");
+            return (await (await app.CreateFunction<HealthHttp>().GetHealth(request, app.Client, default)).ExecuteAsync(request)).StatusCode;
+        }
+
+        int[] within = [await GetAsync(), .. await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => GetAsync())), await GetAsync()];
+        clock.Now += HealthProbe.CacheFor - TimeSpan.FromMilliseconds(1);
+        within = [.. within, await GetAsync(), await GetAsync(), await GetAsync()];
+        int checksWithin = listings.Count;
+        clock.Now += TimeSpan.FromMilliseconds(1);
+        int after = await GetAsync();
+
+        // Assert
+        Assert.All(within, status => Assert.Equal(200, status));
+        Assert.Equal((1, 200, 2), (checksWithin, after, listings.Count));
+    }
+
+    private sealed class ContainerListings : HttpPipelinePolicy
+    {
+        private int _count;
+
+        public int Count => _count;
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Observe(message);
+            ProcessNext(message, pipeline);
+        }
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Observe(message);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        private void Observe(HttpMessage message)
+        {
+            // List Containers: GET on the account itself with comp=list.
+            var uri = message.Request.Uri;
+            if (uri.Path.Trim('/').Split('/').Length == 1 && uri.Query.Contains("comp=list", StringComparison.Ordinal))
+            {
+                Interlocked.Increment(ref _count);
+            }
+        }
+    }
+
+    /// <summary>A clock that stands still until the test moves it.</summary>
+    private sealed class SettableTime : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

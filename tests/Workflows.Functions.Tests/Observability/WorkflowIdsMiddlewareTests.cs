@@ -16,7 +16,7 @@ public sealed class WorkflowIdsMiddlewareTests
 {
     [Theory]
     [InlineData(nameof(StockActivities.ReserveStock), "order-1001", WorkflowTelemetry.OrderIdAttribute, "order-1001")]
-    [InlineData("RenderChain", "asset-0123456789abcdef0123456789abcdef", WorkflowTelemetry.AssetIdAttribute, "0123456789abcdef0123456789abcdef")]
+    [InlineData("RenderRenditions", "asset-0123456789abcdef0123456789abcdef", WorkflowTelemetry.AssetIdAttribute, "0123456789abcdef0123456789abcdef")]
     public async Task ActivityInvocation_InstanceIdBound_InvocationSpanGetsBusinessId(string function, string instanceId, string attribute, string expected)
     {
         // Arrange

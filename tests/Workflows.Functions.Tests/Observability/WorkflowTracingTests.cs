@@ -100,7 +100,8 @@ public sealed class WorkflowTracingTests
         var trace = spans.Where(s => s.TraceId == traceId).ToList();
         Assert.Single(trace, s => s.DisplayName == "orchestration:AssetPipelineOrchestrator" && s.Kind == ActivityKind.Server);
         Assert.Single(trace, s => s.DisplayName == "activity:MarkAssetReady" && s.Kind == ActivityKind.Server);
-        Assert.Contains(trace, s => s.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) && s.Parent?.DisplayName == "activity:RenderChain");
+        Assert.Single(trace, s => s.DisplayName.StartsWith("activity:Render", StringComparison.Ordinal) && s.Kind == ActivityKind.Server); // one decode for every rendition
+        Assert.Contains(trace, s => s.Source.Name.StartsWith("Azure.", StringComparison.Ordinal) && s.Parent?.DisplayName == "activity:RenderRenditions");
         var started = trace.Where(s => s.Parent?.DisplayName == "AssetUploaded" && s.GetTagItem(WorkflowTelemetry.AssetIdAttribute) is not null)
             .Min(s => s.StartTimeUtc);
         Assert.All(trace.Where(s => s.StartTimeUtc >= started), span => Assert.Equal(assetId, span.GetTagItem(WorkflowTelemetry.AssetIdAttribute)));

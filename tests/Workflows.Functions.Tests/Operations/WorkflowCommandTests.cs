@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
 using System.Text;
 using Microsoft.DurableTask.Client;
+using Workflows.Assets;
 using Workflows.Operations;
+using Workflows.Orders;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Operations;
@@ -120,6 +122,16 @@ public sealed class WorkflowCommandTests : WorkflowTestBase
         Assert.NotEqual(id, restarted.InstanceId);
         Assert.Equal("\"first run\"", copy.SerializedInput);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await Client.GetInstanceAsync(id))!.RuntimeStatus);
+    }
+
+    [Fact]
+    public void RestartPolicy_SagaAndReprocessRuns_AreRefusedAndTheUploadPipelineIsNot()
+    {
+        // Assert: the pipeline finds a finished version and stops, so restarting it is safe (and retries a stuck one).
+        Assert.Equal(
+            [nameof(AssetRerenderOrchestrator), nameof(BulkReprocessOrchestrator), nameof(OrderFulfilmentOrchestrator)],
+            RestartPolicy.NotRestartable.Order(StringComparer.Ordinal));
+        Assert.Null(RestartPolicy.WhyNot(nameof(AssetPipelineOrchestrator)));
     }
 
     [Fact]

@@ -88,6 +88,23 @@ public sealed class WorkflowQueryTests : WorkflowTestBase
         Assert.True(problem.GetProperty("errors").TryGetProperty(parameter, out _), problem.ToString());
     }
 
+    [Theory]
+    [InlineData("not a position")]
+    [InlineData("99999999999999999999999")]
+    [InlineData("{\"nextPartitionKey\":null}")]
+    public async Task ListWorkflows_ChecksummedTokenThatIsNotTheEnginesPosition_Returns400(string position)
+    {
+        // Arrange: anyone can build a token that passes the checksum; what it holds is still not the engine's position.
+        await StartWaitingAsync("listed");
+        var token = ContinuationTokens.Encode(position);
+
+        // Act
+        var problem = await HttpTestApp.AssertProblemAsync(await Api.Http.GetAsync($"workflows?continuationToken={token}"), 400);
+
+        // Assert
+        Assert.True(problem.GetProperty("errors").TryGetProperty("continuationToken", out _), problem.ToString());
+    }
+
     [Fact]
     public async Task GetWorkflow_CompletedInstance_ReturnsStatusAndWhatWasAskedFor()
     {

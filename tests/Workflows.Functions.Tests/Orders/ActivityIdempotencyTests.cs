@@ -121,6 +121,29 @@ public sealed class ActivityIdempotencyTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReserveStock_CarryingProgress_RunTwice_ReservesOnceAndWritesTheStepsOnce()
+    {
+        // Arrange: the first reservation carries the steps noted since the last view write.
+        var stock = _orders.App.CreateFunction<StockActivities>();
+        var at = new DateTime(2026, 11, 27, 4, 0, 0, DateTimeKind.Utc);
+        var priced = new PricedOrder(Order, "EUR", [new PricedLine("KB", "Keyboard", 2, 10m, 20m)], 20m);
+        var request = new ReserveStockRequest($"{Order}:reserve:KB", Order, "KB", 2,
+            [new(Order, OrderStatus.Received, "Received", at, Sequence: 1), new(Order, OrderStatus.Reserving, "Priced", at.AddSeconds(1), priced, Sequence: 2)]);
+
+        // Act
+        await stock.ReserveStock(request, _ct);
+        var first = await _orders.Get<OrderViewStore>().FindAsync(Order, _ct);
+        await stock.ReserveStock(request, _ct);
+        var second = await _orders.Get<OrderViewStore>().FindAsync(Order, _ct);
+
+        // Assert
+        Assert.Equivalent(first, second, strict: true);
+        Assert.Equal(["Received", "Priced"], second!.Steps.Select(s => s.Step));
+        Assert.Equal((OrderStatus.Reserving, 20m), (second.Status, second.Total));
+        Assert.Equal((1, 2), Counts(await _orders.StockAsync("KB", "ams")));
+    }
+
+    [Fact]
     public async Task RecordOrderProgress_RunTwice_SameView()
     {
         // Arrange
@@ -131,9 +154,9 @@ public sealed class ActivityIdempotencyTests : IAsyncLifetime
             "payment_declined: card_declined", ["ReleaseStock"], [new CompensationFailure("RefundPayment", "X", "down")]);
 
         // Act
-        await views.RecordOrderProgress(request, _ct);
+        await views.RecordOrderProgress([request], _ct);
         var first = await _orders.Get<OrderViewStore>().FindAsync(Order, _ct);
-        await views.RecordOrderProgress(request, _ct);
+        await views.RecordOrderProgress([request], _ct);
         var second = await _orders.Get<OrderViewStore>().FindAsync(Order, _ct);
 
         // Assert
@@ -152,9 +175,9 @@ public sealed class ActivityIdempotencyTests : IAsyncLifetime
         var completed = new RecordProgressRequest(Order, OrderStatus.Completed, "Completed", at.AddSeconds(1), Sequence: 5);
 
         // Act
-        await views.RecordOrderProgress(charging, _ct);
-        await views.RecordOrderProgress(completed, _ct);
-        await views.RecordOrderProgress(charging, _ct);
+        await views.RecordOrderProgress([charging], _ct);
+        await views.RecordOrderProgress([completed], _ct);
+        await views.RecordOrderProgress([charging], _ct);
 
         // Assert
         var view = await _orders.Get<OrderViewStore>().FindAsync(Order, _ct);

@@ -17,7 +17,14 @@ internal sealed class OrchestrationContextFake
 
     public List<string> Calls { get; } = [];
 
+    /// <summary>The status of every progress the saga sent to the order view (on its own or with a step), in order.</summary>
     public List<OrderStatus> Recorded { get; } = [];
+
+    /// <summary>The step of every progress the saga sent to the order view, in order.</summary>
+    public List<string> RecordedSteps { get; } = [];
+
+    /// <summary>How many activity calls were view writes of their own (RecordOrderProgress).</summary>
+    public int ViewWrites { get; private set; }
 
     public OrchestrationContextFake()
     {
@@ -32,8 +39,10 @@ internal sealed class OrchestrationContextFake
         Mock.Setup(c => c.CallActivityAsync<OrderStatus>(Named(nameof(OrderViewActivities.RecordOrderProgress)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
             .Returns((TaskName _, object? input, TaskOptions? _) =>
             {
-                Recorded.Add(((RecordProgressRequest)input!).Status);
-                return Task.FromResult(((RecordProgressRequest)input).Status);
+                var progress = (IReadOnlyList<RecordProgressRequest>)input!;
+                ViewWrites++;
+                Record(progress);
+                return Task.FromResult(progress[^1].Status);
             });
         Returns(nameof(OrderViewActivities.PublishOrderEvent), input => ((OrderEvent)input!).EventId);
     }
@@ -43,6 +52,7 @@ internal sealed class OrchestrationContextFake
             .Returns((TaskName _, object? input, TaskOptions? _) =>
             {
                 Calls.Add(activity);
+                Record((input as IOrderStepRequest)?.Progress ?? []);
                 return Task.FromResult(result(input));
             });
 
@@ -51,9 +61,10 @@ internal sealed class OrchestrationContextFake
     {
         var calls = 0;
         Mock.Setup(c => c.CallActivityAsync<T>(Named(activity), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
-            .Returns(() =>
+            .Returns((TaskName _, object? input, TaskOptions? _) =>
             {
                 Calls.Add(activity);
+                Record((input as IOrderStepRequest)?.Progress ?? []); // a step writes the view before it runs
                 return ++calls <= failures
                     ? Task.FromException<T>(new TaskFailedException(activity, Calls.Count, new InvalidOperationException("storage unavailable")))
                     : Task.FromResult(result);
@@ -85,6 +96,15 @@ internal sealed class OrchestrationContextFake
         Returns(nameof(StockActivities.ReserveStock), _ => StepResult.Accepted<IReadOnlyList<StockAllocation>>([new("KB", "ams", 2)]));
         Returns(nameof(PaymentActivities.ChargePayment), _ => StepResult.Accepted(new PaymentReceipt("order-1", "ch_1", 20m, "EUR")));
         Returns(nameof(ShipmentActivities.CreateShipment), _ => StepResult.Accepted(new ShipmentBooking("order-1", "ams", "TRK1")));
+    }
+
+    private void Record(IEnumerable<RecordProgressRequest> progress)
+    {
+        foreach (var step in progress)
+        {
+            Recorded.Add(step.Status);
+            RecordedSteps.Add(step.Step);
+        }
     }
 
     private static readonly Workflows.Shared.RetrySettings Retry = new(2, TimeSpan.FromMilliseconds(1));

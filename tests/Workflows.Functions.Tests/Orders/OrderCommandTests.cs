@@ -14,7 +14,7 @@ public sealed class OrderCommandTests
     public async Task OrderFulfilment_ApprovalGranted_CompletesRecordingTheSignedInApprover()
     {
         // Arrange: 2 × 600 is above the 1,000 threshold. The body claims someone else approved.
-        await using var orders = await OrdersTestApp.StartAsync();
+        await using var orders = await OrdersTestApp.StartAsync(s => s[CallerIdentity.AuthEnabledSetting] = "True");
         await orders.SeedAsync("LP", 600.00m, ("fra", 5));
         var id = await orders.StartOrderAsync(OrderBody.Of(("LP", 2)));
         await orders.WaitForStatusAsync(id, OrderStatus.AwaitingApproval);
@@ -31,6 +31,26 @@ public sealed class OrderCommandTests
         var view = (await orders.GetOrderAsync(id)).Json<OrderResource>()!;
         Assert.Contains(view.Steps, s => s.Step == "Approved by ada@contoso.example");
         Assert.Equal(409, (await orders.CommandAsync(id, "approve")).StatusCode);
+    }
+
+    [Fact]
+    public async Task OrderFulfilment_PrincipalHeaderWithoutAppServiceAuthentication_IsIgnoredAndRecordedAsAdminKey()
+    {
+        // Arrange: App Service authentication is off (WEBSITE_AUTH_ENABLED unset), so nothing strips a client's header.
+        await using var orders = await OrdersTestApp.StartAsync();
+        await orders.SeedAsync("LP", 600.00m, ("fra", 5));
+        var id = await orders.StartOrderAsync(OrderBody.Of(("LP", 2)));
+        await orders.WaitForStatusAsync(id, OrderStatus.AwaitingApproval);
+        var forged = Principal("https://sts.windows.net/tenant/", ("preferred_username", "ceo@contoso.example"));
+
+        // Act
+        await orders.CommandAsync(id, "approve", null, new Dictionary<string, string> { [CallerIdentity.PrincipalHeader] = forged });
+        await orders.WaitAsync(id);
+
+        // Assert
+        var view = (await orders.GetOrderAsync(id)).Json<OrderResource>()!;
+        Assert.Contains(view.Steps, s => s.Step == "Approved by admin-key");
+        Assert.DoesNotContain(view.Steps, s => s.Step.Contains("ceo@", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -52,6 +52,24 @@ public sealed class OrderFulfilmentOrchestratorTests
     }
 
     [Fact]
+    public async Task Orchestrator_HappyPath_EveryStepReachesTheViewWithOneViewWriteOfItsOwn()
+    {
+        // Arrange
+        var context = new OrchestrationContextFake();
+        context.ShipsEverything();
+        context.Returns(nameof(StockActivities.CommitStock), _ => 1);
+
+        // Act
+        var outcome = await OrderFulfilmentOrchestrator.RunAsync(context.Mock.Object, OrchestrationContextFake.Order());
+
+        // Assert: the business steps carry the view's progress; only Completed, after the event, is written on its own.
+        Assert.Equal(OrderStatus.Completed, outcome.Status);
+        Assert.Equal(["PriceOrder", "ReserveStock", "ChargePayment", "CreateShipment", "CommitStock", "PublishOrderEvent"], context.Calls);
+        Assert.Equal(["Received", "Priced", "Reserved", "Charging", "Charged", "Shipping", "Shipped", "Completed"], context.RecordedSteps);
+        Assert.Equal(1, context.ViewWrites);
+    }
+
+    [Fact]
     public async Task Orchestrator_ApprovalArrivesBeforeDeadline_CancelsTimerAndCompletes()
     {
         // Arrange

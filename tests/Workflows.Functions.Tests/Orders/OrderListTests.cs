@@ -147,11 +147,11 @@ public sealed class OrderListTests : IAsyncLifetime
         var views = _api.Get<OrderViewStore>();
         var id = TestNames.Unique("late");
         var at = DateTime.UtcNow;
-        await views.ApplyAsync(new RecordProgressRequest(id, OrderStatus.Received, "Received", at, Sequence: 1), CancellationToken.None);
-        await views.ApplyAsync(new RecordProgressRequest(id, OrderStatus.Reserving, "Priced", at.AddSeconds(1), Sequence: 2), CancellationToken.None);
+        await views.ApplyAsync([new RecordProgressRequest(id, OrderStatus.Received, "Received", at, Sequence: 1)], CancellationToken.None);
+        await views.ApplyAsync([new RecordProgressRequest(id, OrderStatus.Reserving, "Priced", at.AddSeconds(1), Sequence: 2)], CancellationToken.None);
 
         // Act: a late duplicate execution of write 1 arrives
-        await views.ApplyAsync(new RecordProgressRequest(id, OrderStatus.Received, "Received", at, Sequence: 1), CancellationToken.None);
+        await views.ApplyAsync([new RecordProgressRequest(id, OrderStatus.Received, "Received", at, Sequence: 1)], CancellationToken.None);
         var listed = (await ListAsync("")).Items.Single(o => o.Id == id);
 
         // Assert

@@ -33,6 +33,25 @@ public sealed class PaymentActivitiesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ChargePayment_AfterItsRefund_RejectsAlreadyCompensatedAndChargesNothingMore()
+    {
+        // Arrange: the saga charged, then refunded (compensated); the same charge step runs again with the same key.
+        var order = $"order-{Guid.NewGuid():N}";
+        var payments = _orders.App.CreateFunction<PaymentActivities>();
+        var charge = new ChargePaymentRequest($"{order}:charge", order, LocalPaymentGateway.Approve, 25m, "EUR");
+        Assert.Null((await payments.ChargePayment(charge, _ct)).Rejection);
+        Assert.True(await payments.RefundPayment(new RefundPaymentRequest($"{order}:refund", charge.Key, order), _ct));
+
+        // Act
+        var again = await payments.ChargePayment(charge, _ct);
+
+        // Assert
+        Assert.Null(again.Value);
+        Assert.StartsWith("already_compensated:", again.Rejection, StringComparison.Ordinal);
+        Assert.Equal([PaymentLedger.Charge, PaymentLedger.Refund], (await _orders.Get<PaymentLedger>().ListAsync(order, _ct)).Select(e => e.Kind));
+    }
+
+    [Fact]
     public async Task LocalPaymentGateway_AnotherInstanceRefunds_FindsTheChargeTheFirstMade()
     {
         // Arrange: two gateways over the same storage, as two app instances (or one before and after a restart).

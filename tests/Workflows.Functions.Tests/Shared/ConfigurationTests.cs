@@ -59,7 +59,7 @@ public sealed partial class ConfigurationTests
     {
         // Arrange: the container holds another configuration than the one the registration is given.
         var given = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
-        var services = new ServiceCollection().AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
+        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(new ConfigurationBuilder().Build());
 
         // Act
         _ = registration switch

@@ -17,7 +17,7 @@ public sealed class WorkerLoggingTests
     {
         // Arrange: the composition root with a capturing logger at the default minimum level (Information).
         var storage = await Azurite.GetAsync();
-        var settings = TestSettings.Create(storage.ConnectionString, TestNames.Unique("hub"));
+        var settings = SampleSettings.Create(storage.ConnectionString, TestNames.Unique("hub"));
         settings.Remove("Logging:LogLevel:Default");
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var lines = new CapturedLines();

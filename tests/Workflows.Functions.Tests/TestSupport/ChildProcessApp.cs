@@ -45,7 +45,7 @@ public sealed class ChildProcessApp : IAsyncDisposable
     public static async Task<ChildProcessApp> StartAsync(Action<IDictionary<string, string?>>? settings = null, Type? services = null)
     {
         var storage = await Azurite.GetAsync();
-        var values = TestSettings.Create(storage.ConnectionString, TestNames.Unique("hub"));
+        var values = SampleSettings.Create(storage.ConnectionString, TestNames.Unique("hub"));
         settings?.Invoke(values);
         var port = Azurite.FreePort();
         var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
@@ -133,7 +133,7 @@ public sealed class ChildProcessApp : IAsyncDisposable
             : (IAppProcessServices)Activator.CreateInstance(typeof(ChildProcessApp).Assembly.GetType(servicesType, throwOnError: true)!)!;
         // Short visibility timeouts: activities and orchestration episodes lost with a killed process are redelivered
         // within seconds instead of the default 5 minutes (every episode and activity here is far shorter than these).
-        var backend = await PersistentTestApp.CreateBackendAsync(settings, b =>
+        var backend = await AzureStorageBackend.CreateAsync(settings, b =>
         {
             b.WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(3);
             b.ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(15);

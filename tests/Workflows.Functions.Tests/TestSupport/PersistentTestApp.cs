@@ -66,11 +66,11 @@ public sealed class PersistentTestApp : IAsyncDisposable
         params Assembly[] extraFunctionAssemblies)
     {
         var storage = await Azurite.GetAsync();
-        var values = TestSettings.Create(storage.ConnectionString, TestNames.Unique("hub"));
+        var values = SampleSettings.Create(storage.ConnectionString, TestNames.Unique("hub"));
         settings?.Invoke(values);
         var functions = FunctionCatalog.Discover(extraFunctionAssemblies);
 
-        var engine = await CreateBackendAsync(values, backend);
+        var engine = await AzureStorageBackend.CreateAsync(values, backend);
         var sidecar = await Sidecar.StartAsync(engine, engine);
         var clientChannel = GrpcChannel.ForAddress(sidecar.Address);
         var clientHost = WorkerHost.Build(clientChannel, values, services, functions: null);
@@ -126,7 +126,7 @@ public sealed class PersistentTestApp : IAsyncDisposable
         await _sidecar.DisposeAsync();
         await _backend.StopAsync(isForced: true);
 
-        _backend = await CreateBackendAsync(_settings, _backendSettings);
+        _backend = await AzureStorageBackend.CreateAsync(_settings, _backendSettings);
         _sidecar = await Sidecar.StartAsync(_backend, _backend, port);
         await StartWorkerAsync();
     }
@@ -156,30 +156,5 @@ public sealed class PersistentTestApp : IAsyncDisposable
         await _sidecar.DisposeAsync();
         await _backend.StopAsync(isForced: true);
         await _backend.DeleteAsync(); // the task hub's queues, tables and lease blobs
-    }
-
-    /// <summary>The backend on the app's task hub: one partition, short polling and leases (a crashed app's partition is
-    /// taken over in seconds), no app lease (one app per task hub in tests).</summary>
-    internal static async Task<AzureStorageOrchestrationService> CreateBackendAsync(
-        Dictionary<string, string?> settings, Action<AzureStorageOrchestrationServiceSettings>? configure)
-    {
-        var options = new AzureStorageOrchestrationServiceSettings
-        {
-            TaskHubName = settings["TaskHubName"]!,
-            // The host's own storage setting; in identity form (no connection string) `configure` supplies the clients.
-            StorageAccountClientProvider = settings.TryGetValue("AzureWebJobsStorage", out var taskHubStorage) && taskHubStorage is not null
-                ? new StorageAccountClientProvider(taskHubStorage)
-                : null,
-            PartitionCount = 1,
-            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
-            UseAppLease = false,
-            LeaseInterval = TimeSpan.FromSeconds(6),
-            LeaseRenewInterval = TimeSpan.FromSeconds(2),
-            LeaseAcquireInterval = TimeSpan.FromSeconds(1),
-        };
-        configure?.Invoke(options);
-        var backend = new AzureStorageOrchestrationService(options);
-        await backend.CreateIfNotExistsAsync();
-        return backend;
     }
 }

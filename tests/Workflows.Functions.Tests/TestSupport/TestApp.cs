@@ -40,7 +40,7 @@ public sealed class TestApp : IAsyncDisposable
         params Assembly[] extraFunctionAssemblies)
     {
         var storage = await Azurite.GetAsync();
-        var values = TestSettings.Create(storage.ConnectionString, TestNames.Unique("hub"));
+        var values = SampleSettings.Create(storage.ConnectionString, TestNames.Unique("hub"));
         settings?.Invoke(values);
         var functions = FunctionCatalog.Discover(extraFunctionAssemblies);
 

@@ -50,6 +50,48 @@ public sealed class ConsoleKeyTests(ConsoleFixture console) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Console_UseAdminKeyWhileAViewLoads_StopsThatViewSoItNeverPaintsOverTheKeyForm()
+    {
+        await ConsolePage.RunAsync(console.Browser, new Uri(_deployed.ConsoleAddress, "#/orders"), async page =>
+        {
+            // Arrange: signed in with the function key; the next orders view waits for its products until released.
+            var keyInput = page.GetByLabel("Function key or admin (master) key");
+            await keyInput.FillAsync(Keys.FunctionKey);
+            await keyInput.PressAsync("Enter");
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Orders" })).ToBeVisibleAsync();
+            var held = new TaskCompletionSource<IRequest>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await page.RouteAsync(url => new Uri(url).AbsolutePath.EndsWith("/api/products", StringComparison.Ordinal), async route =>
+            {
+                held.TrySetResult(route.Request);
+                await release.Task;
+                try
+                {
+                    await route.ContinueAsync();
+                }
+                catch (PlaywrightException)
+                {
+                    // The page dropped the request meanwhile.
+                }
+            });
+            await page.EvaluateAsync("location.hash = '#/orders?status=Failed'");
+            var loading = await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var settled = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+            page.RequestFailed += (_, request) => { if (request == loading) settled.TrySetResult("dropped"); };
+            page.RequestFinished += (_, request) => { if (request == loading) settled.TrySetResult("finished"); };
+
+            // Act
+            await page.GetByRole(AriaRole.Button, new() { Name = "Use admin key" }).ClickAsync();
+            release.SetResult();
+
+            // Assert: the old view's request is dropped, and the key form stays.
+            Assert.Equal("dropped", await settled.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+            await Expect(keyInput).ToBeVisibleAsync();
+            await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Orders" })).ToBeHiddenAsync();
+        });
+    }
+
+    [Fact]
     public async Task Console_ServedFiles_CarryNoKeyAndAreAnonymous()
     {
         // Arrange

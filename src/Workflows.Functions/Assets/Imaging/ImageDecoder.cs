@@ -50,7 +50,7 @@ internal abstract class ImageDecoder : IDisposable
 
     /// <summary>
     /// Proves the content complete and well-formed while holding little memory, so a truncated upload is
-    /// rejected at inspection rather than in every rendition branch. Run it under the <see cref="DecodeLimiter"/>.
+    /// rejected at inspection rather than when rendering. Run it under the <see cref="DecodeLimiter"/>.
     /// </summary>
     public abstract void Verify();
 
@@ -59,6 +59,9 @@ internal abstract class ImageDecoder : IDisposable
     /// width is still at least <paramref name="minUprightWidth"/>. The bitmap is immutable; the caller disposes it.
     /// </summary>
     public abstract SKBitmap Decode(int minUprightWidth);
+
+    /// <summary>The pixels <see cref="Decode"/> holds at its peak for <paramref name="minUprightWidth"/>, before any pixel is decoded.</summary>
+    public abstract SKSizeI DecodeSize(int minUprightWidth);
 
     public void Dispose()
     {

@@ -1,12 +1,13 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using SkiaSharp;
 
 namespace Workflows.Assets.Imaging;
 
 /// <summary>
 /// Validates an upload and describes it: format from the content, dimensions from the header (a decompression
 /// bomb is rejected before a pixel is decoded), SHA-256, EXIF/XMP metadata, and a low-memory verifying decode so a
-/// truncated or corrupt file is rejected here rather than in every rendition branch.
+/// truncated or corrupt file is rejected here rather than when rendering.
 /// </summary>
 public sealed class ImageInspector(DecodeLimiter limiter, ImageLimits limits)
 {
@@ -21,7 +22,8 @@ public sealed class ImageInspector(DecodeLimiter limiter, ImageLimits limits)
         await using (buffer)
         {
             using ImageDecoder image = ImageDecoder.Open(buffer, limits);
-            using (await limiter.EnterAsync(cancellationToken))
+            SKSizeI verified = image.DecodeSize(1); // what the verifying decode holds at most
+            using (await limiter.EnterAsync(limiter.WeightOf((long)verified.Width * verified.Height), cancellationToken))
             {
                 image.Verify();
             }

@@ -1,9 +1,13 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using SkiaSharp;
 using Workflows.Assets.Imaging.Skia;
 
 namespace Workflows.Assets.Imaging;
 
-/// <summary>Orientation and resampling in one draw: the EXIF turn and the first downscale cost a single pass.</summary>
+/// <summary>
+/// Orientation and resampling: flips in the same draw as the downscale; quarter turns (EXIF 5-8) after it, on the small result.
+/// </summary>
 internal static class ImageTransforms
 {
     // Bilinear is exact for steps of at most 2:1 (at exactly 2:1 it is a 2×2 box average) and 5-10x cheaper
@@ -18,6 +22,14 @@ internal static class ImageTransforms
     /// </summary>
     public static SKBitmap Draw(SKBitmap source, SKEncodedOrigin origin, int width, int height, SKColor background)
     {
+        if (SkiaDecoding.SwapsAxes(origin) && source.BytesPerPixel == 4)
+        {
+            // Skia's raster pipeline resamples a turned image ~4x slower than an upright one (measured: 78 against
+            // 17 ms to 1600 px), so scale in the stored orientation and turn the small result exactly.
+            using SKBitmap scaled = Draw(source, SKEncodedOrigin.TopLeft, height, width, background);
+            return QuarterTurn(scaled, origin);
+        }
+
         SKBitmap current = source;
         try
         {
@@ -60,6 +72,50 @@ internal static class ImageTransforms
         catch
         {
             target.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Turns <paramref name="stored"/> upright for EXIF orientations 5-8 (a quarter turn, mirrored for 5 and 7): a
+    /// pixel copy in cache-sized tiles, exact, no resampling. Upright pixel (u, v) is stored pixel (v, u), each
+    /// axis read forwards or backwards.
+    /// </summary>
+    private static SKBitmap QuarterTurn(SKBitmap stored, SKEncodedOrigin origin)
+    {
+        const int Tile = 32;
+        int storedWidth = stored.Width;
+        int storedHeight = stored.Height;
+        bool xBackwards = origin is SKEncodedOrigin.RightBottom or SKEncodedOrigin.LeftBottom;
+        bool yBackwards = origin is SKEncodedOrigin.RightTop or SKEncodedOrigin.RightBottom;
+        var upright = new SKBitmap(new SKImageInfo(storedHeight, storedWidth, stored.ColorType, stored.AlphaType, stored.ColorSpace));
+        try
+        {
+            ref uint from = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<byte, uint>(stored.GetPixelSpan()));
+            ref uint to = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<byte, uint>(upright.GetPixelSpan()));
+            for (int v0 = 0; v0 < storedWidth; v0 += Tile)
+            {
+                for (int u0 = 0; u0 < storedHeight; u0 += Tile)
+                {
+                    for (int v = v0, vEnd = Math.Min(v0 + Tile, storedWidth); v < vEnd; v++)
+                    {
+                        int sx = xBackwards ? storedWidth - 1 - v : v;
+                        ref uint row = ref Unsafe.Add(ref to, (nint)v * storedHeight);
+                        for (int u = u0, uEnd = Math.Min(u0 + Tile, storedHeight); u < uEnd; u++)
+                        {
+                            int sy = yBackwards ? storedHeight - 1 - u : u;
+                            Unsafe.Add(ref row, u) = Unsafe.Add(ref from, ((nint)sy * storedWidth) + sx);
+                        }
+                    }
+                }
+            }
+
+            upright.SetImmutable();
+            return upright;
+        }
+        catch
+        {
+            upright.Dispose();
             throw;
         }
     }

@@ -11,6 +11,9 @@ public sealed class ImagingOptions : IValidatableObject
 {
     public const string SectionName = "Imaging";
 
+    /// <summary>The JPEG and WebP sizes when their setting is absent (longest edges; README, Rendition profile and limits).</summary>
+    public const string DefaultSizes = "1600,800,200";
+
     [Range(1, long.MaxValue)]
     public long MaxPixels { get; set; } = ImageLimits.DefaultMaxPixels;
 
@@ -20,12 +23,14 @@ public sealed class ImagingOptions : IValidatableObject
     [Range(1, 64)]
     public int MaxConcurrentDecodes { get; set; } = DecodeLimiter.DefaultMaxConcurrentDecodes;
 
-    public string JpegSizes { get; set; } = "1600,800,200";
+    /// <summary>Unset: <see cref="DefaultSizes"/>.</summary>
+    public string? JpegSizes { get; set; }
 
     [Range(1, 100)]
     public int JpegQuality { get; set; } = RenditionProfile.DefaultQuality;
 
-    public string WebpSizes { get; set; } = "1600,800,200";
+    /// <summary>Unset: <see cref="DefaultSizes"/>.</summary>
+    public string? WebpSizes { get; set; }
 
     [Range(1, 100)]
     public int WebpQuality { get; set; } = RenditionProfile.DefaultQuality;
@@ -36,7 +41,10 @@ public sealed class ImagingOptions : IValidatableObject
     [Range(1, 100)]
     public int AvifQuality { get; set; } = RenditionProfile.DefaultQuality;
 
-    /// <summary>Renamed to <see cref="JpegSizes"/>; still set, it stops the app at start rather than being ignored.</summary>
+    /// <summary>
+    /// Renamed to <see cref="JpegSizes"/>, whose plain numbers are longest edges: still read, as width fits (what every
+    /// size meant then), so an upgraded app renders what it did; see <see cref="UpgradeRenamedWidths"/>.
+    /// </summary>
     public string? JpegWidths { get; set; }
 
     /// <summary>Renamed to <see cref="WebpSizes"/>; see <see cref="JpegWidths"/>.</summary>
@@ -48,10 +56,33 @@ public sealed class ImagingOptions : IValidatableObject
     public RenditionProfile ToProfile()
     {
         List<RenditionChain> chains = [];
-        AddChain(chains, RenditionFormat.Jpeg, JpegQuality, JpegSizes);
-        AddChain(chains, RenditionFormat.Webp, WebpQuality, WebpSizes);
+        AddChain(chains, RenditionFormat.Jpeg, JpegQuality, JpegSizes ?? DefaultSizes);
+        AddChain(chains, RenditionFormat.Webp, WebpQuality, WebpSizes ?? DefaultSizes);
         AddChain(chains, RenditionFormat.Avif, AvifQuality, AvifSizes);
         return new RenditionProfile(chains);
+    }
+
+    /// <summary>
+    /// Moves a setting from before fits (<c>JpegWidths</c>, <c>WebpWidths</c>) into its sizes list as width fits
+    /// ("1600,800" becomes "w1600,w800"): the same renditions under the same names. Returns a warning per setting moved;
+    /// one set together with its new name is left for <see cref="Validate"/> to refuse.
+    /// </summary>
+    public IReadOnlyList<string> UpgradeRenamedWidths()
+    {
+        List<string> warnings = [];
+        if (JpegWidths is not null && JpegSizes is null)
+        {
+            (JpegSizes, JpegWidths) = (AsWidthFits(JpegWidths), null);
+            warnings.Add(RenamedWarning("Jpeg", JpegSizes));
+        }
+
+        if (WebpWidths is not null && WebpSizes is null)
+        {
+            (WebpSizes, WebpWidths) = (AsWidthFits(WebpWidths), null);
+            warnings.Add(RenamedWarning("Webp", WebpSizes));
+        }
+
+        return warnings;
     }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -59,8 +90,8 @@ public sealed class ImagingOptions : IValidatableObject
         if (JpegWidths is not null || WebpWidths is not null)
         {
             yield return new ValidationResult(
-                "Imaging: JpegWidths and WebpWidths were renamed to JpegSizes and WebpSizes, whose plain numbers are the longest edge; " +
-                "write w1600 to keep the old width fit.", [nameof(JpegWidths), nameof(WebpWidths)]);
+                "Imaging: JpegWidths/WebpWidths (renamed) and JpegSizes/WebpSizes are both set; keep only the Sizes setting " +
+                "(write w1600 for the old width fit).", [nameof(JpegWidths), nameof(WebpWidths)]);
         }
 
         string? error = null;
@@ -78,6 +109,14 @@ public sealed class ImagingOptions : IValidatableObject
             yield return new ValidationResult(error, [nameof(JpegSizes), nameof(WebpSizes), nameof(AvifSizes)]);
         }
     }
+
+    private static string AsWidthFits(string widths) => string.Join(',', widths
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(width => width.All(char.IsAsciiDigit) ? "w" + width : width));
+
+    private static string RenamedWarning(string format, string sizes) =>
+        $"Imaging:{format}Widths is deprecated (renamed {format}Sizes, whose plain numbers are the longest edge); read as " +
+        $"width fits, as before: set Imaging__{format}Sizes to \"{sizes}\" and remove Imaging__{format}Widths.";
 
     private static void AddChain(List<RenditionChain> chains, RenditionFormat format, int quality, string? sizes)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Assets.Imaging.Magick;
 
@@ -16,6 +17,13 @@ public static class ImagingRegistration
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<ImagingOptions>()
             .Bind(configuration.GetSection(ImagingOptions.SectionName))
+            .PostConfigure<ILoggerFactory>((options, loggers) =>
+            {
+                foreach (string warning in options.UpgradeRenamedWidths())
+                {
+                    loggers.CreateLogger<ImagingOptions>().LogWarning("{Warning}", warning);
+                }
+            })
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton(sp =>

@@ -12,8 +12,8 @@ public enum RenditionFormat
 }
 
 /// <summary>
-/// One branch of the fan-out: a format and quality, and the sizes to produce, largest first. The branch decodes
-/// the original once and derives each size from the previous, larger result.
+/// One output format of the profile: a format and quality, and the sizes to produce, largest first. Every chain
+/// is rendered from the same decode (<see cref="RenditionRenderer"/>).
 /// </summary>
 public sealed record RenditionChain(RenditionFormat Format, int Quality, IReadOnlyList<RenditionSize> Sizes)
 {

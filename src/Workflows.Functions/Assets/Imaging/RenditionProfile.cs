@@ -1,7 +1,7 @@
 namespace Workflows.Assets.Imaging;
 
 /// <summary>
-/// The renditions every asset gets: one <see cref="RenditionChain"/> per output format, rendered as parallel branches.
+/// The renditions every asset gets: one <see cref="RenditionChain"/> per output format, all rendered from one decode.
 /// Small and serializable, so the orchestrator can receive it in its input.
 /// </summary>
 public sealed record RenditionProfile(IReadOnlyList<RenditionChain> Chains)

@@ -5,92 +5,125 @@ using Workflows.Assets.Imaging.Skia;
 namespace Workflows.Assets.Imaging;
 
 /// <summary>
-/// Renders one <see cref="RenditionChain"/>: decodes the original once (at reduced scale when the largest size
-/// allows), turns it upright, then derives each size (fitted per <see cref="RenditionSize"/>) from the previous,
-/// larger result and encodes it. Never upscales; keeps the aspect ratio; writes no metadata (the encoders are given
-/// bare pixels: no EXIF, GPS or XMP).
+/// Renders every chain of a profile from one decode: reads the original once (at reduced scale when the largest size
+/// allows), then derives each distinct size (fitted per <see cref="RenditionSize"/>) from the previous, larger one,
+/// turned upright, and encodes it in every format that lists it. Never upscales; keeps the aspect ratio; writes no
+/// metadata (the encoder is given bare pixels: no EXIF, GPS, XMP or ICC profile).
 /// </summary>
 public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
 {
     /// <summary>
-    /// Renders every size of <paramref name="chain"/> and hands each encoded rendition to
-    /// <paramref name="writeAsync"/> (e.g. an upload to <see cref="RenditionTarget.BlobName"/>), largest first.
+    /// Renders every size of every chain in <paramref name="chains"/> and hands each encoded rendition to
+    /// <paramref name="writeAsync"/> (e.g. an upload to <see cref="RenditionTarget.BlobName"/>), largest size first;
+    /// returns them as the profile lists them.
     /// A profile size larger than the original yields a rendition at the original size, under the profile name.
     /// </summary>
     /// <exception cref="ImageRejectedException">The original is not a decodable image within the limits.</exception>
-    public async Task<IReadOnlyList<RenditionInfo>> RenderChainAsync(
+    public async Task<IReadOnlyList<RenditionInfo>> RenderAsync(
         Stream original,
-        RenditionChain chain,
+        IReadOnlyList<RenditionChain> chains,
         Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(original);
-        ArgumentNullException.ThrowIfNull(chain);
+        ArgumentNullException.ThrowIfNull(chains);
         ArgumentNullException.ThrowIfNull(writeAsync);
-        chain.Validate();
+        new RenditionProfile(chains).Validate();
 
         // Skia reads synchronously and seeks: give it memory, filled asynchronously from a possibly remote stream.
-        await using MemoryStream content = await BufferAsync(original, cancellationToken);
-        using ImageDecoder image = ImageDecoder.Open(content, limits);
-        SKEncodedOrigin origin = image.Origin;
-        bool swap = SkiaDecoding.SwapsAxes(origin);
-        int uprightWidth = swap ? image.Size.Height : image.Size.Width;
-        int uprightHeight = swap ? image.Size.Width : image.Size.Height;
-        SKColor background = chain.Format == RenditionFormat.Jpeg ? SKColors.White : SKColors.Transparent;
-        var targets = chain.Sizes
-            .Select(size => new RenditionTarget(RenditionNames.RenditionName(chain.Format, size), chain.Format, size.FitTo(uprightWidth, uprightHeight)))
-            .ToList();
-
-        // The slot covers every bitmap this chain holds, not just the decode.
-        using (await limiter.EnterAsync(cancellationToken))
+        MemoryStream content = await BufferAsync(original, cancellationToken);
+        ImageDecoder? image = null;
+        try
         {
-            var renditions = new List<RenditionInfo>(targets.Count);
-            using SKBitmap decoded = image.Decode(targets.Max(t => t.Width));
-            SKBitmap? previous = null;
-            try
+            image = ImageDecoder.Open(content, limits);
+            SKEncodedOrigin origin = image.Origin;
+            bool swap = SkiaDecoding.SwapsAxes(origin);
+            int uprightWidth = swap ? image.Size.Height : image.Size.Width;
+            int uprightHeight = swap ? image.Size.Width : image.Size.Height;
+
+            // Every rendition by its pixels, largest first; formats that share a size share its bitmap.
+            var sizes = chains
+                .SelectMany(chain => chain.Sizes.Select(size => (Chain: chain, Target: new RenditionTarget(
+                    RenditionNames.RenditionName(chain.Format, size), chain.Format, size.FitTo(uprightWidth, uprightHeight)))))
+                .GroupBy(t => (t.Target.Width, t.Target.Height))
+                .OrderByDescending(g => (long)g.Key.Width * g.Key.Height)
+                .ToList();
+            int decodeWidth = sizes.Max(s => s.Key.Width);
+            SKSizeI decodeSize = image.DecodeSize(decodeWidth);
+
+            // The slots cover every bitmap this asset holds, not just the decode.
+            using (await limiter.EnterAsync(limiter.WeightOf((long)decodeSize.Width * decodeSize.Height), cancellationToken))
             {
-                foreach (RenditionTarget target in targets)
+                var renditions = new List<RenditionInfo>();
+                SKBitmap decoded = image.Decode(decodeWidth);
+
+                // The compressed original is no longer needed: give its memory back before the cascade.
+                image.Dispose();
+                image = null;
+                await content.DisposeAsync();
+                SKBitmap? previous = null;
+                try
                 {
-                    cancellationToken.ThrowIfCancellationRequested();
+                    foreach (var size in sizes)
+                    {
+                        cancellationToken.ThrowIfCancellationRequested();
+                        (int width, int height) = size.Key;
 
-                    // Each size comes from the previous, smaller-but-sufficient one; with mixed fits (a width after
-                    // a longest edge) a later size can be larger in one direction, and then comes from the decode.
-                    SKBitmap next = previous is not null && previous.Width >= target.Width && previous.Height >= target.Height
-                        ? ImageTransforms.Draw(previous, SKEncodedOrigin.TopLeft, target.Width, target.Height, background)
-                        : ImageTransforms.Draw(decoded, origin, target.Width, target.Height, background);
-                    previous?.Dispose();
-                    previous = next;
+                        // Each size comes from the previous, smaller-but-sufficient one; with mixed fits (a width after
+                        // a longest edge) a later size can be larger in one direction, and then comes from the decode.
+                        // Transparency is kept (WebP, AVIF); JPEG gets it flattened onto white when encoded.
+                        SKBitmap next = previous is not null && previous.Width >= width && previous.Height >= height
+                            ? ImageTransforms.Draw(previous, SKEncodedOrigin.TopLeft, width, height, SKColors.Transparent)
+                            : ImageTransforms.Draw(decoded, origin, width, height, SKColors.Transparent);
+                        previous?.Dispose();
+                        previous = next;
 
-                    using MemoryStream encoded = Encode(previous, chain.Format, chain.Quality);
-                    await writeAsync(target, encoded, cancellationToken);
-                    renditions.Add(new RenditionInfo(target.Name, target.Width, target.Height, encoded.Length, target.ContentType));
+                        foreach (var (chain, target) in size.OrderBy(t => t.Chain.Format))
+                        {
+                            using MemoryStream encoded = Encode(previous, chain.Format, chain.Quality);
+                            await writeAsync(target, encoded, cancellationToken);
+                            renditions.Add(new RenditionInfo(target.Name, target.Width, target.Height, encoded.Length, target.ContentType));
+                        }
+                    }
                 }
-            }
-            finally
-            {
-                previous?.Dispose();
-            }
+                finally
+                {
+                    previous?.Dispose();
+                    decoded.Dispose();
+                }
 
-            return renditions;
+                // Listed as the profile lists them (chain by chain, sizes in order), whatever order they were written in.
+                List<string> listed = [.. chains.SelectMany(c => c.Sizes.Select(size => RenditionNames.RenditionName(c.Format, size)))];
+                return [.. renditions.OrderBy(r => listed.IndexOf(r.Name))];
+            }
+        }
+        finally
+        {
+            image?.Dispose();
+            await content.DisposeAsync();
         }
     }
 
-    /// <summary>Encodes a bitmap; the result is positioned at 0.</summary>
+    /// <summary>Encodes a bitmap (JPEG: transparency onto white); the result is positioned at 0.</summary>
     internal static MemoryStream Encode(SKBitmap bitmap, RenditionFormat format, int quality)
     {
         var output = new MemoryStream();
-        using SKPixmap pixmap = bitmap.PeekPixels();
-        bool encoded = format switch
+        try
         {
-            RenditionFormat.Jpeg => pixmap.Encode(output, new SKJpegEncoderOptions(quality, SKJpegEncoderDownsample.Downsample420, SKJpegEncoderAlphaOption.Ignore)),
-            RenditionFormat.Webp => pixmap.Encode(output, new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossy, quality)),
-            RenditionFormat.Avif => MagickEncoder.EncodeAvif(bitmap, quality, output),
-            _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
-        };
-        if (!encoded)
+            if (format == RenditionFormat.Jpeg && bitmap.AlphaType != SKAlphaType.Opaque)
+            {
+                using SKBitmap flat = ImageTransforms.Draw(bitmap, SKEncodedOrigin.TopLeft, bitmap.Width, bitmap.Height, SKColors.White);
+                MagickEncoder.Encode(flat, format, quality, output);
+            }
+            else
+            {
+                MagickEncoder.Encode(bitmap, format, quality, output);
+            }
+        }
+        catch
         {
             output.Dispose();
-            throw new InvalidOperationException($"Could not encode a {bitmap.Width} × {bitmap.Height} {format} rendition.");
+            throw;
         }
 
         output.Position = 0;

@@ -127,6 +127,12 @@ public sealed class AssetStore(
         await SyncIndexAsync(entity.Id, ct);
     }
 
+    /// <summary>
+    /// Copies the record into the list index again: for a retried step that finds its record write already done, since
+    /// the index write after it may be what failed.
+    /// </summary>
+    public async Task RelistAsync(string assetId, CancellationToken ct) => await SyncIndexAsync(assetId, ct);
+
     /// <summary>One page of assets, newest upload first, read from their records (see <see cref="AssetIndex.ListAsync"/>).</summary>
     public async Task<(IReadOnlyList<(AssetEntity Record, DateTimeOffset ListedAt)> Assets, string? Next)> ListAsync(
         AssetListQuery query, CancellationToken ct)

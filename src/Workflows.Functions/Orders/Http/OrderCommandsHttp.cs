@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
 using Workflows.Shared.Http;
 
 namespace Workflows.Orders.Http;
@@ -15,7 +16,7 @@ public sealed record ApprovalBody(bool? Approved);
 /// is the customer's (function key); approve, compensate and resume are back-office actions (admin key), recorded with
 /// the caller's identity.
 /// </summary>
-public sealed class OrderCommandsHttp
+public sealed class OrderCommandsHttp(IConfiguration configuration)
 {
     private static readonly OrderStatus[] Cancellable =
         [OrderStatus.Received, OrderStatus.Reserving, OrderStatus.AwaitingApproval, OrderStatus.Charging];
@@ -49,7 +50,7 @@ public sealed class OrderCommandsHttp
             return OrderProblems.Validation(new Dictionary<string, string[]> { ["body"] = [$"is not valid JSON: {ex.Message}"] });
         }
 
-        var decision = new ApprovalDecision(body?.Approved ?? true, CallerIdentity.Of(req));
+        var decision = new ApprovalDecision(body?.Approved ?? true, CallerIdentity.Of(req, configuration));
         return await SendAsync(req, orderId, client, [OrderStatus.AwaitingApproval], OrderEvents.Approval, decision);
     }
 
@@ -59,7 +60,7 @@ public sealed class OrderCommandsHttp
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "orders/{orderId}/compensate")] HttpRequest req,
         string orderId,
         [DurableClient] DurableTaskClient client) =>
-        SendAsync(req, orderId, client, [OrderStatus.CompensationFailed], OrderEvents.RetryCompensation, new OperatorRequest(CallerIdentity.Of(req)));
+        SendAsync(req, orderId, client, [OrderStatus.CompensationFailed], OrderEvents.RetryCompensation, new OperatorRequest(CallerIdentity.Of(req, configuration)));
 
     /// <summary>Resumes the completion of an order in CompletionFailed: retries the step that failed, then the rest.</summary>
     [Function(nameof(ResumeOrder))]
@@ -67,7 +68,7 @@ public sealed class OrderCommandsHttp
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "orders/{orderId}/resume")] HttpRequest req,
         string orderId,
         [DurableClient] DurableTaskClient client) =>
-        SendAsync(req, orderId, client, [OrderStatus.CompletionFailed], OrderEvents.RetryCompletion, new OperatorRequest(CallerIdentity.Of(req)));
+        SendAsync(req, orderId, client, [OrderStatus.CompletionFailed], OrderEvents.RetryCompletion, new OperatorRequest(CallerIdentity.Of(req, configuration)));
 
     private static async Task<IActionResult> SendAsync(
         HttpRequest req, string orderId, DurableTaskClient client, OrderStatus[] allowed, string eventName, object payload)

@@ -23,10 +23,10 @@ public sealed record OrderView(
     string? RequestFingerprint = null);
 
 /// <summary>
-/// The order view table (PK order id, RK <c>view</c>). Only the order's own saga writes it, one step at a time;
-/// applying the same progress twice leaves the same view (steps are keyed by name and orchestration time), and a write
-/// older than the last one applied (a late duplicate execution of an earlier step) changes nothing. Each write is
-/// copied into the order list index after it, under the same sequence number.
+/// The order view table (PK order id, RK <c>view</c>). Only the order's own saga writes it, its latest steps at a time;
+/// applying the same progress twice leaves the same view (steps are keyed by name and orchestration time), and a step
+/// older than the last one applied (a late duplicate execution of an earlier write) changes nothing. Each write is
+/// copied into the order list index after it, under the sequence number of its last step.
 /// </summary>
 public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
 {
@@ -40,21 +40,30 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
         return row.HasValue ? ToView(row.Value!) : null;
     }
 
-    public async Task<OrderView> ApplyAsync(RecordProgressRequest progress, CancellationToken ct)
+    /// <summary>Applies the steps, in order, in one write; null when there are none.</summary>
+    public async Task<OrderView?> ApplyAsync(IReadOnlyList<RecordProgressRequest>? progress, CancellationToken ct)
     {
+        if (progress is not [var first, ..])
+        {
+            return null;
+        }
+
         var table = await tables.ViewsAsync(ct);
         while (true)
         {
-            var row = await table.GetEntityIfExistsAsync<TableEntity>(progress.OrderId, Row, cancellationToken: ct);
-            var current = row.HasValue ? ToView(row.Value!) : Empty(progress.OrderId, progress.At);
-            if (row.HasValue && progress.Sequence < (row.Value!.GetInt32(SequenceColumn) ?? 0))
+            var row = await table.GetEntityIfExistsAsync<TableEntity>(first.OrderId, Row, cancellationToken: ct);
+            var current = row.HasValue ? ToView(row.Value!) : Empty(first.OrderId, first.At);
+            var applied = row.HasValue ? row.Value!.GetInt32(SequenceColumn) ?? 0 : 0;
+            var fresh = progress.Where(p => p.Sequence >= applied).ToList();
+            if (fresh.Count == 0)
             {
                 return current;
             }
 
-            var next = Apply(current, progress);
+            var next = fresh.Aggregate(current, Apply);
+            var sequence = fresh.Max(p => p.Sequence);
             var entity = ToEntity(next);
-            entity[SequenceColumn] = progress.Sequence;
+            entity[SequenceColumn] = sequence;
             try
             {
                 if (row.HasValue)
@@ -73,7 +82,7 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
             }
 
             // A retry of this write (same sequence) re-applies the view and so repairs a lost index write.
-            await index.WriteAsync(next, progress.Sequence, ct);
+            await index.WriteAsync(next, sequence, ct);
             return next;
         }
     }

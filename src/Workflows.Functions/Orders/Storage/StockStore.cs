@@ -15,7 +15,8 @@ public sealed class StockStore(OrderTables tables)
 
     /// <summary>
     /// Reserves <paramref name="quantity"/> of a SKU for an order, split across warehouses when needed; rejected
-    /// (out of stock) when all warehouses together hold less.
+    /// (out of stock) when all warehouses together hold less, and (already compensated) when the order's reservation
+    /// was released.
     /// </summary>
     public async Task<StepResult<IReadOnlyList<StockAllocation>>> ReserveAsync(string orderId, string sku, int quantity, CancellationToken ct)
     {
@@ -23,6 +24,13 @@ public sealed class StockStore(OrderTables tables)
         for (var attempt = 1; ; attempt++)
         {
             var existing = await ReadReservationsAsync(table, orderId, sku, ct);
+            if (existing.Any(r => r.State == ReservationState.Released))
+            {
+                // The order's saga already gave this reservation back: a second run (restart, late duplicate) must
+                // not report goods as reserved that are available to everyone again.
+                return StepResult.Rejected<IReadOnlyList<StockAllocation>>(OrderRejections.AlreadyCompensated($"the reservation of {sku} was released"));
+            }
+
             if (existing.Count > 0)
             {
                 return StepResult.Accepted<IReadOnlyList<StockAllocation>>(

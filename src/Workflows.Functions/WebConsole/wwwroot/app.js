@@ -18,6 +18,16 @@ const routes = [
 
 let current = new AbortController();
 
+/**
+ * Stops the view on screen (its requests, polls and pending render) and returns the signal of the next one: whatever
+ * replaces the view (another route, the key form) calls this first, so a slow old render never paints over it.
+ */
+function stopView() {
+  current.abort();
+  current = new AbortController();
+  return current.signal;
+}
+
 async function allowed(path) {
   try {
     await api(path);
@@ -62,15 +72,14 @@ function renderAccess() {
 }
 
 function showKeyForm(message) {
+  stopView();
   mount(document.getElementById('view'), keyForm(message));
   document.getElementById('key-input').focus();
 }
 
 async function route() {
-  current.abort();
-  current = new AbortController();
   // This render's own signal: a later navigation replaces `current`, and the error of a render it aborted is not news.
-  const { signal } = current;
+  const signal = stopView();
   const view = document.getElementById('view');
   const hash = location.hash || '#/assets';
   for (const link of document.querySelectorAll('nav a')) {
@@ -96,6 +105,7 @@ async function route() {
 }
 
 async function start() {
+  stopView(); // a key change: nothing the old key's view still loads may land
   try {
     await probe();
   } catch (error) {

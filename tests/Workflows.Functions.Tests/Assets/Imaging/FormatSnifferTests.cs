@@ -52,6 +52,40 @@ public sealed class FormatSnifferTests
         Assert.Equal(expected, format);
     }
 
+    [Fact]
+    public void Sniff_TheFirstBytesAnHttpUploadPeeks_RecogniseEveryAcceptedFormat()
+    {
+        // Arrange: a real file of each format where the tests can make one, else its signature as above; only the
+        // bytes UploadAssetHttp reads before answering 415.
+        Dictionary<ImageFormat, byte[]> files = new()
+        {
+            [ImageFormat.Jpeg] = TestImages.PhotoJpeg(64, 48),
+            [ImageFormat.Png] = TestImages.Png(64, 48),
+            [ImageFormat.Webp] = TestImages.Webp(64, 48),
+            [ImageFormat.Gif] = TestImages.Gif(64, 48),
+            [ImageFormat.Bmp] = TestImages.Bmp(64, 48),
+            [ImageFormat.Tiff] = TestImages.Tiff(64, 48),
+            [ImageFormat.Heic] = TestFiles.Read(TestFiles.PhonePortraitHeic),
+            [ImageFormat.Heif] = [0, 0, 0, 20, .. "ftypmif1"u8, 0, 0, 0, 0, .. "mif1"u8],
+            [ImageFormat.Avif] = TestImages.Avif(64, 48),
+            [ImageFormat.JpegXl] = TestImages.JpegXl(64, 48),
+            [ImageFormat.Psd] = TestImages.Psd(64, 48),
+            [ImageFormat.Dng] = TestImages.Dng(64, 48, TestExif.PhonePortrait),
+            [ImageFormat.Cr2] = [.. "II*\0"u8, 16, 0, 0, 0, .. "CR"u8, 2, 0, 0, 0, 0, 0],
+            [ImageFormat.Cr3] = [0, 0, 0, 24, .. "ftypcrx "u8, 0, 0, 0, 1, .. "crx isom"u8],
+            [ImageFormat.Nef] = RawLike("NIKON CORPORATION", subIfds: true),
+            [ImageFormat.Arw] = RawLike("SONY", subIfds: true),
+        };
+
+        // Act
+        var sniffed = files.ToDictionary(f => f.Key, f => FormatSniffer.Sniff(f.Value.AsSpan(0, Math.Min(f.Value.Length, FormatSniffer.HeaderLength))).Format);
+
+        // Assert: every format the upload accepts is covered, and each is told from its first bytes.
+        Assert.Equal(Enum.GetValues<ImageFormat>().Order(), files.Keys.Order());
+        Assert.Equal(ImageFormats.UploadContentTypes.Count, files.Count);
+        Assert.All(sniffed, s => Assert.Equal(s.Key, s.Value));
+    }
+
     // A little-endian TIFF whose IFD0 names the maker, with or without the SubIFDs that hold a camera's raw data.
     private static byte[] RawLike(string make, bool subIfds)
     {

@@ -98,8 +98,8 @@ public sealed class ImageRejectionTests : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         // Act
-        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => renderer.RenderChainAsync(
-            new MemoryStream(truncated), RenditionProfile.Default.Chains[0], (_, _, _) => Task.FromResult(++writes), timeout.Token));
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => renderer.RenderAsync(
+            new MemoryStream(truncated), RenditionProfile.Default.Chains, (_, _, _) => Task.FromResult(++writes), timeout.Token));
 
         // Assert
         Assert.StartsWith("The image is truncated or corrupt", ex.Message, StringComparison.Ordinal);

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Workflows.Assets.Imaging;
+using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets.Imaging;
 
@@ -59,7 +61,6 @@ public sealed class ImagingOptionsTests
     [InlineData("Imaging:JpegSizes", "1600,wide")]
     [InlineData("Imaging:WebpSizes", "1600,w1600")]
     [InlineData("Imaging:AvifSizes", "0x200")]
-    [InlineData("Imaging:JpegWidths", "1600,800,200")]
     [InlineData("Imaging:JpegQuality", "0")]
     [InlineData("Imaging:MaxConcurrentDecodes", "0")]
     public void AddImaging_InvalidSetting_FailsValidation(string key, string value)
@@ -72,6 +73,40 @@ public sealed class ImagingOptionsTests
 
         // Assert
         Assert.NotEmpty(ex.Failures);
+    }
+
+    [Fact]
+    public void AddImaging_RenamedWidthSettings_ReadAsWidthFitsUnderTheSameNamesWithAWarning()
+    {
+        // Arrange: an app configured before fits, as its settings were then.
+        var logs = new LogCapture();
+        using ServiceProvider services = Build(new() { ["Imaging:JpegWidths"] = "1600, 800,200", ["Imaging:WebpWidths"] = "" }, logs);
+
+        // Act
+        RenditionProfile profile = services.GetRequiredService<RenditionProfile>();
+
+        // Assert: widths, as they were (a portrait 200 stays 200 wide), the old names, WebP still off; one warning each.
+        RenditionChain jpeg = Assert.Single(profile.Chains);
+        Assert.Equal([RenditionFormat.Jpeg], profile.Chains.Select(c => c.Format));
+        Assert.All(jpeg.Sizes, size => Assert.Equal(RenditionFit.Width, size.Fit));
+        Assert.Equal(["jpeg-1600", "jpeg-800", "jpeg-200"], profile.RenditionNames());
+        var warnings = logs.Lines.Where(l => l.Level == LogLevel.Warning && l.Category == typeof(ImagingOptions).FullName).Select(l => l.Message).ToList();
+        Assert.Equal(2, warnings.Count);
+        Assert.Contains(warnings, w => w.Contains("Imaging__JpegSizes to \"w1600,w800,w200\"", StringComparison.Ordinal));
+        Assert.Contains(warnings, w => w.Contains("Imaging__WebpSizes to \"\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AddImaging_RenamedAndNewSizeSettingsBothSet_FailsValidationNamingBoth()
+    {
+        // Arrange
+        using ServiceProvider services = Build(new() { ["Imaging:JpegWidths"] = "1600", ["Imaging:JpegSizes"] = "w1600" });
+
+        // Act
+        var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ImagingOptions>>().Value);
+
+        // Assert
+        Assert.Contains(ex.Failures, f => f.Contains("JpegWidths", StringComparison.Ordinal) && f.Contains("JpegSizes", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -120,10 +155,12 @@ public sealed class ImagingOptionsTests
         Assert.DoesNotContain("Widths", System.Text.Json.JsonSerializer.Serialize(chain), StringComparison.Ordinal);
     }
 
-    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    private static ServiceProvider Build(Dictionary<string, string?> settings, LogCapture? logs = null)
     {
         IConfiguration configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
+        services.AddLogging();
+        logs?.AddTo(services);
         services.AddSingleton(configuration);
         services.AddImaging(configuration);
         return services.BuildServiceProvider();

@@ -1,59 +1,128 @@
+using System.Diagnostics;
 using System.Text;
+using System.Text.Json;
 using ImageMagick;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Assets.Imaging;
 using Workflows.Assets.Imaging.Magick;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets.Imaging;
 
-/// <summary>ImageMagick's security policy and limits, as installed by the app before its first use.</summary>
+/// <summary>
+/// ImageMagick's security policy and limits, as the app installs them before its first use. Both are process-wide,
+/// and in the test process whichever test touched ImageMagick first would decide them, so they are checked in a fresh
+/// process (this assembly run as <c>magick-policy</c>, see Program) that does what the app's start does, then tries
+/// each refused read and reports what happened.
+/// </summary>
 public sealed class MagickPolicyTests
 {
-    public static TheoryData<string, string> RefusedCoders => new()
+    private static readonly Lazy<Task<Dictionary<string, string>>> FreshProcess = new(RunFreshProcessAsync);
+
+    // A script that would read a file from disk, vector formats with external references, text indirection, and a
+    // format Skia reads that must never go through ImageMagick.
+    private static readonly Dictionary<string, string> RefusedCoders = new()
     {
-        // A script that would read a file from disk, vector formats with external references, text indirection.
-        { "MSL", """<?xml version="1.0"?><image><read filename="/etc/hostname"/></image>""" },
-        { "SVG", """<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/hostname"/></svg>""" },
-        { "MVG", "viewbox 0 0 10 10 image over 0,0 0,0 '/etc/hostname'" },
-        { "TEXT", "@/etc/hostname" },
-        { "PNG", "\u0089PNG\r\n\u001a\n" }, // Skia's format: never through ImageMagick
+        ["MSL"] = """<?xml version="1.0"?><image><read filename="/etc/hostname"/></image>""",
+        ["SVG"] = """<svg xmlns="http://www.w3.org/2000/svg"><image href="file:///etc/hostname"/></svg>""",
+        ["MVG"] = "viewbox 0 0 10 10 image over 0,0 0,0 '/etc/hostname'",
+        ["TEXT"] = "@/etc/hostname",
+        ["PNG"] = "\u0089PNG\r\n\u001a\n",
     };
 
-    [Theory]
-    [MemberData(nameof(RefusedCoders))]
-    public void Read_CoderOutsideThePolicy_RefusedBeforeItRuns(string coder, string content)
-    {
-        // Arrange
-        MagickRuntime.EnsureInitialized();
-        using var image = new MagickImage();
+    private static readonly string[] IndirectNames = ["@/etc/hostname", "https://127.0.0.1/x.png", "msl:/etc/hostname"];
 
-        // Act + Assert: even when asked for by name, as our decoders never do.
-        Assert.Throws<MagickPolicyErrorException>(() => image.Read(Encoding.UTF8.GetBytes(content), new MagickReadSettings { Format = Enum.Parse<MagickFormat>(coder, ignoreCase: true) }));
+    public static TheoryData<string> Coders => [.. RefusedCoders.Keys];
+
+    public static TheoryData<string> Names => [.. IndirectNames];
+
+    [Theory]
+    [MemberData(nameof(Coders))]
+    public async Task Read_CoderOutsideThePolicy_RefusedBeforeItRuns(string coder)
+    {
+        // Act: even when asked for by name, as our decoders never do.
+        var outcomes = await FreshProcess.Value;
+
+        // Assert
+        Assert.Equal(nameof(MagickPolicyErrorException), outcomes[coder]);
     }
 
     [Theory]
-    [InlineData("@/etc/hostname")]
-    [InlineData("https://127.0.0.1/x.png")]
-    [InlineData("msl:/etc/hostname")]
-    public void Read_IndirectFileOrNetworkName_Refused(string name)
+    [MemberData(nameof(Names))]
+    public async Task Read_IndirectFileOrNetworkName_Refused(string name)
     {
-        // Arrange
-        MagickRuntime.EnsureInitialized();
-        using var image = new MagickImage();
+        // Act
+        var outcomes = await FreshProcess.Value;
 
-        // Act + Assert: the policy refuses the coder; "@file" names no coder at all (and the path policy forbids it).
-        Assert.ThrowsAny<MagickErrorException>(() => image.Read(name));
+        // Assert: the policy refuses the coder; "@file" names no coder at all (and the path policy forbids it).
+        Assert.EndsWith("ErrorException", outcomes[name], StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Limits_AfterStart_OneThreadNoDiskCacheAndPixelsCapped()
+    public async Task Limits_AfterStart_OneThreadNoDiskCacheAndPixelsCappedAndTheAcceptedCodersWork()
     {
         // Act
-        MagickRuntime.EnsureInitialized();
+        var outcomes = await FreshProcess.Value;
 
         // Assert
-        Assert.Equal((1ul, 0ul), (ResourceLimits.Thread, ResourceLimits.Disk));
-        Assert.InRange(ResourceLimits.Area, 1ul, (ulong)Workflows.Assets.Imaging.ImageLimits.DefaultMaxPixels);
-        Assert.Equal((ulong)MagickRuntime.MaxDecodeSeconds, ResourceLimits.Time);
-        Assert.NotEmpty(TestImages.JpegXl(8, 8)); // the accepted coders still work
+        Assert.Equal($"1,0,{ImageLimits.DefaultMaxPixels},{MagickRuntime.MaxDecodeSeconds}", outcomes["limits"]);
+        Assert.Equal("read", outcomes["jxl"]);
+    }
+
+    /// <summary>The child side: the app's start, then every probe; one JSON object of outcomes on stdout.</summary>
+    internal static string ProbeThisProcess()
+    {
+        // What the app's start does first with ImageMagick: the imaging registration sizes its limits.
+        using var services = new ServiceCollection().AddLogging().AddImaging(new ConfigurationBuilder().Build()).BuildServiceProvider();
+        _ = services.GetRequiredService<ImageLimits>();
+
+        Dictionary<string, string> outcomes = [];
+        foreach (var (coder, content) in RefusedCoders)
+        {
+            var settings = new MagickReadSettings { Format = Enum.Parse<MagickFormat>(coder, ignoreCase: true) };
+            outcomes[coder] = Outcome(image => image.Read(Encoding.UTF8.GetBytes(content), settings));
+        }
+
+        foreach (var name in IndirectNames)
+        {
+            outcomes[name] = Outcome(image => image.Read(name));
+        }
+
+        outcomes["limits"] = $"{ResourceLimits.Thread},{ResourceLimits.Disk},{ResourceLimits.Area},{ResourceLimits.Time}";
+        byte[] jxl = TestImages.JpegXl(8, 8);
+        outcomes["jxl"] = Outcome(image => image.Read(jxl, new MagickReadSettings { Format = MagickFormat.Jxl }));
+        return JsonSerializer.Serialize(outcomes);
+    }
+
+    private static string Outcome(Action<MagickImage> read)
+    {
+        using var image = new MagickImage();
+        try
+        {
+            read(image);
+            return "read";
+        }
+        catch (MagickException ex)
+        {
+            return ex.GetType().Name;
+        }
+    }
+
+    private static async Task<Dictionary<string, string>> RunFreshProcessAsync()
+    {
+        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in (string[])[typeof(MagickPolicyTests).Assembly.Location, "magick-policy"])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"magick-policy exited {process.ExitCode}: {await errors}");
+        return JsonSerializer.Deserialize<Dictionary<string, string>>((await output).Trim().Split('\n')[^1])!;
     }
 }

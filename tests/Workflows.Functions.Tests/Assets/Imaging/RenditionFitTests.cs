@@ -19,6 +19,19 @@ public sealed class RenditionFitTests
     [InlineData("1600", 4000, 1000, 1600, 400)] // exactly 4:1 is still a photo
     [InlineData("1600", 1000, 800, 1000, 800)] // never upscaled
     [InlineData("w1600", 1000, 800, 1000, 800)]
+    [InlineData("200", 1, 1, 1, 1)] // one pixel: kept, whatever the fit
+    [InlineData("w200", 1, 1, 1, 1)]
+    [InlineData("200x200", 1, 1, 1, 1)]
+    [InlineData("300x100", 1, 5_000, 1, 100)] // a side never rounds to 0
+    [InlineData("200", 20_000, 1, 16_383, 1)] // a one-pixel line: the panorama rule keeps its height, the cap its width
+    [InlineData("200", 1, 20_000, 1, 16_383)]
+    [InlineData("1600", 1600, 1200, 1600, 1200)] // exactly the size: untouched
+    [InlineData("1600x1200", 1600, 1200, 1600, 1200)]
+    [InlineData("w1600", 1600, 900, 1600, 900)]
+    [InlineData("1600", 4001, 1000, 1600, 400)] // just past 4:1 the panorama rule takes over without a jump
+    [InlineData("1600", 16_383, 100, 16_383, 100)] // at the cap: kept
+    [InlineData("1600", 16_384, 100, 16_383, 100)] // one past it: capped
+    [InlineData("w20000", 16_384, 100, 16_383, 100)]
     public void FitTo_SizeAndOriginal_KeepsAspectWithoutUpscaling(string size, int width, int height, int expectedWidth, int expectedHeight)
     {
         // Act
@@ -40,6 +53,22 @@ public sealed class RenditionFitTests
         // Assert
         Assert.Equal([("jpeg-1600", 600, 800), ("jpeg-800", 600, 800), ("jpeg-200", 150, 200)], infos.Select(i => (i.Name, i.Width, i.Height)));
         Assert.Equal((150, 200), (RenditionRendering.Describe(output.Written["jpeg-200"]).Width, RenditionRendering.Describe(output.Written["jpeg-200"]).Height));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public async Task RenderChain_OnePixelImage_EverySizeIsThatPixel(int chain)
+    {
+        // Arrange
+        byte[] pixel = TestImages.Png(1, 1);
+
+        // Act
+        var (infos, output) = await RenditionRendering.RenderAsync(pixel, RenditionProfile.Default.Chains[chain]);
+
+        // Assert: JPEG and WebP both encode it.
+        Assert.All(infos, i => Assert.Equal((1, 1), (i.Width, i.Height)));
+        Assert.All(output.Written.Values, encoded => Assert.Equal((1, 1), (RenditionRendering.Describe(encoded).Width, RenditionRendering.Describe(encoded).Height)));
     }
 
     [Fact]

@@ -9,17 +9,25 @@ namespace Workflows.Tests.Assets.Imaging;
 public sealed class RenditionOrientationTests
 {
     // The marker sits in the stored top-left corner; where it must appear once the photo is upright.
-    public static TheoryData<int, bool, bool> Orientations => new()
+    private static readonly (int Orientation, bool Right, bool Bottom)[] MarkerCorners =
+    [
+        (1, false, false), (2, true, false), (3, true, true), (4, false, true),
+        (5, false, false), (6, true, false), (7, true, true), (8, false, true),
+    ];
+
+    public static TheoryData<int, bool, bool> Orientations
     {
-        { 1, false, false },
-        { 2, true, false },
-        { 3, true, true },
-        { 4, false, true },
-        { 5, false, false },
-        { 6, true, false },
-        { 7, true, true },
-        { 8, false, true },
-    };
+        get
+        {
+            TheoryData<int, bool, bool> data = [];
+            foreach (var (orientation, right, bottom) in MarkerCorners)
+            {
+                data.Add(orientation, right, bottom);
+            }
+
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Orientations))]
@@ -42,6 +50,52 @@ public sealed class RenditionOrientationTests
         Assert.False(TestImages.IsNear(upright.GetPixel(upright.Width - 1 - x, upright.Height - 1 - y), TestImages.Marker), "marker in the opposite corner");
     }
 
+    public static TheoryData<string, int, bool, bool> MagickOrientations
+    {
+        get
+        {
+            TheoryData<string, int, bool, bool> data = [];
+            // Not PSD: its composite is used as stored (README, Inputs).
+            foreach (string format in (string[])["dng", "tiff", "jpeg-xl"])
+            {
+                foreach (var (orientation, right, bottom) in MarkerCorners)
+                {
+                    data.Add(format, orientation, right, bottom);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(MagickOrientations))]
+    public async Task RenderChain_MagickFormatOrientation_ComesOutUprightLikeJpeg(string format, int orientation, bool markerRight, bool markerBottom)
+    {
+        // Arrange: stored 400 × 300 with each of the eight orientations where the format keeps it: a DNG's IFD0
+        // Orientation (libraw reads it as its flip, for every raw format), a TIFF's, JPEG XL's codestream.
+        var exif = new TestExif(orientation, "Contoso", "Lens 12");
+        byte[] original = format switch
+        {
+            "dng" => TestImages.Dng(400, 300, exif),
+            "tiff" => TestImages.Tiff(400, 300, new TestTiff(Exif: exif)),
+            _ => TestImages.JpegXl(400, 300, exif),
+        };
+        bool quarterTurn = orientation >= 5;
+
+        // Act
+        var (infos, output) = await RenditionRendering.RenderAsync(original, TestChains.Widths(RenditionFormat.Jpeg, 90, 200));
+
+        // Assert: turned and un-mirrored exactly as a JPEG with the same EXIF orientation.
+        Assert.Equal(quarterTurn ? (200, 267) : (200, 150), (infos.Single().Width, infos.Single().Height));
+        using SKBitmap upright = TestImages.Decode(output.Written["jpeg-200"]);
+        int inset = 6;
+        int x = markerRight ? upright.Width - inset : inset;
+        int y = markerBottom ? upright.Height - inset : inset;
+        Assert.True(TestImages.IsNear(upright.GetPixel(x, y), TestImages.Marker, 60), $"marker expected at ({x},{y})");
+        Assert.False(TestImages.IsNear(upright.GetPixel(upright.Width - 1 - x, upright.Height - 1 - y), TestImages.Marker, 60), "marker in the opposite corner");
+    }
+
     [Theory]
     [InlineData(RenditionFormat.Jpeg)]
     [InlineData(RenditionFormat.Webp)]
@@ -61,6 +115,24 @@ public sealed class RenditionOrientationTests
             Assert.Empty(directories.OfType<GpsDirectory>());
             Assert.Empty(directories.OfType<ExifIfd0Directory>());
             Assert.Empty(directories.OfType<ExifSubIfdDirectory>());
+        });
+    }
+
+    [Fact]
+    public async Task RenderRenditions_AnyOriginal_RenditionsCarryNoIccProfile()
+    {
+        // Arrange: renditions are sRGB, which a decoder assumes without a profile; a profile was 456 bytes of each.
+        byte[] original = TestImages.JpegWithExif(400, 300, TestExif.PhonePortrait);
+
+        // Act
+        var (_, output) = await RenditionRendering.RenderAsync(original, RenditionProfile.Default.Chains);
+
+        // Assert: no JPEG APP2 ICC_PROFILE segment, no WebP ICCP chunk.
+        Assert.Equal(6, output.Written.Count);
+        Assert.All(output.Written.Values, rendition =>
+        {
+            Assert.True(rendition.AsSpan().IndexOf("ICC_PROFILE"u8) < 0, "JPEG ICC profile");
+            Assert.True(rendition.AsSpan().IndexOf("ICCP"u8) < 0, "WebP ICC chunk");
         });
     }
 }

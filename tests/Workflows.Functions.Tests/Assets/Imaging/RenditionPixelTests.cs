@@ -50,4 +50,25 @@ public sealed class RenditionPixelTests
         Assert.Equal(0, rendition.GetPixel(150, 110).Alpha);
         Assert.Equal(255, rendition.GetPixel(5, 5).Alpha);
     }
+
+    [Fact]
+    public async Task RenderRenditions_TransparentPngToJpegAndWebpFromOneDecode_JpegWhiteWebpTransparent()
+    {
+        // Arrange: both formats are drawn from the same cascade, which keeps the alpha for WebP.
+        byte[] original = TestImages.TransparentPng(160, 120);
+
+        // Act
+        var (_, output) = await RenditionRendering.RenderAsync(
+            original, [TestChains.Widths(RenditionFormat.Jpeg, 90, 160, 80), TestChains.Widths(RenditionFormat.Webp, 90, 160, 80)]);
+
+        // Assert
+        foreach (string size in new[] { "160", "80" })
+        {
+            using SKBitmap jpeg = TestImages.Decode(output.Written[$"jpeg-{size}"]);
+            using SKBitmap webp = TestImages.Decode(output.Written[$"webp-{size}"]);
+            Assert.True(TestImages.IsNear(jpeg.GetPixel(jpeg.Width - 5, jpeg.Height - 5), SKColors.White), jpeg.GetPixel(jpeg.Width - 5, jpeg.Height - 5).ToString());
+            Assert.Equal(0, webp.GetPixel(webp.Width - 5, webp.Height - 5).Alpha);
+            Assert.Equal(255, webp.GetPixel(2, 2).Alpha);
+        }
+    }
 }

@@ -118,9 +118,9 @@ public sealed class RenditionRendererTests
         using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         // Act
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => renderer.RenderChainAsync(
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => renderer.RenderAsync(
             new MemoryStream(TestImages.Jpeg(400, 300)),
-            RenditionProfile.Default.Chains[0],
+            RenditionProfile.Default.Chains,
             async (_, _, _) => await cancellation.CancelAsync(),
             cancellation.Token));
 

@@ -10,16 +10,20 @@ internal sealed class RenditionRendering
 
     public List<string> BlobNames { get; } = [];
 
+    public static Task<(IReadOnlyList<RenditionInfo> Infos, RenditionRendering Output)> RenderAsync(
+        byte[] original, RenditionChain chain, DecodeLimiter? limiter = null, Action? onWrite = null) =>
+        RenderAsync(original, [chain], limiter, onWrite);
+
     public static async Task<(IReadOnlyList<RenditionInfo> Infos, RenditionRendering Output)> RenderAsync(
-        byte[] original, RenditionChain chain, DecodeLimiter? limiter = null, Action? onWrite = null)
+        byte[] original, IReadOnlyList<RenditionChain> chains, DecodeLimiter? limiter = null, Action? onWrite = null)
     {
         using var ownLimiter = new DecodeLimiter(1);
         var output = new RenditionRendering();
         var renderer = new RenditionRenderer(limiter ?? ownLimiter, ImageLimits.Default);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        IReadOnlyList<RenditionInfo> infos = await renderer.RenderChainAsync(
+        IReadOnlyList<RenditionInfo> infos = await renderer.RenderAsync(
             new MemoryStream(original),
-            chain,
+            chains,
             async (target, content, ct) =>
             {
                 onWrite?.Invoke();

@@ -73,8 +73,8 @@ public sealed class TiffRejectionTests : IDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         // Act
-        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => renderer.RenderChainAsync(
-            new MemoryStream(lying), RenditionProfile.Default.Chains[0], (_, _, _) => Task.FromResult(++writes), timeout.Token));
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => renderer.RenderAsync(
+            new MemoryStream(lying), RenditionProfile.Default.Chains, (_, _, _) => Task.FromResult(++writes), timeout.Token));
 
         // Assert
         Assert.StartsWith(Corrupt, ex.Message, StringComparison.Ordinal);

@@ -22,8 +22,10 @@ internal sealed class MagickImageDecoder : ImageDecoder
 
         // libheif has already applied the container's rotation and mirror, so a HEIF's EXIF orientation is stale.
         bool upright = format is ImageFormat.Heic or ImageFormat.Heif or ImageFormat.Avif;
-        Origin = upright || ping.Orientation is < Orientation.TopLeft or > Orientation.LeftBottom
-            ? SKEncodedOrigin.TopLeft : (SKEncodedOrigin)ping.Orientation;
+        Origin = upright ? SKEncodedOrigin.TopLeft
+            : ImageFormats.IsCameraRaw(format) ? RawOrigin(ping.Orientation)
+            : ping.Orientation is < Orientation.TopLeft or > Orientation.LeftBottom ? SKEncodedOrigin.TopLeft
+            : (SKEncodedOrigin)ping.Orientation;
         Exif = ping.GetExifProfile()?.ToByteArray();
         Xmp = ping.GetXmpProfile()?.ToByteArray();
     }
@@ -82,7 +84,27 @@ internal sealed class MagickImageDecoder : ImageDecoder
         return MagickColour.ToBitmap(image);
     }
 
+    /// <summary>The full size: the scale-down comes after the decode.</summary>
+    public override SKSizeI DecodeSize(int minUprightWidth) => Size;
+
     private bool SwapsAxes => (int)Origin >= 5;
+
+    /// <summary>
+    /// libraw leaves a raw unrotated and reports its flip (1 mirrors columns, 2 mirrors rows, 4 transposes; 5 stands
+    /// for EXIF 8), which ImageMagick passes on as if it were an EXIF orientation: right for the turns (3, 6, 8) and
+    /// transverse (7), wrong for the mirrored ones. This maps what ImageMagick reports back to EXIF's meaning.
+    /// </summary>
+    private static SKEncodedOrigin RawOrigin(Orientation reported) => reported switch
+    {
+        Orientation.TopLeft => SKEncodedOrigin.TopRight,        // flip 1: EXIF 2, mirrored
+        Orientation.TopRight => SKEncodedOrigin.BottomLeft,     // flip 2: EXIF 4, mirrored upside down
+        Orientation.BottomRight => SKEncodedOrigin.BottomRight, // flip 3: EXIF 3
+        Orientation.BottomLeft => SKEncodedOrigin.LeftTop,      // flip 4: EXIF 5, transposed
+        Orientation.RightTop => SKEncodedOrigin.RightTop,       // flip 6: EXIF 6
+        Orientation.RightBottom => SKEncodedOrigin.RightBottom, // flip 7: EXIF 7
+        Orientation.LeftBottom => SKEncodedOrigin.LeftBottom,   // flip 5: EXIF 8
+        _ => SKEncodedOrigin.TopLeft,                           // flip 0
+    };
 
     private MagickImage Read()
     {

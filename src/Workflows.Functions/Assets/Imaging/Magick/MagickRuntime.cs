@@ -17,13 +17,17 @@ internal static class MagickRuntime
     /// <summary>Wall-clock limit per image (ImageMagick checks it as it fills the pixel cache).</summary>
     public const int MaxDecodeSeconds = 120;
 
+    /// <summary>The coders renditions are written with (encoded from bare pixels); never read through ImageMagick.</summary>
+    public const string RenditionCoders = "{JPEG,WEBP}";
+
     // Write rights on the same coders: the app writes AVIF renditions, and the tests author their fixtures with
-    // them; no coder outside the list can be reached either way.
+    // them; JPEG and WebP renditions are written only. No coder outside the lists can be reached either way.
     private static readonly string Policy = $"""
         <policymap>
           <policy domain="delegate" rights="none" pattern="*" />
           <policy domain="coder" rights="none" pattern="*" />
           <policy domain="coder" rights="read | write" pattern="{Coders}" />
+          <policy domain="coder" rights="write" pattern="{RenditionCoders}" />
           <policy domain="path" rights="none" pattern="@*" />
           <policy domain="cache" name="memory-map" value="anonymous" />
         </policymap>

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using SkiaSharp;
 namespace Workflows.Assets.Imaging.Skia;
 
-/// <summary>Checks that an upload is complete and well-formed before any rendition branch starts.</summary>
+/// <summary>Checks that an upload is complete and well-formed before any rendition is rendered.</summary>
 internal static class ImageIntegrity
 {
     /// <summary>

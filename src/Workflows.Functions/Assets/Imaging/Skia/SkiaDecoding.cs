@@ -18,6 +18,22 @@ internal static class SkiaDecoding
     /// <summary>True when the EXIF origin turns the image a quarter, so upright width = stored height.</summary>
     public static bool SwapsAxes(SKEncodedOrigin origin) => (int)origin >= 5;
 
+    /// <summary>The size <see cref="Decode"/> decodes to: the smallest n/8 scale still as wide as <paramref name="minUprightWidth"/>.</summary>
+    public static SKSizeI DecodeSize(SKCodec codec, int minUprightWidth)
+    {
+        bool swap = SwapsAxes(codec.EncodedOrigin);
+        for (int eighths = 1; eighths < 8; eighths++)
+        {
+            SKSizeI scaled = codec.GetScaledDimensions(eighths / 8f);
+            if ((swap ? scaled.Height : scaled.Width) >= minUprightWidth)
+            {
+                return scaled;
+            }
+        }
+
+        return codec.Info.Size;
+    }
+
     /// <summary>
     /// Decodes the whole image (first frame) at the smallest scale the codec offers whose upright width is still
     /// at least <paramref name="minUprightWidth"/>: libjpeg-turbo decodes JPEG at n/8 scale for a fraction of the
@@ -25,18 +41,7 @@ internal static class SkiaDecoding
     /// </summary>
     public static SKBitmap Decode(SKCodec codec, int minUprightWidth)
     {
-        bool swap = SwapsAxes(codec.EncodedOrigin);
-        SKSizeI size = new(codec.Info.Width, codec.Info.Height);
-        for (int eighths = 1; eighths < 8; eighths++)
-        {
-            SKSizeI scaled = codec.GetScaledDimensions(eighths / 8f);
-            if ((swap ? scaled.Height : scaled.Width) >= minUprightWidth)
-            {
-                size = scaled;
-                break;
-            }
-        }
-
+        SKSizeI size = DecodeSize(codec, minUprightWidth);
         SKAlphaType alpha = codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;
         var info = new SKImageInfo(size.Width, size.Height, SKImageInfo.PlatformColorType, alpha, SKColorSpace.CreateSrgb());
         var bitmap = new SKBitmap(info);

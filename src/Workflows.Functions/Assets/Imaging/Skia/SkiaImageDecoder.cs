@@ -47,6 +47,8 @@ internal sealed class SkiaImageDecoder : ImageDecoder
 
     public override SKBitmap Decode(int minUprightWidth) => SkiaDecoding.Decode(_codec, minUprightWidth);
 
+    public override SKSizeI DecodeSize(int minUprightWidth) => SkiaDecoding.DecodeSize(_codec, minUprightWidth);
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)

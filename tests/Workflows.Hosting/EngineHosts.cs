@@ -15,14 +15,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Workflows.Tests.TestSupport;
+namespace Workflows.Hosting;
 
 /// <summary>
 /// The engine side of an app: a Durable Task backend (in-memory or Azure Storage) behind the gRPC sidecar from the
 /// InProcessTestHost package, on a loopback port chosen by the OS. Workers and clients connect to it over gRPC, which is
 /// how the Functions host's Durable extension talks to the isolated worker too.
 /// </summary>
-internal sealed class Sidecar : IAsyncDisposable
+public sealed class Sidecar : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -63,7 +63,7 @@ internal sealed class Sidecar : IAsyncDisposable
 }
 
 /// <summary>Builds the worker-side host: the app's composition root plus the Durable Task worker and/or client.</summary>
-internal static class WorkerHost
+public static class WorkerHost
 {
     public static IHost Build(
         GrpcChannel channel,

@@ -1,9 +1,9 @@
 using System.Text.Json;
 
-namespace Workflows.Tests.TestSupport;
+namespace Workflows.Hosting;
 
-/// <summary>The app settings a test app starts with: local.settings.sample.json, pointed at the test Azurite.</summary>
-internal static class TestSettings
+/// <summary>The app settings a test or bench app starts with: local.settings.sample.json, pointed at the given storage.</summary>
+public static class SampleSettings
 {
     private static readonly Lazy<IReadOnlyDictionary<string, string?>> Sample = new(ReadSample);
 

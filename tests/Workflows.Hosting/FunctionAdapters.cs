@@ -3,7 +3,7 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Workflows.Tests.TestSupport;
+namespace Workflows.Hosting;
 
 /// <summary>
 /// Runs a function-style orchestrator method. Exposes the method's own input type, so the engine deserializes the input to
@@ -48,7 +48,7 @@ internal sealed class FunctionActivity(DurableFunction function, IServiceProvide
     }
 }
 
-internal static class FunctionInvoker
+public static class FunctionInvoker
 {
     /// <summary>T for Task&lt;T&gt;, ValueTask&lt;T&gt; and T; object for Task, ValueTask and void.</summary>
     public static Type ResultType(Type returnType)

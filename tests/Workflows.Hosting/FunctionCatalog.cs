@@ -2,7 +2,7 @@ using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 
-namespace Workflows.Tests.TestSupport;
+namespace Workflows.Hosting;
 
 /// <summary>The kind of durable function a <c>[Function]</c> method is, from its trigger attribute.</summary>
 public enum DurableFunctionKind
@@ -64,7 +64,7 @@ public static class FunctionCatalog
         }
     }
 
-    internal static DurableFunction? Describe(string name, MethodInfo method)
+    public static DurableFunction? Describe(string name, MethodInfo method)
     {
         var parameters = method.GetParameters();
         var outputType = FunctionInvoker.ResultType(method.ReturnType);

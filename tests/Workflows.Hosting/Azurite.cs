@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Workflows.Tests.TestSupport;
+namespace Workflows.Hosting;
 
 /// <summary>A running storage emulator (or the account named by <c>WORKFLOWS_TEST_STORAGE</c>).</summary>
 public sealed record AzuriteInstance(string ConnectionString);
@@ -20,7 +20,7 @@ public sealed class FreshAzurite(string connectionString, Process process) : IAs
 }
 
 /// <summary>
-/// One Azurite per test process, started on first use from the repository's pinned npm package (in-memory, free loopback
+/// One Azurite per process (test run or bench), started on first use from the repository's pinned npm package (in-memory, free loopback
 /// ports) and killed with SIGKILL when the process exits: after traffic Azurite needs minutes to exit on SIGTERM, and in
 /// memory there is nothing to lose. Set <c>WORKFLOWS_TEST_STORAGE</c> to a connection string to use an existing account.
 /// </summary>
@@ -29,7 +29,7 @@ public static class Azurite
     public const string StorageVariable = "WORKFLOWS_TEST_STORAGE";
 
     // The emulator's well-known development account (public, documented; not a secret).
-    internal const string Account = "devstoreaccount1";
+    public const string Account = "devstoreaccount1";
     private const string AccountKey =
         "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
@@ -62,7 +62,7 @@ public static class Azurite
     /// returns its ports and process. A port picked here can be taken by someone else before Azurite binds it: tries a
     /// few times.
     /// </summary>
-    internal static async Task<(int[] Ports, Process Process)> StartOnFreePortsAsync(params string[] extraArguments)
+    public static async Task<(int[] Ports, Process Process)> StartOnFreePortsAsync(params string[] extraArguments)
     {
         Exception? last = null;
         for (var attempt = 0; attempt < 3; attempt++)
@@ -144,13 +144,13 @@ public static class Azurite
         return null;
     }
 
-    internal static void Kill(Process process)
+    public static void Kill(Process process)
     {
         process.StandardInput.Close(); // the watchdog kills Azurite's process group
         process.WaitForExit(TimeSpan.FromSeconds(5));
     }
 
-    internal static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

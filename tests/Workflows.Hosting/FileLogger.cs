@@ -1,13 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace Workflows.Tests.TestSupport;
+namespace Workflows.Hosting;
 
 /// <summary>
 /// Debug aid: with <c>WORKFLOWS_TEST_LOG=/path/file.log</c> every engine, sidecar and app log line of the test run (Debug
 /// and up) is appended to that file; the test runner does not show a test host's console output.
 /// </summary>
-internal sealed class FileLoggerProvider : ILoggerProvider
+public sealed class FileLoggerProvider : ILoggerProvider
 {
     private static readonly Lock Gate = new();
     private static readonly string? Path = Environment.GetEnvironmentVariable("WORKFLOWS_TEST_LOG");

@@ -1,0 +1,67 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace Workflows.Bench.Orchestrations;
+
+/// <summary>
+/// Counts what the app's blob client moves: requests, body bytes sent and received, and server-side copies (whose bytes
+/// the storage account moves without them crossing the wire).
+/// </summary>
+internal sealed class BlobTraffic : HttpPipelinePolicy
+{
+    private long _requests;
+    private long _sent;
+    private long _received;
+    private long _copies;
+    private long _reads;
+
+    public (long Requests, long Sent, long Received, long Copies, long Reads) TakeSnapshot() =>
+        (Interlocked.Read(ref _requests), Interlocked.Read(ref _sent), Interlocked.Read(ref _received),
+         Interlocked.Read(ref _copies), Interlocked.Read(ref _reads));
+
+    public void Reset()
+    {
+        Interlocked.Exchange(ref _requests, 0);
+        Interlocked.Exchange(ref _sent, 0);
+        Interlocked.Exchange(ref _received, 0);
+        Interlocked.Exchange(ref _copies, 0);
+        Interlocked.Exchange(ref _reads, 0);
+    }
+
+    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        ProcessNext(message, pipeline);
+        Count(message);
+    }
+
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    {
+        await ProcessNextAsync(message, pipeline);
+        Count(message);
+    }
+
+    private void Count(HttpMessage message)
+    {
+        Interlocked.Increment(ref _requests);
+        if (message.Request.Content is { } content && content.TryComputeLength(out var length))
+        {
+            Interlocked.Add(ref _sent, length);
+        }
+
+        if (message.Request.Headers.TryGetValue("x-ms-copy-source", out _))
+        {
+            Interlocked.Increment(ref _copies);
+        }
+
+        // A blob download: GET on a blob (not a listing), whose body is the blob's bytes (or a range of them).
+        if (message.Request.Method == RequestMethod.Get && !message.Request.Uri.Query.Contains("comp=", StringComparison.Ordinal)
+            && message.Response.Status is 200 or 206)
+        {
+            Interlocked.Increment(ref _reads);
+            if (message.Response.Headers.ContentLength is { } received)
+            {
+                Interlocked.Add(ref _received, received);
+            }
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace Workflows.Bench.Orchestrations;
+
+/// <summary>
+/// Command line of the orchestrations mode: <c>--orchestrations</c> with <c>--smoke</c> (CI: two orders and one asset
+/// per batch, one round, no warm-up batches), <c>--quick</c> (default) or <c>--full</c> (more instances and rounds, plus the 10,000-asset and
+/// 10,000-activity scale runs); then optionally <c>--orders N</c>, <c>--assets N</c>, <c>--rounds N</c>,
+/// <c>--scale N</c> (0: no scale runs) and <c>--engines memory,azure</c>.
+/// </summary>
+internal sealed record OrchestrationOptions(string Mode, int Orders, int Assets, int Rounds, int Scale)
+{
+    public IReadOnlyList<string> Engines { get; init; } = ["azure", "memory"];
+
+    /// <summary>Unmeasured batches of each workload before the rounds (tiered JIT, connection pools, tables created).</summary>
+    public int WarmUps => Mode == "smoke" ? 0 : 2;
+
+    public static OrchestrationOptions Parse(string[] args)
+    {
+        OrchestrationOptions options = args.Contains("--full") ? new("full", 100, 20, 5, 10_000)
+            : args.Contains("--smoke") ? new("smoke", 2, 1, 1, 0)
+            : new("quick", 40, 10, 3, 0);
+        for (int i = 0; i < args.Length; i++)
+        {
+            int Next() => i + 1 < args.Length
+                ? int.Parse(args[++i], CultureInfo.InvariantCulture)
+                : throw new ArgumentException($"{args[i]} needs a value.");
+            options = args[i] switch
+            {
+                "--orchestrations" or "--full" or "--quick" or "--smoke" => options,
+                "--orders" => options with { Orders = Next() },
+                "--assets" => options with { Assets = Next() },
+                "--rounds" => options with { Rounds = Next() },
+                "--scale" => options with { Scale = Next() },
+                "--engines" => options with { Engines = i + 1 < args.Length ? args[++i].Split(',') : throw new ArgumentException("--engines needs a value.") },
+                _ => throw new ArgumentException($"Unknown option {args[i]} (see README, Performance, Orchestrations)."),
+            };
+        }
+
+        return options;
+    }
+}

@@ -1,0 +1,32 @@
+using DurableTask.AzureStorage;
+
+namespace Workflows.Hosting;
+
+/// <summary>The Azure Storage engine (DurableTask.AzureStorage), as Durable Functions uses it by default.</summary>
+public static class AzureStorageBackend
+{
+    /// <summary>The backend on the app's task hub: one partition, short polling and leases (a crashed app's partition is
+    /// taken over in seconds), no app lease (one app per task hub here).</summary>
+    public static async Task<AzureStorageOrchestrationService> CreateAsync(
+        IReadOnlyDictionary<string, string?> settings, Action<AzureStorageOrchestrationServiceSettings>? configure = null)
+    {
+        var options = new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = settings["TaskHubName"]!,
+            // The host's own storage setting; in identity form (no connection string) `configure` supplies the clients.
+            StorageAccountClientProvider = settings.TryGetValue("AzureWebJobsStorage", out var taskHubStorage) && taskHubStorage is not null
+                ? new StorageAccountClientProvider(taskHubStorage)
+                : null,
+            PartitionCount = 1,
+            MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
+            UseAppLease = false,
+            LeaseInterval = TimeSpan.FromSeconds(6),
+            LeaseRenewInterval = TimeSpan.FromSeconds(2),
+            LeaseAcquireInterval = TimeSpan.FromSeconds(1),
+        };
+        configure?.Invoke(options);
+        var backend = new AzureStorageOrchestrationService(options);
+        await backend.CreateIfNotExistsAsync();
+        return backend;
+    }
+}
