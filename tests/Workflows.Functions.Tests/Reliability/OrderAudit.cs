@@ -20,8 +20,11 @@ internal static class OrderAudit
     {
         var tables = services.GetRequiredService<OrderTables>();
         var ledger = services.GetRequiredService<PaymentLedger>();
+        // Created on first use: make sure an audit of orders that never reached a charge or a booking can read them.
         var gateway = await tables.LocalGatewayAsync(CancellationToken.None);
         var carrier = await tables.LocalCarrierAsync(CancellationToken.None);
+        await gateway.CreateIfNotExistsAsync();
+        await carrier.CreateIfNotExistsAsync();
         Dictionary<string, OrderStatus> outcomes = new(StringComparer.Ordinal);
         foreach (var id in orderIds)
         {
