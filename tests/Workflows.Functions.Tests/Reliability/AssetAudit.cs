@@ -20,11 +20,11 @@ internal static class AssetAudit
         {
             audit.Count("assets");
             var record = await store.FindAsync(id, CancellationToken.None);
-            var instance = await client.GetInstanceAsync(AssetIds.InstanceId(id));
+            var instance = await client.GetInstanceAsync(AssetIds.InstanceId(id), getInputsAndOutputs: true);
             if (record is null || record.Status == nameof(AssetStatus.Processing)
                 || instance is not { RuntimeStatus: OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed })
             {
-                audit.Violation("lost", $"asset {id}: record {record?.Status ?? "missing"}, instance {instance?.RuntimeStatus.ToString() ?? "missing"}");
+                audit.Violation("lost", $"asset {id}: record {record?.Status ?? "missing"}, instance {instance?.RuntimeStatus.ToString() ?? "missing"} {instance?.FailureDetails?.ErrorMessage}");
                 continue;
             }
 
@@ -33,7 +33,7 @@ internal static class AssetAudit
             var (original, quarantined) = (await store.Original(id).ExistsAsync(), await store.Quarantined(id).ExistsAsync());
             if (ready ? !original.Value || quarantined.Value : original.Value || !quarantined.Value)
             {
-                audit.Violation("original misplaced", $"asset {id} {record.Status}: in originals {original.Value}, in quarantine {quarantined.Value}");
+                audit.Violation("original misplaced", $"asset {id} {record.Status}: in originals {original.Value}, in quarantine {quarantined.Value} ({record.FailureReason})");
             }
 
             if (!ready && string.IsNullOrWhiteSpace(record.FailureReason))
@@ -56,7 +56,8 @@ internal static class AssetAudit
 
         foreach (var orphan in renditions.Where(name => !listed.Contains(name)))
         {
-            audit.Violation("orphan renditions", orphan);
+            var owner = await store.FindAsync(orphan.Split('/')[0], CancellationToken.None);
+            audit.Violation("orphan renditions", $"{orphan} (asset {owner?.Status ?? "without a record"} {owner?.FailureReason})");
         }
 
         foreach (var container in new[] { store.Uploads, store.HttpUploads })

@@ -20,8 +20,11 @@ internal static class OrderAudit
     {
         var tables = services.GetRequiredService<OrderTables>();
         var ledger = services.GetRequiredService<PaymentLedger>();
+        // Created on first use: make sure an audit of orders that never reached a charge or a booking can read them.
         var gateway = await tables.LocalGatewayAsync(CancellationToken.None);
         var carrier = await tables.LocalCarrierAsync(CancellationToken.None);
+        await gateway.CreateIfNotExistsAsync();
+        await carrier.CreateIfNotExistsAsync();
         Dictionary<string, OrderStatus> outcomes = new(StringComparer.Ordinal);
         foreach (var id in orderIds)
         {
@@ -29,7 +32,7 @@ internal static class OrderAudit
             var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true);
             if (instance is not { RuntimeStatus: OrchestrationRuntimeStatus.Completed or OrchestrationRuntimeStatus.Failed })
             {
-                audit.Violation("lost", $"order {id}: instance {instance?.RuntimeStatus.ToString() ?? "missing"}");
+                audit.Violation("lost", $"order {id}: instance {instance?.RuntimeStatus.ToString() ?? "missing"} {instance?.SerializedCustomStatus}");
                 continue;
             }
 
@@ -38,6 +41,11 @@ internal static class OrderAudit
             var status = outcome?.Status ?? OrderStatus.Failed;
             outcomes[id] = status;
             audit.Count($"orders {status}");
+            if (outcome is null || outcome.Reason?.StartsWith("processing_error", StringComparison.Ordinal) == true)
+            {
+                audit.Count("orders failed by errors"); // retries ran out: compensated, then the instance failed
+            }
+
             var completed = status == OrderStatus.Completed;
             await AuditMoneyAsync(audit, id, completed ? outcome!.Total : 0m, ledger, gateway);
             await AuditBookingsAsync(audit, id, completed, carrier);

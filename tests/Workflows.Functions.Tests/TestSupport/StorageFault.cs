@@ -1,17 +1,59 @@
+using System.Collections.Concurrent;
 using Azure;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Workflows.Tests.TestSupport;
 
 /// <summary>
-/// An Azure SDK pipeline policy that fails, with a 503 as an outage would, every request whose path contains
-/// <see cref="FailPathsContaining"/> (a table name, an entity key…) while it is set.
+/// An Azure SDK pipeline policy that fails storage requests: every request whose path contains
+/// <see cref="FailPathsContaining"/> (a table name, an entity key…) with a 503, as an outage would, while it is set; and,
+/// after <see cref="FailShare"/>, a seeded random share of all requests with a 500 or 503 answer (the SDK sees a real
+/// response and retries it) or a timeout after the request reached storage (the write happened, the answer was lost).
 /// </summary>
 internal sealed class StorageFault : HttpPipelinePolicy
 {
     public volatile string? FailPathsContaining;
+
+    private static readonly AsyncLocal<bool> Outside = new();
+    private readonly ConcurrentDictionary<string, int> _attempts = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private Random? _random;
+    private double _share;
+    private int _requests;
+    private readonly int[] _faults = new int[3]; // 500, 503, timeouts
+
+    public int Requests => _requests;
+
+    public int Injected => _faults.Sum();
+
+    /// <summary>The most attempts the SDK made for one request (its client request id), faults included.</summary>
+    public int MaxAttemptsOfOneRequest => _attempts.IsEmpty ? 0 : _attempts.Values.Max();
+
+    public string Figures => $"requests={_requests} faults={Injected} (500: {_faults[0]}, 503: {_faults[1]}, timeouts after the write: {_faults[2]}) max attempts of one request={MaxAttemptsOfOneRequest}";
+
+    /// <summary>From now on fails about <paramref name="share"/> of the requests (0 stops), chosen by <paramref name="seed"/>.</summary>
+    public void FailShare(double share, int seed)
+    {
+        lock (_lock)
+        {
+            _random = new Random(seed);
+            _share = share;
+        }
+    }
+
+    /// <summary>
+    /// Until disposed, requests made by this flow (a test acting as a user or an uploader, outside the app) are never
+    /// failed by the random share.
+    /// </summary>
+    public static IDisposable OutsideTheApp()
+    {
+        Outside.Value = true;
+        return new Scope();
+    }
 
     /// <summary>Table client options with this fault and no SDK retries, so the fault surfaces at once.</summary>
     public TableClientOptions TableClientOptions()
@@ -22,23 +64,116 @@ internal sealed class StorageFault : HttpPipelinePolicy
         return options;
     }
 
+    /// <summary>
+    /// Puts this fault into every storage client the app builds (blob, queue, table), behind the SDK's own retries (3,
+    /// as in production; their delay shortened to 20 ms so tests run in seconds).
+    /// </summary>
+    public void InjectIntoAppStorage(IServiceCollection services) =>
+        services.AddAzureClients(clients => clients.ConfigureDefaults(options =>
+        {
+            options.Retry.Delay = TimeSpan.FromMilliseconds(20);
+            options.AddPolicy(this, HttpPipelinePosition.PerRetry);
+        }));
+
     public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        ThrowIfFaulty(message);
-        ProcessNext(message, pipeline);
+        if (!Answered(message, out var timeout))
+        {
+            ProcessNext(message, pipeline);
+            ThrowIf(timeout);
+        }
     }
 
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
-        ThrowIfFaulty(message);
-        return ProcessNextAsync(message, pipeline);
+        if (!Answered(message, out var timeout))
+        {
+            await ProcessNextAsync(message, pipeline);
+            ThrowIf(timeout);
+        }
     }
 
-    private void ThrowIfFaulty(HttpMessage message)
+    /// <summary>True when the fault answers instead of storage; <paramref name="timeout"/>: lose storage's answer.</summary>
+    private bool Answered(HttpMessage message, out bool timeout)
     {
         if (FailPathsContaining is { } marker && message.Request.Uri.Path.Contains(marker, StringComparison.Ordinal))
         {
             throw new RequestFailedException(503, $"Storage unavailable for '{marker}' (test fault)");
+        }
+
+        var fault = NextFault(message);
+        timeout = fault is 408;
+        if (fault is 500 or 503)
+        {
+            message.Response = new FaultResponse(fault.Value, message.Request.ClientRequestId);
+            return true;
+        }
+
+        return false;
+    }
+
+    private static void ThrowIf(bool timeout)
+    {
+        if (timeout)
+        {
+            throw new TaskCanceledException("The storage request timed out (test fault).", new TimeoutException());
+        }
+    }
+
+    /// <summary>null, or 500 / 503 (answered instead of sending) or 408 (a timeout once the request went through).</summary>
+    private int? NextFault(HttpMessage message)
+    {
+        Interlocked.Increment(ref _requests);
+        _attempts.AddOrUpdate(message.Request.ClientRequestId, 1, (_, n) => n + 1);
+        int roll;
+        lock (_lock)
+        {
+            if (_random is null || Outside.Value || _random.NextDouble() >= _share)
+            {
+                return null;
+            }
+
+            roll = _random.Next(3);
+        }
+
+        Interlocked.Increment(ref _faults[roll]);
+        return roll switch { 0 => 500, 1 => 503, _ => 408 };
+    }
+
+    private sealed class Scope : IDisposable
+    {
+        public void Dispose() => Outside.Value = false;
+    }
+
+    /// <summary>A bodiless error answer, as a storage front end under load gives.</summary>
+    private sealed class FaultResponse(int status, string clientRequestId) : Response
+    {
+        public override int Status => status;
+
+        public override string ReasonPhrase => status == 500 ? "Internal Server Error (test fault)" : "Service Unavailable (test fault)";
+
+        public override Stream? ContentStream { get; set; }
+
+        public override string ClientRequestId { get; set; } = clientRequestId;
+
+        public override void Dispose()
+        {
+        }
+
+        protected override bool ContainsHeader(string name) => false;
+
+        protected override IEnumerable<HttpHeader> EnumerateHeaders() => [];
+
+        protected override bool TryGetHeader(string name, out string value)
+        {
+            value = "";
+            return false;
+        }
+
+        protected override bool TryGetHeaderValues(string name, out IEnumerable<string> values)
+        {
+            values = [];
+            return false;
         }
     }
 }
