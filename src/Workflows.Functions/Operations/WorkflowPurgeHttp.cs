@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
+using Workflows.Shared.Http;
 
 namespace Workflows.Operations;
 
@@ -73,7 +74,7 @@ public sealed class WorkflowPurgeHttp(InstancePurger purger, IOptions<Operations
         List<OrchestrationRuntimeStatus> statuses = [];
         foreach (var text in request.Statuses ?? [])
         {
-            if (!Enum.TryParse<OrchestrationRuntimeStatus>(text, ignoreCase: true, out var status) || !OperationsHttp.IsFinished(status))
+            if (!ListQuery.TryParseName(text, out OrchestrationRuntimeStatus status) || !OperationsHttp.IsFinished(status))
             {
                 return OperationsHttp.BadRequest(req, $"'{text}' is not a finished status: use {string.Join(", ", OperationsHttp.Finished)}.");
             }

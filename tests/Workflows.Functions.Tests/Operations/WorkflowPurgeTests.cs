@@ -98,6 +98,7 @@ public sealed class WorkflowPurgeTests : WorkflowTestBase
     [InlineData("{}")]
     [InlineData("{\"olderThanDays\": -1}")]
     [InlineData("{\"olderThanDays\": 1, \"statuses\": [\"Running\"]}")]
+    [InlineData("{\"olderThanDays\": 1, \"statuses\": [\"3\"]}")]
     [InlineData("{\"olderThanDays\": \"soon\"}")]
     [InlineData("not json")]
     public async Task PurgeWorkflows_BadBody_Returns400(string body)

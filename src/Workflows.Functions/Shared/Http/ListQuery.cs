@@ -96,7 +96,7 @@ internal sealed class ListQuery(HttpRequest req)
         List<TEnum> values = [];
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
-            if (Enum.TryParse<TEnum>(part, ignoreCase: true, out var value) && Enum.IsDefined(value) && !char.IsAsciiDigit(part[0]))
+            if (TryParseName(part, out TEnum value))
             {
                 values.Add(value);
             }
@@ -108,6 +108,13 @@ internal sealed class ListQuery(HttpRequest req)
 
         return values.Distinct().ToList();
     }
+
+    /// <summary>
+    /// One enum value by its name (case-insensitive). Numbers are refused: <see cref="Enum.TryParse{TEnum}(string, bool, out TEnum)"/>
+    /// would take "3" for whichever member has that value.
+    /// </summary>
+    public static bool TryParseName<TEnum>(string text, out TEnum value) where TEnum : struct, Enum =>
+        Enum.TryParse(text, ignoreCase: true, out value) && Enum.IsDefined(value) && !char.IsAsciiDigit(text.TrimStart('-', '+')[0]);
 
     /// <summary>A <c>true</c>/<c>false</c> parameter, false when absent.</summary>
     public bool Flag(string name)
