@@ -12,6 +12,7 @@ namespace Workflows.Tests.Reliability;
 /// storage faults: exactly 50 sold without faults (never more with them), stock never negative while they race, every
 /// other order compensated. Quick mode (CI): 40 orders for 10 units; <c>WORKFLOWS_RELIABILITY=long</c>: 200 for 50.
 /// </summary>
+[Collection(nameof(ReliabilityRunsAlone))]
 public sealed class ContentionTests(ITestOutputHelper output)
 {
     [Theory]

@@ -14,6 +14,7 @@ namespace Workflows.Tests.Reliability;
 /// flight, SIGKILLed at seeded random moments and restarted, over and over; then everything is audited from the ledgers,
 /// tables and blobs. Quick: 3 kills. <c>WORKFLOWS_RELIABILITY=long</c>: 120 kills.
 /// </summary>
+[Collection(nameof(ReliabilityRunsAlone))]
 public sealed class CrashLoopTests(ITestOutputHelper output)
 {
     [Fact]

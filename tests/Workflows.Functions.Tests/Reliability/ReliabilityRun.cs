@@ -20,3 +20,10 @@ internal sealed record ReliabilityRun(bool IsLong, int Seed)
     /// <summary>The quick or the long figure.</summary>
     public int Pick(int quick, int @long) => IsLong ? @long : quick;
 }
+
+/// <summary>
+/// Reliability runs load the machine on purpose (a child process per kill, hundreds of concurrent requests): they run
+/// alone, after the rest of the suite, so that neither slows the other into timeouts.
+/// </summary>
+[CollectionDefinition(nameof(ReliabilityRunsAlone), DisableParallelization = true)]
+public sealed class ReliabilityRunsAlone;

@@ -90,16 +90,25 @@ public sealed class ChildProcessApp : IAsyncDisposable
         };
         _process.BeginErrorReadLine();
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (await _process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        try
         {
-            if (line == "ready")
+            while (await _process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
             {
-                return;
+                if (line == "ready")
+                {
+                    return;
+                }
             }
+
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException(
+                $"The app process was not ready after 120 s:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
         }
 
-        await _process.WaitForExitAsync(timeout.Token);
         throw new InvalidOperationException(
             $"The app process exited ({_process.ExitCode}) before it was ready:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
     }
