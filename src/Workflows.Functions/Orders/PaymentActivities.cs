@@ -66,6 +66,15 @@ public sealed class PaymentActivities(IPaymentProvider provider, PaymentLedger l
             return false;
         }
 
+        if (charged is null)
+        {
+            // The provider charged under this key but the charge step's ledger write was lost: record the charge first,
+            // so the ledger balances the way the provider's statement does instead of holding a refund of nothing.
+            await ledger.AddAsync(
+                new LedgerEntry(request.OrderId, PaymentLedger.Charge, refund.Amount, refund.Currency, $"unrecorded:{request.ChargeKey}", request.ChargeKey),
+                clock.GetUtcNow(), ct);
+        }
+
         await ledger.AddAsync(
             new LedgerEntry(request.OrderId, PaymentLedger.Refund, refund.Amount, refund.Currency, refund.Reference, request.Key),
             clock.GetUtcNow(), ct);

@@ -33,6 +33,24 @@ public sealed class PaymentActivitiesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefundPayment_ChargeMadeButItsLedgerWriteLost_LedgerRecordsBothAndBalances()
+    {
+        // Arrange: the gateway charged, then the charge step's ledger write failed every retry (found under storage faults).
+        var order = $"order-{Guid.NewGuid():N}";
+        var chargeKey = $"{order}:charge";
+        await new LocalPaymentGateway(_orders.Get<OrderTables>()).ChargeAsync(new ChargeRequest(chargeKey, LocalPaymentGateway.Approve, 10m, "EUR"), _ct);
+        var payments = _orders.App.CreateFunction<PaymentActivities>();
+
+        // Act
+        Assert.True(await payments.RefundPayment(new RefundPaymentRequest($"{order}:refund", chargeKey, order), _ct));
+
+        // Assert: the ledger tells the same story as the gateway, a charge and its refund, not a refund of nothing.
+        var entries = await _orders.Get<PaymentLedger>().ListAsync(order, _ct);
+        Assert.Equal([PaymentLedger.Charge, PaymentLedger.Refund], entries.Select(e => e.Kind));
+        Assert.All(entries, e => Assert.Equal((10m, "EUR"), (e.Amount, e.Currency)));
+    }
+
+    [Fact]
     public async Task ChargePayment_AfterItsRefund_RejectsAlreadyCompensatedAndChargesNothingMore()
     {
         // Arrange: the saga charged, then refunded (compensated); the same charge step runs again with the same key.
