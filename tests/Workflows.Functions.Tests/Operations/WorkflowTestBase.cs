@@ -42,10 +42,17 @@ public abstract class WorkflowTestBase : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
-            var instance = await Client.GetInstanceAsync(id, getInputsAndOutputs: true, timeout.Token);
-            if (instance?.RuntimeStatus == status)
+            try
             {
-                return instance;
+                var instance = await Client.GetInstanceAsync(id, getInputsAndOutputs: true, timeout.Token);
+                if (instance?.RuntimeStatus == status)
+                {
+                    return instance;
+                }
+            }
+            catch (Grpc.Core.RpcException ex) when (ex.StatusCode == Grpc.Core.StatusCode.Unknown && !timeout.IsCancellationRequested)
+            {
+                // The in-memory engine's query can throw while a restart replaces the instance under the same id: ask again.
             }
 
             await Task.Delay(100, timeout.Token);
