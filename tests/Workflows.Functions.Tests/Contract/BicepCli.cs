@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Reflection;
+using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Contract;
 
@@ -10,21 +10,8 @@ internal static class BicepCli
 
     public static readonly string Infra = Path.Combine(Root, "infra");
 
-    public static async Task<(int ExitCode, string Output, string Errors)> RunAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo(BicepPath()) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, (await output).Trim(), (await errors).Trim());
-    }
+    public static Task<(int ExitCode, string Output, string Errors)> RunAsync(params string[] arguments) =>
+        ToolProcess.RunAsync(BicepPath(), arguments, TimeSpan.FromMinutes(2));
 
     /// <summary>main.bicep compiled to an ARM template (modules nested), as text.</summary>
     public static async Task<string> BuildMainAsync()

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Contract;
 
@@ -48,20 +48,13 @@ public sealed class PublishedPackageTests
 
     private static async Task<Dictionary<string, string>> EvaluateAsync(params string[] extra)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])["msbuild", Project, "-p:Configuration=Release", "-getProperty:RuntimeIdentifier",
-                     "-getProperty:RuntimeIdentifiers", "-getProperty:SelfContained", .. extra])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"{await output}{await errors}");
-        using var json = JsonDocument.Parse(await output);
+        var (exitCode, output, errors) = await ToolProcess.RunAsync(
+            "dotnet",
+            ["msbuild", Project, "-p:Configuration=Release", "-getProperty:RuntimeIdentifier", "-getProperty:RuntimeIdentifiers",
+             "-getProperty:SelfContained", .. extra],
+            TimeSpan.FromMinutes(1));
+        Assert.True(exitCode == 0, $"{output}{errors}");
+        using var json = JsonDocument.Parse(output);
         return json.RootElement.GetProperty("Properties").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString()!);
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using ImageMagick;
@@ -111,18 +110,9 @@ public sealed class MagickPolicyTests
 
     private static async Task<Dictionary<string, string>> RunFreshProcessAsync()
     {
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in (string[])[typeof(MagickPolicyTests).Assembly.Location, "magick-policy"])
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await process.WaitForExitAsync(timeout.Token);
-        Assert.True(process.ExitCode == 0, $"magick-policy exited {process.ExitCode}: {await errors}");
-        return JsonSerializer.Deserialize<Dictionary<string, string>>((await output).Trim().Split('\n')[^1])!;
+        var (exitCode, output, errors) = await ToolProcess.RunAsync(
+            Environment.ProcessPath ?? "dotnet", [typeof(MagickPolicyTests).Assembly.Location, "magick-policy"], TimeSpan.FromMinutes(1));
+        Assert.True(exitCode == 0, $"magick-policy exited {exitCode}: {errors}");
+        return JsonSerializer.Deserialize<Dictionary<string, string>>(output.Split('\n')[^1])!;
     }
 }
