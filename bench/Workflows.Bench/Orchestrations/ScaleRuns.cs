@@ -13,23 +13,17 @@ using Workflows.Hosting;
 namespace Workflows.Bench.Orchestrations;
 
 /// <summary>
-/// The scale runs on the in-memory engine: the app's bulk reprocess over <c>n</c> tiny Ready assets, and a fan-out of
-/// <c>n</c> no-op activities done naively (one history) and in pages the way the bulk reprocess does.
+/// The scale runs on one engine (in-memory by default; on the Azure Storage engine they also count the last
+/// execution's history): the app's bulk reprocess over <c>n</c> tiny Ready assets, and a fan-out of <c>n</c> no-op
+/// activities done naively (one history) and in pages the way the bulk reprocess does.
 /// </summary>
 internal static class ScaleRuns
 {
-    public static async Task RunAsync(int n, string connectionString, OrchestrationReport report)
+    public static async Task RunAsync(int n, string engineName, string connectionString, OrchestrationReport report)
     {
-        var settings = SampleSettings.Create(connectionString, $"benchscale{Random.Shared.Next(100_000, 999_999)}");
         var tag = $"s{Random.Shared.Next(100_000, 999_999)}";
-        foreach (var (key, name) in new[] { ("Uploads", "up"), ("HttpUploads", "hup"), ("Originals", "orig"), ("Renditions", "rend"), ("Quarantine", "quar") })
-        {
-            settings[$"Assets:{key}Container"] = $"{tag}{name}";
-        }
-
-        settings["Assets:AssetsTable"] = $"{tag}assets";
-        settings["Assets:ReadyQueue"] = $"{tag}ready";
-        await using var engine = await BenchEngine.StartAsync("memory", settings, _ => { });
+        await using var engine = await BenchEngine.StartAsync(engineName, BenchEngine.IsolatedSettings(connectionString, "benchscale"), _ => { });
+        report.ScaleEngine = engine.Name;
 
         await SeedReadyAssetsAsync(engine, n);
         var options = engine.Services.GetRequiredService<IOptions<AssetOptions>>().Value;
