@@ -25,6 +25,7 @@ internal sealed class StorageFault : HttpPipelinePolicy
     private double _share;
     private int _requests;
     private readonly int[] _faults = new int[3]; // 500, 503, timeouts
+    private readonly List<Targeted> _targeted = [];
 
     public int Requests => _requests;
 
@@ -42,6 +43,20 @@ internal sealed class StorageFault : HttpPipelinePolicy
         {
             _random = new Random(seed);
             _share = share;
+        }
+    }
+
+    /// <summary>
+    /// Fails the next <paramref name="count"/> requests that <paramref name="matches"/> picks (by any flow, whatever the
+    /// random share): <paramref name="status"/> 500 or 503 answers instead of storage; 408 lets the request reach
+    /// storage and then loses its answer (a timeout after the write).
+    /// </summary>
+    public void FailNext(Func<Request, bool> matches, int status, int count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(status is 500 or 503 or 408, true, nameof(status));
+        lock (_lock)
+        {
+            _targeted.Add(new Targeted(matches, status) { Left = count });
         }
     }
 
@@ -128,16 +143,28 @@ internal sealed class StorageFault : HttpPipelinePolicy
         int roll;
         lock (_lock)
         {
-            if (_random is null || Outside.Value || _random.NextDouble() >= _share)
+            if (_targeted.FirstOrDefault(t => t.Left > 0 && t.Matches(message.Request)) is { } targeted)
+            {
+                targeted.Left--;
+                roll = targeted.Status switch { 500 => 0, 503 => 1, _ => 2 };
+            }
+            else if (_random is null || Outside.Value || _random.NextDouble() >= _share)
             {
                 return null;
             }
-
-            roll = _random.Next(3);
+            else
+            {
+                roll = _random.Next(3);
+            }
         }
 
         Interlocked.Increment(ref _faults[roll]);
         return roll switch { 0 => 500, 1 => 503, _ => 408 };
+    }
+
+    private sealed record Targeted(Func<Request, bool> Matches, int Status)
+    {
+        public int Left { get; set; }
     }
 
     private sealed class Scope : IDisposable
