@@ -54,13 +54,12 @@ public sealed class StorageProvisioningTests
     }
 
     [Fact]
-    public async Task WorkerStart_StorageCreationAnswered503_OrdersTablesAndQueueAreCreatedOnFirstUseAndAnOrderCompletes()
+    public async Task WorkerStart_TableCreationFails_EachOrdersTableIsCreatedOnItsFirstUseAndAnOrderCompletes()
     {
-        // Arrange: while the worker starts, storage answers every creation of a table or queue with a 503, which the
-        // Tables and Queues SDKs hand back to their caller instead of raising.
+        // Arrange: while the worker starts, storage answers every table creation with a 503 (every SDK attempt).
         var fault = new StorageFault();
         var starting = true;
-        fault.FailNext(request => starting && IsCreation(request), 503, int.MaxValue);
+        fault.FailNext(request => starting && IsTableCreation(request), 503, int.MaxValue);
         await using var app = await TestApp.StartAsync(OrdersTestApp.Configure, fault.InjectIntoAppStorage);
         starting = false;
         var orders = new OrdersTestApp(app);
@@ -74,12 +73,12 @@ public sealed class StorageProvisioningTests
     }
 
     [Fact]
-    public async Task WorkerStart_StorageCreationAnswered503_AssetTablesAndQueuesAreCreatedOnFirstUseAndAnUploadBecomesReady()
+    public async Task WorkerStart_TableCreationFails_AssetTablesAreCreatedOnFirstUseAndAnUploadBecomesReady()
     {
-        // Arrange: as above, for the asset tables and queues.
+        // Arrange: as above, for the asset record and index tables.
         var fault = new StorageFault();
         var starting = true;
-        fault.FailNext(request => starting && IsCreation(request), 503, int.MaxValue);
+        fault.FailNext(request => starting && IsTableCreation(request), 503, int.MaxValue);
         await using var app = await TestApp.StartAsync(values => AssetsTestApp.Configure(values), fault.InjectIntoAppStorage);
         starting = false;
         var store = app.Services.GetRequiredService<AssetStore>();
@@ -95,9 +94,6 @@ public sealed class StorageProvisioningTests
         Assert.Equal(nameof(AssetStatus.Ready), (await store.FindAsync(assetId, CancellationToken.None))?.Status);
     }
 
-    /// <summary>POST /{account}/Tables creates a table, PUT /{account}/{queue} (no query, unlike a container's) a queue.</summary>
-    private static bool IsCreation(Request request) =>
-        (request.Method == RequestMethod.Post && request.Uri.Path.EndsWith("/Tables", StringComparison.Ordinal))
-        || (request.Method == RequestMethod.Put && string.IsNullOrEmpty(request.Uri.Query)
-            && !request.Uri.Path.Contains('(', StringComparison.Ordinal) && request.Uri.Path.Trim('/').Split('/').Length == 2);
+    private static bool IsTableCreation(Request request) =>
+        request.Method == RequestMethod.Post && request.Uri.Path.EndsWith("/Tables", StringComparison.Ordinal);
 }

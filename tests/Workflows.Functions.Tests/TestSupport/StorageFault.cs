@@ -9,13 +9,18 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Workflows.Tests.TestSupport;
 
 /// <summary>
-/// An Azure SDK pipeline policy that fails storage requests: every request whose path contains
-/// <see cref="FailPathsContaining"/> (a table name, an entity key…) with a 503, as an outage would, while it is set; and,
-/// after <see cref="FailShare"/>, a seeded random share of all requests with a 500 or 503 answer (the SDK sees a real
-/// response and retries it) or a timeout after the request reached storage (the write happened, the answer was lost).
+/// An Azure SDK transport (the network, as the SDK sees it) that fails storage requests: every request whose path
+/// contains <see cref="FailPathsContaining"/> (a table name, an entity key…) with a 503, as an outage would, while it is
+/// set; and, after <see cref="FailShare"/>, a seeded random share of all requests with a 500 or 503 answer or a timeout
+/// after the request reached storage (the write happened, the answer was lost). It is the transport, not a pipeline
+/// policy, so the SDK's own policies treat its answers as they treat storage's: classified as errors, retried, raised.
+/// (A policy that answers before the transport leaves <c>Response.IsError</c> unset: the SDKs then neither retry nor
+/// raise a 500, and a HEAD answered 500 reads as blob properties.)
 /// </summary>
-internal sealed class StorageFault : HttpPipelinePolicy
+internal sealed class StorageFault : HttpPipelineTransport
 {
+    private static readonly HttpPipelineTransport Network = HttpClientTransport.Shared;
+
     public volatile string? FailPathsContaining;
 
     private static readonly AsyncLocal<bool> Outside = new();
@@ -73,9 +78,8 @@ internal sealed class StorageFault : HttpPipelinePolicy
     /// <summary>Table client options with this fault and no SDK retries, so the fault surfaces at once.</summary>
     public TableClientOptions TableClientOptions()
     {
-        var options = new TableClientOptions();
+        var options = new TableClientOptions { Transport = this };
         options.Retry.MaxRetries = 0;
-        options.AddPolicy(this, HttpPipelinePosition.PerRetry);
         return options;
     }
 
@@ -87,23 +91,25 @@ internal sealed class StorageFault : HttpPipelinePolicy
         services.AddAzureClients(clients => clients.ConfigureDefaults(options =>
         {
             options.Retry.Delay = TimeSpan.FromMilliseconds(20);
-            options.AddPolicy(this, HttpPipelinePosition.PerRetry);
+            options.Transport = this;
         }));
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public override Request CreateRequest() => Network.CreateRequest();
+
+    public override void Process(HttpMessage message)
     {
         if (!Answered(message, out var timeout))
         {
-            ProcessNext(message, pipeline);
+            Network.Process(message);
             ThrowIf(timeout);
         }
     }
 
-    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public override async ValueTask ProcessAsync(HttpMessage message)
     {
         if (!Answered(message, out var timeout))
         {
-            await ProcessNextAsync(message, pipeline);
+            await Network.ProcessAsync(message);
             ThrowIf(timeout);
         }
     }

@@ -199,9 +199,9 @@ public sealed class AssetStore(
             Originals.CreateIfNotExistsAsync(),
             Renditions.CreateIfNotExistsAsync(),
             Quarantine.CreateIfNotExistsAsync(),
-            Table.CreateIfMissingAsync(CancellationToken.None),
-            _index.Table.CreateIfMissingAsync(CancellationToken.None),
-            ReadyQueue.CreateIfMissingAsync(CancellationToken.None),
-            queues.GetQueueClient(UploadPoisonQueue).CreateIfMissingAsync(CancellationToken.None));
+            Table.CreateIfNotExistsAsync(),
+            _index.Table.CreateIfNotExistsAsync(),
+            ReadyQueue.CreateIfNotExistsAsync(),
+            queues.GetQueueClient(UploadPoisonQueue).CreateIfNotExistsAsync());
     }
 }

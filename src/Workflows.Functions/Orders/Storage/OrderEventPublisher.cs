@@ -39,7 +39,7 @@ public sealed class OrderEventPublisher(QueueServiceClient service, IOptions<Ord
     private async Task<QueueClient> CreateAsync()
     {
         var queue = service.GetQueueClient(options.Value.EventsQueue);
-        await queue.CreateIfMissingAsync(CancellationToken.None);
+        await queue.CreateIfNotExistsAsync();
         return queue;
     }
 }

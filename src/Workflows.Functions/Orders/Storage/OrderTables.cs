@@ -61,7 +61,7 @@ public sealed class OrderTables(TableServiceClient service, IOptions<OrdersOptio
     private async Task<TableClient> CreateAsync(string name)
     {
         var table = service.GetTableClient(name);
-        await table.CreateIfMissingAsync(CancellationToken.None);
+        await table.CreateIfNotExistsAsync();
         return table;
     }
 }
