@@ -49,7 +49,9 @@ public sealed class ImageFuzzTests(ITestOutputHelper output)
 
         // Assert
         var (endMb, peakMb) = PeakMemory.Read();
-        output.WriteLine($"image fuzzing ({run.Name}, seed {run.Seed}): {counts.Values.Sum()} files, {crashes.Count} crashes; " +
+        int Total(string outcome) => counts.Where(c => c.Key.EndsWith(outcome, StringComparison.Ordinal)).Sum(c => c.Value);
+        output.WriteLine($"image fuzzing ({run.Name}, seed {run.Seed}): {counts.Values.Sum()} files, {Total(" rendered")} rendered, " +
+            $"{Total(" rejected")} rejected with a reason, {crashes.Count} crashes; " +
             $"resident memory {startMb} MB before, peak {peakMb} MB (+{peakMb - startMb} MB), {endMb} MB after; load {LoadAverage()}");
         output.WriteLine(string.Join(Environment.NewLine, counts.Select(c => $"  {c.Key}: {c.Value}")));
         Assert.True(crashes.Count == 0, string.Join(Environment.NewLine, crashes));
