@@ -57,7 +57,7 @@ internal static class AvifComparison
     // PSNR over RGB of the encoded image decoded back (through the app's own inspector-free decoders).
     private static double Psnr(SKBitmap reference, byte[] encoded)
     {
-        using var content = new MemoryStream(encoded);
+        using SKData content = SKData.CreateCopy(encoded);
         using ImageDecoder decoder = ImageDecoder.Open(content, ImageLimits.Default);
         using SKBitmap decoded = decoder.Decode(int.MaxValue);
         double sum = 0;

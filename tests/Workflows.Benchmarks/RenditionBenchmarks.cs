@@ -100,7 +100,8 @@ public class RenditionBenchmarks
         return bytes;
     }
 
-    private ImageDecoder Open() => ImageDecoder.Open(new MemoryStream(_original), ImageLimits.Default);
+    // The decoder keeps the data alive (Skia's codec holds a reference; Magick's decoder the object).
+    private ImageDecoder Open() => ImageDecoder.Open(SKData.CreateCopy(_original), ImageLimits.Default);
 
     private sealed class Config : ManualConfig
     {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SkiaSharp;
 using Workflows.Assets;
 using Workflows.Assets.Imaging;
@@ -26,12 +27,12 @@ internal sealed class LeverVariant : IVariant
                 return Staged(image, [webp], sink);
             case "shared-decode":
                 return Staged(image, [jpeg, webp], sink);
+            case ['w', 'e', 'b', 'p', '-', 'q', .. var quality]:
+                return Staged(image, [webp with { Quality = int.Parse(quality, CultureInfo.InvariantCulture) }], sink);
             case ['w', 'e', 'b', 'p', '-', 'm', var method]:
                 return Staged(image, [webp], sink, webpMethod: method - '0');
             case "jpeg-full-decode":
                 return Staged(image, [jpeg], sink, fullDecode: true);
-            case "png-native":
-                return NativeMemory(image, jpeg, sink);
             case "webp-800-200":
                 await _imaging.RenderRenditionsAsync(new MemoryStream(image.Bytes, writable: false), [webp with { Sizes = [RenditionSize.LongestEdge(800), RenditionSize.LongestEdge(200)] }],
                     (target, encoded, _) =>
@@ -42,16 +43,18 @@ internal sealed class LeverVariant : IVariant
                     ct);
                 return OpResult.Done;
             case "verify-scanline":
-                using (SKCodec codec = ManagedCodec(image))
+                using (SKData data = SKData.CreateCopy(image.Bytes))
+                using (SKCodec codec = SKCodec.Create(data))
                 {
-                    ImageIntegrity.Verify(codec, image.Bytes);
+                    ImageIntegrity.Verify(codec, data);
                 }
 
                 return OpResult.Done;
             case "verify-structure":
                 return JpegStructure.IsComplete(image.Bytes) ? OpResult.Done : throw new InvalidDataException("The JPEG is incomplete.");
             case "verify-getpixels":
-                using (SKCodec codec = ManagedCodec(image))
+                using (SKData data = SKData.CreateCopy(image.Bytes))
+                using (SKCodec codec = SKCodec.Create(data))
                 using (SkiaDecoding.Decode(codec, 1))
                 {
                     return OpResult.Done;
@@ -64,23 +67,10 @@ internal sealed class LeverVariant : IVariant
 
     private static OpResult Staged(BenchImage image, RenditionChain[] chains, OutputSink? sink, bool fullDecode = false, int? webpMethod = null)
     {
-        using var content = new MemoryStream(image.Bytes, writable: false);
+        using SKData content = SKData.CreateCopy(image.Bytes);
         using ImageDecoder decoder = ImageDecoder.Open(content, ImageLimits.Default);
         Dictionary<string, double> stages = StagedCascade.Render(
             width => decoder.Decode(fullDecode ? int.MaxValue : width), decoder.Size, decoder.Origin, chains, sink, webpMethod);
         return new OpResult(Metrics: stages);
     }
-
-    /// <summary>The codec reads from native memory (SKData) instead of through a managed stream.</summary>
-    private static OpResult NativeMemory(BenchImage image, RenditionChain chain, OutputSink? sink)
-    {
-        using var data = SKData.CreateCopy(image.Bytes);
-        using SKCodec codec = SKCodec.Create(data) ?? throw new InvalidDataException("Skia cannot decode this image.");
-        Dictionary<string, double> stages = StagedCascade.Render(
-            width => SkiaDecoding.Decode(codec, width), codec.Info.Size, codec.EncodedOrigin, [chain], sink);
-        return new OpResult(Metrics: stages);
-    }
-
-    private static SKCodec ManagedCodec(BenchImage image) =>
-        SKCodec.Create(new MemoryStream(image.Bytes, writable: false)) ?? throw new InvalidDataException("Skia cannot decode this image.");
 }

@@ -67,6 +67,21 @@ internal sealed class BenchEngine : IAsyncDisposable
         return new BenchEngine(engine == "azure" ? "Azure Storage (Azurite)" : "in-memory", sidecar, channel, host, azure);
     }
 
+    /// <summary>The app's settings with a task hub, containers, table and queue of their own (a run leaves data behind).</summary>
+    public static Dictionary<string, string?> IsolatedSettings(string connectionString, string hubPrefix)
+    {
+        var tag = $"{hubPrefix}{Random.Shared.Next(100_000, 999_999)}";
+        var settings = SampleSettings.Create(connectionString, tag);
+        foreach (var (key, name) in new[] { ("Uploads", "up"), ("HttpUploads", "hup"), ("Originals", "orig"), ("Renditions", "rend"), ("Quarantine", "quar") })
+        {
+            settings[$"Assets:{key}Container"] = $"{tag}{name}";
+        }
+
+        settings["Assets:AssetsTable"] = $"{tag}assets";
+        settings["Assets:ReadyQueue"] = $"{tag}ready";
+        return settings;
+    }
+
     /// <summary>The history of the instance's latest execution as the engine stores it; null on the in-memory engine.</summary>
     public async Task<HistoryFacts?> HistoryAsync(string instanceId)
     {

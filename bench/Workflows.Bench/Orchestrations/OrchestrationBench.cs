@@ -50,7 +50,7 @@ internal static class OrchestrationBench
 
         if (options.Scale > 0)
         {
-            await ScaleRuns.RunAsync(options.Scale, storage.ConnectionString, report);
+            await ScaleRuns.RunAsync(options.ScaleAssets ?? options.Scale, options.Scale, options.ScaleEngine, storage.ConnectionString, report);
         }
 
         report.Print();

@@ -6,11 +6,18 @@ namespace Workflows.Bench.Orchestrations;
 /// Command line of the orchestrations mode: <c>--orchestrations</c> with <c>--smoke</c> (CI: two orders and one asset
 /// per batch, one round, no warm-up batches), <c>--quick</c> (default) or <c>--full</c> (more instances and rounds, plus the 10,000-asset and
 /// 10,000-activity scale runs); then optionally <c>--orders N</c>, <c>--assets N</c>, <c>--rounds N</c>,
-/// <c>--scale N</c> (0: no scale runs) and <c>--engines memory,azure</c>.
+/// <c>--scale N</c> (0: no scale runs), <c>--scale-assets N</c> (the bulk reprocess's assets, if not N; 0: the fan-outs
+/// only), <c>--scale-engine memory|azure</c> (where the scale runs run; only the Azure
+/// Storage engine gives histories to count) and <c>--engines memory,azure</c> (<c>none</c>: the scale runs only).
 /// </summary>
 internal sealed record OrchestrationOptions(string Mode, int Orders, int Assets, int Rounds, int Scale)
 {
     public IReadOnlyList<string> Engines { get; init; } = ["azure", "memory"];
+
+    public string ScaleEngine { get; init; } = "memory";
+
+    /// <summary>Assets of the bulk reprocess scale run; null: as many as the fan-outs' activities.</summary>
+    public int? ScaleAssets { get; init; }
 
     /// <summary>Unmeasured batches of each workload before the rounds (tiered JIT, connection pools, tables created).</summary>
     public int WarmUps => Mode == "smoke" ? 0 : 2;
@@ -25,6 +32,7 @@ internal sealed record OrchestrationOptions(string Mode, int Orders, int Assets,
             int Next() => i + 1 < args.Length
                 ? int.Parse(args[++i], CultureInfo.InvariantCulture)
                 : throw new ArgumentException($"{args[i]} needs a value.");
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
             options = args[i] switch
             {
                 "--orchestrations" or "--full" or "--quick" or "--smoke" => options,
@@ -32,7 +40,9 @@ internal sealed record OrchestrationOptions(string Mode, int Orders, int Assets,
                 "--assets" => options with { Assets = Next() },
                 "--rounds" => options with { Rounds = Next() },
                 "--scale" => options with { Scale = Next() },
-                "--engines" => options with { Engines = i + 1 < args.Length ? args[++i].Split(',') : throw new ArgumentException("--engines needs a value.") },
+                "--scale-assets" => options with { ScaleAssets = Next() },
+                "--engines" => options with { Engines = Value() is "none" ? [] : args[i].Split(',') },
+                "--scale-engine" => options with { ScaleEngine = Value() is "memory" or "azure" ? args[i] : throw new ArgumentException("--scale-engine is memory or azure.") },
                 _ => throw new ArgumentException($"Unknown option {args[i]} (see README, Performance, Orchestrations)."),
             };
         }

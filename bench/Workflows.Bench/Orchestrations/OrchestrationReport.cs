@@ -17,12 +17,30 @@ internal sealed class OrchestrationReport(int cores)
 
     public List<string[]> ScaleRows { get; } = [];
 
+    public string ScaleEngine { get; set; } = "";
+
     public int Failures => _batches.Sum(b => b.Batch.Failed);
 
     public void Add(string engine, string workload, Batch batch, (long, long, long, long, long)? traffic) =>
         _batches.Add((engine, workload, batch, traffic));
 
     public void Print()
+    {
+        if (_batches.Count > 0)
+        {
+            PrintComparisons();
+        }
+
+        if (ScaleRows.Count > 0)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"## Scale ({ScaleEngine} engine)");
+            Console.WriteLine();
+            Print(["run", "work", "wall s", "executions", "history events", "peak RSS MB (whole process)"], ScaleRows);
+        }
+    }
+
+    private void PrintComparisons()
     {
         Console.WriteLine();
         Console.WriteLine("## Throughput (median batch; instances of a batch started at once)");
@@ -79,14 +97,6 @@ internal sealed class OrchestrationReport(int cores)
                     };
                 }).ToList());
             Console.WriteLine($"The original: a 640 × 480 JPEG of {Workloads.SmallPhoto().Length} bytes.");
-        }
-
-        if (ScaleRows.Count > 0)
-        {
-            Console.WriteLine();
-            Console.WriteLine("## Scale (in-memory engine)");
-            Console.WriteLine();
-            Print(["run", "work", "wall s", "executions", "history events", "peak RSS MB (whole process)"], ScaleRows);
         }
     }
 

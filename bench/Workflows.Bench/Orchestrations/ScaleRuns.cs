@@ -13,32 +13,31 @@ using Workflows.Hosting;
 namespace Workflows.Bench.Orchestrations;
 
 /// <summary>
-/// The scale runs on the in-memory engine: the app's bulk reprocess over <c>n</c> tiny Ready assets, and a fan-out of
-/// <c>n</c> no-op activities done naively (one history) and in pages the way the bulk reprocess does.
+/// The scale runs on one engine (in-memory by default; on the Azure Storage engine they also count the last
+/// execution's history): the app's bulk reprocess over <c>assets</c> tiny Ready assets, and a fan-out of
+/// <c>activities</c> no-op activities done naively (one history) and in pages the way the bulk reprocess does.
 /// </summary>
 internal static class ScaleRuns
 {
-    public static async Task RunAsync(int n, string connectionString, OrchestrationReport report)
+    public static async Task RunAsync(int assets, int activities, string engineName, string connectionString, OrchestrationReport report)
     {
-        var settings = SampleSettings.Create(connectionString, $"benchscale{Random.Shared.Next(100_000, 999_999)}");
         var tag = $"s{Random.Shared.Next(100_000, 999_999)}";
-        foreach (var (key, name) in new[] { ("Uploads", "up"), ("HttpUploads", "hup"), ("Originals", "orig"), ("Renditions", "rend"), ("Quarantine", "quar") })
+        await using var engine = await BenchEngine.StartAsync(engineName, BenchEngine.IsolatedSettings(connectionString, "benchscale"), _ => { });
+        report.ScaleEngine = engine.Name;
+
+        var options = engine.Services.GetRequiredService<IOptions<AssetOptions>>().Value;
+        if (assets > 0)
         {
-            settings[$"Assets:{key}Container"] = $"{tag}{name}";
+            await SeedReadyAssetsAsync(engine, assets);
+            var retry = engine.Services.GetRequiredService<AssetStarter>().Retry;
+            var bulk = new BulkReprocessRequest("bench", options.ReprocessPageSize, retry, null, BulkReprocessProgress.None);
+            report.ScaleRows.Add(await MeasureAsync(engine, $"bulk reprocess, pages of {options.ReprocessPageSize}", $"{assets} assets",
+                nameof(BulkReprocessOrchestrator), bulk, $"bulk-{tag}", output => output.ReadOutputAs<BulkReprocessProgress>() is { } p
+                    ? $"{p.Pages} executions, {p.Succeeded} re-rendered, {p.Failed} failed"
+                    : "?"));
         }
 
-        settings["Assets:AssetsTable"] = $"{tag}assets";
-        settings["Assets:ReadyQueue"] = $"{tag}ready";
-        await using var engine = await BenchEngine.StartAsync("memory", settings, _ => { });
-
-        await SeedReadyAssetsAsync(engine, n);
-        var options = engine.Services.GetRequiredService<IOptions<AssetOptions>>().Value;
-        var retry = engine.Services.GetRequiredService<AssetStarter>().Retry;
-        var bulk = new BulkReprocessRequest("bench", options.ReprocessPageSize, retry, null, BulkReprocessProgress.None);
-        report.ScaleRows.Add(await MeasureAsync(engine, $"bulk reprocess, pages of {options.ReprocessPageSize}", $"{n} assets",
-            nameof(BulkReprocessOrchestrator), bulk, $"bulk-{tag}", output => output.ReadOutputAs<BulkReprocessProgress>() is { } p
-                ? $"{p.Pages} executions, {p.Succeeded} re-rendered, {p.Failed} failed"
-                : "?"));
+        var n = activities;
         report.ScaleRows.Add(await MeasureAsync(engine, "fan-out, naive", $"{n} activities",
             nameof(BareOrchestrations.NaiveFanOut), n, $"naive-{tag}", _ => "1 execution"));
         report.ScaleRows.Add(await MeasureAsync(engine, $"fan-out, pages of {options.ReprocessPageSize} (the bulk reprocess's pattern)", $"{n} activities",

@@ -28,11 +28,10 @@ internal static class LeverReport
         Group(table, findings, "one decode for both chains", "png-12mp", (App, "jpeg+webp"), (Lever, "shared-decode"));
         Group(table, findings, "fewer WebP sizes", "jpeg-12mp", (App, "webp"), (Lever, "webp-800-200"));
         Group(table, findings, "WebP method (app: 1)", "jpeg-12mp", (Lever, "stages-webp"), (Lever, "webp-m0"), (Lever, "webp-m2"), (Lever, "webp-m3"), (Lever, "webp-m4"));
+        Group(table, findings, "WebP quality for JPEG's PSNR (ratio: ÷ JPEG chain)", "jpeg-12mp", (App, "jpeg"), (App, "webp"), (Lever, "webp-q85"), (Lever, "webp-q88"), (Lever, "webp-q90"));
         Group(table, findings, "rotated against upright", "jpeg-12mp-rotated", (App, "jpeg"), (App, "jpeg@jpeg-12mp-portrait"));
         Group(table, findings, "progressive: full-size decode", "jpeg-12mp-progressive", (App, "jpeg"), (Lever, "jpeg-full-decode"), (App, "jpeg@jpeg-12mp"));
         Group(table, findings, "progressive: inspection", "jpeg-12mp-progressive", (App, "inspect"), (Lever, "verify-scanline"), (Lever, "verify-getpixels"), (Lever, "verify-structure"), (App, "inspect@jpeg-12mp"));
-        Group(table, findings, "PNG from native memory", "png-12mp", (App, "jpeg"), (Lever, "png-native"));
-        Group(table, findings, "PNG from native memory", "png-12mp-gama", (App, "jpeg"), (Lever, "png-native"));
         text.Append(table);
 
         var stages = new Table(["input", "path", .. Stages, "total"]);

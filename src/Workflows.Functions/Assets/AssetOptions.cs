@@ -48,9 +48,12 @@ public sealed class AssetOptions
     [Range(1, 1L << 40)]
     public long MaxUploadBytes { get; set; } = 50L * 1024 * 1024;
 
-    /// <summary>How old an upload without an asset must be before the reconciliation sweep starts it.</summary>
+    /// <summary>
+    /// How old an upload without an asset must be before the reconciliation sweep starts it: long enough that the blob
+    /// trigger (which takes an upload within ~2 s) has normally started it, so the sweep rarely duplicates its work.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "7.00:00:00")]
-    public TimeSpan SweepMinAge { get; set; } = TimeSpan.FromMinutes(10);
+    public TimeSpan SweepMinAge { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
     /// When true, a rendition request is answered with a redirect to a read-only SAS URL valid for

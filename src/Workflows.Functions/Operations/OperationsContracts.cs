@@ -12,7 +12,8 @@ public sealed record WorkflowSummary(
 }
 
 /// <summary>
-/// An orchestration instance as operators see it: custom status, failure and whether it may be restarted always, input,
+/// An orchestration instance as operators see it: custom status, failure, whether it may be restarted and what to do
+/// instead of terminating it (null when terminating loses nothing) always, input,
 /// output and history when asked for (they can be large). Custom status, input and output are the instance's own JSON.
 /// </summary>
 public sealed record WorkflowDetails(
@@ -24,6 +25,7 @@ public sealed record WorkflowDetails(
     JsonElement? CustomStatus,
     InstanceFailure? Failure,
     bool Restartable,
+    string? InsteadOfTerminate,
     JsonElement? Input,
     JsonElement? Output,
     IReadOnlyList<WorkflowHistoryEvent>? History)
@@ -37,7 +39,8 @@ public sealed record WorkflowDetails(
         instance.LastUpdatedAt,
         Parse(instance.SerializedCustomStatus),
         instance.FailureDetails is { } failure ? new InstanceFailure(failure.ErrorType, failure.ErrorMessage) : null,
-        RestartPolicy.WhyNot(instance.Name) is null,
+        OperatorPolicy.WhyNotRestart(instance.Name) is null,
+        OperatorPolicy.InsteadOfTerminate(instance.Name),
         input ? Parse(instance.SerializedInput) : null,
         output ? Parse(instance.SerializedOutput) : null,
         history);

@@ -37,15 +37,31 @@ public sealed class WorkflowCommandsHttp(ILogger<WorkflowCommandsHttp> logger)
             s => s is OrchestrationRuntimeStatus.Suspended,
             (reason, ct) => client.ResumeInstanceAsync(instanceId, reason, ct));
 
-    /// <summary>Terminates an unfinished instance (optional body <c>{"reason": "..."}</c>); its compensations do not run.</summary>
+    /// <summary>
+    /// Terminates an unfinished instance (optional body <c>{"reason": "..."}</c>); its compensations do not run, so an
+    /// orchestration marked <see cref="Shared.TerminateSkipsCompensationsAttribute"/> (an order's saga) is refused with
+    /// 409 naming what to do instead, unless asked with <c>?force=true</c>.
+    /// </summary>
     [Function(nameof(TerminateWorkflow))]
     public Task<IActionResult> TerminateWorkflow(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "workflows/{instanceId}/terminate")] HttpRequest req,
         string instanceId,
-        [DurableClient] DurableTaskClient client) =>
-        WithReasonAsync(req, client, instanceId, "terminate",
+        [DurableClient] DurableTaskClient client)
+    {
+        var query = new Shared.Http.ListQuery(req);
+        var force = query.Flag("force");
+        if (query.Problem() is { } badQuery)
+        {
+            return Task.FromResult<IActionResult>(badQuery);
+        }
+
+        return WithReasonAsync(req, client, instanceId, "terminate",
             s => !OperationsHttp.IsFinished(s),
-            (reason, ct) => client.TerminateInstanceAsync(instanceId, new TerminateInstanceOptions(reason), ct));
+            (reason, ct) => client.TerminateInstanceAsync(instanceId, new TerminateInstanceOptions(reason), ct),
+            instance => !force && OperatorPolicy.InsteadOfTerminate(instance.Name) is { } instead
+                ? $"Terminating '{instanceId}' ({instance.Name}) skips its compensations. {instead} Add ?force=true to terminate it anyway."
+                : null);
+    }
 
     /// <summary>
     /// Starts a finished instance again with the same input. By default under the same instance id (its history is
@@ -72,7 +88,7 @@ public sealed class WorkflowCommandsHttp(ILogger<WorkflowCommandsHttp> logger)
             return problem!;
         }
 
-        if (RestartPolicy.WhyNot(instance.Name) is { } refusal)
+        if (OperatorPolicy.WhyNotRestart(instance.Name) is { } refusal)
         {
             return OperationsHttp.Conflict(req, $"Instance '{instanceId}' is a {instance.Name}, which cannot be restarted: {refusal}");
         }
@@ -125,7 +141,8 @@ public sealed class WorkflowCommandsHttp(ILogger<WorkflowCommandsHttp> logger)
 
     private async Task<IActionResult> WithReasonAsync(
         HttpRequest req, DurableTaskClient client, string instanceId, string command,
-        Func<OrchestrationRuntimeStatus, bool> applies, Func<string?, CancellationToken, Task> send)
+        Func<OrchestrationRuntimeStatus, bool> applies, Func<string?, CancellationToken, Task> send,
+        Func<OrchestrationMetadata, string?>? refusal = null)
     {
         var (body, badBody) = await OperationsHttp.ReadJsonAsync(req, MaxReasonBytes);
         if (badBody is not null)
@@ -152,6 +169,11 @@ public sealed class WorkflowCommandsHttp(ILogger<WorkflowCommandsHttp> logger)
         if (!applies(instance.RuntimeStatus))
         {
             return OperationsHttp.Conflict(req, $"Cannot {command} instance '{instanceId}' while it is {instance.RuntimeStatus}.");
+        }
+
+        if (refusal?.Invoke(instance) is { } refused)
+        {
+            return OperationsHttp.Conflict(req, refused);
         }
 
         await send(reason, req.HttpContext.RequestAborted);

@@ -15,6 +15,9 @@ public static class OrderFulfilmentOrchestrator
     [NotRestartable(
         "its steps are keyed by the order id, so a second run would build on (or contradict) the money and stock the " +
         "first run moved or gave back. Place a new order with POST /api/orders instead.")]
+    [TerminateSkipsCompensations(
+        "Cancel the order with POST /api/orders/{id}/cancel: the saga then releases its stock and refunds any charge. " +
+        "An order in CompensationFailed or CompletionFailed takes POST /api/orders/{id}/compensate or /resume.")]
     public static async Task<OrderOutcome> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context, PlaceOrder order)
     {
         var saga = new Compensations(context);

@@ -40,6 +40,6 @@ public sealed class AssetFunctionMetadataTests
         var poison = Triggers.Value[nameof(UploadPoisonHandler.UploadPoisoned)];
         Assert.Equal("webjobs-blobtrigger-poison", poison.GetProperty("queueName").GetString());
         Assert.Equal("WorkflowsStorage", poison.GetProperty("connection").GetString());
-        Assert.Equal("0 */5 * * * *", Triggers.Value[nameof(UploadSweepTimer.SweepUploads)].GetProperty("schedule").GetString());
+        Assert.Equal("0 */1 * * * *", Triggers.Value[nameof(UploadSweepTimer.SweepUploads)].GetProperty("schedule").GetString());
     }
 }

@@ -57,7 +57,7 @@ public sealed class HealthTests
         // Arrange: the app's blob client counts container listings (only the health check lists containers); a clock
         // that moves only when the test moves it.
         var listings = new ContainerListings();
-        var clock = new SettableTime();
+        var clock = new SettableClock();
         await using var app = await TestApp.StartAsync(services: services =>
         {
             services.AddSingleton<TimeProvider>(clock);
@@ -115,13 +115,5 @@ public sealed class HealthTests
                 Interlocked.Increment(ref _count);
             }
         }
-    }
-
-    /// <summary>A clock that stands still until the test moves it.</summary>
-    private sealed class SettableTime : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = DateTimeOffset.UtcNow;
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

@@ -130,8 +130,15 @@ public sealed class WorkflowCommandTests : WorkflowTestBase
         // Assert: the pipeline finds a finished version and stops, so restarting it is safe (and retries a stuck one).
         Assert.Equal(
             [nameof(AssetRerenderOrchestrator), nameof(BulkReprocessOrchestrator), nameof(OrderFulfilmentOrchestrator)],
-            RestartPolicy.NotRestartable.Order(StringComparer.Ordinal));
-        Assert.Null(RestartPolicy.WhyNot(nameof(AssetPipelineOrchestrator)));
+            OperatorPolicy.NotRestartable.Order(StringComparer.Ordinal));
+        Assert.Null(OperatorPolicy.WhyNotRestart(nameof(AssetPipelineOrchestrator)));
+    }
+
+    [Fact]
+    public void TerminatePolicy_OnlyTheOrderSaga_HoldsWhatATerminateWouldLeaveBehind()
+    {
+        // Assert: an asset run's leftovers are settled by the sweep; an order's stock and charge are not.
+        Assert.Equal([nameof(OrderFulfilmentOrchestrator)], OperatorPolicy.TerminateNeedsForce);
     }
 
     [Fact]

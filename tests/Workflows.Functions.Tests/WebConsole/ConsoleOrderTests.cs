@@ -72,12 +72,18 @@ public sealed class ConsoleOrderTests(ConsoleFixture console)
             await page.Keyboard.PressAsync("Enter");
             await Expect(status).ToHaveTextAsync("Running");
 
-            // Destructive commands ask first: Escape closes the dialog and leaves the instance running.
+            // Destructive commands ask first, and for an order name the way that undoes its steps: Escape closes the
+            // dialog and leaves the instance running; confirming terminates it anyway.
             await page.GetByRole(AriaRole.Button, new() { Name = "Terminate" }).ClickAsync();
             await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("Its own compensations do not run");
+            await Expect(page.GetByRole(AriaRole.Dialog)).ToContainTextAsync("/cancel");
             await page.Keyboard.PressAsync("Escape");
             await Expect(page.GetByRole(AriaRole.Dialog)).ToBeHiddenAsync();
             await Expect(status).ToHaveTextAsync("Running");
+
+            await page.GetByRole(AriaRole.Button, new() { Name = "Terminate" }).ClickAsync();
+            await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Terminate" }).ClickAsync();
+            await Expect(status).ToHaveTextAsync("Terminated");
         });
     }
 

@@ -25,26 +25,25 @@ internal abstract class ImageDecoder : IDisposable
     public virtual byte[]? Xmp => null;
 
     /// <summary>
-    /// Opens <paramref name="content"/> (which must stay open while the decoder is used): the format from the first
-    /// bytes, the dimensions from the header, rejected before any pixel is decoded when over <paramref name="limits"/>.
+    /// Opens <paramref name="content"/> (see <see cref="EncodedBytes"/>; the caller disposes it after the decoder):
+    /// the format from the first bytes, the dimensions from the header, rejected before any pixel is decoded when
+    /// over <paramref name="limits"/>.
     /// </summary>
-    public static ImageDecoder Open(MemoryStream content, ImageLimits limits)
+    public static ImageDecoder Open(SKData content, ImageLimits limits)
     {
         ArgumentNullException.ThrowIfNull(content);
         ArgumentNullException.ThrowIfNull(limits);
-        ArraySegment<byte> bytes = Bytes(content);
-        if (bytes.Count == 0)
+        if (content.IsEmpty)
         {
             throw ImageRejectedException.Empty();
         }
 
-        (ImageFormat? format, string detected) = FormatSniffer.Sniff(bytes);
-        content.Position = 0;
+        (ImageFormat? format, string detected) = FormatSniffer.Sniff(content.Span);
         return format switch
         {
             null => throw ImageRejectedException.Unsupported(detected),
             { } skia when ImageFormats.IsSkia(skia) => SkiaImageDecoder.Open(content, skia, detected, limits),
-            { } other => MagickImageDecoder.Open(bytes, other, limits),
+            { } other => MagickImageDecoder.Open(content, other, limits),
         };
     }
 
@@ -72,7 +71,4 @@ internal abstract class ImageDecoder : IDisposable
     protected virtual void Dispose(bool disposing)
     {
     }
-
-    internal static ArraySegment<byte> Bytes(MemoryStream content) =>
-        content.TryGetBuffer(out ArraySegment<byte> bytes) ? bytes : content.ToArray();
 }

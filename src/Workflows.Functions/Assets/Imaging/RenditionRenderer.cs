@@ -30,8 +30,8 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
         ArgumentNullException.ThrowIfNull(writeAsync);
         new RenditionProfile(chains).Validate();
 
-        // Skia reads synchronously and seeks: give it memory, filled asynchronously from a possibly remote stream.
-        MemoryStream content = await BufferAsync(original, cancellationToken);
+        // The decoders read synchronously and seek: give them memory, filled asynchronously from a possibly remote stream.
+        SKData content = await EncodedBytes.ReadAsync(original, hash: null, cancellationToken);
         ImageDecoder? image = null;
         try
         {
@@ -60,7 +60,7 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
                 // The compressed original is no longer needed: give its memory back before the cascade.
                 image.Dispose();
                 image = null;
-                await content.DisposeAsync();
+                content.Dispose();
                 SKBitmap? previous = null;
                 try
                 {
@@ -100,7 +100,7 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
         finally
         {
             image?.Dispose();
-            await content.DisposeAsync();
+            content.Dispose();
         }
     }
 
@@ -145,14 +145,5 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
         {
             throw new InvalidOperationException($"Could not encode a {bitmap.Width} × {bitmap.Height} JPEG rendition.");
         }
-    }
-
-    private static async Task<MemoryStream> BufferAsync(Stream original, CancellationToken cancellationToken)
-    {
-        int capacity = original.CanSeek ? (int)Math.Clamp(original.Length - original.Position, 0, 64 << 20) : 0;
-        var buffer = new MemoryStream(capacity);
-        await original.CopyToAsync(buffer, cancellationToken);
-        buffer.Position = 0;
-        return buffer;
     }
 }

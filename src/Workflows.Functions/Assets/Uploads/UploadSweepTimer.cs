@@ -9,15 +9,19 @@ namespace Workflows.Assets.Uploads;
 
 /// <summary>
 /// Reconciliation: the polling blob trigger can miss blobs (same-second writes on Azurite, best-effort logs in Azure),
-/// so every 5 minutes this starts any upload older than <see cref="AssetOptions.SweepMinAge"/> that nothing has taken
-/// into processing, under the same deterministic instance id a late trigger would use; and settles any asset left
-/// Processing by a pipeline that has ended (<see cref="SettleEndedAsync"/>).
+/// so every minute this starts any upload older than <see cref="AssetOptions.SweepMinAge"/> that nothing has taken
+/// into processing, under the same deterministic instance id a late trigger would use. A missed upload is therefore
+/// started within the minimum age plus one minute (README, Assets: 3 minutes with the defaults). It also settles any
+/// asset left Processing by a pipeline that has ended (<see cref="SettleEndedAsync"/>).
 /// </summary>
 public sealed class UploadSweepTimer(
-    AssetStore store, AssetStarter starter, IOptions<AssetOptions> options, ILogger<UploadSweepTimer> logger)
+    AssetStore store, AssetStarter starter, IOptions<AssetOptions> options, TimeProvider clock, ILogger<UploadSweepTimer> logger)
 {
-    /// <summary>Every 5 minutes, at :00, :05, … (one instance runs it: timer triggers are singletons per app).</summary>
-    public const string Schedule = "0 */5 * * * *";
+    /// <summary>
+    /// Every minute, on the minute (one instance runs it: timer triggers are singletons per app). Each run lists the two
+    /// upload containers, which stay short (uploads are deleted once taken in): two list calls a minute.
+    /// </summary>
+    public const string Schedule = "0 */1 * * * *";
 
     /// <summary>
     /// Sweeps the uploads container (see the class summary). Each upload is handled on its own; if any could not be
@@ -60,7 +64,7 @@ public sealed class UploadSweepTimer(
         DurableTaskClient client, CancellationToken ct)
     {
         await store.EnsureCreatedAsync(ct);
-        var cutoff = DateTimeOffset.UtcNow - options.Value.SweepMinAge;
+        var cutoff = clock.GetUtcNow() - options.Value.SweepMinAge;
         var started = 0;
         Dictionary<string, Exception> failures = [];
         foreach (var uploads in new[] { store.Uploads, store.HttpUploads })
@@ -101,13 +105,20 @@ public sealed class UploadSweepTimer(
         var settled = 0;
         Dictionary<string, Exception> failures = [];
         var processing = $"RowKey eq '{AssetEntity.AssetRowKey}' and Status eq '{nameof(AssetStatus.Processing)}'";
-        await foreach (var record in store.Table.QueryAsync<AssetEntity>(processing, cancellationToken: ct))
+        await foreach (var listed in store.Table.QueryAsync<AssetEntity>(processing, cancellationToken: ct))
         {
             try
             {
-                if (await client.GetInstanceAsync(AssetIds.InstanceId(record.Id), getInputsAndOutputs: false, ct) is { IsCompleted: false })
+                if (await client.GetInstanceAsync(AssetIds.InstanceId(listed.Id), getInputsAndOutputs: false, ct) is { IsCompleted: false })
                 {
                     continue; // still running: its own steps settle it
+                }
+
+                // Read again now that the pipeline has ended: it may have marked the asset Ready or Failed after the
+                // query read the record, and a finished asset must not lose its renditions.
+                if (await store.FindAsync(listed.Id, ct) is not { StatusValue: AssetStatus.Processing } record)
+                {
+                    continue;
                 }
 
                 await store.DeleteRenditionsAsync(record.Id, ct);
@@ -116,14 +127,14 @@ public sealed class UploadSweepTimer(
                 record.FailureReason = "Processing stopped before the asset was finished. The original is kept in quarantine: " +
                     $"upload the file again, or report asset id {record.Id} if it keeps failing.";
                 record.RenditionsJson = null;
-                record.ProcessingCompletedAt = DateTimeOffset.UtcNow;
+                record.ProcessingCompletedAt = clock.GetUtcNow();
                 await store.SaveAsync(record, ct);
                 settled++;
             }
             catch (Exception ex) when (!ct.IsCancellationRequested)
             {
-                logger.LogError(ex, "Reconciliation sweep could not settle asset {AssetId}; the next run retries it", record.Id);
-                failures[$"asset {record.Id}"] = ex;
+                logger.LogError(ex, "Reconciliation sweep could not settle asset {AssetId}; the next run retries it", listed.Id);
+                failures[$"asset {listed.Id}"] = ex;
             }
         }
 

@@ -46,8 +46,12 @@ function commands(w, refresh) {
   if (w.runtimeStatus === 'Running' || w.runtimeStatus === 'Pending') buttons.push(action('Suspend', run('suspend', 'Suspend requested')));
   if (w.runtimeStatus === 'Suspended') buttons.push(action('Resume', run('resume', 'Resume requested'), { class: 'primary' }));
   if (!finished.includes(w.runtimeStatus)) {
+    // Confirming the warning is the operator's choice to terminate anyway, hence force.
+    const warning = w.insteadOfTerminate ? ` ${w.insteadOfTerminate}` : '';
     buttons.push(action('Terminate', async () => {
-      if (await confirmAction(`Terminate ${w.instanceId}? Its own compensations do not run.`, 'Terminate')) await run('terminate', 'Terminate requested', { reason: 'terminated from the console' })();
+      if (await confirmAction(`Terminate ${w.instanceId}? Its own compensations do not run.${warning}`, 'Terminate')) {
+        await run(w.insteadOfTerminate ? 'terminate?force=true' : 'terminate', 'Terminate requested', { reason: 'terminated from the console' })();
+      }
     }, { class: 'danger' }));
   }
   if (finished.includes(w.runtimeStatus) && w.restartable) {

@@ -113,6 +113,25 @@ public sealed class ImageInspectorTests : IDisposable
         Assert.Equal(expected, inspection.Sha256);
     }
 
+    [Fact]
+    public async Task Inspect_LargeUploadOfUnknownLength_ReadsAndHashesEveryByte()
+    {
+        // Arrange: a body without a length, larger than the native buffer's first guess, so it has to grow.
+        byte[] image = TestImages.PhotoJpeg(1800, 1400, quality: 98);
+        Assert.True(image.Length > 1 << 20, $"the photo must be over 1 MB, is {image.Length} bytes");
+        string expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(image));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+
+        // Act
+        ImageInspection inspection = await new ImageInspector(_limiter, ImageLimits.Default)
+            .InspectAsync(new ForwardOnlyStream(image), timeout.Token);
+
+        // Assert
+        Assert.Equal(image.Length, inspection.Bytes);
+        Assert.Equal(expected, inspection.Sha256);
+        Assert.Equal((1800, 1400), (inspection.Width, inspection.Height));
+    }
+
     public void Dispose() => _limiter.Dispose();
 
     internal static byte[] Build(string kind, int width, int height) => kind switch

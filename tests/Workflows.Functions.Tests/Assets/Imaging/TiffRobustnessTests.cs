@@ -34,7 +34,8 @@ public sealed class TiffRobustnessTests
             _ = PhotoMetadataReader.Read(new MemoryStream(damaged)); // MetadataExtractor reads the same damaged IFDs
             try
             {
-                using ImageDecoder image = ImageDecoder.Open(new MemoryStream(damaged), new ImageLimits(1_000_000, 4_000));
+                using SKData content = SKData.CreateCopy(damaged);
+                using ImageDecoder image = ImageDecoder.Open(content, new ImageLimits(1_000_000, 4_000));
                 image.Verify();
                 using SKBitmap bitmap = image.Decode(1);
             }

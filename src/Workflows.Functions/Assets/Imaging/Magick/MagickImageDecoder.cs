@@ -10,10 +10,10 @@ namespace Workflows.Assets.Imaging.Magick;
 /// </summary>
 internal sealed class MagickImageDecoder : ImageDecoder
 {
-    private readonly ArraySegment<byte> _file;
+    private readonly SKData _file;
     private readonly MagickReadSettings _settings;
 
-    private MagickImageDecoder(ArraySegment<byte> file, ImageFormat format, MagickReadSettings settings, IMagickImage ping)
+    private MagickImageDecoder(SKData file, ImageFormat format, MagickReadSettings settings, IMagickImage ping)
     {
         _file = file;
         _settings = settings;
@@ -44,14 +44,14 @@ internal sealed class MagickImageDecoder : ImageDecoder
     /// Pings the header (no pixel decoded), checks the dimensions against <paramref name="limits"/>, then that the
     /// file holds everything its container promises (<see cref="ContainerStructure"/>), which the codecs forgive.
     /// </summary>
-    public static MagickImageDecoder Open(ArraySegment<byte> file, ImageFormat format, ImageLimits limits)
+    public static MagickImageDecoder Open(SKData file, ImageFormat format, ImageLimits limits)
     {
         MagickRuntime.EnsureInitialized();
         MagickReadSettings settings = Settings(format);
         using var ping = new MagickImage();
-        MagickErrors.Guard(() => ping.Ping(file.AsSpan(), settings));
+        MagickErrors.Guard(() => ping.Ping(file.Span, settings));
         limits.EnsureWithin((int)Math.Min(ping.Width, int.MaxValue), (int)Math.Min(ping.Height, int.MaxValue));
-        if (!ContainerStructure.IsComplete(format, file))
+        if (!ContainerStructure.IsComplete(format, file.Span))
         {
             throw ImageRejectedException.Corrupt();
         }
@@ -111,7 +111,7 @@ internal sealed class MagickImageDecoder : ImageDecoder
         var image = new MagickImage();
         try
         {
-            MagickErrors.Guard(() => image.Read(_file.AsSpan(), _settings));
+            MagickErrors.Guard(() => image.Read(_file.Span, _settings));
             return image;
         }
         catch

@@ -1,7 +1,9 @@
+using SkiaSharp;
+
 namespace Workflows.Assets.Imaging.Skia;
 
-/// <summary>The IDAT chunks' data read back to back, as the zlib stream they form.</summary>
-internal sealed class ConcatenatedStream(List<ArraySegment<byte>> parts) : Stream
+/// <summary>The IDAT chunks' data (<paramref name="parts"/> of <paramref name="file"/>) read back to back, as the zlib stream they form.</summary>
+internal sealed class ConcatenatedStream(SKData file, List<Range> parts) : Stream
 {
     private int _part;
     private int _offset;
@@ -20,7 +22,7 @@ internal sealed class ConcatenatedStream(List<ArraySegment<byte>> parts) : Strea
 
     public override int Read(Span<byte> buffer)
     {
-        while (_part < parts.Count && _offset == parts[_part].Count)
+        while (_part < parts.Count && _offset == PartLength(_part))
         {
             (_part, _offset) = (_part + 1, 0);
         }
@@ -30,11 +32,13 @@ internal sealed class ConcatenatedStream(List<ArraySegment<byte>> parts) : Strea
             return 0;
         }
 
-        int take = Math.Min(buffer.Length, parts[_part].Count - _offset);
-        parts[_part].AsSpan(_offset, take).CopyTo(buffer);
+        int take = Math.Min(buffer.Length, PartLength(_part) - _offset);
+        file.Span[parts[_part]].Slice(_offset, take).CopyTo(buffer);
         _offset += take;
         return take;
     }
+
+    private int PartLength(int part) => parts[part].End.Value - parts[part].Start.Value;
 
     public override void Flush()
     {

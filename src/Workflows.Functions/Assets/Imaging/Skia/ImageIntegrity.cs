@@ -11,12 +11,12 @@ internal static class ImageIntegrity
     /// at the smallest scale, into a single reused row; PNG (no scanline decode in Skia) has its chunks, CRCs and
     /// inflated pixel stream checked (<see cref="PngStructure"/>); WebP decodes at 1/8 scale; GIF its first frame.
     /// </summary>
-    public static void Verify(SKCodec codec, ArraySegment<byte> content)
+    public static void Verify(SKCodec codec, SKData content)
     {
         bool complete = codec.EncodedFormat switch
         {
             SKEncodedImageFormat.Png => PngStructure.IsComplete(content),
-            SKEncodedImageFormat.Jpeg => JpegStructure.IsComplete(content),
+            SKEncodedImageFormat.Jpeg => JpegStructure.IsComplete(content.Span),
             _ => true,
         };
         if (!complete)

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
+using SkiaSharp;
 
 namespace Workflows.Assets.Imaging.Skia;
 
@@ -15,16 +16,16 @@ internal static class PngStructure
     private static readonly (int X, int Y, int StepX, int StepY)[] Adam7 =
         [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)];
 
-    public static bool IsComplete(ArraySegment<byte> png)
+    public static bool IsComplete(SKData png)
     {
-        List<ArraySegment<byte>> imageData = [];
+        List<Range> imageData = [];
+        ReadOnlySpan<byte> file = png.Span;
         ReadOnlySpan<byte> header = default;
         int offset = 8; // signature
-        while (offset <= png.Count - 12)
+        while (offset <= file.Length - 12)
         {
-            ReadOnlySpan<byte> file = png;
             uint length = BinaryPrimitives.ReadUInt32BigEndian(file[offset..]);
-            if (length > (uint)(png.Count - offset - 12))
+            if (length > (uint)(file.Length - offset - 12))
             {
                 return false;
             }
@@ -42,11 +43,11 @@ internal static class PngStructure
             }
             else if (type.SequenceEqual("IDAT"u8))
             {
-                imageData.Add(png.Slice(offset + 8, (int)length));
+                imageData.Add(new Range(offset + 8, offset + 8 + (int)length));
             }
             else if (type.SequenceEqual("IEND"u8))
             {
-                return !header.IsEmpty && imageData.Count > 0 && PixelStreamIsComplete(header, imageData);
+                return !header.IsEmpty && imageData.Count > 0 && PixelStreamIsComplete(header, png, imageData);
             }
 
             offset += 12 + (int)length;
@@ -55,7 +56,7 @@ internal static class PngStructure
         return false;
     }
 
-    private static bool PixelStreamIsComplete(ReadOnlySpan<byte> header, List<ArraySegment<byte>> imageData)
+    private static bool PixelStreamIsComplete(ReadOnlySpan<byte> header, SKData png, List<Range> imageData)
     {
         int width = (int)BinaryPrimitives.ReadUInt32BigEndian(header);
         int height = (int)BinaryPrimitives.ReadUInt32BigEndian(header[4..]);
@@ -76,7 +77,7 @@ internal static class PngStructure
 
         try
         {
-            using var pixels = new ZLibStream(new ConcatenatedStream(imageData), CompressionMode.Decompress);
+            using var pixels = new ZLibStream(new ConcatenatedStream(png, imageData), CompressionMode.Decompress);
             var buffer = new byte[64 * 1024];
             int pass = 0;
             int rowsLeft = passes[0].Rows;
