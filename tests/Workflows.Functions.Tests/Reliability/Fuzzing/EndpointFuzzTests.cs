@@ -19,7 +19,7 @@ namespace Workflows.Tests.Reliability.Fuzzing;
 /// of the app's HTTP functions: generated bodies, ids, route values, Idempotency-Key headers and query strings never
 /// get a 5xx; every 4xx is a problem-details body (<c>application/problem+json</c> with its title and status); input
 /// valid by construction gets a 2xx, input invalid by construction a 4xx. A failure is shrunk to the smallest request.
-/// Quick: 400 requests per property; <c>WORKFLOWS_RELIABILITY=long</c>: 5,000.
+/// Quick: 250 order starts (each valid one runs a saga) and 400 other requests; <c>WORKFLOWS_RELIABILITY=long</c>: 5,000 each.
 /// </summary>
 [Collection(nameof(ReliabilityRunsAlone))]
 public sealed class EndpointFuzzTests(ITestOutputHelper output) : IAsyncLifetime
@@ -43,17 +43,17 @@ public sealed class EndpointFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
     [Fact]
     public void OrderStart_GeneratedBodiesAndKeys_NeverA5xxEveryRejectionAProblem() =>
-        Run("order start", OrderBodyFuzz.Requests);
+        Run("order start", OrderBodyFuzz.Requests, quick: 250);
 
     [Fact]
     public void IdsRoutesAndQueries_GeneratedForEveryEndpoint_NeverA5xxEveryRejectionAProblem() =>
-        Run("ids, commands, queries", RouteFuzz.Requests([_orderId]));
+        Run("ids, commands, queries", RouteFuzz.Requests([_orderId]), quick: 400);
 
-    private void Run(string name, Gen<FuzzRequest> requests)
+    private void Run(string name, Gen<FuzzRequest> requests, int quick)
     {
         var run = ReliabilityRun.Current;
         var config = Config.QuickThrowOnFailure
-            .WithMaxTest(run.Pick(400, 5000))
+            .WithMaxTest(run.Pick(quick, 5000))
             .WithReplay(new Replay(new Rnd((ulong)run.Seed, 0x9E3779B97F4A7C15UL), null));
 
         Check.One(config, Prop.ForAll(requests.ToArbitrary(), request => Answer(request).GetAwaiter().GetResult()));
