@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Workflows.Assets;
 using Workflows.Assets.Http;
 using Workflows.Assets.Storage;
 using Workflows.Assets.Uploads;
@@ -8,7 +9,6 @@ using Workflows.Orders;
 using Workflows.Orders.Http;
 using Workflows.Orders.Shipping;
 using Workflows.Orders.Storage;
-using Workflows.Tests.Assets;
 using Workflows.Tests.Orders;
 using Workflows.Tests.TestSupport;
 
@@ -113,9 +113,11 @@ internal sealed class Workload(IServiceProvider services, DurableTaskClient clie
     public async Task<string> DropUploadAsync(string name, byte[] content)
     {
         var blob = services.GetRequiredService<AssetStore>().Uploads.GetBlobClient(name);
+        string assetId; // from the written version: the pipeline may have taken the upload in before the trigger returns
         using (StorageFault.OutsideTheApp())
         {
-            await blob.UploadAsync(new BinaryData(content)); // the uploader's own write, not the app's
+            var written = await blob.UploadAsync(new BinaryData(content)); // the uploader's own write, not the app's
+            assetId = AssetIds.FromUpload(blob.BlobContainerName, blob.Name, written.Value.ETag);
         }
 
         for (var attempt = 1; ; attempt++)
@@ -135,10 +137,7 @@ internal sealed class Workload(IServiceProvider services, DurableTaskClient clie
             }
         }
 
-        using (StorageFault.OutsideTheApp())
-        {
-            return await AssetsTestApp.AssetIdOfAsync(blob);
-        }
+        return assetId;
     }
 
     /// <summary>

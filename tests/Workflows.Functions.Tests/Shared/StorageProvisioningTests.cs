@@ -1,7 +1,15 @@
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Queues;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Assets;
+using Workflows.Assets.Storage;
+using Workflows.Assets.Uploads;
+using Workflows.Orders;
+using Workflows.Tests.Assets;
+using Workflows.Tests.Orders;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Shared;
@@ -44,4 +52,48 @@ public sealed class StorageProvisioningTests
             new HashSet<string> { "assets", "ordersProducts", "ordersStock", "ordersPayments", "ordersShipments", "ordersViews", "ordersSales" },
             tables.ToHashSet());
     }
+
+    [Fact]
+    public async Task WorkerStart_TableCreationFails_EachOrdersTableIsCreatedOnItsFirstUseAndAnOrderCompletes()
+    {
+        // Arrange: while the worker starts, storage answers every table creation with a 503 (every SDK attempt).
+        var fault = new StorageFault();
+        var starting = true;
+        fault.FailNext(request => starting && IsTableCreation(request), 503, int.MaxValue);
+        await using var app = await TestApp.StartAsync(OrdersTestApp.Configure, fault.InjectIntoAppStorage);
+        starting = false;
+        var orders = new OrdersTestApp(app);
+
+        // Act
+        await orders.SeedAsync("KB", 10.00m, ("ams", 5));
+        var outcome = await orders.RunOrderAsync(OrderBody.Of(("KB", 1)));
+
+        // Assert
+        Assert.Equal(OrderStatus.Completed, outcome.Status);
+    }
+
+    [Fact]
+    public async Task WorkerStart_TableCreationFails_AssetTablesAreCreatedOnFirstUseAndAnUploadBecomesReady()
+    {
+        // Arrange: as above, for the asset record and index tables.
+        var fault = new StorageFault();
+        var starting = true;
+        fault.FailNext(request => starting && IsTableCreation(request), 503, int.MaxValue);
+        await using var app = await TestApp.StartAsync(values => AssetsTestApp.Configure(values), fault.InjectIntoAppStorage);
+        starting = false;
+        var store = app.Services.GetRequiredService<AssetStore>();
+        var upload = store.Uploads.GetBlobClient("photo.jpg");
+        await upload.UploadAsync(new BinaryData(TestImages.Jpeg(320, 240)));
+        var assetId = await AssetsTestApp.AssetIdOfAsync(upload);
+
+        // Act
+        await app.CreateFunction<AssetUploadedTrigger>().AssetUploaded(upload, upload.Name, app.Client, CancellationToken.None);
+        await app.WaitForCompletionAsync(AssetIds.InstanceId(assetId), AssetsTestApp.Timeout);
+
+        // Assert
+        Assert.Equal(nameof(AssetStatus.Ready), (await store.FindAsync(assetId, CancellationToken.None))?.Status);
+    }
+
+    private static bool IsTableCreation(Request request) =>
+        request.Method == RequestMethod.Post && request.Uri.Path.EndsWith("/Tables", StringComparison.Ordinal);
 }

@@ -9,13 +9,18 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Workflows.Tests.TestSupport;
 
 /// <summary>
-/// An Azure SDK pipeline policy that fails storage requests: every request whose path contains
-/// <see cref="FailPathsContaining"/> (a table name, an entity key…) with a 503, as an outage would, while it is set; and,
-/// after <see cref="FailShare"/>, a seeded random share of all requests with a 500 or 503 answer (the SDK sees a real
-/// response and retries it) or a timeout after the request reached storage (the write happened, the answer was lost).
+/// An Azure SDK transport (the network, as the SDK sees it) that fails storage requests: every request whose path
+/// contains <see cref="FailPathsContaining"/> (a table name, an entity key…) with a 503, as an outage would, while it is
+/// set; and, after <see cref="FailShare"/>, a seeded random share of all requests with a 500 or 503 answer or a timeout
+/// after the request reached storage (the write happened, the answer was lost). It is the transport, not a pipeline
+/// policy, so the SDK's own policies treat its answers as they treat storage's: classified as errors, retried, raised.
+/// (A policy that answers before the transport leaves <c>Response.IsError</c> unset: the SDKs then neither retry nor
+/// raise a 500, and a HEAD answered 500 reads as blob properties.)
 /// </summary>
-internal sealed class StorageFault : HttpPipelinePolicy
+internal sealed class StorageFault : HttpPipelineTransport
 {
+    private static readonly HttpPipelineTransport Network = HttpClientTransport.Shared;
+
     public volatile string? FailPathsContaining;
 
     private static readonly AsyncLocal<bool> Outside = new();
@@ -25,6 +30,7 @@ internal sealed class StorageFault : HttpPipelinePolicy
     private double _share;
     private int _requests;
     private readonly int[] _faults = new int[3]; // 500, 503, timeouts
+    private readonly List<Targeted> _targeted = [];
 
     public int Requests => _requests;
 
@@ -46,6 +52,20 @@ internal sealed class StorageFault : HttpPipelinePolicy
     }
 
     /// <summary>
+    /// Fails the next <paramref name="count"/> requests that <paramref name="matches"/> picks (by any flow, whatever the
+    /// random share): <paramref name="status"/> 500 or 503 answers instead of storage; 408 lets the request reach
+    /// storage and then loses its answer (a timeout after the write).
+    /// </summary>
+    public void FailNext(Func<Request, bool> matches, int status, int count = 1)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(status is 500 or 503 or 408, true, nameof(status));
+        lock (_lock)
+        {
+            _targeted.Add(new Targeted(matches, status) { Left = count });
+        }
+    }
+
+    /// <summary>
     /// Until disposed, requests made by this flow (a test acting as a user or an uploader, outside the app) are never
     /// failed by the random share.
     /// </summary>
@@ -58,9 +78,8 @@ internal sealed class StorageFault : HttpPipelinePolicy
     /// <summary>Table client options with this fault and no SDK retries, so the fault surfaces at once.</summary>
     public TableClientOptions TableClientOptions()
     {
-        var options = new TableClientOptions();
+        var options = new TableClientOptions { Transport = this };
         options.Retry.MaxRetries = 0;
-        options.AddPolicy(this, HttpPipelinePosition.PerRetry);
         return options;
     }
 
@@ -72,23 +91,25 @@ internal sealed class StorageFault : HttpPipelinePolicy
         services.AddAzureClients(clients => clients.ConfigureDefaults(options =>
         {
             options.Retry.Delay = TimeSpan.FromMilliseconds(20);
-            options.AddPolicy(this, HttpPipelinePosition.PerRetry);
+            options.Transport = this;
         }));
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public override Request CreateRequest() => Network.CreateRequest();
+
+    public override void Process(HttpMessage message)
     {
         if (!Answered(message, out var timeout))
         {
-            ProcessNext(message, pipeline);
+            Network.Process(message);
             ThrowIf(timeout);
         }
     }
 
-    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public override async ValueTask ProcessAsync(HttpMessage message)
     {
         if (!Answered(message, out var timeout))
         {
-            await ProcessNextAsync(message, pipeline);
+            await Network.ProcessAsync(message);
             ThrowIf(timeout);
         }
     }
@@ -128,16 +149,28 @@ internal sealed class StorageFault : HttpPipelinePolicy
         int roll;
         lock (_lock)
         {
-            if (_random is null || Outside.Value || _random.NextDouble() >= _share)
+            if (_targeted.FirstOrDefault(t => t.Left > 0 && t.Matches(message.Request)) is { } targeted)
+            {
+                targeted.Left--;
+                roll = targeted.Status switch { 500 => 0, 503 => 1, _ => 2 };
+            }
+            else if (_random is null || Outside.Value || _random.NextDouble() >= _share)
             {
                 return null;
             }
-
-            roll = _random.Next(3);
+            else
+            {
+                roll = _random.Next(3);
+            }
         }
 
         Interlocked.Increment(ref _faults[roll]);
         return roll switch { 0 => 500, 1 => 503, _ => 408 };
+    }
+
+    private sealed record Targeted(Func<Request, bool> Matches, int Status)
+    {
+        public int Left { get; set; }
     }
 
     private sealed class Scope : IDisposable

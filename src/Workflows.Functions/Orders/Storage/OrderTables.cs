@@ -45,15 +45,18 @@ public sealed class OrderTables(TableServiceClient service, IOptions<OrdersOptio
 
     private Task<TableClient> GetAsync(string suffix, CancellationToken ct)
     {
-        var lazy = _tables.GetOrAdd(suffix, name => new Lazy<Task<TableClient>>(() => CreateAsync(_prefix + name)));
+        var lazy = _tables.GetOrAdd(suffix, Create);
         if (lazy.Value.IsFaulted)
         {
-            // Don't cache a failed create (storage briefly unreachable): the next call tries again.
+            // Don't cache a failed create (storage briefly unreachable): this call tries again.
             _tables.TryRemove(new KeyValuePair<string, Lazy<Task<TableClient>>>(suffix, lazy));
+            lazy = _tables.GetOrAdd(suffix, Create);
         }
 
         return lazy.Value.WaitAsync(ct);
     }
+
+    private Lazy<Task<TableClient>> Create(string suffix) => new(() => CreateAsync(_prefix + suffix));
 
     private async Task<TableClient> CreateAsync(string name)
     {

@@ -67,6 +67,8 @@ public sealed class MagickPolicyTests
         // Assert
         Assert.Equal($"1,0,{ImageLimits.DefaultMaxPixels},{MagickRuntime.MaxDecodeSeconds}", outcomes["limits"]);
         Assert.Equal("read", outcomes["jxl"]);
+        Assert.Equal("read", outcomes["jpeg"]); // a progressive JPEG's pixels
+        Assert.Equal(nameof(MagickPolicyErrorException), outcomes["jpeg-write"]);
     }
 
     /// <summary>The child side: the app's start, then every probe; one JSON object of outcomes on stdout.</summary>
@@ -91,6 +93,13 @@ public sealed class MagickPolicyTests
         outcomes["limits"] = $"{ResourceLimits.Thread},{ResourceLimits.Disk},{ResourceLimits.Area},{ResourceLimits.Time}";
         byte[] jxl = TestImages.JpegXl(8, 8);
         outcomes["jxl"] = Outcome(image => image.Read(jxl, new MagickReadSettings { Format = MagickFormat.Jxl }));
+        byte[] jpeg = TestImages.Jpeg(8, 8);
+        outcomes["jpeg"] = Outcome(image => image.Read(jpeg, new MagickReadSettings { Format = MagickFormat.Jpeg }));
+        outcomes["jpeg-write"] = Outcome(image =>
+        {
+            image.Read(jpeg, new MagickReadSettings { Format = MagickFormat.Jpeg });
+            image.Write(new MemoryStream(), MagickFormat.Jpeg);
+        });
         return JsonSerializer.Serialize(outcomes);
     }
 

@@ -55,8 +55,8 @@ internal static class MagickEncoder
     }
 
     /// <summary>
-    /// Opaque BGRA pixels are imported as they are (the fourth byte skipped); anything else is first converted to
-    /// unpremultiplied RGBA, which is what ImageMagick stores.
+    /// Opaque BGRA or RGBA pixels are imported as they are (the fourth byte skipped); anything else is first converted
+    /// to unpremultiplied RGBA, which is what ImageMagick stores.
     /// </summary>
     private static MagickImage ToMagick(SKBitmap bitmap)
     {
@@ -65,9 +65,11 @@ internal static class MagickEncoder
         {
             uint width = (uint)bitmap.Width;
             uint height = (uint)bitmap.Height;
-            if (bitmap.AlphaType == SKAlphaType.Opaque && bitmap.ColorType == SKColorType.Bgra8888 && bitmap.RowBytes == bitmap.Width * 4)
+            if (bitmap.AlphaType == SKAlphaType.Opaque && bitmap.ColorType is SKColorType.Bgra8888 or SKColorType.Rgba8888
+                && bitmap.RowBytes == bitmap.Width * 4)
             {
-                image.ReadPixels(bitmap.GetPixelSpan(), new PixelReadSettings(width, height, StorageType.Char, "BGRP"));
+                string mapping = bitmap.ColorType == SKColorType.Bgra8888 ? "BGRP" : "RGBP";
+                image.ReadPixels(bitmap.GetPixelSpan(), new PixelReadSettings(width, height, StorageType.Char, mapping));
                 return image;
             }
 

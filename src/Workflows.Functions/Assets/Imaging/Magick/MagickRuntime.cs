@@ -17,6 +17,9 @@ internal static class MagickRuntime
     /// <summary>Wall-clock limit per image (ImageMagick checks it as it fills the pixel cache).</summary>
     public const int MaxDecodeSeconds = 120;
 
+    /// <summary>Read only: a progressive JPEG's pixels (<see cref="MagickJpeg"/>); Skia reads every other JPEG.</summary>
+    public const string PixelCoders = "{JPEG,JPG}";
+
     /// <summary>The coder WebP renditions are written with (from bare pixels); never read through ImageMagick.</summary>
     public const string RenditionCoders = "{WEBP}";
 
@@ -27,6 +30,7 @@ internal static class MagickRuntime
           <policy domain="delegate" rights="none" pattern="*" />
           <policy domain="coder" rights="none" pattern="*" />
           <policy domain="coder" rights="read | write" pattern="{Coders}" />
+          <policy domain="coder" rights="read" pattern="{PixelCoders}" />
           <policy domain="coder" rights="write" pattern="{RenditionCoders}" />
           <policy domain="path" rights="none" pattern="@*" />
           <policy domain="cache" name="memory-map" value="anonymous" />

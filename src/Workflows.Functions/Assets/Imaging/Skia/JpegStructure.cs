@@ -12,6 +12,38 @@ internal static class JpegStructure
     private const byte StartOfScan = 0xDA;
     private const byte EndOfImage = 0xD9;
 
+    /// <summary>
+    /// Whether the frame header is progressive Huffman (SOF2), the usual progressive JPEG: segments up to the first
+    /// frame header are skipped by their length.
+    /// </summary>
+    public static bool IsProgressive(ReadOnlySpan<byte> jpeg)
+    {
+        int at = 2; // after SOI
+        while (at + 4 <= jpeg.Length && jpeg[at] == 0xFF)
+        {
+            byte type = jpeg[at + 1];
+            if (type == 0xFF)
+            {
+                at++; // fill byte
+                continue;
+            }
+
+            if (type is >= 0xC0 and <= 0xCF and not (0xC4 or 0xC8 or 0xCC))
+            {
+                return type == 0xC2;
+            }
+
+            if (type == StartOfScan)
+            {
+                return false;
+            }
+
+            at += 2 + BinaryPrimitives.ReadUInt16BigEndian(jpeg[(at + 2)..]);
+        }
+
+        return false;
+    }
+
     public static bool IsComplete(ReadOnlySpan<byte> jpeg)
     {
         int at = 2; // after SOI

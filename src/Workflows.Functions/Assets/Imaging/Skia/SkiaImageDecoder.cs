@@ -1,18 +1,21 @@
 using SkiaSharp;
+using Workflows.Assets.Imaging.Magick;
 
 namespace Workflows.Assets.Imaging.Skia;
 
-/// <summary>JPEG, PNG, WebP, GIF and BMP through Skia's codecs.</summary>
+/// <summary>JPEG, PNG, WebP, GIF and BMP through Skia's codecs; a progressive JPEG's pixels through <see cref="MagickJpeg"/>.</summary>
 internal sealed class SkiaImageDecoder : ImageDecoder
 {
     private readonly SKCodec _codec;
     private readonly SKData _content;
+    private readonly bool _progressive;
 
     private SkiaImageDecoder(SKCodec codec, SKData content, ImageFormat format)
     {
         _codec = codec;
         _content = content;
         Format = format;
+        _progressive = format == ImageFormat.Jpeg && JpegStructure.IsProgressive(content.Span);
     }
 
     public override ImageFormat Format { get; }
@@ -49,7 +52,13 @@ internal sealed class SkiaImageDecoder : ImageDecoder
 
     public override void Verify() => ImageIntegrity.Verify(_codec, _content);
 
-    public override SKBitmap Decode(int minUprightWidth) => SkiaDecoding.Decode(_codec, minUprightWidth);
+    public override SKBitmap Decode(int minUprightWidth)
+    {
+        // A progressive JPEG at reduced scale only: at full size Skia's own decode measured faster and holds less
+        // (12 MP: 397 against 697 ms, 45 against 86 MB).
+        SKSizeI size = SkiaDecoding.DecodeSize(_codec, minUprightWidth);
+        return _progressive && size != Size ? MagickJpeg.Decode(_content, size) : SkiaDecoding.Decode(_codec, minUprightWidth);
+    }
 
     public override SKSizeI DecodeSize(int minUprightWidth) => SkiaDecoding.DecodeSize(_codec, minUprightWidth);
 
