@@ -41,5 +41,6 @@ public sealed class AssetFunctionMetadataTests
         Assert.Equal("webjobs-blobtrigger-poison", poison.GetProperty("queueName").GetString());
         Assert.Equal("WorkflowsStorage", poison.GetProperty("connection").GetString());
         Assert.Equal("0 */1 * * * *", Triggers.Value[nameof(UploadSweepTimer.SweepUploads)].GetProperty("schedule").GetString());
+        Assert.Equal("0 */15 * * * *", Triggers.Value[nameof(StuckAssetSweep.SettleStuckAssets)].GetProperty("schedule").GetString());
     }
 }

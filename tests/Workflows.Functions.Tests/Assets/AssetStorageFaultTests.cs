@@ -2,7 +2,9 @@ using Azure.Core;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Workflows.Assets;
+using Workflows.Assets.Storage;
 using Workflows.Assets.Uploads;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets;
@@ -38,30 +40,61 @@ public sealed class AssetStorageFaultTests
     }
 
     [Fact]
-    public async Task Pipeline_MarkingTheAssetFailedFailsEveryRetry_TheSweepSettlesItFailedWithItsOriginalInQuarantine()
+    public async Task Pipeline_MarkingTheAssetFailedFailsEveryRetry_SettledFailedWithItsOriginalInQuarantineOnceItHasLongEnded()
     {
         // Arrange: rendering fails every attempt, and so does every write that would mark the asset Failed.
         var fault = new StorageFault();
+        var clock = new SettableClock();
         var markingFailedDown = true;
-        await using var assets = await AssetsTestApp.StartAsync(services: fault.InjectIntoAppStorage);
+        await using var assets = await AssetsTestApp.StartAsync(services: s =>
+        {
+            fault.InjectIntoAppStorage(s);
+            s.AddSingleton<TimeProvider>(clock);
+        });
         var (renditions, record) = ($"/{assets.Options.RenditionsContainer}/", $"/{assets.Options.AssetsTable}(");
         fault.FailNext(request => request.Method == RequestMethod.Put && request.Uri.Path.Contains(renditions, StringComparison.Ordinal), 503, int.MaxValue);
         fault.FailNext(request => markingFailedDown && request.Uri.Path.Contains(record, StringComparison.Ordinal) && Writes(request, "\"Status\":\"Failed\""), 503, int.MaxValue);
         var (assetId, instance) = await assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(320, 240));
         Assert.Equal(OrchestrationRuntimeStatus.Failed, instance.RuntimeStatus);
         Assert.Equal(nameof(AssetStatus.Processing), (await assets.RecordAsync(assetId)).Status);
-
-        // Act: storage is healthy again; the reconciliation sweep runs.
         markingFailedDown = false;
-        await assets.App.CreateFunction<UploadSweepTimer>().SweepUploads(new TimerInfo(), assets.Client, default);
+        var sweep = assets.App.CreateFunction<StuckAssetSweep>();
+
+        // Act: storage is healthy again; the sweep runs at once, then once the pipeline has ended long enough ago that
+        // no activity of it can still be running.
+        await sweep.SettleStuckAssets(new TimerInfo(), assets.Client, default);
+        var tooSoon = await assets.RecordAsync(assetId);
+        clock.Now = instance.LastUpdatedAt + StuckAssetSweep.SettleAfter + TimeSpan.FromSeconds(1);
+        await sweep.SettleStuckAssets(new TimerInfo(), assets.Client, default);
 
         // Assert: Failed with a reason, the original in quarantine, no renditions.
+        Assert.Equal(nameof(AssetStatus.Processing), tooSoon.Status);
         var settled = await assets.RecordAsync(assetId);
         Assert.Equal(nameof(AssetStatus.Failed), settled.Status);
         Assert.Contains("quarantine", settled.FailureReason, StringComparison.Ordinal);
         Assert.False((await assets.Store.Original(assetId).ExistsAsync()).Value);
         Assert.True((await assets.Store.Quarantined(assetId).ExistsAsync()).Value);
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
+    }
+
+    [Fact]
+    public async Task StuckAssetSweep_RecordWrittenButItsInstanceNotStartedYet_LeftForTheUploadSweepToStart()
+    {
+        // Arrange: a start wrote the asset's record, then died before scheduling its instance.
+        var clock = new SettableClock();
+        await using var assets = await AssetsTestApp.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        var upload = await assets.PutUploadAsync("lost-start.jpg", TestImages.Jpeg(64, 48));
+        var properties = (await upload.GetPropertiesAsync()).Value;
+        var request = assets.App.Services.GetRequiredService<AssetStarter>().RequestFor(upload.BlobContainerName, upload.Name, properties.ETag, properties.Metadata);
+        await assets.Store.AddIfAbsentAsync(AssetEntity.ForUpload(request.AssetId, "lost-start.jpg", upload.BlobContainerName, upload.Name), default);
+        clock.Now = properties.LastModified + TimeSpan.FromHours(1);
+
+        // Act: both sweeps run; the stuck-asset sweep first.
+        await assets.App.CreateFunction<StuckAssetSweep>().SettleStuckAssets(new TimerInfo(), assets.Client, default);
+        await assets.App.CreateFunction<UploadSweepTimer>().SweepUploads(new TimerInfo(), assets.Client, default);
+
+        // Assert: the upload is processed, not failed.
+        Assert.Equal(AssetStatus.Ready, (await assets.WaitAsync(request.AssetId)).ReadOutputAs<AssetOutcome>()!.Status);
     }
 
     private static bool Writes(Request request, string text)

@@ -46,7 +46,7 @@ public sealed class DeleteAssetHttp(AssetStore store, ILogger<DeleteAssetHttp> l
     }
 
     // Pending, Running or Suspended. A record still Processing once the instance ended means MarkAssetFailed itself
-    // failed (e.g. a table outage); nothing will touch the asset any more, and the sweep will not restart it.
+    // failed (e.g. a table outage) or it was terminated: only StuckAssetSweep will touch the asset, and deleting it is fine.
     private static async Task<bool> IsPipelineRunningAsync(DurableTaskClient client, string id, CancellationToken ct) =>
         await client.GetInstanceAsync(AssetIds.InstanceId(id), getInputsAndOutputs: false, ct) is { IsCompleted: false };
 }

@@ -11,8 +11,8 @@ namespace Workflows.Assets.Uploads;
 /// Reconciliation: the polling blob trigger can miss blobs (same-second writes on Azurite, best-effort logs in Azure),
 /// so every minute this starts any upload older than <see cref="AssetOptions.SweepMinAge"/> that nothing has taken
 /// into processing, under the same deterministic instance id a late trigger would use. A missed upload is therefore
-/// started within the minimum age plus one minute (README, Assets: 3 minutes with the defaults). It also settles any
-/// asset left Processing by a pipeline that has ended (<see cref="SettleEndedAsync"/>).
+/// started within the minimum age plus one minute (README, Assets: 3 minutes with the defaults). Assets whose
+/// pipeline ended without finishing them are <see cref="StuckAssetSweep"/>'s.
 /// </summary>
 public sealed class UploadSweepTimer(
     AssetStore store, AssetStarter starter, IOptions<AssetOptions> options, TimeProvider clock, ILogger<UploadSweepTimer> logger)
@@ -33,24 +33,16 @@ public sealed class UploadSweepTimer(
         [DurableClient] DurableTaskClient client,
         CancellationToken ct)
     {
-        var (started, uploadFailures) = await SweepAsync(client, ct);
+        var (started, failures) = await SweepAsync(client, ct);
         if (started > 0)
         {
             logger.LogWarning("Reconciliation sweep started {Count} upload(s) the blob trigger had not picked up", started);
         }
 
-        var (settled, settleFailures) = await SettleEndedAsync(client, ct);
-        if (settled > 0)
-        {
-            logger.LogWarning("Reconciliation sweep settled {Count} asset(s) whose pipeline ended while Processing", settled);
-        }
-
-        var failures = uploadFailures.Concat(settleFailures).ToDictionary();
-
         if (failures.Count > 0)
         {
             throw new AggregateException(
-                $"Reconciliation sweep could not start or settle {failures.Count} upload(s)/asset(s): {string.Join(", ", failures.Keys)}. " +
+                $"Reconciliation sweep could not start {failures.Count} upload(s): {string.Join(", ", failures.Keys)}. " +
                 "The next run retries them.",
                 failures.Values);
         }
@@ -92,52 +84,5 @@ public sealed class UploadSweepTimer(
         }
 
         return (started, failures);
-    }
-
-    /// <summary>
-    /// Settles every asset record still Processing whose pipeline has ended: its last step (marking the asset Failed)
-    /// failed every retry, or the instance was terminated. As the pipeline's own failure path would: renditions deleted,
-    /// original quarantined, record Failed with a reason. Returns how many it settled and, by asset, why any could not be.
-    /// </summary>
-    internal async Task<(int Settled, IReadOnlyDictionary<string, Exception> Failures)> SettleEndedAsync(
-        DurableTaskClient client, CancellationToken ct)
-    {
-        var settled = 0;
-        Dictionary<string, Exception> failures = [];
-        var processing = $"RowKey eq '{AssetEntity.AssetRowKey}' and Status eq '{nameof(AssetStatus.Processing)}'";
-        await foreach (var listed in store.Table.QueryAsync<AssetEntity>(processing, cancellationToken: ct))
-        {
-            try
-            {
-                if (await client.GetInstanceAsync(AssetIds.InstanceId(listed.Id), getInputsAndOutputs: false, ct) is { IsCompleted: false })
-                {
-                    continue; // still running: its own steps settle it
-                }
-
-                // Read again now that the pipeline has ended: it may have marked the asset Ready or Failed after the
-                // query read the record, and a finished asset must not lose its renditions.
-                if (await store.FindAsync(listed.Id, ct) is not { StatusValue: AssetStatus.Processing } record)
-                {
-                    continue;
-                }
-
-                await store.DeleteRenditionsAsync(record.Id, ct);
-                await BlobMoves.MoveAsync(store.Original(record.Id), store.Quarantined(record.Id), ifMatch: null, ct);
-                record.Status = nameof(AssetStatus.Failed);
-                record.FailureReason = "Processing stopped before the asset was finished. The original is kept in quarantine: " +
-                    $"upload the file again, or report asset id {record.Id} if it keeps failing.";
-                record.RenditionsJson = null;
-                record.ProcessingCompletedAt = clock.GetUtcNow();
-                await store.SaveAsync(record, ct);
-                settled++;
-            }
-            catch (Exception ex) when (!ct.IsCancellationRequested)
-            {
-                logger.LogError(ex, "Reconciliation sweep could not settle asset {AssetId}; the next run retries it", listed.Id);
-                failures[$"asset {listed.Id}"] = ex;
-            }
-        }
-
-        return (settled, failures);
     }
 }

@@ -1,0 +1,144 @@
+using Azure;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Workflows.Assets.Storage;
+using Workflows.Assets.Uploads;
+using Workflows.Observability;
+
+namespace Workflows.Assets;
+
+/// <summary>
+/// Settles an asset left Processing by a pipeline that has ended without finishing it: its last step (marking the asset
+/// Failed) failed every retry, or an operator terminated it. As the pipeline's own failure path would: the record is
+/// Failed with a reason, its renditions deleted, its original (or the upload it came from) quarantined.
+/// </summary>
+public sealed class StuckAssetSweep(
+    AssetStore store, AssetStarter starter, TimeProvider clock, ILogger<StuckAssetSweep> logger)
+{
+    /// <summary>Every 15 minutes: each run reads the assets table (status is not a key), so not every minute.</summary>
+    public const string Schedule = "0 */15 * * * *";
+
+    /// <summary>
+    /// How long a pipeline must have ended before its asset is settled: terminating an instance does not stop an activity
+    /// already running (a render may still write renditions), and the host stops any activity after its functionTimeout
+    /// (30 minutes by default on Flex Consumption and Premium).
+    /// </summary>
+    public static readonly TimeSpan SettleAfter = TimeSpan.FromMinutes(30);
+
+    [Function(nameof(SettleStuckAssets))]
+    public async Task SettleStuckAssets(
+        [TimerTrigger(Schedule)] TimerInfo timer,
+        [DurableClient] DurableTaskClient client,
+        CancellationToken ct)
+    {
+        var (settled, failures) = await SettleAsync(client, ct);
+        if (settled > 0)
+        {
+            logger.LogWarning("Settled {Count} asset(s) whose pipeline ended while they were Processing", settled);
+        }
+
+        if (failures.Count > 0)
+        {
+            throw new AggregateException(
+                $"Could not settle {failures.Count} asset(s): {string.Join(", ", failures.Keys)}. The next run retries them.",
+                failures.Values);
+        }
+    }
+
+    /// <summary>Settles every stuck asset; returns how many it settled and, by asset, why any could not be.</summary>
+    internal async Task<(int Settled, IReadOnlyDictionary<string, Exception> Failures)> SettleAsync(DurableTaskClient client, CancellationToken ct)
+    {
+        await store.EnsureCreatedAsync(ct);
+        var settled = 0;
+        Dictionary<string, Exception> failures = [];
+        var processing = $"RowKey eq '{AssetEntity.AssetRowKey}' and Status eq '{nameof(AssetStatus.Processing)}'";
+        await foreach (var listed in store.Table.QueryAsync<AssetEntity>(processing, cancellationToken: ct))
+        {
+            try
+            {
+                settled += await SettleIfEndedAsync(client, listed.Id, ct) ? 1 : 0;
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                logger.LogError(ex, "Could not settle asset {AssetId}; the next run retries it", listed.Id);
+                failures[listed.Id] = ex;
+            }
+        }
+
+        return (settled, failures);
+    }
+
+    private async Task<bool> SettleIfEndedAsync(DurableTaskClient client, string assetId, CancellationToken ct)
+    {
+        // No instance yet is a start still under way (the record is written first) or lost: the upload sweep starts it.
+        var instance = await client.GetInstanceAsync(AssetIds.InstanceId(assetId), getInputsAndOutputs: false, ct);
+        if (instance is not { RuntimeStatus: OrchestrationRuntimeStatus.Failed or OrchestrationRuntimeStatus.Terminated }
+            || instance.LastUpdatedAt > clock.GetUtcNow() - SettleAfter)
+        {
+            return false;
+        }
+
+        // Read again now that the pipeline has ended (it may have finished the asset after the query read it).
+        if (await store.FindAsync(assetId, ct) is not { StatusValue: AssetStatus.Processing } record)
+        {
+            return false;
+        }
+
+        // The pipeline's own failure path may have quarantined the original before its last step failed.
+        var inQuarantine = (await store.Quarantined(assetId).ExistsAsync(ct)).Value;
+        var source = inQuarantine ? null : await OriginalOrItsUploadAsync(record, ct);
+        record.Status = nameof(AssetStatus.Failed);
+        record.FailureReason = !inQuarantine && source is null
+            ? "Processing stopped before the asset was finished, and its upload is gone: upload the file again."
+            : "Processing stopped before the asset was finished. The original is kept in quarantine: " +
+              $"upload the file again, or report asset id {assetId} if it keeps failing.";
+        record.RenditionsJson = null;
+        record.ProcessingCompletedAt = clock.GetUtcNow();
+        try
+        {
+            // Claimed first, against the version read: a pipeline restarted meanwhile wrote the record, and keeps the asset.
+            await store.SaveAsync(record, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return false;
+        }
+
+        await store.DeleteRenditionsAsync(assetId, ct);
+        if (source is { } moving)
+        {
+            await BlobMoves.MoveAsync(moving.Blob, store.Quarantined(assetId), moving.ETag, ct);
+        }
+
+        WorkflowMetrics.AssetFinished(record.Status, record.UploadedAt, record.ProcessingCompletedAt.Value);
+        return true;
+    }
+
+    /// <summary>The asset's original, else the very upload version it was started for (a newer upload is another asset).</summary>
+    private async Task<(Azure.Storage.Blobs.BlobClient Blob, ETag? ETag)?> OriginalOrItsUploadAsync(AssetEntity record, CancellationToken ct)
+    {
+        var original = store.Original(record.Id);
+        if ((await original.ExistsAsync(ct)).Value)
+        {
+            return (original, null);
+        }
+
+        if (record.UploadContainer is null || record.UploadBlobName is null)
+        {
+            return null;
+        }
+
+        var upload = store.Upload(record.UploadContainer, record.UploadBlobName);
+        try
+        {
+            var properties = (await upload.GetPropertiesAsync(cancellationToken: ct)).Value;
+            var version = starter.RequestFor(record.UploadContainer, record.UploadBlobName, properties.ETag, properties.Metadata);
+            return version.AssetId == record.Id ? (upload, properties.ETag) : null;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return null;
+        }
+    }
+}
