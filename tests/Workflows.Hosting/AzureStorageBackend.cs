@@ -1,4 +1,5 @@
 using DurableTask.AzureStorage;
+using Microsoft.Extensions.Logging;
 
 namespace Workflows.Hosting;
 
@@ -23,6 +24,7 @@ public static class AzureStorageBackend
             LeaseInterval = TimeSpan.FromSeconds(6),
             LeaseRenewInterval = TimeSpan.FromSeconds(2),
             LeaseAcquireInterval = TimeSpan.FromSeconds(1),
+            LoggerFactory = LoggerFactory.Create(FileLoggerProvider.AddIfRequested), // its own logs, e.g. a poison message
         };
         configure?.Invoke(options);
         var backend = new AzureStorageOrchestrationService(options);

@@ -43,7 +43,7 @@ public sealed class Sidecar : IAsyncDisposable
         FileLoggerProvider.AddIfRequested(builder.Logging);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port, l => l.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton(service);
+        builder.Services.AddSingleton<IOrchestrationService>(new StorableEventsService(service));
         builder.Services.AddSingleton(client);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
         var app = builder.Build();

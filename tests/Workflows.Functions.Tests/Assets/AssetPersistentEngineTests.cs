@@ -1,8 +1,10 @@
 using DurableTask.Core.History;
+using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
+using Workflows.Assets.Http;
 using Workflows.Assets.Imaging;
 using Workflows.Assets.Storage;
 using Workflows.Assets.Uploads;
@@ -88,5 +90,39 @@ public sealed class AssetPersistentEngineTests
 
         Assert.Equal(ids.Order(StringComparer.Ordinal), await AssetsTestApp.BlobNamesAsync(store.Quarantine));
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(store.Renditions));
+    }
+
+    [Fact]
+    public async Task BulkReprocess_AzureStorageBackendPagesOfTwoSubOrchestrations_EveryAssetReRendered()
+    {
+        // Arrange: five Ready assets from an older profile, re-rendered two at a time (three pages, continuing as new).
+        // The app's only sub-orchestrations: on this backend they once never started (see StorableEventsService).
+        const int assetCount = 5;
+        await using var app = await PersistentTestApp.StartAsync(values => AssetsTestApp.Configure(values, s =>
+            (s["Assets:ReprocessPageSize"], s["Imaging:JpegSizes"], s["Imaging:WebpSizes"]) = ("2", "32", "")));
+        var store = app.Services.GetRequiredService<AssetStore>();
+        await store.EnsureCreatedAsync();
+        var ids = Enumerable.Range(0, assetCount).Select(i => AssetIds.FromUpload("seed", $"asset-{i}.png", "0x1")).ToList();
+        foreach (var id in ids)
+        {
+            await BulkReprocessTests.SeedReadyAssetAsync(store, id, TestImages.Png(48, 32), default);
+        }
+
+        // Act
+        var request = TestHttp.Request("POST", "/api/assets/reprocess");
+        var accepted = await (await app.CreateFunction<ReprocessAssetsHttp>().ReprocessAssets(request, app.Client, default)).ExecuteAsync(request);
+        var finished = await app.WaitForCompletionAsync(ReprocessAssetsHttp.InstanceId);
+
+        // Assert
+        Assert.Equal(StatusCodes.Status202Accepted, accepted.StatusCode);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, finished.RuntimeStatus);
+        var progress = finished.ReadOutputAs<BulkReprocessProgress>()!;
+        Assert.Equal((assetCount, assetCount, 0, 2), (progress.Processed, progress.Succeeded, progress.Failed, progress.LargestBatch));
+        foreach (var id in ids)
+        {
+            var record = (await store.FindAsync(id, default))!;
+            Assert.Equal((nameof(AssetStatus.Ready), null), (record.Status, record.ReprocessError));
+            Assert.Equal(["jpeg-32"], AssetStore.DeserializeRenditions(record.RenditionsJson).Select(r => r.Name));
+        }
     }
 }

@@ -20,7 +20,7 @@ public sealed class BulkReprocessSingletonTests
             s => (s["Imaging:JpegSizes"], s["Imaging:WebpSizes"]) = ("32", ""),
             services => services.AddSingleton<IAssetImaging>(sp => gate.Wrap(ActivatorUtilities.CreateInstance<AssetImaging>(sp))));
         var id = AssetIds.FromUpload("seed", "asset.png", "0x1");
-        await BulkReprocessTests.SeedReadyAssetAsync(assets, id, TestImages.Png(48, 32), default);
+        await BulkReprocessTests.SeedReadyAssetAsync(assets.Store, id, TestImages.Png(48, 32), default);
         var http = assets.App.CreateFunction<ReprocessAssetsHttp>();
 
         // Act

@@ -28,7 +28,7 @@ public sealed class BulkReprocessTests
         var ids = Enumerable.Range(0, AssetCount).Select(i => AssetIds.FromUpload("seed", $"asset-{i}.png", "0x1")).ToList();
         var original = TestImages.Png(48, 32);
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (id, ct) =>
-            await SeedReadyAssetAsync(assets, id, id == ids[0] ? TestImages.Text() : original, ct));
+            await SeedReadyAssetAsync(assets.Store, id, id == ids[0] ? TestImages.Text() : original, ct));
         var http = assets.App.CreateFunction<ReprocessAssetsHttp>();
         var request = TestHttp.Request("POST", "/api/assets/reprocess");
 
@@ -69,7 +69,7 @@ public sealed class BulkReprocessTests
             services => services.AddSingleton<IAssetImaging>(sp =>
                 new WebpCrashingImaging(ActivatorUtilities.CreateInstance<AssetImaging>(sp))));
         var id = AssetIds.FromUpload("seed", "asset.png", "0x1");
-        await SeedReadyAssetAsync(assets, id, TestImages.Png(48, 32), default);
+        await SeedReadyAssetAsync(assets.Store, id, TestImages.Png(48, 32), default);
         var profile = assets.App.Services.GetRequiredService<IAssetImaging>().Profile;
         var instanceId = await assets.Client.ScheduleNewOrchestrationInstanceAsync(
             nameof(AssetRerenderOrchestrator), new RerenderAssetRequest(id, profile.Chains, new AssetRetrySettings(1, TimeSpan.FromMilliseconds(10))));
@@ -87,15 +87,15 @@ public sealed class BulkReprocessTests
     }
 
     /// <summary>An asset as an older profile left it: one rendition (<c>jpeg-400</c>) the current profile no longer has.</summary>
-    internal static async Task SeedReadyAssetAsync(AssetsTestApp assets, string id, byte[] original, CancellationToken ct)
+    internal static async Task SeedReadyAssetAsync(AssetStore store, string id, byte[] original, CancellationToken ct)
     {
-        await assets.Store.Original(id).UploadAsync(new BinaryData(original), ct);
+        await store.Original(id).UploadAsync(new BinaryData(original), ct);
         var stale = new Rendition("jpeg-400", 48, 32, 3, "image/jpeg", $"{id}/jpeg-400.jpg");
-        await assets.Store.Renditions.GetBlobClient(stale.BlobName).UploadAsync(new BinaryData([1, 2, 3]), ct);
+        await store.Renditions.GetBlobClient(stale.BlobName).UploadAsync(new BinaryData([1, 2, 3]), ct);
         var entity = AssetEntity.For(id);
         entity.Status = nameof(AssetStatus.Ready);
         entity.OriginalName = "seed.png";
         entity.RenditionsJson = AssetStore.SerializeRenditions([stale]);
-        await assets.Store.Table.AddEntityAsync(entity, ct);
+        await store.Table.AddEntityAsync(entity, ct);
     }
 }
