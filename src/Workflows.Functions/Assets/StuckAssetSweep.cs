@@ -79,54 +79,46 @@ public sealed class StuckAssetSweep(
             return false;
         }
 
-        // Read again now that the pipeline has ended (it may have finished the asset after the query read it).
-        if (await store.FindAsync(assetId, ct) is not { StatusValue: AssetStatus.Processing } record)
+        // Read again now that the pipeline has ended (it may have finished the asset after the query read it). A record
+        // written after the instance ended belongs to a newer run (a restart under a new id): not stuck.
+        if (await store.FindAsync(assetId, ct) is not { StatusValue: AssetStatus.Processing } record
+            || record.Timestamp > instance.LastUpdatedAt)
         {
             return false;
         }
 
-        // The pipeline's own failure path may have quarantined the original before its last step failed.
-        var inQuarantine = (await store.Quarantined(assetId).ExistsAsync(ct)).Value;
-        var source = inQuarantine ? null : await OriginalOrItsUploadAsync(record, ct);
+        // The blobs first, each step idempotent: should one fail, the record is still Processing and the next run
+        // repeats them. Then the record, against the version read.
+        await store.DeleteRenditionsAsync(assetId, ct);
+        var quarantined = await BlobMoves.MoveAsync(store.Original(assetId), store.Quarantined(assetId), ifMatch: null, ct)
+            || await QuarantineItsUploadAsync(record, ct)
+            || (await store.Quarantined(assetId).ExistsAsync(ct)).Value; // the pipeline's own failure path moved it
         record.Status = nameof(AssetStatus.Failed);
-        record.FailureReason = !inQuarantine && source is null
-            ? "Processing stopped before the asset was finished, and its upload is gone: upload the file again."
-            : "Processing stopped before the asset was finished. The original is kept in quarantine: " +
-              $"upload the file again, or report asset id {assetId} if it keeps failing.";
+        record.FailureReason = quarantined
+            ? "Processing stopped before the asset was finished. The original is kept in quarantine: " +
+              $"upload the file again, or report asset id {assetId} if it keeps failing."
+            : "Processing stopped before the asset was finished, and its upload is gone: upload the file again.";
         record.RenditionsJson = null;
         record.ProcessingCompletedAt = clock.GetUtcNow();
         try
         {
-            // Claimed first, against the version read: a pipeline restarted meanwhile wrote the record, and keeps the asset.
             await store.SaveAsync(record, ct);
         }
-        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
         {
-            return false;
-        }
-
-        await store.DeleteRenditionsAsync(assetId, ct);
-        if (source is { } moving)
-        {
-            await BlobMoves.MoveAsync(moving.Blob, store.Quarantined(assetId), moving.ETag, ct);
+            return false; // deleted or rewritten meanwhile: whoever did it owns the asset now
         }
 
         WorkflowMetrics.AssetFinished(record.Status, record.UploadedAt, record.ProcessingCompletedAt.Value);
         return true;
     }
 
-    /// <summary>The asset's original, else the very upload version it was started for (a newer upload is another asset).</summary>
-    private async Task<(Azure.Storage.Blobs.BlobClient Blob, ETag? ETag)?> OriginalOrItsUploadAsync(AssetEntity record, CancellationToken ct)
+    /// <summary>Quarantines the very upload version the asset was started for, if it was never taken in (a newer upload is another asset).</summary>
+    private async Task<bool> QuarantineItsUploadAsync(AssetEntity record, CancellationToken ct)
     {
-        var original = store.Original(record.Id);
-        if ((await original.ExistsAsync(ct)).Value)
-        {
-            return (original, null);
-        }
-
         if (record.UploadContainer is null || record.UploadBlobName is null)
         {
-            return null;
+            return false;
         }
 
         var upload = store.Upload(record.UploadContainer, record.UploadBlobName);
@@ -134,11 +126,11 @@ public sealed class StuckAssetSweep(
         {
             var properties = (await upload.GetPropertiesAsync(cancellationToken: ct)).Value;
             var version = starter.RequestFor(record.UploadContainer, record.UploadBlobName, properties.ETag, properties.Metadata);
-            return version.AssetId == record.Id ? (upload, properties.ETag) : null;
+            return version.AssetId == record.Id && await BlobMoves.MoveAsync(upload, store.Quarantined(record.Id), properties.ETag, ct);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            return null;
+            return false;
         }
     }
 }

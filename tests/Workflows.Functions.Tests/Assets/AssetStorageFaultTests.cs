@@ -1,5 +1,6 @@
 using Azure.Core;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Workflows.Assets;
 using Workflows.Assets.Storage;
@@ -95,6 +96,53 @@ public sealed class AssetStorageFaultTests
 
         // Assert: the upload is processed, not failed.
         Assert.Equal(AssetStatus.Ready, (await assets.WaitAsync(request.AssetId)).ReadOutputAs<AssetOutcome>()!.Status);
+    }
+
+    [Fact]
+    public async Task StuckAssetSweep_TerminatedPipelineAndTheQuarantineCopyFailsOnce_TheNextRunQuarantinesTheOriginal()
+    {
+        // Arrange: an asset Processing with its original in originals, whose pipeline was terminated over 30 minutes ago
+        // (a waiting stand-in under the pipeline's instance id); the first run's copies to quarantine fail.
+        var fault = new StorageFault();
+        var clock = new SettableClock();
+        await using var assets = await AssetsTestApp.StartAsync(services: s =>
+        {
+            fault.InjectIntoAppStorage(s);
+            s.AddSingleton<TimeProvider>(clock);
+        });
+        var assetId = AssetIds.FromUpload("uploads", "stuck.jpg", "0x1");
+        await assets.Store.AddIfAbsentAsync(AssetEntity.For(assetId), default);
+        await assets.Store.Original(assetId).UploadAsync(new BinaryData(TestImages.Jpeg(32, 24)));
+        var instanceId = AssetIds.InstanceId(assetId);
+        await assets.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HarnessWaitOrchestrator), "pipeline", new StartOrchestrationOptions(instanceId));
+        using (var timeout = new CancellationTokenSource(AssetsTestApp.Timeout))
+        {
+            await assets.Client.WaitForInstanceStartAsync(instanceId, timeout.Token);
+        }
+
+        await assets.Client.TerminateInstanceAsync(instanceId, "stuck");
+        var ended = await assets.App.WaitForCompletionAsync(instanceId, AssetsTestApp.Timeout);
+        clock.Now = ended.LastUpdatedAt + StuckAssetSweep.SettleAfter + TimeSpan.FromSeconds(1);
+        var quarantineDown = true;
+        var quarantine = $"/{assets.Store.Quarantine.Name}/";
+        fault.FailNext(r => quarantineDown && r.Method == RequestMethod.Put && r.Uri.Path.Contains(quarantine, StringComparison.Ordinal), 503, int.MaxValue);
+        var sweep = assets.App.CreateFunction<StuckAssetSweep>();
+
+        // Act
+        var first = await sweep.SettleAsync(assets.Client, default);
+        var afterFirst = await assets.RecordAsync(assetId);
+        quarantineDown = false;
+        var second = await sweep.SettleAsync(assets.Client, default);
+
+        // Assert: the failed run left the asset for the next, which moved the original and only then said so.
+        Assert.Equal((0, 1), (first.Settled, first.Failures.Count));
+        Assert.Equal(nameof(AssetStatus.Processing), afterFirst.Status);
+        Assert.Equal((1, 0), (second.Settled, second.Failures.Count));
+        var settled = await assets.RecordAsync(assetId);
+        Assert.Equal(nameof(AssetStatus.Failed), settled.Status);
+        Assert.Contains("quarantine", settled.FailureReason, StringComparison.Ordinal);
+        Assert.False((await assets.Store.Original(assetId).ExistsAsync()).Value);
+        Assert.True((await assets.Store.Quarantined(assetId).ExistsAsync()).Value);
     }
 
     private static bool Writes(Request request, string text)
