@@ -20,8 +20,10 @@ namespace Workflows.Tests.Assets;
 /// <summary>
 /// Uploads through a real Kestrel server, the way the Functions host forwards them to the worker's own Kestrel (ASP.NET
 /// Core integration): there the server's request-body limit applies before the function's own, which a test with a
-/// <c>DefaultHttpContext</c> cannot see.
+/// <c>DefaultHttpContext</c> cannot see. It runs alone: Kestrel drains the rest of an oversize body after the 413 for at
+/// most 5 seconds of wall-clock time, and on a starved machine (CI's parallel burst) it reset the connection instead.
 /// </summary>
+[Collection(nameof(Reliability.ReliabilityRunsAlone))]
 public sealed class UploadAssetKestrelTests
 {
     [Fact]
