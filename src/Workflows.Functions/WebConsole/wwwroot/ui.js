@@ -17,7 +17,10 @@ export function h(tag, attrs, ...children) {
 
 /** Replaces an element's content; null and false children are skipped (conditional parts of a view). */
 export function mount(el, ...children) {
+  // A live view re-renders on its polls: the keyboard stays on the button it was on (the one with the same label).
+  const focused = el.contains(document.activeElement) && document.activeElement.tagName === 'BUTTON' ? document.activeElement.textContent : null;
   el.replaceChildren(...children.flat(Infinity).filter((c) => c != null && c !== false));
+  if (focused) [...el.querySelectorAll('button')].find((b) => b.textContent === focused)?.focus();
 }
 
 export const time = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
