@@ -124,18 +124,21 @@ internal sealed class AssetsTestApp : IAsyncDisposable
         return properties.Value.ApproximateMessagesCount;
     }
 
+    /// <summary>Deletes the containers, table and queue <see cref="Configure"/> named for one test.</summary>
+    public static Task DeleteStorageAsync(AssetStore store) => Task.WhenAll(
+        store.Uploads.DeleteIfExistsAsync(),
+        store.HttpUploads.DeleteIfExistsAsync(),
+        store.Originals.DeleteIfExistsAsync(),
+        store.Renditions.DeleteIfExistsAsync(),
+        store.Quarantine.DeleteIfExistsAsync(),
+        store.Table.DeleteAsync(),
+        store.ReadyQueue.DeleteIfExistsAsync());
+
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await Task.WhenAll(
-                Store.Uploads.DeleteIfExistsAsync(),
-                Store.HttpUploads.DeleteIfExistsAsync(),
-                Store.Originals.DeleteIfExistsAsync(),
-                Store.Renditions.DeleteIfExistsAsync(),
-                Store.Quarantine.DeleteIfExistsAsync(),
-                Store.Table.DeleteAsync(),
-                Store.ReadyQueue.DeleteIfExistsAsync());
+            await DeleteStorageAsync(Store);
         }
         finally
         {
