@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Azure;
+using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Workflows.Assets.Storage;
@@ -95,13 +96,7 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
     {
         ArgumentNullException.ThrowIfNull(request);
         await store.EnsureCreatedAsync(ct);
-        var target = store.Quarantined(request.AssetId);
-        if (await BlobMoves.MoveAsync(store.Original(request.AssetId), target, ifMatch: null, ct))
-        {
-            return true;
-        }
-
-        var upload = store.Upload(request.UploadContainer, request.UploadBlobName);
-        return await BlobMoves.MoveAsync(upload, target, AssetIds.ToETag(request.UploadETag), ct);
+        var upload = (store.Upload(request.UploadContainer, request.UploadBlobName), AssetIds.ToETag(request.UploadETag));
+        return await store.QuarantineAsync(request.AssetId, _ => Task.FromResult<(BlobClient, ETag)?>(upload), ct);
     }
 }

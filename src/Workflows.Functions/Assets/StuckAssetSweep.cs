@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Storage.Blobs;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -90,8 +91,7 @@ public sealed class StuckAssetSweep(
         // The blobs first, each step idempotent: should one fail, the record is still Processing and the next run
         // repeats them. Then the record, against the version read.
         await store.DeleteRenditionsAsync(assetId, ct);
-        var quarantined = await BlobMoves.MoveAsync(store.Original(assetId), store.Quarantined(assetId), ifMatch: null, ct)
-            || await QuarantineItsUploadAsync(record, ct)
+        var quarantined = await store.QuarantineAsync(assetId, token => ItsUploadAsync(record, token), ct)
             || (await store.Quarantined(assetId).ExistsAsync(ct)).Value; // the pipeline's own failure path moved it
         record.Status = nameof(AssetStatus.Failed);
         record.FailureReason = quarantined
@@ -113,12 +113,12 @@ public sealed class StuckAssetSweep(
         return true;
     }
 
-    /// <summary>Quarantines the very upload version the asset was started for, if it was never taken in (a newer upload is another asset).</summary>
-    private async Task<bool> QuarantineItsUploadAsync(AssetEntity record, CancellationToken ct)
+    /// <summary>The very upload version the asset was started for, if it is still there (a newer upload is another asset).</summary>
+    private async Task<(BlobClient Blob, ETag Version)?> ItsUploadAsync(AssetEntity record, CancellationToken ct)
     {
         if (record.UploadContainer is null || record.UploadBlobName is null)
         {
-            return false;
+            return null;
         }
 
         var upload = store.Upload(record.UploadContainer, record.UploadBlobName);
@@ -126,11 +126,11 @@ public sealed class StuckAssetSweep(
         {
             var properties = (await upload.GetPropertiesAsync(cancellationToken: ct)).Value;
             var version = starter.RequestFor(record.UploadContainer, record.UploadBlobName, properties.ETag, properties.Metadata);
-            return version.AssetId == record.Id && await BlobMoves.MoveAsync(upload, store.Quarantined(record.Id), properties.ETag, ct);
+            return version.AssetId == record.Id ? (upload, properties.ETag) : null;
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            return false;
+            return null;
         }
     }
 }

@@ -155,6 +155,23 @@ public sealed class AssetStore(
         await _index.SyncAsync(assetId, null, ct);
     }
 
+    /// <summary>
+    /// Quarantines an asset: moves its original to <c>quarantine/{assetId}</c>, else (it was never taken in) the very
+    /// upload version <paramref name="findUpload"/> names, if any. Nothing is lost and nothing is served; each move is safe
+    /// to repeat. False when there was nothing to move. The upload is looked up only when there is no original.
+    /// </summary>
+    public async Task<bool> QuarantineAsync(
+        string assetId, Func<CancellationToken, Task<(BlobClient Blob, ETag Version)?>> findUpload, CancellationToken ct)
+    {
+        var target = Quarantined(assetId);
+        if (await BlobMoves.MoveAsync(Original(assetId), target, ifMatch: null, ct))
+        {
+            return true;
+        }
+
+        return await findUpload(ct) is { } upload && await BlobMoves.MoveAsync(upload.Blob, target, upload.Version, ct);
+    }
+
     /// <summary>Deletes every blob under <c>{assetId}/</c> in the renditions container; returns how many it deleted.</summary>
     public Task<int> DeleteRenditionsAsync(string assetId, CancellationToken ct) =>
         DeleteRenditionsExceptAsync(assetId, [], ct);
