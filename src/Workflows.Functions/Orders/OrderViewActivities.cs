@@ -1,5 +1,4 @@
 using Microsoft.Azure.Functions.Worker;
-using Workflows.Observability;
 using Workflows.Orders.Storage;
 
 namespace Workflows.Orders;
@@ -22,7 +21,6 @@ public sealed class OrderViewActivities(OrderViewStore views, OrderEventPublishe
     public async Task<string> PublishOrderEvent([ActivityTrigger] OrderEvent orderEvent, CancellationToken ct)
     {
         await events.PublishAsync(orderEvent, ct);
-        WorkflowMetrics.OrderFinished(orderEvent.Type.ToString());
         return orderEvent.EventId;
     }
 }

@@ -9,7 +9,8 @@ public sealed class PaymentActivities(IPaymentProvider provider, PaymentLedger l
 {
     /// <summary>
     /// Charges the order total once (a retry returns the recorded charge). A decline is a rejection, not an error; so
-    /// is an order whose charge was already refunded (a restarted or duplicate run must not charge or ship again).
+    /// is an order whose charge was already refunded, or voided by a refund that found nothing (a restarted run, or
+    /// this step redelivered after the saga compensated, must not charge or ship again).
     /// </summary>
     [Function(nameof(ChargePayment))]
     public async Task<StepResult<PaymentReceipt>> ChargePayment([ActivityTrigger] ChargePaymentRequest request, CancellationToken ct)
@@ -26,6 +27,12 @@ public sealed class PaymentActivities(IPaymentProvider provider, PaymentLedger l
         {
             var response = await provider.ChargeAsync(
                 new ChargeRequest(request.Key, request.PaymentToken, request.Amount, request.Currency), ct);
+            if (response.DeclineCode == ChargeResponse.Voided)
+            {
+                return StepResult.Rejected<PaymentReceipt>(
+                    OrderRejections.AlreadyCompensated("the refund ran before the charge and voided it"));
+            }
+
             if (response.Charge is not { } charge)
             {
                 return StepResult.Rejected<PaymentReceipt>(OrderRejections.PaymentDeclined(response.DeclineCode ?? "declined"));

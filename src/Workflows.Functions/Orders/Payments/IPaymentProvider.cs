@@ -10,6 +10,9 @@ public sealed record ChargeResponse(ProviderCharge? Charge, string? DeclineCode)
     public static ChargeResponse Approved(ProviderCharge charge) => new(charge, null);
 
     public static ChargeResponse Declined(string code) => new(null, code);
+
+    /// <summary>The decline of a charge whose key a refund already voided (nothing was charged when it ran).</summary>
+    public const string Voided = "charge_voided";
 }
 
 public sealed record RefundRequest(string IdempotencyKey, string ChargeIdempotencyKey);
@@ -25,6 +28,10 @@ public interface IPaymentProvider
 {
     Task<ChargeResponse> ChargeAsync(ChargeRequest request, CancellationToken ct);
 
-    /// <summary>Refunds the whole charge made with <see cref="RefundRequest.ChargeIdempotencyKey"/>; null if the gateway has no such charge.</summary>
+    /// <summary>
+    /// Refunds the whole charge made with <see cref="RefundRequest.ChargeIdempotencyKey"/>; null if the gateway has no
+    /// such charge, and then the key is void: a charge with it that arrives later is declined <see cref="ChargeResponse.Voided"/>
+    /// (atomically: of a charge and a refund racing, exactly one acts).
+    /// </summary>
     Task<ProviderRefund?> RefundAsync(RefundRequest request, CancellationToken ct);
 }

@@ -25,13 +25,14 @@ public sealed class LocalPaymentGateway(OrderTables tables) : IPaymentProvider
     private const string ChargeRow = "charge";
     private const string RefundRow = "refund";
     private const string AttemptsRow = "attempts";
+    private const string VoidedColumn = "Voided";
 
     public async Task<ChargeResponse> ChargeAsync(ChargeRequest request, CancellationToken ct)
     {
         var table = await tables.LocalGatewayAsync(ct);
         if (await FindAsync(table, request.IdempotencyKey, ChargeRow, ct) is { } earlier)
         {
-            return ChargeResponse.Approved(ToCharge(earlier));
+            return Answer(earlier);
         }
 
         if (Refusal(request) is { } code)
@@ -59,7 +60,7 @@ public sealed class LocalPaymentGateway(OrderTables tables) : IPaymentProvider
             ["Amount"] = Money.ToText(request.Amount),
             ["Currency"] = request.Currency,
         };
-        return ChargeResponse.Approved(ToCharge(await AddOnceAsync(table, row, ct)));
+        return Answer(await AddOnceAsync(table, row, ct));
     }
 
     public async Task<ProviderRefund?> RefundAsync(RefundRequest request, CancellationToken ct)
@@ -68,7 +69,11 @@ public sealed class LocalPaymentGateway(OrderTables tables) : IPaymentProvider
         var partition = request.ChargeIdempotencyKey;
         if (await FindAsync(table, partition, RefundRow, ct) is not { } refund)
         {
-            if (await FindAsync(table, partition, ChargeRow, ct) is not { } charge)
+            // Nothing charged: void the key in the charge's own row, so whichever of charge and void adds it first wins
+            // and a charge arriving later (a redelivered step) is declined instead of taking money from a failed order.
+            var charge = await FindAsync(table, partition, ChargeRow, ct)
+                ?? await AddOnceAsync(table, new TableEntity(partition, ChargeRow) { [VoidedColumn] = true }, ct);
+            if (IsVoided(charge))
             {
                 return null;
             }
@@ -150,6 +155,11 @@ public sealed class LocalPaymentGateway(OrderTables tables) : IPaymentProvider
             return (await FindAsync(table, row.PartitionKey, row.RowKey, ct))!;
         }
     }
+
+    private static ChargeResponse Answer(TableEntity chargeRow) =>
+        IsVoided(chargeRow) ? ChargeResponse.Declined(ChargeResponse.Voided) : ChargeResponse.Approved(ToCharge(chargeRow));
+
+    private static bool IsVoided(TableEntity chargeRow) => chargeRow.GetBoolean(VoidedColumn) == true;
 
     private static ProviderCharge ToCharge(TableEntity row) =>
         new(row.GetString("Reference"), Money.Parse(row.GetString("Amount")), row.GetString("Currency"));

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Workflows.Observability;
 using Workflows.Shared;
 
 namespace Workflows.Orders.Storage;
@@ -26,7 +27,8 @@ public sealed record OrderView(
 /// The order view table (PK order id, RK <c>view</c>). Only the order's own saga writes it, its latest steps at a time;
 /// applying the same progress twice leaves the same view (steps are keyed by name and orchestration time), and a step
 /// older than the last one applied (a late duplicate execution of an earlier write) changes nothing. Each write is
-/// copied into the order list index after it, under the sequence number of its last step.
+/// copied into the order list index after it, under the sequence number of its last step. The write that makes the
+/// view final counts the order in <see cref="WorkflowMetrics.OrderFinished"/>.
 /// </summary>
 public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
 {
@@ -81,11 +83,19 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
                 continue;
             }
 
+            if (!IsFinal(current.Status) && IsFinal(next.Status))
+            {
+                // Once per order: a retried or redelivered write (or publish) finds the view final already.
+                WorkflowMetrics.OrderFinished($"Order{next.Status}");
+            }
+
             // A retry of this write (same sequence) re-applies the view and so repairs a lost index write.
             await index.WriteAsync(next, sequence, ct);
             return next;
         }
     }
+
+    private static bool IsFinal(OrderStatus status) => status is OrderStatus.Completed or OrderStatus.Cancelled or OrderStatus.Failed;
 
     private static OrderView Apply(OrderView view, RecordProgressRequest p)
     {

@@ -51,6 +51,26 @@ public sealed class ReservationEntity : ITableEntity
     };
 }
 
+/// <summary>
+/// Which came first for one order and SKU, the reserve or a release that found nothing to release: PK SKU, RK
+/// <c>claim|{orderId}</c>. Both add this row (the reserve in the batch that adds its reservation rows), so exactly one of
+/// them gets it; the other gets 409 and yields. A late reserve (an at-least-once redelivery after the saga compensated)
+/// thus finds the order released and reserves nothing.
+/// </summary>
+public sealed class ReservationClaimEntity : ITableEntity
+{
+    public string PartitionKey { get; set; } = "";
+    public string RowKey { get; set; } = "";
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+    public string State { get; set; } = ReservationState.Reserved;
+
+    public static string Row(string orderId) => $"claim|{orderId}";
+
+    public static ReservationClaimEntity Create(string orderId, string sku, string state) =>
+        new() { PartitionKey = sku, RowKey = Row(orderId), State = state };
+}
+
 /// <summary>Reservation lifecycle: Reserved → Committed (shipped) or Released; Committed → Released (restocked).</summary>
 public static class ReservationState
 {

@@ -16,7 +16,7 @@ public sealed class StockStore(OrderTables tables)
     /// <summary>
     /// Reserves <paramref name="quantity"/> of a SKU for an order, split across warehouses when needed; rejected
     /// (out of stock) when all warehouses together hold less, and (already compensated) when the order's reservation
-    /// was released.
+    /// was released, or a release that found nothing came first (<see cref="ReservationClaimEntity"/>).
     /// </summary>
     public async Task<StepResult<IReadOnlyList<StockAllocation>>> ReserveAsync(string orderId, string sku, int quantity, CancellationToken ct)
     {
@@ -37,6 +37,13 @@ public sealed class StockStore(OrderTables tables)
                     existing.Select(r => new StockAllocation(sku, r.Warehouse, r.Quantity)).ToList());
             }
 
+            if (await ReadClaimAsync(table, orderId, sku, ct) is { State: ReservationState.Released })
+            {
+                // The release ran first and found nothing: this reserve is a late redelivery of a compensated step.
+                return StepResult.Rejected<IReadOnlyList<StockAllocation>>(
+                    OrderRejections.AlreadyCompensated($"the reservation of {sku} was released before it was made"));
+            }
+
             var stock = await ReadStockAsync(table, sku, ct);
             if (StockAllocator.Allocate(sku, quantity, stock) is not { } plan)
             {
@@ -44,7 +51,8 @@ public sealed class StockStore(OrderTables tables)
                     OrderRejections.OutOfStock(sku, quantity, StockAllocator.Available(stock)));
             }
 
-            List<TableTransactionAction> batch = [];
+            // The claim row: a release that found nothing adds it first, and then this whole batch fails with 409.
+            List<TableTransactionAction> batch = [new(TableTransactionActionType.Add, ReservationClaimEntity.Create(orderId, sku, ReservationState.Reserved))];
             foreach (var allocation in plan)
             {
                 var row = stock.Single(s => s.Warehouse == allocation.Warehouse);
@@ -61,9 +69,29 @@ public sealed class StockStore(OrderTables tables)
         }
     }
 
-    /// <summary>Puts an order's reservation of a SKU back into available stock; nothing to do when there is none.</summary>
-    public Task<int> ReleaseAsync(string orderId, string sku, CancellationToken ct) =>
-        MoveAsync(orderId, sku, ReservationState.Released, ct);
+    /// <summary>
+    /// Puts an order's reservation of a SKU back into available stock. When there is none, claims the order's SKU as
+    /// released, so a reserve that runs later (a redelivered message) reserves nothing; when the reserve claims it
+    /// first, its reservation is released.
+    /// </summary>
+    public async Task<int> ReleaseAsync(string orderId, string sku, CancellationToken ct)
+    {
+        var table = await tables.StockAsync(ct);
+        if ((await ReadReservationsAsync(table, orderId, sku, ct)).Count == 0)
+        {
+            try
+            {
+                await table.AddEntityAsync(ReservationClaimEntity.Create(orderId, sku, ReservationState.Released), ct);
+                return 0;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                // Claimed already: by a reserve (its rows are there now, released below) or by an earlier release.
+            }
+        }
+
+        return await MoveAsync(orderId, sku, ReservationState.Released, ct);
+    }
 
     /// <summary>The goods left: the order's reserved quantity is taken out of stock for good.</summary>
     public Task<int> CommitAsync(string orderId, string sku, CancellationToken ct) =>
@@ -161,6 +189,12 @@ public sealed class StockStore(OrderTables tables)
         }
 
         return rows;
+    }
+
+    private static async Task<ReservationClaimEntity?> ReadClaimAsync(TableClient table, string orderId, string sku, CancellationToken ct)
+    {
+        var claim = await table.GetEntityIfExistsAsync<ReservationClaimEntity>(sku, ReservationClaimEntity.Row(orderId), cancellationToken: ct);
+        return claim.HasValue ? claim.Value : null;
     }
 
     private static async Task<List<ReservationEntity>> ReadReservationsAsync(
