@@ -30,7 +30,7 @@ internal static class InputCatalog
         new("gif-12mp", "12 MP GIF (256 colours, dithered)", "gif", 1, _ => Detailed12, InputWriters.Gif),
         new("bmp-12mp", "12 MP BMP, 24-bit", "bmp", 1, _ => Detailed12, InputWriters.Bmp),
         new("tiff-12mp", "12 MP TIFF, LZW + horizontal predictor", "tiff", 1, _ => Detailed12, InputWriters.Tiff),
-        new("avif-12mp", "12 MP AVIF q60 (not accepted by the app yet)", "avif", 1, _ => Detailed12, InputWriters.Avif),
+        new("avif-12mp", "12 MP AVIF q60", "avif", 1, _ => Detailed12, InputWriters.Avif),
     ];
 
     /// <summary>Generates what is missing under <paramref name="cacheDirectory"/> and returns the inputs; at most <paramref name="maxFiles"/> per class.</summary>

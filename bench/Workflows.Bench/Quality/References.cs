@@ -1,4 +1,5 @@
 using System.Globalization;
+using ImageMagick;
 using NetVips;
 using Workflows.Assets.Imaging;
 using Workflows.Bench.Inputs;
@@ -17,6 +18,9 @@ internal sealed class References(string cacheDirectory)
     public const int GateWidth = 800;
 
     private const string Version = "v2";  // v2: references follow the profile's fits (longest edge by default)
+
+    // Formats this libvips build cannot decode (HEIC needs HEVC; it has no JPEG XL or camera-raw loader).
+    private static readonly string[] MagickOnly = ["heic", "jxl", "dng", "cr2", "cr3", "nef", "arw"];
 
     /// <summary>The folder holding <paramref name="inputPath"/>'s references (same in the driver and in workers).</summary>
     public string FolderFor(string inputPath)
@@ -55,9 +59,22 @@ internal sealed class References(string cacheDirectory)
         }
     }
 
-    /// <summary>Full decode, upright, flattened on white, 8-bit sRGB, held in memory (BMP, which libvips lacks, through ImageSharp).</summary>
+    /// <summary>
+    /// Full decode, upright, flattened on white, 8-bit sRGB, held in memory (BMP, which libvips lacks, through
+    /// ImageSharp; HEIC, JPEG XL and camera raw through ImageMagick at full size with its defaults: a raw is
+    /// demosaiced with libraw's AHD).
+    /// </summary>
     internal static Image Decode(string path)
     {
+        if (MagickOnly.Contains(BenchInput.FormatOf(path)))
+        {
+            using var magick = new MagickImage(path);
+            magick.AutoOrient();
+            magick.ColorSpace = ColorSpace.sRGB;
+            byte[] rgb = magick.GetPixels().ToByteArray(PixelMapping.RGB) ?? throw new InvalidOperationException($"No pixels in {path}.");
+            return Image.NewFromMemory(rgb, (int)magick.Width, (int)magick.Height, 3, Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
+        }
+
         if (BenchInput.FormatOf(path) == "bmp")
         {
             using var bitmap = SixLabors.ImageSharp.Image.Load<SixLabors.ImageSharp.PixelFormats.Rgb24>(path);

@@ -1,4 +1,5 @@
 using ImageMagick;
+using ImageMagick.Formats;
 using SkiaSharp;
 
 namespace Workflows.Assets.Imaging.Magick;
@@ -59,10 +60,13 @@ internal sealed class MagickImageDecoder : ImageDecoder
         return new MagickImageDecoder(file, format, settings, ping);
     }
 
-    /// <summary>A full decode, discarded: the libraries have no row-by-row check, so this holds the whole image once.</summary>
+    /// <summary>
+    /// A full decode, discarded: the libraries have no row-by-row check, so this holds the whole image once. A raw
+    /// is proven readable once libraw has unpacked and developed it, so its demosaic is skipped here (CPU, not proof).
+    /// </summary>
     public override void Verify()
     {
-        using MagickImage image = Read();
+        using MagickImage image = Read(ImageFormats.IsCameraRaw(Format) ? Settings(Format, DngInterpolation.Disabled) : _settings);
     }
 
     /// <summary>
@@ -72,7 +76,7 @@ internal sealed class MagickImageDecoder : ImageDecoder
     /// </summary>
     public override SKBitmap Decode(int minUprightWidth)
     {
-        using MagickImage image = Read();
+        using MagickImage image = Read(_settings);
         uint uprightWidth = SwapsAxes ? image.Height : image.Width;
         uint factor = Math.Max(1, uprightWidth / (uint)Math.Max(1, minUprightWidth));
         if (factor > 1)
@@ -106,12 +110,12 @@ internal sealed class MagickImageDecoder : ImageDecoder
         _ => SKEncodedOrigin.TopLeft,                           // flip 0
     };
 
-    private MagickImage Read()
+    private MagickImage Read(MagickReadSettings settings)
     {
         var image = new MagickImage();
         try
         {
-            MagickErrors.Guard(() => image.Read(_file.Span, _settings));
+            MagickErrors.Guard(() => image.Read(_file.Span, settings));
             return image;
         }
         catch
@@ -122,13 +126,15 @@ internal sealed class MagickImageDecoder : ImageDecoder
     }
 
     // The format is always named, so ImageMagick never guesses a coder from the content; one frame only.
-    private static MagickReadSettings Settings(ImageFormat format)
+    // A raw is demosaiced with PPG rather than libraw's default AHD: 35-40% less CPU per decode of a 12 MP raw, and
+    // its 800 px rendition within 0.05 dB PSNR of AHD's (README, Performance); the renditions are at least 2× smaller.
+    private static MagickReadSettings Settings(ImageFormat format, DngInterpolation demosaic = DngInterpolation.Ppg)
     {
         var settings = new MagickReadSettings { Format = MagickFormats.Of(format), FrameIndex = 0, FrameCount = 1 };
         if (ImageFormats.IsCameraRaw(format))
         {
             // libraw's own cap on the raw buffer (default 8 GB); a 100 MP sensor at 16 bits is 200 MB.
-            settings.SetDefine(MagickFormat.Dng, "max-raw-memory", "512");
+            settings.SetDefines(new DngReadDefines { MaxRawMemory = 512, InterpolationQuality = demosaic });
         }
 
         return settings;
