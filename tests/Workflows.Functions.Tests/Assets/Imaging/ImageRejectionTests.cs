@@ -115,9 +115,9 @@ public sealed class ImageRejectionTests : IDisposable
         return image;
     }
 
-    private async Task<ImageInspection> InspectAsync(byte[] content)
+    private static async Task<ImageInspection> InspectAsync(byte[] content)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        return await new ImageInspector(_limiter, ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
+        return await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
     }
 }

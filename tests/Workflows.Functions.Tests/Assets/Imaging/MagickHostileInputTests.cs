@@ -148,9 +148,9 @@ public sealed class MagickHostileInputTests : IDisposable
         return tiff;
     }
 
-    private async Task<ImageInspection> InspectAsync(byte[] content)
+    private static async Task<ImageInspection> InspectAsync(byte[] content)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        return await new ImageInspector(_limiter, ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
+        return await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
     }
 }

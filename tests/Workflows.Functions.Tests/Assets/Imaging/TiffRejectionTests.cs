@@ -132,9 +132,9 @@ public sealed class TiffRejectionTests : IDisposable
         return tiff;
     }
 
-    private async Task<ImageInspection> InspectAsync(byte[] content)
+    private static async Task<ImageInspection> InspectAsync(byte[] content)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        return await new ImageInspector(_limiter, ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
+        return await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
     }
 }

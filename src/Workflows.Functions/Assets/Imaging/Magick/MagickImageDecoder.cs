@@ -59,10 +59,13 @@ internal sealed class MagickImageDecoder : ImageDecoder
         return new MagickImageDecoder(file, format, settings, ping);
     }
 
-    /// <summary>A full decode, discarded: the libraries have no row-by-row check, so this holds the whole image once.</summary>
+    /// <summary>
+    /// Nothing beyond <see cref="Open"/>'s container check: <see cref="Decode"/> reads the whole image at full size
+    /// through the same call a verifying decode would make, and fails where it would (the libraries have no row-by-row
+    /// check, so a separate verification was a second full decode).
+    /// </summary>
     public override void Verify()
     {
-        using MagickImage image = Read();
     }
 
     /// <summary>
