@@ -78,7 +78,7 @@ public sealed class ImageIntegrityTests : IDisposable
     public void Dispose() => _limiter.Dispose();
 
     private async Task RenderAsync(byte[] content) =>
-        _ = await RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80), _limiter);
+        _ = await RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 64), _limiter);
 
     private static async Task<ImageInspection> InspectAsync(byte[] content)
     {

@@ -26,7 +26,7 @@ public sealed class ImageRejectionTests : IDisposable
 
     [Theory]
     [MemberData(nameof(BadInputs))]
-    public async Task Inspect_BadInput_RejectedWithActionableReason(string kind, string reason)
+    public async Task InspectThenRender_BadInput_RejectedWithActionableReason(string kind, string reason)
     {
         // Arrange
         byte[] content = kind switch
@@ -52,7 +52,7 @@ public sealed class ImageRejectionTests : IDisposable
         };
 
         // Act
-        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectAsync(content));
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectThenRenderAsync(content));
 
         // Assert
         Assert.StartsWith(reason, ex.Message, StringComparison.Ordinal);
@@ -113,6 +113,14 @@ public sealed class ImageRejectionTests : IDisposable
     {
         image[image.Length / 2] ^= 0x5A;
         return image;
+    }
+
+    // As the pipeline sees a file: inspection reads the header (a JPEG's only), the rendering reads and verifies all of it.
+    private static async Task InspectThenRenderAsync(byte[] content)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content, 0, InspectionExtent.Of(content)), timeout.Token);
+        _ = await RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 64));
     }
 
     private static async Task<ImageInspection> InspectAsync(byte[] content)
