@@ -4,6 +4,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Azure;
 using Workflows.Assets;
 using Workflows.Tests.TestSupport;
+using Xunit.Abstractions;
 
 namespace Workflows.Tests.Assets;
 
@@ -11,7 +12,7 @@ namespace Workflows.Tests.Assets;
 /// How many of an original's bytes cross the wire per asset, counted by the app's own blob client: the rendering reads
 /// the whole file once; inspection reads a JPEG's header only.
 /// </summary>
-public sealed class AssetOriginalReadTests
+public sealed class AssetOriginalReadTests(ITestOutputHelper output)
 {
     [Theory]
     [InlineData(0)]
@@ -35,6 +36,7 @@ public sealed class AssetOriginalReadTests
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo)), record.Sha256);
         long header = Workflows.Assets.Imaging.InspectionExtent.Of(photo);
         Assert.True(header < photo.Length / 2, $"inspection reads {header} of {photo.Length} bytes");
+        output.WriteLine($"{photo.Length} bytes uploaded; originals read: {reads.Bytes} bytes in {reads.Requests} GETs (inspection: {header})");
         Assert.Equal(photo.Length + header, reads.Bytes);
     }
 
@@ -57,10 +59,13 @@ public sealed class AssetOriginalReadTests
     private sealed class OriginalReads : HttpPipelinePolicy
     {
         private long _bytes;
+        private long _requests;
 
         public volatile string? Container;
 
         public long Bytes => Interlocked.Read(ref _bytes);
+
+        public long Requests => Interlocked.Read(ref _requests);
 
         public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
         {
@@ -81,6 +86,7 @@ public sealed class AssetOriginalReadTests
                 && message.Response.Status is 200 or 206 && message.Response.Headers.ContentLength is { } length)
             {
                 Interlocked.Add(ref _bytes, length);
+                Interlocked.Increment(ref _requests);
             }
         }
     }
