@@ -35,7 +35,7 @@ internal static class MemoryProbe
         process.Refresh();
         long before = process.WorkingSet64;
 
-        await new ImageInspector(limiter, ImageLimits.Default).InspectAsync(new MemoryStream(original), CancellationToken.None);
+        await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(original), CancellationToken.None);
         process.Refresh();
         long afterInspect = process.PeakWorkingSet64;
         await new RenditionRenderer(limiter, ImageLimits.Default).RenderAsync(

@@ -32,7 +32,7 @@ public class RenditionBenchmarks
         _original = TestImages.PhotoJpeg(4000, 3000, quality: 90);
         _limiter = new DecodeLimiter(1);
         _renderer = new RenditionRenderer(_limiter, ImageLimits.Default);
-        _inspector = new ImageInspector(_limiter, ImageLimits.Default);
+        _inspector = new ImageInspector(ImageLimits.Default);
         Console.WriteLine($"// original: 4000 × 3000 JPEG q90, {_original.Length / 1024} KiB");
     }
 

@@ -34,7 +34,7 @@ internal sealed class LeverVariant : IVariant
             case "jpeg-full-decode":
                 return Staged(image, [jpeg], sink, fullDecode: true);
             case "webp-800-200":
-                await _imaging.RenderRenditionsAsync(new MemoryStream(image.Bytes, writable: false), [webp with { Sizes = [RenditionSize.LongestEdge(800), RenditionSize.LongestEdge(200)] }],
+                await _imaging.RenderRenditionsAsync(new MemoryStream(image.Bytes, writable: false), originalHash: null, [webp with { Sizes = [RenditionSize.LongestEdge(800), RenditionSize.LongestEdge(200)] }],
                     (target, encoded, _) =>
                     {
                         sink?.Save(target.Name, target.Extension, encoded);

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
@@ -48,12 +49,17 @@ internal sealed class AppVariant : IVariant
         return OpResult.Done;
     }
 
+    // As InspectUpload reads it: the header only where the format allows (a JPEG's).
     private Task<ImageInspection> InspectAsync(BenchImage image, CancellationToken ct) =>
-        _imaging.InspectAsync(new MemoryStream(image.Bytes, writable: false), ct);
+        _imaging.InspectAsync(new MemoryStream(image.Bytes, 0, InspectionExtent.Of(image.Bytes), writable: false), ct);
 
-    private Task<IReadOnlyList<RenditionInfo>> RenderAsync(BenchImage image, IReadOnlyList<RenditionChain> chains, OutputSink? sink, CancellationToken ct) =>
-        _imaging.RenderRenditionsAsync(
+    // As RenderRenditions reads it: all of it, hashed (SHA-256) on the way.
+    private async Task<IReadOnlyList<RenditionInfo>> RenderAsync(BenchImage image, IReadOnlyList<RenditionChain> chains, OutputSink? sink, CancellationToken ct)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        return await _imaging.RenderRenditionsAsync(
             new MemoryStream(image.Bytes, writable: false),
+            hash,
             chains,
             (target, encoded, _) =>
             {
@@ -61,4 +67,5 @@ internal sealed class AppVariant : IVariant
                 return Task.CompletedTask;
             },
             ct);
+    }
 }

@@ -43,13 +43,17 @@ public sealed record InspectUploadResult(
 
 public sealed record RenderRenditionsRequest(string AssetId, IReadOnlyList<RenditionChain> Chains);
 
-/// <summary>The renditions written, or why the decoder rejected the original (then none are listed).</summary>
-public sealed record RenderRenditionsResult(IReadOnlyList<Rendition> Renditions, string? Rejection = null);
+/// <summary>
+/// The renditions written and the lowercase hex SHA-256 of the original they were rendered from (null in histories
+/// written before the rendering hashed it), or why the decoder rejected the original (then none are listed).
+/// </summary>
+public sealed record RenderRenditionsResult(IReadOnlyList<Rendition> Renditions, string? Rejection = null, string? Sha256 = null);
 
 /// <summary>A rendition written to the renditions container as <see cref="BlobName"/>.</summary>
 public sealed record Rendition(string Name, int Width, int Height, long Bytes, string ContentType, string BlobName);
 
-public sealed record MarkAssetReadyRequest(string AssetId, IReadOnlyList<Rendition> Renditions);
+/// <summary>The asset's renditions and its original's SHA-256 (null: keep the one on record, as older versions wrote it at inspection).</summary>
+public sealed record MarkAssetReadyRequest(string AssetId, IReadOnlyList<Rendition> Renditions, string? Sha256 = null);
 
 public sealed record MarkAssetFailedRequest(string AssetId, string OriginalName, string Reason);
 

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Workflows.Assets.Imaging;
 
 namespace Workflows.Assets;
@@ -14,9 +15,10 @@ public interface IAssetImaging
     /// <inheritdoc cref="ImageInspector.InspectAsync"/>
     Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct);
 
-    /// <inheritdoc cref="RenditionRenderer.RenderAsync"/>
+    /// <inheritdoc cref="RenditionRenderer.RenderAsync(Stream, IncrementalHash?, IReadOnlyList{RenditionChain}, Func{RenditionTarget, Stream, CancellationToken, Task}, CancellationToken)"/>
     Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
         Stream original,
+        IncrementalHash? originalHash,
         IReadOnlyList<RenditionChain> chains,
         Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync,
         CancellationToken ct);
@@ -31,8 +33,9 @@ public sealed class AssetImaging(RenditionProfile profile, ImageInspector inspec
 
     public Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
         Stream original,
+        IncrementalHash? originalHash,
         IReadOnlyList<RenditionChain> chains,
         Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync,
         CancellationToken ct) =>
-        renderer.RenderAsync(original, chains, writeAsync, ct);
+        renderer.RenderAsync(original, originalHash, chains, writeAsync, ct);
 }

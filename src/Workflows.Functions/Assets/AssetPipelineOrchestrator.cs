@@ -25,6 +25,7 @@ public static class AssetPipelineOrchestrator
         var assetId = input.AssetId;
         string? rejection;
         IReadOnlyList<Rendition> renditions = [];
+        string? sha256 = null;
 
         try
         {
@@ -49,13 +50,14 @@ public static class AssetPipelineOrchestrator
             {
                 compensations.Register(new Compensation(
                     nameof(RenditionActivities.DeleteRenditions), new AssetCleanupRequest(assetId), retry));
-                (renditions, rejection) = await RenderAllAsync(context, assetId, inspected.Chains, retry);
+                (renditions, rejection, sha256) = await RenderAllAsync(context, assetId, inspected.Chains, retry);
             }
 
-            // Step 3: the asset is Ready.
+            // Step 3: the asset is Ready, with the SHA-256 of the original the rendering read.
             if (rejection is null)
             {
-                await context.CallActivityAsync(nameof(AssetRecordActivities.MarkAssetReady), new MarkAssetReadyRequest(assetId, renditions), retry);
+                await context.CallActivityAsync(
+                    nameof(AssetRecordActivities.MarkAssetReady), new MarkAssetReadyRequest(assetId, renditions, sha256), retry);
             }
         }
         catch (TaskFailedException ex)
@@ -80,12 +82,12 @@ public static class AssetPipelineOrchestrator
     /// One <see cref="RenditionActivities.RenderRenditions"/> for every chain: a single decode of the original feeds
     /// them all (decoding is the largest shared cost, and the CPU is the bound under load, not latency).
     /// </summary>
-    internal static async Task<(IReadOnlyList<Rendition> Renditions, string? Rejection)> RenderAllAsync(
+    internal static async Task<(IReadOnlyList<Rendition> Renditions, string? Rejection, string? Sha256)> RenderAllAsync(
         TaskOrchestrationContext context, string assetId, IReadOnlyList<RenditionChain> chains, TaskOptions retry)
     {
         var rendered = await context.CallActivityAsync<RenderRenditionsResult>(
             nameof(RenditionActivities.RenderRenditions), new RenderRenditionsRequest(assetId, chains), retry);
-        return (rendered.Rejection is null ? rendered.Renditions : [], rendered.Rejection);
+        return (rendered.Rejection is null ? rendered.Renditions : [], rendered.Rejection, rendered.Sha256);
     }
 
     /// <summary>

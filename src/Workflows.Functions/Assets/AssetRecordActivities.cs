@@ -13,7 +13,10 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>Fan-in: records the renditions and marks the asset Ready (a replay finds it Ready and only relists it).</summary>
+    /// <summary>
+    /// Records the renditions and the original's SHA-256 and marks the asset Ready (a replay finds it Ready and only
+    /// relists it).
+    /// </summary>
     [Function(nameof(MarkAssetReady))]
     public async Task MarkAssetReady([ActivityTrigger] MarkAssetReadyRequest request, CancellationToken ct)
     {
@@ -29,6 +32,7 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
         entity.Status = nameof(AssetStatus.Ready);
         entity.FailureReason = null;
         entity.RenditionsJson = AssetStore.SerializeRenditions(request.Renditions);
+        entity.Sha256 = request.Sha256 ?? entity.Sha256;
         entity.ProcessingCompletedAt = DateTimeOffset.UtcNow;
         await store.SaveAsync(entity, ct);
         WorkflowMetrics.AssetFinished(entity.Status, entity.UploadedAt, entity.ProcessingCompletedAt.Value);

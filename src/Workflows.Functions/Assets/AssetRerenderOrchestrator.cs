@@ -24,7 +24,7 @@ public static class AssetRerenderOrchestrator
         string? error;
         try
         {
-            (renditions, error) = await AssetPipelineOrchestrator.RenderAllAsync(context, input.AssetId, input.Chains, retry);
+            (renditions, error, _) = await AssetPipelineOrchestrator.RenderAllAsync(context, input.AssetId, input.Chains, retry);
         }
         catch (TaskFailedException ex)
         {

@@ -16,7 +16,7 @@ public sealed class InspectActivities(
 {
     /// <summary>
     /// Copies the upload to <c>originals/{assetId}</c>, removes the upload, checks the name, inspects the content
-    /// (format, size, bomb limits, SHA-256, EXIF) and registers the asset as Processing. An upload that can never
+    /// (format, size, bomb limits, EXIF; a JPEG's header only) and registers the asset as Processing. An upload that can never
     /// become an asset is answered with <see cref="InspectUploadResult.Rejected"/>, not an exception: a rejection is a
     /// business outcome, not a failed execution. Safe to run again: an original already in place is reused.
     /// </summary>
@@ -58,18 +58,20 @@ public sealed class InspectActivities(
             return InspectUploadResult.Rejected(nameProblem + " Rename the file and upload it again.");
         }
 
-        ImageInspection inspection;
-        await using (var content = await original.OpenReadAsync(cancellationToken: ct))
+        // Inspection and rendering buffer the original: a blob written straight to the uploads container
+        // (bypassing the HTTP 413) must meet the same limit before a byte of it is read.
+        BlobProperties stored = await original.GetPropertiesAsync(cancellationToken: ct);
+        var maxBytes = options.Value.MaxUploadBytes;
+        if (stored.ContentLength > maxBytes)
         {
-            // Inspection and rendering buffer the original: a blob written straight to the uploads container
-            // (bypassing the HTTP 413) must meet the same limit before a byte of it is read.
-            var maxBytes = options.Value.MaxUploadBytes;
-            if (content.Length > maxBytes)
-            {
-                return InspectUploadResult.Rejected(
-                    $"The file is {content.Length} bytes; the limit is {maxBytes} bytes ({maxBytes / (1024 * 1024)} MB). Upload a smaller file.");
-            }
+            return InspectUploadResult.Rejected(
+                $"The file is {stored.ContentLength} bytes; the limit is {maxBytes} bytes ({maxBytes / (1024 * 1024)} MB). Upload a smaller file.");
+        }
 
+        // Only the header where the format allows: the rendering reads the whole file (and hashes it).
+        ImageInspection inspection;
+        await using (var content = await OriginalReads.OpenForInspectionAsync(original, stored.ContentLength, stored.ETag, ct))
+        {
             try
             {
                 inspection = await imaging.InspectAsync(content, ct);
@@ -80,7 +82,7 @@ public sealed class InspectActivities(
             }
         }
 
-        if (await store.MergeUnlessFinishedAsync(Processing(request, inspection), ct) is { } finished)
+        if (await store.MergeUnlessFinishedAsync(Processing(request, stored.ContentLength, inspection), ct) is { } finished)
         {
             // A duplicate run of this activity (e.g. after a lost lease) finished the asset while we inspected it.
             return AlreadyFinished(finished);
@@ -88,7 +90,7 @@ public sealed class InspectActivities(
 
         logger.LogInformation(
             "Asset {AssetId}: {ContentType} {Width}x{Height}, {Bytes} bytes",
-            request.AssetId, inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, inspection.Bytes);
+            request.AssetId, inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, stored.ContentLength);
         return new InspectUploadResult(
             AssetStatus.Processing, inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, imaging.Profile.Chains);
     }
@@ -128,13 +130,12 @@ public sealed class InspectActivities(
         return new InspectUploadResult(done.StatusValue, done.ContentType ?? string.Empty, done.Width ?? 0, done.Height ?? 0, []);
     }
 
-    private static AssetEntity Processing(InspectUploadRequest request, ImageInspection inspection)
+    private static AssetEntity Processing(InspectUploadRequest request, long bytes, ImageInspection inspection)
     {
         var entity = AssetEntity.ForUpload(request.AssetId, request.OriginalName, request.UploadContainer, request.UploadBlobName);
         entity.Status = nameof(AssetStatus.Processing);
         entity.ContentType = inspection.ContentType;
-        entity.SizeBytes = inspection.Bytes;
-        entity.Sha256 = inspection.Sha256;
+        entity.SizeBytes = bytes; // the SHA-256 comes with Ready: the rendering is what reads every byte
         entity.Width = inspection.UprightWidth;
         entity.Height = inspection.UprightHeight;
         entity.Orientation = inspection.Orientation;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Azure.Functions.Worker;
 using Workflows.Assets.Imaging;
@@ -11,7 +12,8 @@ namespace Workflows.Assets;
 public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging)
 {
     /// <summary>
-    /// Renders every chain of the profile (e.g. JPEG and WebP at 1600/800/200) from one decode of the original: each
+    /// Renders every chain of the profile (e.g. JPEG and WebP at 1600/800/200) from one read and one decode of the
+    /// original, hashing it (SHA-256) as it is read and proving it complete before anything is written: each
     /// size from the previous, larger one, each size encoded in every format, written to
     /// <c>renditions/{assetId}/{name}.{ext}</c>. Deterministic names make a retry overwrite; what a failed attempt
     /// wrote is found by the asset's prefix (<see cref="DeleteRenditions"/>). An original the decoder rejects is
@@ -40,11 +42,12 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging)
         }
 
         IReadOnlyList<RenditionInfo> written;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using (var original = await store.Original(request.AssetId).OpenReadAsync(cancellationToken: ct))
         {
             try
             {
-                written = await imaging.RenderRenditionsAsync(original, request.Chains, WriteAsync, ct);
+                written = await imaging.RenderRenditionsAsync(original, hash, request.Chains, WriteAsync, ct);
             }
             catch (ImageRejectedException ex)
             {
@@ -53,7 +56,8 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging)
         }
 
         return new RenderRenditionsResult(
-            written.Select(r => new Rendition(r.Name, r.Width, r.Height, r.Bytes, r.ContentType, blobNames[r.Name])).ToList());
+            written.Select(r => new Rendition(r.Name, r.Width, r.Height, r.Bytes, r.ContentType, blobNames[r.Name])).ToList(),
+            Sha256: Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
 using Workflows.Assets.Imaging;
@@ -101,8 +102,8 @@ public sealed class AssetActivityIdempotencyTests
             }
 
             public Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
-                Stream original, IReadOnlyList<RenditionChain> chains, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct) =>
-                inner.RenderRenditionsAsync(original, chains, writeAsync, ct);
+                Stream original, IncrementalHash? originalHash, IReadOnlyList<RenditionChain> chains, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct) =>
+                inner.RenderRenditionsAsync(original, originalHash, chains, writeAsync, ct);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
@@ -62,9 +63,9 @@ public sealed class AssetAnnouncementTests
         public Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct) => inner.InspectAsync(content, ct);
 
         public async Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
-            Stream original, IReadOnlyList<RenditionChain> chains, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct)
+            Stream original, IncrementalHash? originalHash, IReadOnlyList<RenditionChain> chains, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct)
         {
-            var rendered = await inner.RenderRenditionsAsync(original, chains, writeAsync, ct);
+            var rendered = await inner.RenderRenditionsAsync(original, originalHash, chains, writeAsync, ct);
             await store.ReadyQueue.DeleteIfExistsAsync(ct);
             return rendered;
         }

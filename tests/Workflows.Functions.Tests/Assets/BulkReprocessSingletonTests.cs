@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,12 +72,12 @@ public sealed class BulkReprocessSingletonTests
             public Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct) => inner.InspectAsync(content, ct);
 
             public async Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
-                Stream original, IReadOnlyList<RenditionChain> chains, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct)
+                Stream original, IncrementalHash? originalHash, IReadOnlyList<RenditionChain> chains, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct)
             {
                 Interlocked.Increment(ref gate._renders);
                 gate.Entered.TrySetResult();
                 await gate.Release.Task.WaitAsync(ct);
-                return await inner.RenderRenditionsAsync(original, chains, writeAsync, ct);
+                return await inner.RenderRenditionsAsync(original, originalHash, chains, writeAsync, ct);
             }
         }
     }

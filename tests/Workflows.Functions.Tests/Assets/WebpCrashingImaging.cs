@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Workflows.Assets;
 using Workflows.Assets.Imaging;
 
@@ -15,8 +16,8 @@ internal sealed class WebpCrashingImaging(IAssetImaging inner, Func<Exception>? 
     public Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct) => inner.InspectAsync(content, ct);
 
     public Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
-        Stream original, IReadOnlyList<RenditionChain> chains, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct) =>
-        inner.RenderRenditionsAsync(original, chains, async (target, content, token) =>
+        Stream original, IncrementalHash? originalHash, IReadOnlyList<RenditionChain> chains, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct) =>
+        inner.RenderRenditionsAsync(original, originalHash, chains, async (target, content, token) =>
         {
             await writeAsync(target, content, token);
             if (target.Format == RenditionFormat.Webp)

@@ -48,8 +48,9 @@ internal abstract class ImageDecoder : IDisposable
     }
 
     /// <summary>
-    /// Proves the content complete and well-formed while holding little memory, so a truncated upload is
-    /// rejected at inspection rather than when rendering. Run it under the <see cref="DecodeLimiter"/>.
+    /// Proves the content complete and well-formed while holding little memory, before <see cref="Decode"/> (which may
+    /// skip data at reduced scale, or blur a progressive JPEG cut short): the renderer runs it, under the
+    /// <see cref="DecodeLimiter"/>, before it writes any rendition.
     /// </summary>
     public abstract void Verify();
 

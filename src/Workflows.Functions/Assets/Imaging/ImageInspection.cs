@@ -36,12 +36,9 @@ public enum ImageFormat
 /// <param name="Width">Stored width in pixels (before EXIF orientation).</param>
 /// <param name="Height">Stored height in pixels (before EXIF orientation).</param>
 /// <param name="Orientation">EXIF orientation 1-8 (1 = upright); renditions apply it.</param>
-/// <param name="Sha256">Lowercase hex SHA-256 of the whole content.</param>
 public sealed record ImageInspection(
     ImageFormat Format,
     string ContentType,
-    long Bytes,
-    string Sha256,
     int Width,
     int Height,
     int Orientation,

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using SkiaSharp;
 using Workflows.Assets.Imaging.Magick;
 using Workflows.Assets.Imaging.Skia;
@@ -5,9 +6,10 @@ using Workflows.Assets.Imaging.Skia;
 namespace Workflows.Assets.Imaging;
 
 /// <summary>
-/// Renders every chain of a profile from one decode: reads the original once (at reduced scale when the largest size
-/// allows), then derives each distinct size (fitted per <see cref="RenditionSize"/>) from the previous, larger one,
-/// turned upright, and encodes it in every format that lists it. Never upscales; keeps the aspect ratio; writes no
+/// Renders every chain of a profile from one decode: reads the original once, proves it complete
+/// (<see cref="ImageDecoder.Verify"/>), decodes it (at reduced scale when the largest size allows), then derives each
+/// distinct size (fitted per <see cref="RenditionSize"/>) from the previous, larger one, turned upright, and encodes
+/// it in every format that lists it. Never upscales; keeps the aspect ratio; writes no
 /// metadata (the encoders are given bare pixels: no EXIF, GPS, XMP or ICC profile).
 /// </summary>
 public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
@@ -18,9 +20,19 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
     /// returns them as the profile lists them.
     /// A profile size larger than the original yields a rendition at the original size, under the profile name.
     /// </summary>
-    /// <exception cref="ImageRejectedException">The original is not a decodable image within the limits.</exception>
+    /// <exception cref="ImageRejectedException">The original is not a complete, decodable image within the limits.</exception>
+    public Task<IReadOnlyList<RenditionInfo>> RenderAsync(
+        Stream original,
+        IReadOnlyList<RenditionChain> chains,
+        Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync,
+        CancellationToken cancellationToken) =>
+        RenderAsync(original, originalHash: null, chains, writeAsync, cancellationToken);
+
+    /// <inheritdoc cref="RenderAsync(Stream, IReadOnlyList{RenditionChain}, Func{RenditionTarget, Stream, CancellationToken, Task}, CancellationToken)"/>
+    /// <param name="originalHash">Every byte of the original is added to it as it is read (no second pass, no copy).</param>
     public async Task<IReadOnlyList<RenditionInfo>> RenderAsync(
         Stream original,
+        IncrementalHash? originalHash,
         IReadOnlyList<RenditionChain> chains,
         Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync,
         CancellationToken cancellationToken)
@@ -31,7 +43,7 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
         new RenditionProfile(chains).Validate();
 
         // The decoders read synchronously and seek: give them memory, filled asynchronously from a possibly remote stream.
-        SKData content = await EncodedBytes.ReadAsync(original, hash: null, cancellationToken);
+        SKData content = await EncodedBytes.ReadAsync(original, originalHash, cancellationToken);
         ImageDecoder? image = null;
         try
         {
@@ -54,6 +66,8 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
             // The slots cover every bitmap this asset holds, not just the decode.
             using (await limiter.EnterAsync(limiter.WeightOf((long)decodeSize.Width * decodeSize.Height), cancellationToken))
             {
+                // Inspection read the header only: a truncated or corrupt file is rejected here, before a rendition is written.
+                image.Verify();
                 var renditions = new List<RenditionInfo>();
                 SKBitmap decoded = image.Decode(decodeWidth);
 

@@ -76,10 +76,10 @@ public sealed class CameraFormatTests : IDisposable
 
     public void Dispose() => _limiter.Dispose();
 
-    private async Task<ImageInspection> InspectAsync(byte[] content)
+    private static async Task<ImageInspection> InspectAsync(byte[] content)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        return await new ImageInspector(_limiter, ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
+        return await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
     }
 
     /// <summary>One acceptance file and what a viewer of it sees.</summary>

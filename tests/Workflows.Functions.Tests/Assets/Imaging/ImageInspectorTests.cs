@@ -31,7 +31,6 @@ public sealed class ImageInspectorTests : IDisposable
         Assert.Equal(format, inspection.Format);
         Assert.Equal(contentType, inspection.ContentType);
         Assert.Equal((120, 80), (inspection.Width, inspection.Height));
-        Assert.Equal(image.Length, inspection.Bytes);
         Assert.Equal(1, inspection.Orientation);
     }
 
@@ -100,35 +99,18 @@ public sealed class ImageInspectorTests : IDisposable
     }
 
     [Fact]
-    public async Task Inspect_Content_HashesEveryByteLikeSha256()
-    {
-        // Arrange
-        byte[] image = TestImages.Jpeg(64, 48);
-        string expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(image));
-
-        // Act
-        ImageInspection inspection = await InspectAsync(image);
-
-        // Assert
-        Assert.Equal(expected, inspection.Sha256);
-    }
-
-    [Fact]
-    public async Task Inspect_LargeUploadOfUnknownLength_ReadsAndHashesEveryByte()
+    public async Task Inspect_LargeUploadOfUnknownLength_ReadToTheEnd()
     {
         // Arrange: a body without a length, larger than the native buffer's first guess, so it has to grow.
         byte[] image = TestImages.PhotoJpeg(1800, 1400, quality: 98);
         Assert.True(image.Length > 1 << 20, $"the photo must be over 1 MB, is {image.Length} bytes");
-        string expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(image));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 
         // Act
-        ImageInspection inspection = await new ImageInspector(_limiter, ImageLimits.Default)
+        ImageInspection inspection = await new ImageInspector(ImageLimits.Default)
             .InspectAsync(new ForwardOnlyStream(image), timeout.Token);
 
         // Assert
-        Assert.Equal(image.Length, inspection.Bytes);
-        Assert.Equal(expected, inspection.Sha256);
         Assert.Equal((1800, 1400), (inspection.Width, inspection.Height));
     }
 
@@ -145,9 +127,9 @@ public sealed class ImageInspectorTests : IDisposable
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
-    private Task<ImageInspection> InspectAsync(byte[] image)
+    private static Task<ImageInspection> InspectAsync(byte[] image)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        return new ImageInspector(_limiter, ImageLimits.Default).InspectAsync(new MemoryStream(image), timeout.Token);
+        return new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(image), timeout.Token);
     }
 }

@@ -3,7 +3,7 @@ using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets.Imaging;
 
-/// <summary>Files that look whole but are not: caught at inspection, before any rendition branch starts.</summary>
+/// <summary>Files that look whole but are not: caught by the rendering before it writes a rendition (inspection reads the header only).</summary>
 public sealed class ImageIntegrityTests : IDisposable
 {
     private const string Corrupt = "The image is truncated or corrupt";
@@ -16,13 +16,13 @@ public sealed class ImageIntegrityTests : IDisposable
     [InlineData(0.5)]
     [InlineData(0.7)]
     [InlineData(0.9)]
-    public async Task Inspect_ProgressiveJpegCutShort_RejectedLikeABaselineOne(double keep)
+    public async Task Render_ProgressiveJpegCutShort_RejectedLikeABaselineOne(double keep)
     {
         // Arrange: libjpeg renders what the scans so far hold (a blur) without an error.
         byte[] cut = TestImages.Truncated(TestFiles.Read(TestFiles.ProgressiveJpeg), keep);
 
         // Act
-        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectAsync(cut));
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => RenderAsync(cut));
 
         // Assert
         Assert.StartsWith(Corrupt, ex.Message, StringComparison.Ordinal);
@@ -42,7 +42,7 @@ public sealed class ImageIntegrityTests : IDisposable
 
     [Theory]
     [MemberData(nameof(DamagedPixelStreams))]
-    public async Task Inspect_PngWithValidCrcsButDamagedPixelStream_Rejected(string kind)
+    public async Task Render_PngWithValidCrcsButDamagedPixelStream_Rejected(string kind)
     {
         // Arrange: every chunk CRC is right; only the compressed pixel data is wrong.
         byte[] imageData = kind switch
@@ -56,7 +56,7 @@ public sealed class ImageIntegrityTests : IDisposable
         byte[] png = TestImages.PngWithImageData(64, 48, imageData);
 
         // Act
-        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectAsync(png));
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => RenderAsync(png));
 
         // Assert
         Assert.StartsWith(Corrupt, ex.Message, StringComparison.Ordinal);
@@ -77,9 +77,12 @@ public sealed class ImageIntegrityTests : IDisposable
 
     public void Dispose() => _limiter.Dispose();
 
-    private async Task<ImageInspection> InspectAsync(byte[] content)
+    private async Task RenderAsync(byte[] content) =>
+        _ = await RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 64), _limiter);
+
+    private static async Task<ImageInspection> InspectAsync(byte[] content)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        return await new ImageInspector(_limiter, ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
+        return await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
     }
 }

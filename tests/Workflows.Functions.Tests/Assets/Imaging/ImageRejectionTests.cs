@@ -26,7 +26,7 @@ public sealed class ImageRejectionTests : IDisposable
 
     [Theory]
     [MemberData(nameof(BadInputs))]
-    public async Task Inspect_BadInput_RejectedWithActionableReason(string kind, string reason)
+    public async Task InspectThenRender_BadInput_RejectedWithActionableReason(string kind, string reason)
     {
         // Arrange
         byte[] content = kind switch
@@ -52,7 +52,7 @@ public sealed class ImageRejectionTests : IDisposable
         };
 
         // Act
-        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectAsync(content));
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectThenRenderAsync(content));
 
         // Assert
         Assert.StartsWith(reason, ex.Message, StringComparison.Ordinal);
@@ -115,9 +115,17 @@ public sealed class ImageRejectionTests : IDisposable
         return image;
     }
 
-    private async Task<ImageInspection> InspectAsync(byte[] content)
+    // As the pipeline sees a file: inspection reads the header (a JPEG's only), the rendering reads and verifies all of it.
+    private static async Task InspectThenRenderAsync(byte[] content)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        return await new ImageInspector(_limiter, ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
+        await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content, 0, InspectionExtent.Of(content)), timeout.Token);
+        _ = await RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 64));
+    }
+
+    private static async Task<ImageInspection> InspectAsync(byte[] content)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        return await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
     }
 }

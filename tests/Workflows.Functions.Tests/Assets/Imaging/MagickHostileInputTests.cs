@@ -29,7 +29,7 @@ public sealed class MagickHostileInputTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Formats))]
-    public async Task Inspect_FileCutShort_Rejected(string format)
+    public async Task InspectThenRender_FileCutShort_Rejected(string format)
     {
         // Arrange
         byte[] original = Originals[format]();
@@ -37,7 +37,7 @@ public sealed class MagickHostileInputTests : IDisposable
         // Act + Assert: from just past the signature to most of the file.
         foreach (double keep in new[] { 0.05, 0.3, 0.6, 0.9 })
         {
-            var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectAsync(TestImages.Truncated(original, keep)));
+            var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectThenRenderAsync(TestImages.Truncated(original, keep)));
             Assert.StartsWith(Corrupt, ex.Message, StringComparison.Ordinal);
         }
     }
@@ -148,9 +148,17 @@ public sealed class MagickHostileInputTests : IDisposable
         return tiff;
     }
 
-    private async Task<ImageInspection> InspectAsync(byte[] content)
+    // As the pipeline sees a file: inspection reads the header, the rendering reads and verifies all of it.
+    private async Task InspectThenRenderAsync(byte[] content)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content, 0, InspectionExtent.Of(content)), timeout.Token);
+        _ = await RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 64), _limiter);
+    }
+
+    private static async Task<ImageInspection> InspectAsync(byte[] content)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        return await new ImageInspector(_limiter, ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
+        return await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
     }
 }

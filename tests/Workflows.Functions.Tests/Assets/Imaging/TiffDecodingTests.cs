@@ -45,7 +45,6 @@ public sealed class TiffDecodingTests : IDisposable
         // Assert
         Assert.Equal((ImageFormat.Tiff, "image/tiff"), (inspection.Format, inspection.ContentType));
         Assert.Equal((150, 90, 1), (inspection.Width, inspection.Height, inspection.Orientation));
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(image)), inspection.Sha256);
     }
 
     [Theory]
@@ -113,9 +112,9 @@ public sealed class TiffDecodingTests : IDisposable
 
     public void Dispose() => _limiter.Dispose();
 
-    private async Task<ImageInspection> InspectAsync(byte[] image)
+    private static async Task<ImageInspection> InspectAsync(byte[] image)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        return await new ImageInspector(_limiter, ImageLimits.Default).InspectAsync(new MemoryStream(image), timeout.Token);
+        return await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(image), timeout.Token);
     }
 }

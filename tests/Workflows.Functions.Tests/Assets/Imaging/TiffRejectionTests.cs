@@ -24,7 +24,7 @@ public sealed class TiffRejectionTests : IDisposable
 
     [Theory]
     [MemberData(nameof(BadTiffs))]
-    public async Task Inspect_BadTiff_RejectedWithActionableReason(string kind, string reason)
+    public async Task InspectThenRender_BadTiff_RejectedWithActionableReason(string kind, string reason)
     {
         // Arrange
         byte[] content = kind switch
@@ -40,7 +40,7 @@ public sealed class TiffRejectionTests : IDisposable
         };
 
         // Act
-        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectAsync(content));
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => InspectThenRenderAsync(content));
 
         // Assert
         Assert.StartsWith(reason, ex.Message, StringComparison.Ordinal);
@@ -132,9 +132,17 @@ public sealed class TiffRejectionTests : IDisposable
         return tiff;
     }
 
-    private async Task<ImageInspection> InspectAsync(byte[] content)
+    // As the pipeline sees a file: inspection reads the header (a JPEG's only), the rendering reads and verifies all of it.
+    private static async Task InspectThenRenderAsync(byte[] content)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        return await new ImageInspector(_limiter, ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
+        await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content, 0, InspectionExtent.Of(content)), timeout.Token);
+        _ = await RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 64));
+    }
+
+    private static async Task<ImageInspection> InspectAsync(byte[] content)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        return await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
@@ -85,8 +86,10 @@ public sealed class ImageFuzzTests(ITestOutputHelper output)
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         try
         {
-            await imaging.InspectAsync(new MemoryStream(content), timeout.Token);
-            await imaging.RenderRenditionsAsync(new MemoryStream(content), imaging.Profile.Chains, (_, rendition, ct) => rendition.CopyToAsync(Stream.Null, ct), timeout.Token);
+            // As the activities read it: inspection the header only (a JPEG's), the rendering all of it, hashed.
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await imaging.InspectAsync(new MemoryStream(content, 0, InspectionExtent.Of(content)), timeout.Token);
+            await imaging.RenderRenditionsAsync(new MemoryStream(content), hash, imaging.Profile.Chains, (_, rendition, ct) => rendition.CopyToAsync(Stream.Null, ct), timeout.Token);
             return "rendered";
         }
         catch (ImageRejectedException ex) when (!string.IsNullOrWhiteSpace(ex.Message))

@@ -61,12 +61,12 @@ internal sealed class MagickImageDecoder : ImageDecoder
     }
 
     /// <summary>
-    /// A full decode, discarded: the libraries have no row-by-row check, so this holds the whole image once. A raw
-    /// is proven readable once libraw has unpacked and developed it, so its demosaic is skipped here (CPU, not proof).
+    /// Nothing beyond <see cref="Open"/>'s container check: <see cref="Decode"/> reads the whole image at full size
+    /// through the same call a verifying decode would make, and fails where it would (the libraries have no row-by-row
+    /// check, so a separate verification was a second full decode).
     /// </summary>
     public override void Verify()
     {
-        using MagickImage image = Read(ImageFormats.IsCameraRaw(Format) ? Settings(Format, DngInterpolation.Disabled) : _settings);
     }
 
     /// <summary>
@@ -128,13 +128,13 @@ internal sealed class MagickImageDecoder : ImageDecoder
     // The format is always named, so ImageMagick never guesses a coder from the content; one frame only.
     // A raw is demosaiced with PPG rather than libraw's default AHD: 35-40% less CPU per decode of a 12 MP raw, and
     // its 800 px rendition within 0.05 dB PSNR of AHD's (README, Performance); the renditions are at least 2× smaller.
-    private static MagickReadSettings Settings(ImageFormat format, DngInterpolation demosaic = DngInterpolation.Ppg)
+    private static MagickReadSettings Settings(ImageFormat format)
     {
         var settings = new MagickReadSettings { Format = MagickFormats.Of(format), FrameIndex = 0, FrameCount = 1 };
         if (ImageFormats.IsCameraRaw(format))
         {
             // libraw's own cap on the raw buffer (default 8 GB); a 100 MP sensor at 16 bits is 200 MB.
-            settings.SetDefines(new DngReadDefines { MaxRawMemory = 512, InterpolationQuality = demosaic });
+            settings.SetDefines(new DngReadDefines { MaxRawMemory = 512, InterpolationQuality = DngInterpolation.Ppg });
         }
 
         return settings;

@@ -1,0 +1,93 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Azure;
+using Workflows.Assets;
+using Workflows.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace Workflows.Tests.Assets;
+
+/// <summary>
+/// How many of an original's bytes cross the wire per asset, counted by the app's own blob client: the rendering reads
+/// the whole file once; inspection reads a JPEG's header only.
+/// </summary>
+public sealed class AssetOriginalReadTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(0)]
+    [InlineData(30)] // 30 APP1 segments (~2 MB) before the image: the header outgrows the first read
+    public async Task Pipeline_12MpJpegUpload_OriginalReadOnceAndItsSha256RecordedWhenReady(int exifSegments)
+    {
+        // Arrange
+        var reads = new OriginalReads();
+        await using var assets = await AssetsTestApp.StartAsync(services: s =>
+            s.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(reads, HttpPipelinePosition.PerCall))));
+        reads.Container = "/" + assets.Options.OriginalsContainer + "/";
+        byte[] photo = WithExifSegments(TestImages.PhotoJpeg(4000, 3000), exifSegments);
+
+        // Act
+        var (assetId, instance) = await assets.UploadAndProcessAsync("photo.jpg", photo);
+
+        // Assert: every byte read once, plus at most the header inspection read.
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        var record = await assets.RecordAsync(assetId);
+        Assert.Equal(nameof(AssetStatus.Ready), record.Status);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo)), record.Sha256);
+        long header = Workflows.Assets.Imaging.InspectionExtent.Of(photo);
+        Assert.True(header < photo.Length / 2, $"inspection reads {header} of {photo.Length} bytes");
+        output.WriteLine($"{photo.Length} bytes uploaded; originals read: {reads.Bytes} bytes in {reads.Requests} GETs (inspection: {header})");
+        Assert.Equal(photo.Length + header, reads.Bytes);
+    }
+
+    // APP1 segments of 65,000 bytes (not EXIF a reader recognises) right after SOI.
+    private static byte[] WithExifSegments(byte[] jpeg, int count)
+    {
+        using var output = new MemoryStream();
+        output.Write(jpeg, 0, 2);
+        for (int i = 0; i < count; i++)
+        {
+            output.Write([0xFF, 0xE1, 65_000 >> 8, 65_000 & 0xFF]);
+            output.Write(new byte[65_000 - 2]);
+        }
+
+        output.Write(jpeg, 2, jpeg.Length - 2);
+        return output.ToArray();
+    }
+
+    /// <summary>Body bytes of every successful GET on a blob of <see cref="Container"/>.</summary>
+    private sealed class OriginalReads : HttpPipelinePolicy
+    {
+        private long _bytes;
+        private long _requests;
+
+        public volatile string? Container;
+
+        public long Bytes => Interlocked.Read(ref _bytes);
+
+        public long Requests => Interlocked.Read(ref _requests);
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            ProcessNext(message, pipeline);
+            Count(message);
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            Count(message);
+        }
+
+        private void Count(HttpMessage message)
+        {
+            if (Container is { } container && message.Request.Method == RequestMethod.Get
+                && message.Request.Uri.Path.Contains(container, StringComparison.Ordinal)
+                && message.Response.Status is 200 or 206 && message.Response.Headers.ContentLength is { } length)
+            {
+                Interlocked.Add(ref _bytes, length);
+                Interlocked.Increment(ref _requests);
+            }
+        }
+    }
+}
