@@ -128,6 +128,17 @@ internal static class OrderAudit
                 continue;
             }
 
+            if (row.RowKey.StartsWith(ReservationClaimEntity.RowPrefix, StringComparison.Ordinal))
+            {
+                // Which of the order's reserve and release came first: no stock of its own, but only audited orders claim.
+                if (!outcomes.ContainsKey(row.RowKey[ReservationClaimEntity.RowPrefix.Length..]))
+                {
+                    audit.Violation("claim without an order", $"{sku} {row.RowKey}");
+                }
+
+                continue;
+            }
+
             var (order, state, quantity) = (row.GetString("OrderId"), row.GetString("State"), row.GetInt32("Quantity") ?? 0);
             if (order is null || !outcomes.TryGetValue(order, out var status))
             {

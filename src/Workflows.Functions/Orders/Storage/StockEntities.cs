@@ -65,7 +65,9 @@ public sealed class ReservationClaimEntity : ITableEntity
     public ETag ETag { get; set; }
     public string State { get; set; } = ReservationState.Reserved;
 
-    public static string Row(string orderId) => $"claim|{orderId}";
+    public const string RowPrefix = "claim|";
+
+    public static string Row(string orderId) => RowPrefix + orderId;
 
     public static ReservationClaimEntity Create(string orderId, string sku, string state) =>
         new() { PartitionKey = sku, RowKey = Row(orderId), State = state };
