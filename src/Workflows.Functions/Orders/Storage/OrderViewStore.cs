@@ -28,12 +28,14 @@ public sealed record OrderView(
 /// applying the same progress twice leaves the same view (steps are keyed by name and orchestration time), and a step
 /// older than the last one applied (a late duplicate execution of an earlier write) changes nothing. Each write is
 /// copied into the order list index after it, under the sequence number of its last step. The write that makes the
-/// view final counts the order in <see cref="WorkflowMetrics.OrderFinished"/>.
+/// view final counts the order in <see cref="WorkflowMetrics.OrderFinished"/>, also when its answer was lost (each
+/// write carries a token of its own, so the conflict its retry meets is known as its own write).
 /// </summary>
 public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
 {
     private const string Row = "view";
     private const string SequenceColumn = "Sequence";
+    private const string WriterColumn = "Writer"; // unique per write: tells a write that landed from one that lost
 
     public async Task<OrderView?> FindAsync(string orderId, CancellationToken ct)
     {
@@ -66,6 +68,8 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
             var sequence = fresh.Max(p => p.Sequence);
             var entity = ToEntity(next);
             entity[SequenceColumn] = sequence;
+            var writer = Guid.NewGuid().ToString("N");
+            entity[WriterColumn] = writer;
             try
             {
                 if (row.HasValue)
@@ -79,8 +83,12 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
-                // Another attempt of the same activity wrote first: apply on top of what it wrote.
-                continue;
+                // The SDK retried a write whose answer was lost, and met the row this very write put there; or another
+                // attempt of the same activity wrote first: then apply on top of what it wrote.
+                if (!await WroteAsync(table, first.OrderId, writer, ct))
+                {
+                    continue;
+                }
             }
 
             if (!IsFinal(current.Status) && IsFinal(next.Status))
@@ -93,6 +101,12 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
             await index.WriteAsync(next, sequence, ct);
             return next;
         }
+    }
+
+    private static async Task<bool> WroteAsync(TableClient table, string orderId, string writer, CancellationToken ct)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(orderId, Row, [WriterColumn], ct);
+        return row.HasValue && row.Value!.GetString(WriterColumn) == writer;
     }
 
     private static bool IsFinal(OrderStatus status) => status is OrderStatus.Completed or OrderStatus.Cancelled or OrderStatus.Failed;
