@@ -1,5 +1,7 @@
+using Azure.Core;
 using Workflows.Orders;
 using Workflows.Tests.Orders;
+using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Observability;
 
@@ -26,5 +28,35 @@ public sealed class OrderMetricsTests
 
         // Assert
         Assert.Equal(1, finished.Count(("outcome", type.ToString())));
+    }
+
+    [Theory]
+    [InlineData("tok_approve", OrderStatus.Completed, OrderEventType.OrderCompleted)]
+    [InlineData("tok_decline", OrderStatus.Failed, OrderEventType.OrderFailed)]
+    public async Task OrdersFinished_FinalViewWriteLandsButItsAnswerIsLost_CountsTheOrderOnce(string token, OrderStatus status, OrderEventType type)
+    {
+        // Arrange: the write that makes the view final reaches storage, then its answer is lost (a timeout), so the
+        // SDK's retry of it meets the row it wrote itself (412).
+        using var finished = new MeasurementCapture("workflows.orders.finished");
+        var fault = new StorageFault();
+        await using var orders = await OrdersTestApp.StartAsync(services: fault.InjectIntoAppStorage);
+        await orders.SeedAsync("MT", 10m, ("ams", 5));
+        fault.FailNext(request => request.Method == RequestMethod.Put && request.Uri.Path.Contains("Views(", StringComparison.Ordinal)
+            && Writes(request, $"\"Status\":\"{status}\""), 408);
+
+        // Act
+        var outcome = await orders.RunOrderAsync(OrderBody.Of(("MT", 1)).PaidWith(token));
+
+        // Assert
+        Assert.Equal(status, outcome.Status);
+        Assert.Equal(1, fault.Injected);
+        Assert.Equal(1, finished.Count(("outcome", type.ToString())));
+    }
+
+    private static bool Writes(Request request, string text)
+    {
+        using var body = new MemoryStream();
+        request.Content?.WriteTo(body, CancellationToken.None);
+        return System.Text.Encoding.UTF8.GetString(body.ToArray()).Contains(text, StringComparison.Ordinal);
     }
 }

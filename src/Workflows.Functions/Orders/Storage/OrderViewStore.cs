@@ -28,12 +28,14 @@ public sealed record OrderView(
 /// applying the same progress twice leaves the same view (steps are keyed by name and orchestration time), and a step
 /// older than the last one applied (a late duplicate execution of an earlier write) changes nothing. Each write is
 /// copied into the order list index after it, under the sequence number of its last step. The write that makes the
-/// view final counts the order in <see cref="WorkflowMetrics.OrderFinished"/>.
+/// view final counts the order in <see cref="WorkflowMetrics.OrderFinished"/>, also when its answer was lost (it signs
+/// the row, so the conflict its retry meets is known as its own write).
 /// </summary>
 public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
 {
     private const string Row = "view";
     private const string SequenceColumn = "Sequence";
+    private const string FinishedByColumn = "FinishedBy";
 
     public async Task<OrderView?> FindAsync(string orderId, CancellationToken ct)
     {
@@ -66,6 +68,12 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
             var sequence = fresh.Max(p => p.Sequence);
             var entity = ToEntity(next);
             entity[SequenceColumn] = sequence;
+
+            // The write that makes the view final signs it (later writes keep the signature): should its answer be
+            // lost, the conflict the SDK's retry meets is recognised as its own write by the signature.
+            var finishing = !IsFinal(current.Status) && IsFinal(next.Status);
+            var signature = finishing ? Guid.NewGuid().ToString("N") : row.HasValue ? row.Value!.GetString(FinishedByColumn) : null;
+            entity[FinishedByColumn] = signature;
             try
             {
                 if (row.HasValue)
@@ -79,11 +87,14 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
-                // Another attempt of the same activity wrote first: apply on top of what it wrote.
-                continue;
+                if (!finishing || await FinishedByAsync(table, first.OrderId, ct) != signature)
+                {
+                    // Another attempt of the same activity wrote first: apply on top of what it wrote.
+                    continue;
+                }
             }
 
-            if (!IsFinal(current.Status) && IsFinal(next.Status))
+            if (finishing)
             {
                 // Once per order: a retried or redelivered write (or publish) finds the view final already.
                 WorkflowMetrics.OrderFinished($"Order{next.Status}");
@@ -93,6 +104,12 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
             await index.WriteAsync(next, sequence, ct);
             return next;
         }
+    }
+
+    private static async Task<string?> FinishedByAsync(TableClient table, string orderId, CancellationToken ct)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(orderId, Row, [FinishedByColumn], ct);
+        return row.HasValue ? row.Value!.GetString(FinishedByColumn) : null;
     }
 
     private static bool IsFinal(OrderStatus status) => status is OrderStatus.Completed or OrderStatus.Cancelled or OrderStatus.Failed;
