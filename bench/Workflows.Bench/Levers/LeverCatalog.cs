@@ -10,13 +10,16 @@ internal static class LeverCatalog
 {
     public const string Name = "levers";
 
+    /// <summary>The JPEG chain's decode, encodes or both through Magick.NET's libjpeg-turbo (SIMD) instead of Skia's.</summary>
+    public static readonly string[] MagickJpeg = ["magick-decode", "magick-encode", "magick-both"];
+
     public static IReadOnlyList<VariantInfo> Levers { get; } =
     [
         new(Name, "the app's imaging code with one lever changed", input => input.Id switch
         {
-            "jpeg-12mp" => ["stages-jpeg", "stages-webp", "shared-decode", "webp-800-200", "webp-m0", "webp-m2", "webp-m3", "webp-m4", "webp-q85", "webp-q88", "webp-q90"],
-            "jpeg-12mp-rotated" => ["stages-jpeg", "shared-decode"],
-            "jpeg-12mp-progressive" => ["stages-jpeg", "jpeg-full-decode", "verify-scanline", "verify-getpixels", "verify-structure", "shared-decode"],
+            "jpeg-12mp" => ["stages-jpeg", "stages-webp", "shared-decode", "webp-800-200", "webp-m0", "webp-m2", "webp-m3", "webp-m4", "webp-q85", "webp-q88", "webp-q90", .. MagickJpeg],
+            "jpeg-12mp-rotated" => ["stages-jpeg", "shared-decode", .. MagickJpeg],
+            "jpeg-12mp-progressive" => ["stages-jpeg", "jpeg-full-decode", "verify-scanline", "verify-getpixels", "verify-structure", "shared-decode", .. MagickJpeg],
             "png-12mp" or "png-12mp-gama" => ["stages-jpeg", "shared-decode"],
             _ when input.AcceptedByApp => ["shared-decode"],
             _ => [],

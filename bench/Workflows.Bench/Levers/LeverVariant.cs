@@ -2,6 +2,7 @@ using System.Globalization;
 using SkiaSharp;
 using Workflows.Assets;
 using Workflows.Assets.Imaging;
+using Workflows.Assets.Imaging.Magick;
 using Workflows.Assets.Imaging.Skia;
 using Workflows.Bench.Variants;
 
@@ -13,7 +14,13 @@ namespace Workflows.Bench.Levers;
 /// </summary>
 internal sealed class LeverVariant : IVariant
 {
-    private readonly IAssetImaging _imaging = AppVariant.CreateImaging();
+    private readonly IAssetImaging _imaging = CreateImaging();
+
+    private static IAssetImaging CreateImaging()
+    {
+        MagickJpegLever.EnsureInitialized(); // its policy must be ImageMagick's first
+        return AppVariant.CreateImaging();
+    }
 
     public async Task<OpResult> RunAsync(string op, BenchImage image, OutputSink? sink, CancellationToken ct)
     {
@@ -30,7 +37,9 @@ internal sealed class LeverVariant : IVariant
             case ['w', 'e', 'b', 'p', '-', 'q', .. var quality]:
                 return Staged(image, [webp with { Quality = int.Parse(quality, CultureInfo.InvariantCulture) }], sink);
             case ['w', 'e', 'b', 'p', '-', 'm', var method]:
-                return Staged(image, [webp], sink, webpMethod: method - '0');
+                return Staged(image, [webp], sink, encode: (bitmap, chain) => MagickEncoder.EncodeWebp(bitmap, chain.Quality, method - '0'));
+            case "magick-decode" or "magick-encode" or "magick-both":
+                return MagickJpeg(op, image, jpeg, sink);
             case "jpeg-full-decode":
                 return Staged(image, [jpeg], sink, fullDecode: true);
             case "webp-800-200":
@@ -65,12 +74,27 @@ internal sealed class LeverVariant : IVariant
         }
     }
 
-    private static OpResult Staged(BenchImage image, RenditionChain[] chains, OutputSink? sink, bool fullDecode = false, int? webpMethod = null)
+    private static OpResult Staged(
+        BenchImage image, RenditionChain[] chains, OutputSink? sink, bool fullDecode = false, Func<SKBitmap, RenditionChain, MemoryStream>? encode = null)
     {
         using SKData content = SKData.CreateCopy(image.Bytes);
         using ImageDecoder decoder = ImageDecoder.Open(content, ImageLimits.Default);
         Dictionary<string, double> stages = StagedCascade.Render(
-            width => decoder.Decode(fullDecode ? int.MaxValue : width), decoder.Size, decoder.Origin, chains, sink, webpMethod);
+            width => decoder.Decode(fullDecode ? int.MaxValue : width), decoder.Size, decoder.Origin, chains, sink, encode);
         return new OpResult(Metrics: stages);
+    }
+
+    /// <summary>The JPEG chain with its decode, its encodes or both through Magick.NET's libjpeg-turbo (<see cref="MagickJpegLever"/>).</summary>
+    private static OpResult MagickJpeg(string op, BenchImage image, RenditionChain jpeg, OutputSink? sink)
+    {
+        using SKData content = SKData.CreateCopy(image.Bytes);
+        using ImageDecoder decoder = ImageDecoder.Open(content, ImageLimits.Default);
+        Func<int, SKBitmap> decode = op == "magick-encode"
+            ? decoder.Decode
+            : width => MagickJpegLever.Decode(content, decoder.DecodeSize(width));
+        Func<SKBitmap, RenditionChain, MemoryStream>? encode = op == "magick-decode"
+            ? null
+            : (bitmap, chain) => MagickJpegLever.Encode(bitmap, chain.Quality);
+        return new OpResult(Metrics: StagedCascade.Render(decode, decoder.Size, decoder.Origin, [jpeg], sink, encode));
     }
 }

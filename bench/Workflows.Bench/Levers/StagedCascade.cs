@@ -1,6 +1,5 @@
 using SkiaSharp;
 using Workflows.Assets.Imaging;
-using Workflows.Assets.Imaging.Magick;
 using Workflows.Bench.Harness;
 using Workflows.Bench.Variants;
 
@@ -15,9 +14,10 @@ namespace Workflows.Bench.Levers;
 internal static class StagedCascade
 {
     /// <param name="decode">Decodes at the smallest scale whose upright width is at least the given width.</param>
-    /// <param name="webpMethod">libwebp's method instead of the app's <see cref="MagickEncoder.WebpMethod"/>.</param>
+    /// <param name="encode">Encodes one rendition instead of the app's <c>RenditionRenderer.Encode</c> (a lever), positioned at 0.</param>
     public static Dictionary<string, double> Render(
-        Func<int, SKBitmap> decode, SKSizeI stored, SKEncodedOrigin origin, IReadOnlyList<RenditionChain> chains, OutputSink? sink, int? webpMethod = null)
+        Func<int, SKBitmap> decode, SKSizeI stored, SKEncodedOrigin origin, IReadOnlyList<RenditionChain> chains, OutputSink? sink,
+        Func<SKBitmap, RenditionChain, MemoryStream>? encode = null)
     {
         Dictionary<string, double> stages = [];
         TimeSpan mark = ProcessStats.SelfCpu();
@@ -53,9 +53,9 @@ internal static class StagedCascade
                 Stage($"draw-{profileSize.Name}");
                 foreach (RenditionChain chain in chains)
                 {
-                    using MemoryStream encoded = webpMethod is { } method && chain.Format == RenditionFormat.Webp
-                        ? MagickEncoder.EncodeWebp(previous, chain.Quality, method)
-                        : RenditionRenderer.Encode(previous, chain.Format, chain.Quality);
+                    using MemoryStream encoded = encode is null
+                        ? RenditionRenderer.Encode(previous, chain.Format, chain.Quality)
+                        : encode(previous, chain);
                     Stage($"{chain.Name}-{profileSize.Name}");
                     sink?.Save(Profile.Name(chain.Format, profileSize), Profile.Extension(chain.Format), encoded);
                     mark = ProcessStats.SelfCpu(); // keeping the output is not part of the work

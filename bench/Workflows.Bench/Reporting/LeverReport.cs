@@ -29,6 +29,12 @@ internal static class LeverReport
         Group(table, findings, "fewer WebP sizes", "jpeg-12mp", (App, "webp"), (Lever, "webp-800-200"));
         Group(table, findings, "WebP method (app: 1)", "jpeg-12mp", (Lever, "stages-webp"), (Lever, "webp-m0"), (Lever, "webp-m2"), (Lever, "webp-m3"), (Lever, "webp-m4"));
         Group(table, findings, "WebP quality for JPEG's PSNR (ratio: ÷ JPEG chain)", "jpeg-12mp", (App, "jpeg"), (App, "webp"), (Lever, "webp-q85"), (Lever, "webp-q88"), (Lever, "webp-q90"));
+        foreach (string input in new[] { "jpeg-12mp", "jpeg-12mp-rotated", "jpeg-12mp-progressive" })
+        {
+            Group(table, findings, "JPEG through Magick.NET's libjpeg-turbo (SIMD)", input,
+                [(Lever, "stages-jpeg"), .. LeverCatalog.MagickJpeg.Select(op => (Lever, op))]);
+        }
+
         Group(table, findings, "rotated against upright", "jpeg-12mp-rotated", (App, "jpeg"), (App, "jpeg@jpeg-12mp-portrait"));
         Group(table, findings, "progressive: full-size decode", "jpeg-12mp-progressive", (App, "jpeg"), (Lever, "jpeg-full-decode"), (App, "jpeg@jpeg-12mp"));
         Group(table, findings, "progressive: inspection", "jpeg-12mp-progressive", (App, "inspect"), (Lever, "verify-scanline"), (Lever, "verify-getpixels"), (Lever, "verify-structure"), (App, "inspect@jpeg-12mp"));
