@@ -53,6 +53,27 @@ public sealed class OrderMetricsTests
         Assert.Equal(1, finished.Count(("outcome", type.ToString())));
     }
 
+    [Fact]
+    public async Task OrdersFinished_FinalPublishFailsAfterItsRetries_CountsTheOrderOnce()
+    {
+        // Arrange: the events queue is down for good, so the declined order's final publish fails after its retries,
+        // once its view is already final: the saga then stops again as unexpected (Compensating, then Failed again).
+        using var finished = new MeasurementCapture("workflows.orders.finished");
+        var outage = new StorageFault();
+        await using var orders = await OrdersTestApp.StartAsync(services: outage.InjectIntoAppStorage);
+        await orders.SeedAsync("MT", 10m, ("ams", 5));
+        outage.FailPathsContaining = "/" + orders.Get<Microsoft.Extensions.Options.IOptions<OrdersOptions>>().Value.EventsQueue + "/";
+
+        // Act
+        var id = await orders.StartOrderAsync(OrderBody.Of(("MT", 1)).PaidWith("tok_decline"));
+        var done = await orders.App.WaitForCompletionAsync(id, OrdersTestApp.Timeout);
+
+        // Assert: one order, one finished order, whatever the view went through on the way.
+        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        Assert.Equal(OrderStatus.Failed, (await orders.Get<Workflows.Orders.Storage.OrderViewStore>().FindAsync(id, CancellationToken.None))!.Status);
+        Assert.Equal(1, finished.Count());
+    }
+
     private static bool Writes(Request request, string text)
     {
         using var body = new MemoryStream();

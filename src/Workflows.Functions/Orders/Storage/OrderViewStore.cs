@@ -27,9 +27,9 @@ public sealed record OrderView(
 /// The order view table (PK order id, RK <c>view</c>). Only the order's own saga writes it, its latest steps at a time;
 /// applying the same progress twice leaves the same view (steps are keyed by name and orchestration time), and a step
 /// older than the last one applied (a late duplicate execution of an earlier write) changes nothing. Each write is
-/// copied into the order list index after it, under the sequence number of its last step. The write that makes the
-/// view final counts the order in <see cref="WorkflowMetrics.OrderFinished"/>, also when its answer was lost (it signs
-/// the row, so the conflict its retry meets is known as its own write).
+/// copied into the order list index after it, under the sequence number of its last step. The first write that makes
+/// the view final counts the order in <see cref="WorkflowMetrics.OrderFinished"/>, also when its answer was lost (it
+/// signs the row, so the conflict its retry meets is known as its own write), and only it (the signature stays).
 /// </summary>
 public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
 {
@@ -69,10 +69,13 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
             var entity = ToEntity(next);
             entity[SequenceColumn] = sequence;
 
-            // The write that makes the view final signs it (later writes keep the signature): should its answer be
-            // lost, the conflict the SDK's retry meets is recognised as its own write by the signature.
-            var finishing = !IsFinal(current.Status) && IsFinal(next.Status);
-            var signature = finishing ? Guid.NewGuid().ToString("N") : row.HasValue ? row.Value!.GetString(FinishedByColumn) : null;
+            // The first write that makes the view final signs it (later writes keep the signature): should its answer be
+            // lost, the conflict the SDK's retry meets is recognised as its own write by the signature. A view signed
+            // already was final once: when the saga stops again after it (its final publish failed: Compensating, then
+            // Failed again), the order is not counted twice.
+            var signed = row.HasValue ? row.Value!.GetString(FinishedByColumn) : null;
+            var finishing = signed is null && !IsFinal(current.Status) && IsFinal(next.Status);
+            var signature = finishing ? Guid.NewGuid().ToString("N") : signed;
             entity[FinishedByColumn] = signature;
             try
             {
