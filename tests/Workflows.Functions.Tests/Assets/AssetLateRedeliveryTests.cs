@@ -1,6 +1,7 @@
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Workflows.Assets;
 using Workflows.Assets.Storage;
 using Workflows.Assets.Uploads;
@@ -148,6 +149,23 @@ public sealed class AssetLateRedeliveryTests : IAsyncLifetime
         Assert.Empty(await _assets.AllRecordsAsync());
     }
 
+    [Fact]
+    public async Task RecordRerender_ArrivesWhileTheAssetIsBeingDeleted_ListsAndLeavesNoRendition()
+    {
+        // Arrange: a Ready asset whose delete closed it and then failed half-way (to be repeated by its owner).
+        var (assetId, _) = await _assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(400, 300));
+        var before = await _assets.RecordAsync(assetId);
+        await _assets.Store.CloseRenditionsAsync(assetId, _ct);
+
+        // Act: a re-render's result arrives.
+        var rendered = AssetStore.DeserializeRenditions(before.RenditionsJson);
+        await _assets.App.CreateFunction<ReprocessActivities>().RecordRerender(new RecordRerenderRequest(assetId, rendered, null), _ct);
+
+        // Assert: nothing recorded on the closing asset, and no rendition left for the delete to miss.
+        Assert.Null((await _assets.RecordAsync(assetId)).ReprocessedAt);
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(_assets.Store.Renditions));
+    }
+
     /// <summary>Step 1 run for a fresh upload: the asset is Processing, its original in place.</summary>
     private async Task<(ProcessAssetRequest Upload, RenderRenditionsRequest Render)> InspectAsync()
     {
@@ -163,7 +181,7 @@ public sealed class AssetLateRedeliveryTests : IAsyncLifetime
     private (GatedImaging Gate, Task<RenderRenditionsResult> Render) StartGatedRender(RenderRenditionsRequest request)
     {
         var gate = new GatedImaging(Imaging());
-        var renderer = new RenditionActivities(_assets.Store, gate);
+        var renderer = new RenditionActivities(_assets.Store, gate, _assets.App.Services.GetRequiredService<ILogger<RenditionActivities>>());
         return (gate, Task.Run(() => renderer.RenderRenditions(request, _ct)));
     }
 
