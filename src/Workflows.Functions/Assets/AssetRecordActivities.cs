@@ -33,8 +33,8 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
 
         if (entity is not { StatusValue: AssetStatus.Processing, RenditionsClosed: not true })
         {
-            throw new InvalidOperationException(
-                $"Asset {request.AssetId} is {entity.Status}{(entity.RenditionsClosed == true ? " and cleaned up" : "")}: not marking it Ready (a late execution).");
+            var state = entity.RenditionsClosed == true ? $"{entity.Status} and cleaned up" : entity.Status;
+            throw new InvalidOperationException($"Asset {request.AssetId} is {state}: not marking it Ready (a late execution).");
         }
 
         entity.Status = nameof(AssetStatus.Ready);

@@ -60,11 +60,11 @@ public sealed class AssetLateRenderRaceTests
         var blob = await assets.PutUploadAsync("photo.jpg", TestImages.Jpeg(400, 300));
         var upload = assets.App.Services.GetRequiredService<AssetStarter>().RequestFor(
             blob.BlobContainerName, blob.Name, (await blob.GetPropertiesAsync()).Value.ETag, null);
-        await assets.Store.AddIfAbsentAsync(Workflows.Assets.Storage.AssetEntity.ForUpload(upload.AssetId, upload.OriginalName, upload.UploadContainer, upload.UploadBlobName), _ct);
         var inspected = await assets.App.CreateFunction<InspectActivities>().InspectUpload(
             new InspectUploadRequest(upload.AssetId, upload.UploadContainer, upload.UploadBlobName, upload.UploadETag, upload.OriginalName), _ct);
         var instanceId = AssetIds.InstanceId(upload.AssetId);
-        await assets.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HarnessWaitOrchestrator), "pipeline", new StartOrchestrationOptions(instanceId));
+        await assets.Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(HarnessWaitOrchestrator), "pipeline", new StartOrchestrationOptions(instanceId));
         using (var timeout = new CancellationTokenSource(AssetsTestApp.Timeout))
         {
             await assets.Client.WaitForInstanceStartAsync(instanceId, timeout.Token);

@@ -23,7 +23,11 @@ internal sealed class GatedImaging(IAssetImaging inner) : IAssetImaging
     public Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct) => inner.InspectAsync(content, ct);
 
     public Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
-        Stream original, IncrementalHash? originalHash, IReadOnlyList<RenditionChain> chains, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct) =>
+        Stream original,
+        IncrementalHash? originalHash,
+        IReadOnlyList<RenditionChain> chains,
+        Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync,
+        CancellationToken ct) =>
         inner.RenderRenditionsAsync(original, originalHash, chains, async (target, content, token) =>
         {
             _reached.TrySetResult();
