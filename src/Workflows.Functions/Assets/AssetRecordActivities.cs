@@ -15,18 +15,26 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
 
     /// <summary>
     /// Records the renditions and the original's SHA-256 and marks the asset Ready (a replay finds it Ready and only
-    /// relists it).
+    /// relists it). Only from Processing with renditions open: a late execution, delivered after the pipeline failed
+    /// (record Failed, or closed by its cleanup), is refused, and the write is conditional on the version read, so a
+    /// close in between fails it too. A final state is never left.
     /// </summary>
     [Function(nameof(MarkAssetReady))]
     public async Task MarkAssetReady([ActivityTrigger] MarkAssetReadyRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         var entity = await store.FindAsync(request.AssetId, ct)
-            ?? throw new InvalidOperationException($"Asset {request.AssetId} has no record: it was not inspected.");
+            ?? throw new InvalidOperationException($"Asset {request.AssetId} has no record: it was not inspected, or was deleted.");
         if (entity.StatusValue == AssetStatus.Ready)
         {
             await store.RelistAsync(request.AssetId, ct); // a retry: the index write may be what failed last time
             return;
+        }
+
+        if (entity is not { StatusValue: AssetStatus.Processing, RenditionsClosed: not true })
+        {
+            var state = entity.RenditionsClosed == true ? $"{entity.Status} and cleaned up" : entity.Status;
+            throw new InvalidOperationException($"Asset {request.AssetId} is {state}: not marking it Ready (a late execution).");
         }
 
         entity.Status = nameof(AssetStatus.Ready);
@@ -38,27 +46,28 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
         WorkflowMetrics.AssetFinished(entity.Status, entity.UploadedAt, entity.ProcessingCompletedAt.Value);
     }
 
-    /// <summary>Marks the asset Failed with a reason the uploader can act on (creates the record when inspection never did).</summary>
+    /// <summary>
+    /// Marks the asset Failed with a reason the uploader can act on. Every starter writes the record before it starts the
+    /// pipeline, so a missing record was deleted (<c>DELETE /api/assets/{id}</c>): a late execution does not bring it back.
+    /// </summary>
     [Function(nameof(MarkAssetFailed))]
     public async Task MarkAssetFailed([ActivityTrigger] MarkAssetFailedRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         await store.EnsureCreatedAsync(ct);
-        var entity = await store.FindAsync(request.AssetId, ct) ?? AssetEntity.For(request.AssetId);
+        var entity = await store.FindAsync(request.AssetId, ct);
+        if (entity is null)
+        {
+            logger.LogWarning("Asset {AssetId} was deleted; not recording it as failed ({Reason})", request.AssetId, request.Reason);
+            return;
+        }
+
         entity.Status = nameof(AssetStatus.Failed);
         entity.FailureReason = request.Reason;
         entity.OriginalName ??= request.OriginalName;
         entity.RenditionsJson = null;
         entity.ProcessingCompletedAt = DateTimeOffset.UtcNow;
-        try
-        {
-            await store.SaveAsync(entity, ct);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 409)
-        {
-            // Created meanwhile (a retry of ours, or the HTTP upload's record): the retry of this activity updates it.
-            throw new InvalidOperationException($"Asset {request.AssetId} was created concurrently; retrying.", ex);
-        }
+        await store.SaveAsync(entity, ct); // against the version read: a 412 (written meanwhile) is retried
 
         WorkflowMetrics.AssetFinished(entity.Status, entity.UploadedAt, entity.ProcessingCompletedAt.Value);
         logger.LogWarning("Asset {AssetId} failed: {Reason}", request.AssetId, request.Reason);

@@ -39,9 +39,9 @@ public sealed class ReprocessActivities(AssetStore store, IAssetImaging imaging)
     {
         ArgumentNullException.ThrowIfNull(request);
         var entity = await store.FindAsync(request.AssetId, ct);
-        if (entity is null)
+        if (entity is null or { RenditionsClosed: true })
         {
-            // Deleted while it was re-rendered: remove what the re-render wrote after the delete.
+            // Deleted (or being deleted) while it was re-rendered: remove what the re-render wrote after the delete.
             await store.DeleteRenditionsAsync(request.AssetId, ct);
             return;
         }

@@ -81,36 +81,63 @@ public sealed class StuckAssetSweep(
         }
 
         // Read again now that the pipeline has ended (it may have finished the asset after the query read it). A record
-        // written after the instance ended belongs to a newer run (a restart under a new id): not stuck.
+        // written after the instance ended belongs to a newer run (a restart under a new id): not stuck, unless the
+        // write was our own close (an earlier run of the sweep that failed half-way).
         if (await store.FindAsync(assetId, ct) is not { StatusValue: AssetStatus.Processing } record
-            || record.Timestamp > instance.LastUpdatedAt)
+            || (record.Timestamp > instance.LastUpdatedAt && record.RenditionsClosed != true))
         {
             return false;
         }
 
-        // The blobs first, each step idempotent: should one fail, the record is still Processing and the next run
-        // repeats them. Then the record, against the version read.
+        // Closed to renditions first, against the version read: a late render that writes after the deletion below
+        // then finds the asset closed and removes its own writes (see RenditionActivities.RenderRenditions).
+        if (record.RenditionsClosed != true)
+        {
+            record.RenditionsClosed = true;
+            if (!await TrySaveAsync(record, ct))
+            {
+                return false;
+            }
+        }
+
+        // Then the blobs, each step idempotent: should one fail, the record is still Processing and the next run
+        // repeats them. Then the record, against the version read after the close.
         await store.DeleteRenditionsAsync(assetId, ct);
         var quarantined = await store.QuarantineAsync(assetId, token => ItsUploadAsync(record, token), ct)
             || (await store.Quarantined(assetId).ExistsAsync(ct)).Value; // the pipeline's own failure path moved it
-        record.Status = nameof(AssetStatus.Failed);
-        record.FailureReason = quarantined
+        if (await store.FindAsync(assetId, ct) is not { StatusValue: AssetStatus.Processing } closed)
+        {
+            return false;
+        }
+
+        closed.Status = nameof(AssetStatus.Failed);
+        closed.FailureReason = quarantined
             ? "Processing stopped before the asset was finished. The original is kept in quarantine: " +
               $"upload the file again, or report asset id {assetId} if it keeps failing."
             : "Processing stopped before the asset was finished, and its upload is gone: upload the file again.";
-        record.RenditionsJson = null;
-        record.ProcessingCompletedAt = clock.GetUtcNow();
+        closed.RenditionsJson = null;
+        closed.ProcessingCompletedAt = clock.GetUtcNow();
+        if (!await TrySaveAsync(closed, ct))
+        {
+            return false;
+        }
+
+        WorkflowMetrics.AssetFinished(closed.Status, closed.UploadedAt, closed.ProcessingCompletedAt.Value);
+        return true;
+    }
+
+    /// <summary>False when the record was deleted or rewritten since it was read: whoever did it owns the asset now.</summary>
+    private async Task<bool> TrySaveAsync(AssetEntity record, CancellationToken ct)
+    {
         try
         {
             await store.SaveAsync(record, ct);
+            return true;
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
         {
-            return false; // deleted or rewritten meanwhile: whoever did it owns the asset now
+            return false;
         }
-
-        WorkflowMetrics.AssetFinished(record.Status, record.UploadedAt, record.ProcessingCompletedAt.Value);
-        return true;
     }
 
     /// <summary>The very upload version the asset was started for, if it is still there (a newer upload is another asset).</summary>

@@ -14,7 +14,8 @@ public sealed class DeleteAssetHttp(AssetStore store, ILogger<DeleteAssetHttp> l
     /// <summary>
     /// Idempotent: 204 whether or not anything was left to delete; 409 while the asset is Processing and its pipeline
     /// instance is still running (it would write renditions after the delete). A record left Processing by a pipeline
-    /// that ended (or was purged) can be deleted. The record goes last, so a failed delete can be repeated.
+    /// that ended (or was purged) can be deleted. The record is closed to renditions first and goes last, so a failed
+    /// delete can be repeated.
     /// </summary>
     [Function(nameof(DeleteAsset))]
     public async Task<IActionResult> DeleteAsset(
@@ -37,6 +38,8 @@ public sealed class DeleteAssetHttp(AssetStore store, ILogger<DeleteAssetHttp> l
                 $"Asset '{id}' is still being processed; delete it once its pipeline has finished.");
         }
 
+        // Closed to renditions before they are deleted: a late render writing after the deletion removes its own writes.
+        await store.CloseRenditionsAsync(id, ct);
         var renditions = await store.DeleteRenditionsAsync(id, ct);
         await store.Original(id).DeleteIfExistsAsync(cancellationToken: ct);
         await store.Quarantined(id).DeleteIfExistsAsync(cancellationToken: ct);

@@ -51,6 +51,13 @@ public sealed class AssetEntity : ITableEntity
 
     public string? RenditionsJson { get; set; }
 
+    /// <summary>
+    /// Set (never cleared) before the asset's renditions are swept for good: by the pipeline's cleanup, the stuck-asset
+    /// sweep or a delete. A render that finds it set after writing removes what it wrote (see
+    /// <see cref="AssetStore.TakesRenditionsAsync"/>). Null on records written before it existed: open.
+    /// </summary>
+    public bool? RenditionsClosed { get; set; }
+
     public string? UploadContainer { get; set; }
 
     public string? UploadBlobName { get; set; }

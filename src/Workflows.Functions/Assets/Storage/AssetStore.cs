@@ -172,6 +172,33 @@ public sealed class AssetStore(
         return await findUpload(ct) is { } upload && await BlobMoves.MoveAsync(upload.Blob, target, upload.Version, ct);
     }
 
+    /// <summary>
+    /// True while the asset still takes rendition blobs: its record is there, Processing or Ready, and not closed by
+    /// <see cref="CloseRenditionsAsync"/>. A render asks this after writing; whoever sweeps an asset's renditions for good
+    /// closes it first, so either the render sees the close, or the sweep comes after the render's writes.
+    /// </summary>
+    public async Task<bool> TakesRenditionsAsync(string assetId, CancellationToken ct) =>
+        await FindAsync(assetId, ct) is { StatusValue: AssetStatus.Processing or AssetStatus.Ready, RenditionsClosed: not true };
+
+    /// <summary>
+    /// Closes the asset to renditions (sets <see cref="AssetEntity.RenditionsClosed"/>, which nothing clears) before its
+    /// renditions are swept for good; nothing to do for a record that is gone. Merged, so it never undoes another write.
+    /// </summary>
+    public async Task CloseRenditionsAsync(string assetId, CancellationToken ct)
+    {
+        var closed = new TableEntity(RequireId(assetId), AssetEntity.AssetRowKey) { [nameof(AssetEntity.RenditionsClosed)] = true };
+        try
+        {
+            await Table.UpdateEntityAsync(closed, ETag.All, TableUpdateMode.Merge, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return; // deleted: a render finds no record, which is closed too
+        }
+
+        await SyncIndexAsync(assetId, ct);
+    }
+
     /// <summary>Deletes every blob under <c>{assetId}/</c> in the renditions container; returns how many it deleted.</summary>
     public Task<int> DeleteRenditionsAsync(string assetId, CancellationToken ct) =>
         DeleteRenditionsExceptAsync(assetId, [], ct);

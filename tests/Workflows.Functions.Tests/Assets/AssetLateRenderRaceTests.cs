@@ -1,0 +1,106 @@
+using Azure.Core;
+using Microsoft.AspNetCore.Http;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Workflows.Assets;
+using Workflows.Assets.Uploads;
+using Workflows.Tests.TestSupport;
+
+namespace Workflows.Tests.Assets;
+
+/// <summary>
+/// A late render whose writes land in the middle of a final cleanup, after the renditions were deleted and before the
+/// asset is finished with: the cleanup closes the asset first, so the render removes its own writes.
+/// </summary>
+public sealed class AssetLateRenderRaceTests
+{
+    private readonly CancellationToken _ct = CancellationToken.None;
+
+    [Fact]
+    public async Task RenderRenditions_WritesWhileTheAssetIsBeingDeleted_LeavesNothing()
+    {
+        // Arrange: a Ready asset, and a render of it that has read the original.
+        var pausing = new PausingTransport();
+        await using var assets = await AssetsTestApp.StartAsync(services: pausing.InjectIntoAppStorage);
+        var (assetId, _) = await assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(400, 300));
+        var (gate, late) = StartGatedRender(assets, assetId, assets.App.Services.GetRequiredService<IAssetImaging>().Profile.Chains);
+        await gate.Reached.WaitAsync(AssetsTestApp.Timeout);
+
+        // The delete has removed the renditions and is about to remove the original: the render writes and ends now.
+        var originals = $"/{assets.Store.Originals.Name}/";
+        pausing.PauseOnce(r => r.Method == RequestMethod.Delete && r.Uri.Path.Contains(originals, StringComparison.Ordinal), () =>
+        {
+            gate.Open();
+            return late;
+        });
+
+        // Act
+        var deleted = await AssetDeleteTests.DeleteAsync(assets, assetId);
+
+        // Assert
+        Assert.Equal(StatusCodes.Status204NoContent, deleted.StatusCode);
+        Assert.True(late.IsCompleted);
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
+        Assert.Null(await assets.Store.FindAsync(assetId, _ct));
+    }
+
+    [Fact]
+    public async Task RenderRenditions_WritesWhileTheStuckAssetSweepSettlesTheAsset_LeavesNoRendition()
+    {
+        // Arrange: an asset Processing (inspected) whose pipeline was terminated over 30 minutes ago, and a render of it,
+        // queued behind a backlog, that has read the original.
+        var pausing = new PausingTransport();
+        var clock = new SettableClock();
+        await using var assets = await AssetsTestApp.StartAsync(services: s =>
+        {
+            pausing.InjectIntoAppStorage(s);
+            s.AddSingleton<TimeProvider>(clock);
+        });
+        var blob = await assets.PutUploadAsync("photo.jpg", TestImages.Jpeg(400, 300));
+        var upload = assets.App.Services.GetRequiredService<AssetStarter>().RequestFor(
+            blob.BlobContainerName, blob.Name, (await blob.GetPropertiesAsync()).Value.ETag, null);
+        var inspected = await assets.App.CreateFunction<InspectActivities>().InspectUpload(
+            new InspectUploadRequest(upload.AssetId, upload.UploadContainer, upload.UploadBlobName, upload.UploadETag, upload.OriginalName), _ct);
+        var instanceId = AssetIds.InstanceId(upload.AssetId);
+        await assets.Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(HarnessWaitOrchestrator), "pipeline", new StartOrchestrationOptions(instanceId));
+        using (var timeout = new CancellationTokenSource(AssetsTestApp.Timeout))
+        {
+            await assets.Client.WaitForInstanceStartAsync(instanceId, timeout.Token);
+        }
+
+        await assets.Client.TerminateInstanceAsync(instanceId, "stuck");
+        var ended = await assets.App.WaitForCompletionAsync(instanceId, AssetsTestApp.Timeout);
+        clock.Now = ended.LastUpdatedAt + StuckAssetSweep.SettleAfter + TimeSpan.FromSeconds(1);
+        var (gate, late) = StartGatedRender(assets, upload.AssetId, inspected.Chains);
+        await gate.Reached.WaitAsync(AssetsTestApp.Timeout);
+
+        // The sweep has deleted the renditions and is about to quarantine the original: the render writes and ends now.
+        var quarantine = $"/{assets.Store.Quarantine.Name}/";
+        pausing.PauseOnce(r => r.Uri.Path.Contains(quarantine, StringComparison.Ordinal), () =>
+        {
+            gate.Open();
+            return late;
+        });
+
+        // Act
+        var (settled, failures) = await assets.App.CreateFunction<StuckAssetSweep>().SettleAsync(assets.Client, _ct);
+
+        // Assert
+        Assert.Equal((1, 0), (settled, failures.Count));
+        Assert.True(late.IsCompleted);
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
+        Assert.Equal(nameof(AssetStatus.Failed), (await assets.RecordAsync(upload.AssetId)).Status);
+        Assert.True((await assets.Store.Quarantined(upload.AssetId).ExistsAsync()).Value);
+    }
+
+    private (GatedImaging Gate, Task<RenderRenditionsResult> Render) StartGatedRender(
+        AssetsTestApp assets, string assetId, IReadOnlyList<Workflows.Assets.Imaging.RenditionChain> chains)
+    {
+        var services = assets.App.Services;
+        var gate = new GatedImaging(services.GetRequiredService<IAssetImaging>());
+        var renderer = new RenditionActivities(assets.Store, gate, services.GetRequiredService<ILogger<RenditionActivities>>());
+        return (gate, Task.Run(() => renderer.RenderRenditions(new RenderRenditionsRequest(assetId, chains), _ct)));
+    }
+}
