@@ -71,7 +71,10 @@ internal sealed class References(string cacheDirectory)
             using var magick = new MagickImage(path);
             magick.AutoOrient();
             magick.ColorSpace = ColorSpace.sRGB;
-            byte[] rgb = magick.GetPixels().ToByteArray(PixelMapping.RGB) ?? throw new InvalidOperationException($"No pixels in {path}.");
+            magick.BackgroundColor = MagickColors.White;
+            magick.Alpha(AlphaAction.Remove); // flattened on white, as for the other formats (Normalise)
+            using IPixelCollection<byte> pixels = magick.GetPixels();
+            byte[] rgb = pixels.ToByteArray(PixelMapping.RGB) ?? throw new InvalidOperationException($"No pixels in {path}.");
             return Image.NewFromMemory(rgb, (int)magick.Width, (int)magick.Height, 3, Enums.BandFormat.Uchar).Copy(interpretation: Enums.Interpretation.Srgb);
         }
 
