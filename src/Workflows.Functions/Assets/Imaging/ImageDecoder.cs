@@ -48,9 +48,9 @@ internal abstract class ImageDecoder : IDisposable
     }
 
     /// <summary>
-    /// Proves the content complete and well-formed while holding little memory, before <see cref="Decode"/> (which may
-    /// skip data at reduced scale, or blur a progressive JPEG cut short): the renderer runs it, under the
-    /// <see cref="DecodeLimiter"/>, before it writes any rendition.
+    /// Rejects, without decoding, the incomplete content <see cref="Decode"/> would accept (a progressive JPEG cut
+    /// short decodes as a blur, a PNG cut after its last row as a whole image); everything else that is truncated or
+    /// corrupt fails <see cref="Decode"/> itself. The renderer runs both before it writes any rendition.
     /// </summary>
     public abstract void Verify();
 

@@ -6,8 +6,9 @@ using Workflows.Assets.Imaging.Skia;
 namespace Workflows.Assets.Imaging;
 
 /// <summary>
-/// Renders every chain of a profile from one decode: reads the original once, proves it complete
-/// (<see cref="ImageDecoder.Verify"/>), decodes it (at reduced scale when the largest size allows), then derives each
+/// Renders every chain of a profile from one decode: reads the original once, checks its structure
+/// (<see cref="ImageDecoder.Verify"/>, no decoding), decodes it once (at reduced scale when the largest size allows;
+/// a decode that fails or comes up short rejects the original before any rendition is written), then derives each
 /// distinct size (fitted per <see cref="RenditionSize"/>) from the previous, larger one, turned upright, and encodes
 /// it in every format that lists it. Never upscales; keeps the aspect ratio; writes no
 /// metadata (the encoders are given bare pixels: no EXIF, GPS, XMP or ICC profile).
@@ -48,6 +49,10 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
         try
         {
             image = ImageDecoder.Open(content, limits);
+
+            // Inspection read the header only: a truncated or corrupt file is rejected here or by the decode, before a
+            // rendition is written. The structure check decodes nothing, so it needs no decode slot.
+            image.Verify();
             SKEncodedOrigin origin = image.Origin;
             bool swap = SkiaDecoding.SwapsAxes(origin);
             int uprightWidth = swap ? image.Size.Height : image.Size.Width;
@@ -66,8 +71,6 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
             // The slots cover every bitmap this asset holds, not just the decode.
             using (await limiter.EnterAsync(limiter.WeightOf((long)decodeSize.Width * decodeSize.Height), cancellationToken))
             {
-                // Inspection read the header only: a truncated or corrupt file is rejected here, before a rendition is written.
-                image.Verify();
                 var renditions = new List<RenditionInfo>();
                 SKBitmap decoded = image.Decode(decodeWidth);
 

@@ -3,7 +3,7 @@ using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets.Imaging;
 
-/// <summary>Files that look whole but are not: caught by the rendering before it writes a rendition (inspection reads the header only).</summary>
+/// <summary>Files that look whole but are not: caught by the rendering (its structure check or its one decode) before it writes a rendition (inspection reads the header only).</summary>
 public sealed class ImageIntegrityTests : IDisposable
 {
     private const string Corrupt = "The image is truncated or corrupt";

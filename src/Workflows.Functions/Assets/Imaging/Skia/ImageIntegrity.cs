@@ -1,57 +1,28 @@
-using System.Runtime.InteropServices;
 using SkiaSharp;
 namespace Workflows.Assets.Imaging.Skia;
 
-/// <summary>Checks that an upload is complete and well-formed before any rendition is rendered.</summary>
+/// <summary>The structure checks that catch, without decoding, the incomplete uploads Skia's decode would accept.</summary>
 internal static class ImageIntegrity
 {
     /// <summary>
-    /// Proves the data is complete and well-formed (a truncated upload fails here) while holding little memory:
-    /// JPEG must run to its end marker (see <see cref="JpegStructure"/>), then JPEG and BMP decode every row once,
-    /// at the smallest scale, into a single reused row; PNG (no scanline decode in Skia) has its chunks, CRCs and
-    /// inflated pixel stream checked (<see cref="PngStructure"/>); WebP decodes at 1/8 scale; GIF its first frame.
+    /// A JPEG must run to its end marker (<see cref="JpegStructure"/>: libjpeg renders a progressive JPEG cut short as
+    /// a blur, without an error); a PNG must have every chunk whole with its CRC right up to IEND
+    /// (<see cref="PngStructure"/>: libpng renders a PNG cut anywhere after its last pixel row). Nothing is decoded:
+    /// whatever else is wrong with the pixels (a baseline scan cut short, a broken scan or pixel stream, rows
+    /// missing, bad filter types, a WebP, GIF or BMP cut short) fails the rendering's one decode, which rejects any
+    /// result but success (<see cref="SkiaDecoding.Decode"/>).
     /// </summary>
-    public static void Verify(SKCodec codec, SKData content)
+    public static void Verify(SKEncodedImageFormat format, ReadOnlySpan<byte> content)
     {
-        bool complete = codec.EncodedFormat switch
+        bool complete = format switch
         {
             SKEncodedImageFormat.Png => PngStructure.IsComplete(content),
-            SKEncodedImageFormat.Jpeg => JpegStructure.IsComplete(content.Span),
+            SKEncodedImageFormat.Jpeg => JpegStructure.IsComplete(content),
             _ => true,
         };
         if (!complete)
         {
             throw ImageRejectedException.Corrupt();
         }
-
-        if (codec.EncodedFormat == SKEncodedImageFormat.Png)
-        {
-            return;
-        }
-
-        SKSizeI size = codec.GetScaledDimensions(1 / 8f);
-        var info = new SKImageInfo(size.Width, size.Height, SKImageInfo.PlatformColorType, SKAlphaType.Premul);
-        if (codec.StartScanlineDecode(info) == SKCodecResult.Success)
-        {
-            IntPtr row = Marshal.AllocHGlobal(info.RowBytes);
-            try
-            {
-                for (int y = 0; y < info.Height; y++)
-                {
-                    if (codec.GetScanlines(row, 1, info.RowBytes) != 1)
-                    {
-                        throw ImageRejectedException.Corrupt();
-                    }
-                }
-            }
-            finally
-            {
-                Marshal.FreeHGlobal(row);
-            }
-
-            return;
-        }
-
-        using SKBitmap frame = SkiaDecoding.Decode(codec, 1);
     }
 }

@@ -1,0 +1,148 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using SkiaSharp;
+using Workflows.Assets.Imaging;
+using Workflows.Tests.TestSupport;
+
+namespace Workflows.Tests.Assets.Imaging;
+
+/// <summary>
+/// The rendering decodes an original once: <see cref="ImageDecoder.Verify"/> checks the structure only (no decoding),
+/// and the decode rejects the rest. Together they reject every damaged file before a rendition is written.
+/// </summary>
+public sealed class ImageStructureTests : IDisposable
+{
+    private const string Corrupt = "The image is truncated or corrupt";
+
+    private readonly DecodeLimiter _limiter = new(1);
+
+    public static TheoryData<string> DamagedPixels =>
+    [
+        "png-rows-missing", "png-not-zlib", "png-filter-type-out-of-range", "png-empty-zlib-stream",
+        "progressive-jpeg-invalid-later-scan", "webp-cut-short", "gif-cut-short", "bmp-cut-short",
+    ];
+
+    [Theory]
+    [MemberData(nameof(DamagedPixels))]
+    public void Verify_WholeStructureDamagedPixels_DecodesNothingAndTheDecodeRejects(string kind)
+    {
+        // Arrange: the structure is whole (every PNG chunk and CRC, the JPEG's segments to its end marker).
+        byte[] content = Damaged(kind);
+        using SKData data = SKData.CreateCopy(content);
+        using ImageDecoder image = ImageDecoder.Open(data, ImageLimits.Default);
+
+        // Act: the structure check passes it on (it used to decode or inflate everything, a second decode)...
+        image.Verify();
+
+        // Assert: ...and the one decode rejects it, at the smallest scale as at full size.
+        foreach (int width in new[] { 1, int.MaxValue })
+        {
+            var ex = Assert.Throws<ImageRejectedException>(() => image.Decode(width));
+            Assert.StartsWith(Corrupt, ex.Message, StringComparison.Ordinal);
+        }
+    }
+
+    public static TheoryData<string> IncompleteButDecodable => ["png-cut-after-last-row", "png-without-iend", "png-ancillary-chunk-crc-wrong", "progressive-jpeg-without-end-marker"];
+
+    [Theory]
+    [MemberData(nameof(IncompleteButDecodable))]
+    public async Task Render_IncompleteFileTheDecodeAccepts_RejectedByTheStructureCheckWritesNothing(string kind)
+    {
+        // Arrange: Skia decodes these without an error, so the structure check is what rejects them.
+        byte[] content = kind switch
+        {
+            "png-cut-after-last-row" => TestImages.Png(160, 120)[..^5],
+            "png-without-iend" => TestImages.Png(160, 120)[..^12],
+            "png-ancillary-chunk-crc-wrong" => WithTextChunk(TestImages.Png(160, 120), crcRight: false),
+            "progressive-jpeg-without-end-marker" => TestFiles.Read(TestFiles.ProgressiveJpeg)[..^2],
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+        Assert.True(DecodesWithoutError(content), "the decode alone would accept it");
+        int writes = 0;
+
+        // Act
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() =>
+            RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 120, 64), _limiter, () => writes++));
+
+        // Assert
+        Assert.StartsWith(Corrupt, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, writes);
+        Assert.Equal(1, _limiter.AvailableSlots);
+    }
+
+    [Fact]
+    public async Task Render_PngWithACorrectTextChunk_Rendered()
+    {
+        // Arrange: the same file as above with the text chunk's CRC right, so that rejection is about the CRC alone.
+        byte[] content = WithTextChunk(TestImages.Png(160, 120), crcRight: true);
+
+        // Act
+        var (infos, _) = await RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 120, 64), _limiter);
+
+        // Assert
+        Assert.Equal([120, 64], infos.Select(i => i.Width));
+    }
+
+    [Theory]
+    [MemberData(nameof(DamagedPixels))]
+    public async Task Render_WholeStructureDamagedPixels_RejectedByTheDecodeWritesNothingSlotGivenBack(string kind)
+    {
+        // Arrange
+        byte[] content = Damaged(kind);
+        int writes = 0;
+
+        // Act
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() =>
+            RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 120, 64), _limiter, () => writes++));
+
+        // Assert
+        Assert.StartsWith(Corrupt, ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, writes);
+        Assert.Equal(1, _limiter.AvailableSlots);
+    }
+
+    public void Dispose() => _limiter.Dispose();
+
+    private static byte[] Damaged(string kind) => kind switch
+    {
+        "png-rows-missing" => TestImages.PngWithImageData(64, 48, TestImages.PngRows(64, 20)),
+        "png-not-zlib" => TestImages.PngWithImageData(64, 48, [.. Enumerable.Range(0, 2000).Select(i => (byte)(i * 31 + 7))]),
+        "png-filter-type-out-of-range" => TestImages.PngWithImageData(64, 48, TestImages.PngRows(64, 48, filter: 9)),
+        "png-empty-zlib-stream" => TestImages.PngWithImageData(64, 48, TestImages.PngRows(64, 0)),
+        "progressive-jpeg-invalid-later-scan" => WithInvalidLastScan(TestFiles.Read(TestFiles.ProgressiveJpeg)),
+        "webp-cut-short" => TestImages.Truncated(TestImages.Webp(300, 200)),
+        "gif-cut-short" => TestImages.Truncated(TestImages.Gif(300, 200)),
+        "bmp-cut-short" => TestImages.Truncated(TestImages.Bmp(300, 200)),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    // The last scan header claims a DC band running to coefficient 63 (Ss 0, Se 63), which a progressive JPEG forbids;
+    // its length and every marker stay as they were. (Entropy-coded data stuffs 0xFF, so FF DA is always a scan header.)
+    private static byte[] WithInvalidLastScan(byte[] jpeg)
+    {
+        var file = (byte[])jpeg.Clone();
+        int sos = file.AsSpan().LastIndexOf([(byte)0xFF, (byte)0xDA]);
+        int components = file[sos + 4];
+        file[sos + 5 + (2 * components)] = 0;
+        file[sos + 6 + (2 * components)] = 63;
+        return file;
+    }
+
+    // A tEXt chunk after IHDR (which ends at byte 33), with its CRC right or one off.
+    private static byte[] WithTextChunk(byte[] png, bool crcRight)
+    {
+        byte[] typeAndData = [.. "tEXt"u8, .. "Comment\0taken on holiday"u8];
+        var chunk = new byte[typeAndData.Length + 8];
+        BinaryPrimitives.WriteInt32BigEndian(chunk, typeAndData.Length - 4);
+        typeAndData.CopyTo(chunk, 4);
+        BinaryPrimitives.WriteUInt32BigEndian(chunk.AsSpan(chunk.Length - 4), Crc32.HashToUInt32(typeAndData) + (crcRight ? 0u : 1u));
+        return [.. png[..33], .. chunk, .. png[33..]];
+    }
+
+    private static bool DecodesWithoutError(byte[] content)
+    {
+        using SKCodec codec = SKCodec.Create(new MemoryStream(content)) ?? throw new InvalidOperationException("no codec");
+        using var bitmap = new SKBitmap(codec.Info);
+        return codec.GetPixels(codec.Info, bitmap.GetPixels()) == SKCodecResult.Success;
+    }
+}
