@@ -40,6 +40,33 @@ public sealed class AssetOriginalReadTests(ITestOutputHelper output)
         Assert.Equal(photo.Length + header, reads.Bytes);
     }
 
+    [Fact]
+    public async Task Pipeline_12MpWebpWithExifAndXmpAfterItsImageData_OriginalReadOnceAndMetadataRecorded()
+    {
+        // Arrange
+        var reads = new OriginalReads();
+        await using var assets = await AssetsTestApp.StartAsync(services: s =>
+            s.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(reads, HttpPipelinePosition.PerCall))));
+        reads.Container = "/" + assets.Options.OriginalsContainer + "/";
+        var takenAt = new DateTime(2024, 5, 17, 14, 30, 5, DateTimeKind.Unspecified);
+        byte[] photo = TestImages.PhotoWebp(4000, 3000, TestExif.PhonePortrait with { Make = null, Model = null },
+            TestImages.Xmp("Contoso", "Lens 12", takenAt));
+
+        // Act
+        var (assetId, instance) = await assets.UploadAndProcessAsync("photo.webp", photo);
+
+        // Assert: EXIF (orientation, time, GPS) and XMP (camera) come from after the pixels; the pixels are read once.
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        var record = await assets.RecordAsync(assetId);
+        Assert.Equal(nameof(AssetStatus.Ready), record.Status);
+        Assert.Equal((3000, 4000, 6), (record.Width, record.Height, record.Orientation));
+        Assert.Equal(("Contoso", "Lens 12", "2024-05-17T14:30:05"), (record.CameraMake, record.CameraModel, record.TakenAt));
+        Assert.NotNull(record.GpsLatitude);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo)), record.Sha256);
+        output.WriteLine($"{photo.Length} bytes uploaded; originals read: {reads.Bytes} bytes in {reads.Requests} GETs");
+        Assert.True(reads.Bytes - photo.Length < photo.Length / 20, $"{reads.Bytes} bytes read for a {photo.Length}-byte original");
+    }
+
     // APP1 segments of 65,000 bytes (not EXIF a reader recognises) right after SOI.
     private static byte[] WithExifSegments(byte[] jpeg, int count)
     {
