@@ -8,7 +8,8 @@ internal readonly record struct ByteRange(long Start, long End)
 
 /// <summary>
 /// The parts of an original that inspection has read so far (<see cref="InspectionExtent"/> says which to read next):
-/// ranges with their bytes, adjacent ones joined, and how many reads and bytes that took.
+/// ranges with their bytes (adjacent ones joined, so a part is followed by an unread byte), and how many reads and
+/// bytes that took.
 /// </summary>
 internal sealed class OriginalParts(long length)
 {
@@ -26,7 +27,7 @@ internal sealed class OriginalParts(long length)
 
     public long PrefixEnd => Prefix.Length;
 
-    /// <summary>Adds one read; a read that joins the part before it extends it, one that covers later parts replaces them.</summary>
+    /// <summary>Adds one read, joined to the parts it touches; one that covers later parts (the rest of the file) replaces them.</summary>
     public void Add(long start, byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
@@ -42,6 +43,12 @@ internal sealed class OriginalParts(long length)
         _parts.RemoveAll(p => p.Start >= start && p.Start + p.Bytes.Length <= end);
         int at = _parts.FindIndex(p => p.Start > start);
         at = at < 0 ? _parts.Count : at;
+        if (at < _parts.Count && _parts[at].Start == end)
+        {
+            bytes = [.. bytes, .. _parts[at].Bytes];
+            _parts.RemoveAt(at);
+        }
+
         if (at > 0 && _parts[at - 1] is var (previousStart, previous) && previousStart + previous.Length == start)
         {
             _parts[at - 1] = (previousStart, [.. previous, .. bytes]);
@@ -62,7 +69,7 @@ internal sealed class OriginalParts(long length)
         {
             if (partStart <= start && start < partStart + bytes.Length)
             {
-                return partStart + bytes.Length;
+                return partStart + bytes.Length; // parts are kept joined: the byte after one is unread
             }
         }
 
