@@ -71,6 +71,35 @@ public sealed class AssetOriginalReadTests(ITestOutputHelper output)
         Assert.Equal(photo.Length + inspection.BytesRead, reads.Bytes);
     }
 
+    [Fact]
+    public async Task Pipeline_WebpWhoseExifChunkClaimsToRunPastTheEnd_FailedWithAReasonOriginalKeptReadsBounded()
+    {
+        // Arrange: the EXIF chunk after the image data says it holds 2 GB.
+        var reads = new OriginalReads();
+        await using var assets = await AssetsTestApp.StartAsync(services: s =>
+            s.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(reads, HttpPipelinePosition.PerCall))));
+        reads.Container = "/" + assets.Options.OriginalsContainer + "/";
+        byte[] photo = TestImages.PhotoWebp(1280, 960, TestExif.PhonePortrait);
+        int exif = photo.AsSpan().LastIndexOf("EXIF"u8);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(photo.AsSpan(exif + 4), int.MaxValue - 1);
+
+        // Act
+        var (assetId, _) = await assets.UploadAndProcessAsync("lying.webp", photo);
+
+        // Assert: inspection walks to the lie and reads the rest; the codec, judging the whole file, refuses it, so
+        // the rendering never reads it: the file once plus the read that found the lie.
+        var record = await assets.RecordAsync(assetId);
+        Assert.Equal(nameof(AssetStatus.Failed), record.Status);
+        Assert.Contains("truncated or corrupt", record.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(photo, (await assets.Store.Quarantined(assetId).DownloadContentAsync()).Value.Content.ToArray());
+        var inspection = InspectionExtent.Read(photo);
+        output.WriteLine($"{photo.Length} bytes uploaded; originals read: {reads.Bytes} bytes in {reads.Requests} GETs " +
+            $"(inspection: {inspection.BytesRead} bytes in {inspection.Reads} reads)");
+        Assert.Equal(photo.Length, inspection.PrefixEnd);
+        Assert.Equal(inspection.BytesRead, reads.Bytes);
+        Assert.True(reads.Bytes < photo.Length + InspectionExtent.FirstRead, $"{reads.Bytes} bytes read");
+    }
+
     // APP1 segments of 65,000 bytes (not EXIF a reader recognises) right after SOI.
     private static byte[] WithExifSegments(byte[] jpeg, int count)
     {

@@ -68,7 +68,7 @@ public sealed class InspectionExtentTests(ITestOutputHelper output) : IDisposabl
         Assert.InRange(read.Reads, 1, WebpExtent.MaxReads + 1);
         Assert.InRange(read.BytesRead, 1, webp.Length + (WebpExtent.MaxReads * (InspectionExtent.FirstRead + InspectionExtent.MaxHeaderBytes)));
         Assert.True(read.BytesRead <= 2L * webp.Length, $"{read.BytesRead} bytes read of {webp.Length}");
-        Assert.Matches("^(rendered|rejected: .+)$", outcome);
+        Assert.Matches("^(rendered|rejected \\(at \\w+\\): .+)$", outcome);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class InspectionExtentTests(ITestOutputHelper output) : IDisposabl
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
 
             // Assert
-            Assert.True(outcome is "rendered" or "rejected", $"{mutation}: {outcome}");
+            Assert.True(outcome is "rendered" or "rejected (at inspection)" or "rejected (at rendering)", $"{mutation}: {outcome}");
         }
 
         output.WriteLine($"{mutations.Count} mutated WebPs of {seed.Length} bytes: " +
@@ -252,16 +252,18 @@ public sealed class InspectionExtentTests(ITestOutputHelper output) : IDisposabl
         var imaging = new AssetImaging(
             _services.GetRequiredService<RenditionProfile>(), _services.GetRequiredService<ImageInspector>(), _services.GetRequiredService<RenditionRenderer>());
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        string stage = "inspection";
         try
         {
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             await imaging.InspectAsync(inspected, timeout.Token);
+            stage = "rendering";
             await imaging.RenderRenditionsAsync(new MemoryStream(whole), hash, imaging.Profile.Chains, (_, r, ct) => r.CopyToAsync(Stream.Null, ct), timeout.Token);
             return "rendered";
         }
         catch (ImageRejectedException ex) when (!string.IsNullOrWhiteSpace(ex.Message))
         {
-            return "rejected: " + ex.Message;
+            return $"rejected (at {stage}): {ex.Message}";
         }
     }
 }
