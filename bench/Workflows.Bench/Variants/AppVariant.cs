@@ -51,7 +51,7 @@ internal sealed class AppVariant : IVariant
 
     // As InspectUpload reads it: the header only where the format allows (a JPEG's).
     private Task<ImageInspection> InspectAsync(BenchImage image, CancellationToken ct) =>
-        _imaging.InspectAsync(new MemoryStream(image.Bytes, 0, InspectionExtent.Of(image.Bytes), writable: false), ct);
+        _imaging.InspectAsync(InspectionExtent.View(image.Bytes), ct);
 
     // As RenderRenditions reads it: all of it, hashed (SHA-256) on the way.
     private async Task<IReadOnlyList<RenditionInfo>> RenderAsync(BenchImage image, IReadOnlyList<RenditionChain> chains, OutputSink? sink, CancellationToken ct)

@@ -16,7 +16,7 @@ public sealed class InspectActivities(
 {
     /// <summary>
     /// Copies the upload to <c>originals/{assetId}</c>, removes the upload, checks the name, inspects the content
-    /// (format, size, bomb limits, EXIF; a JPEG's header only) and registers the asset as Processing. An upload that can never
+    /// (format, size, bomb limits, EXIF; a JPEG's header only, a WebP's chunks but its image data) and registers the asset as Processing. An upload that can never
     /// become an asset is answered with <see cref="InspectUploadResult.Rejected"/>, not an exception: a rejection is a
     /// business outcome, not a failed execution. Safe to run again: an original already in place is reused.
     /// </summary>

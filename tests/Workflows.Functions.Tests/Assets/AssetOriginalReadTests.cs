@@ -3,6 +3,7 @@ using Azure.Core.Pipeline;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Azure;
 using Workflows.Assets;
+using Workflows.Assets.Imaging;
 using Workflows.Tests.TestSupport;
 using Xunit.Abstractions;
 
@@ -34,10 +35,69 @@ public sealed class AssetOriginalReadTests(ITestOutputHelper output)
         var record = await assets.RecordAsync(assetId);
         Assert.Equal(nameof(AssetStatus.Ready), record.Status);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo)), record.Sha256);
-        long header = Workflows.Assets.Imaging.InspectionExtent.Of(photo);
+        long header = InspectionExtent.Read(photo).BytesRead;
         Assert.True(header < photo.Length / 2, $"inspection reads {header} of {photo.Length} bytes");
         output.WriteLine($"{photo.Length} bytes uploaded; originals read: {reads.Bytes} bytes in {reads.Requests} GETs (inspection: {header})");
         Assert.Equal(photo.Length + header, reads.Bytes);
+    }
+
+    [Fact]
+    public async Task Pipeline_12MpWebpWithExifAndXmpAfterItsImageData_OriginalReadOnceAndMetadataRecorded()
+    {
+        // Arrange
+        var reads = new OriginalReads();
+        await using var assets = await AssetsTestApp.StartAsync(services: s =>
+            s.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(reads, HttpPipelinePosition.PerCall))));
+        reads.Container = "/" + assets.Options.OriginalsContainer + "/";
+        var takenAt = new DateTime(2024, 5, 17, 14, 30, 5, DateTimeKind.Unspecified);
+        byte[] photo = TestImages.PhotoWebp(4000, 3000, TestExif.PhonePortrait with { Make = null, Model = null },
+            TestImages.Xmp("Contoso", "Lens 12", takenAt));
+
+        // Act
+        var (assetId, instance) = await assets.UploadAndProcessAsync("photo.webp", photo);
+
+        // Assert: EXIF (orientation, time, GPS) and XMP (camera) come from after the pixels; the pixels are read once.
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        var record = await assets.RecordAsync(assetId);
+        Assert.Equal(nameof(AssetStatus.Ready), record.Status);
+        Assert.Equal((3000, 4000, 6), (record.Width, record.Height, record.Orientation));
+        Assert.Equal(("Contoso", "Lens 12", "2024-05-17T14:30:05"), (record.CameraMake, record.CameraModel, record.TakenAt));
+        Assert.NotNull(record.GpsLatitude);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo)), record.Sha256);
+        var inspection = InspectionExtent.Read(photo);
+        output.WriteLine($"{photo.Length} bytes uploaded; originals read: {reads.Bytes} bytes in {reads.Requests} GETs " +
+            $"(inspection: {inspection.BytesRead} bytes in {inspection.Reads} ranged GETs)");
+        Assert.True(inspection.BytesRead < 3 * InspectionExtent.FirstRead, $"inspection reads {inspection.BytesRead} of {photo.Length} bytes");
+        Assert.Equal(photo.Length + inspection.BytesRead, reads.Bytes);
+    }
+
+    [Fact]
+    public async Task Pipeline_WebpWhoseExifChunkClaimsToRunPastTheEnd_FailedWithAReasonOriginalKeptReadsBounded()
+    {
+        // Arrange: the EXIF chunk after the image data says it holds 2 GB.
+        var reads = new OriginalReads();
+        await using var assets = await AssetsTestApp.StartAsync(services: s =>
+            s.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(reads, HttpPipelinePosition.PerCall))));
+        reads.Container = "/" + assets.Options.OriginalsContainer + "/";
+        byte[] photo = TestImages.PhotoWebp(1280, 960, TestExif.PhonePortrait);
+        int exif = photo.AsSpan().LastIndexOf("EXIF"u8);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(photo.AsSpan(exif + 4), int.MaxValue - 1);
+
+        // Act
+        var (assetId, _) = await assets.UploadAndProcessAsync("lying.webp", photo);
+
+        // Assert: inspection walks to the lie and reads the rest; the codec, judging the whole file, refuses it, so
+        // the rendering never reads it: the file once plus the read that found the lie.
+        var record = await assets.RecordAsync(assetId);
+        Assert.Equal(nameof(AssetStatus.Failed), record.Status);
+        Assert.Contains("truncated or corrupt", record.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(photo, (await assets.Store.Quarantined(assetId).DownloadContentAsync()).Value.Content.ToArray());
+        var inspection = InspectionExtent.Read(photo);
+        output.WriteLine($"{photo.Length} bytes uploaded; originals read: {reads.Bytes} bytes in {reads.Requests} GETs " +
+            $"(inspection: {inspection.BytesRead} bytes in {inspection.Reads} reads)");
+        Assert.Equal(photo.Length, inspection.PrefixEnd);
+        Assert.Equal(inspection.BytesRead, reads.Bytes);
+        Assert.True(reads.Bytes < photo.Length + InspectionExtent.FirstRead, $"{reads.Bytes} bytes read");
     }
 
     // APP1 segments of 65,000 bytes (not EXIF a reader recognises) right after SOI.

@@ -63,7 +63,11 @@ public static partial class TestImages
     public static byte[] JpegWithExif(int width, int height, TestExif exif) => TestImagesExif.Insert(Jpeg(width, height), exif);
 
     /// <summary>A noisy, photo-like image: compresses and decodes like a camera JPEG, unlike a flat test card.</summary>
-    public static byte[] PhotoJpeg(int width, int height, int quality = 90, int seed = 42)
+    public static byte[] PhotoJpeg(int width, int height, int quality = 90, int seed = 42) =>
+        Encode(Photo(width, height, seed), SKEncodedImageFormat.Jpeg, quality);
+
+    /// <summary>The noisy, photo-like pixels of <see cref="PhotoJpeg"/>.</summary>
+    internal static SKBitmap Photo(int width, int height, int seed)
     {
         SKBitmap bitmap = Paint(width, height);
         var random = new Random(seed);
@@ -76,7 +80,7 @@ public static partial class TestImages
             }
         }
 
-        return Encode(bitmap, SKEncodedImageFormat.Jpeg, quality);
+        return bitmap;
     }
 
     public static byte[] Truncated(byte[] image, double keep = 0.5) => image[..(int)(image.Length * keep)];

@@ -41,7 +41,8 @@ internal static class TestImagesExif
         return [.. jpeg.AsSpan(0, 2), .. segment, .. jpeg.AsSpan(2)];
     }
 
-    private static byte[] Tiff(TestExif exif)
+    /// <summary>The EXIF block as a TIFF stream (byte-order mark first), as a WebP EXIF or PNG eXIf chunk holds it.</summary>
+    public static byte[] Tiff(TestExif exif)
     {
         List<Entry> ifd0 = [new(0x0112, Short, 1, UShort((ushort)exif.Orientation))];
         List<Entry> sub = [];

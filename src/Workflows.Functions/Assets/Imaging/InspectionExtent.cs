@@ -3,59 +3,91 @@ using System.Buffers.Binary;
 namespace Workflows.Assets.Imaging;
 
 /// <summary>
-/// How much of an original inspection reads, so that only the rendering reads all of it. A JPEG's header ends where its
-/// first scan starts (EXIF, XMP, ICC profile and frame header all come before), so a JPEG is read that far; every other
-/// format is read whole: PNG, WebP and GIF may carry EXIF or XMP after the pixels, TIFF-based files put their IFDs
-/// anywhere, the ISO containers an Exif item anywhere, and the Magick formats' container check needs the whole file.
+/// Which parts of an original inspection reads, so that only the rendering reads all of it. A JPEG's header ends where
+/// its first scan starts (EXIF, XMP, ICC profile and frame header all come before), so a JPEG is read that far; a
+/// WebP's chunks carry their sizes, so its headers and metadata chunks are read around the image data
+/// (<see cref="WebpExtent"/>). Every other format is read whole: PNG may carry XMP (iTXt, which the PNG specification
+/// lets follow IDAT) and older files EXIF after the pixels, and where its many IDAT chunks end is known only by
+/// walking them all; GIF may carry XMP after its frames, TIFF-based files put their IFDs anywhere, the ISO containers
+/// an Exif item anywhere, and the Magick formats' container check needs the whole file.
 /// </summary>
 internal static class InspectionExtent
 {
     /// <summary>The first read: holds the header of nearly every photo (a phone's EXIF with its thumbnail is ~20-60 KB).</summary>
     public const int FirstRead = 64 * 1024;
 
-    /// <summary>A JPEG header longer than this (megabytes of EXIF or XMP) is read with the rest of the file.</summary>
+    /// <summary>A JPEG header, or a WebP's metadata chunks, longer than this (megabytes of EXIF or XMP): read whole.</summary>
     public const int MaxHeaderBytes = 4 * 1024 * 1024;
 
     private const byte StartOfScan = 0xDA;
 
     /// <summary>
-    /// How many first bytes to have read next, given <paramref name="first"/> of a file of <paramref name="fileLength"/>
-    /// bytes: <c>first.Length</c> when they are enough to inspect, else more (at least twice as many, so a header of
-    /// many segments costs a few reads), up to the whole file.
+    /// The next range to read given what <paramref name="read"/> holds: null when it is enough to inspect; the rest of
+    /// the file (from <see cref="OriginalParts.PrefixEnd"/> to the end) when the whole file is needed after all.
     /// </summary>
-    public static long Next(ReadOnlySpan<byte> first, long fileLength)
+    public static ByteRange? Next(OriginalParts read)
     {
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(first.Length, fileLength);
-        if (first.Length == fileLength)
+        ArgumentNullException.ThrowIfNull(read);
+        if (read.Reads == 0 && read.Length > 0)
         {
-            return fileLength;
+            return new ByteRange(0, Math.Min(read.Length, FirstRead));
         }
 
-        if (FormatSniffer.Sniff(first).Format != ImageFormat.Jpeg)
+        if (read.PrefixEnd == read.Length)
         {
-            return fileLength;
+            return null;
         }
 
-        long needed = JpegHeaderEnd(first);
-        if (needed <= first.Length)
+        return FormatSniffer.Sniff(read.Prefix).Format switch
         {
-            return first.Length;
-        }
-
-        long next = Math.Max(needed, 2L * first.Length);
-        return next > MaxHeaderBytes ? fileLength : Math.Min(next, fileLength);
+            ImageFormat.Jpeg => JpegNext(read),
+            ImageFormat.Webp => WebpExtent.Next(read),
+            _ => new ByteRange(read.PrefixEnd, read.Length),
+        };
     }
 
-    /// <summary>How many first bytes of <paramref name="file"/> inspection reads, for callers that hold a file in memory.</summary>
-    public static int Of(ReadOnlySpan<byte> file)
+    /// <summary>
+    /// What inspection reads, as the codec and metadata reader see it: a JPEG's header; a WebP at its full length
+    /// with zeros in place of the image data not read (every chunk where its header says); else the whole file.
+    /// </summary>
+    public static Stream Open(OriginalParts read)
     {
-        long have = Math.Min(file.Length, FirstRead);
-        for (long next; (next = Next(file[..(int)have], file.Length)) > have;)
+        ArgumentNullException.ThrowIfNull(read);
+        bool sparse = read.PrefixEnd < read.Length && FormatSniffer.Sniff(read.Prefix).Format == ImageFormat.Webp;
+        return read.Open(sparse ? read.Length : read.PrefixEnd);
+    }
+
+    /// <summary>The parts inspection reads of <paramref name="file"/>, for callers that hold a file in memory (tests, bench).</summary>
+    public static OriginalParts Read(byte[] file)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var read = new OriginalParts(file.Length);
+        for (ByteRange? next; (next = Next(read)) is { } range;)
         {
-            have = next;
+            read.Add(range.Start, file[(int)range.Start..(int)range.End]);
         }
 
-        return (int)have;
+        return read;
+    }
+
+    /// <summary>The stream inspection reads for <paramref name="file"/> (see <see cref="Open"/>).</summary>
+    public static Stream View(byte[] file) => Open(Read(file));
+
+    /// <summary>
+    /// The prefix to have read next: the header when it ends within what is read, else at least twice as many bytes
+    /// (a header of many segments costs a few reads), up to the whole file.
+    /// </summary>
+    private static ByteRange? JpegNext(OriginalParts read)
+    {
+        long have = read.PrefixEnd;
+        long needed = JpegHeaderEnd(read.Prefix);
+        if (needed <= have)
+        {
+            return null;
+        }
+
+        long next = Math.Max(needed, 2L * have);
+        return new ByteRange(have, next > MaxHeaderBytes ? read.Length : Math.Min(next, read.Length));
     }
 
     /// <summary>

@@ -7,49 +7,48 @@ namespace Workflows.Assets.Storage;
 
 /// <summary>
 /// Reads an original for inspection, which needs only the header where the format allows
-/// (<see cref="InspectionExtent"/>): ranged reads of the first bytes, grown while the header goes on, so that the
-/// rendering is the one read of the whole file. Every read is pinned to the version first read (its ETag).
+/// (<see cref="InspectionExtent"/>): ranged reads of the parts it asks for (a JPEG's first bytes, grown while the
+/// header goes on; a WebP's chunk headers and metadata chunks around the image data), so that the rendering is the
+/// one read of the whole file. Every read is pinned to the version first read (its ETag).
 /// </summary>
 internal static class OriginalReads
 {
     /// <summary>
-    /// The first bytes of <paramref name="original"/> (<paramref name="length"/> bytes, version <paramref name="version"/>)
-    /// that inspection needs, or the whole file (the first bytes already read, then the rest from storage).
+    /// The parts of <paramref name="original"/> (<paramref name="length"/> bytes, version <paramref name="version"/>)
+    /// that inspection needs (see <see cref="InspectionExtent.Open"/>), or the whole file (the first bytes already
+    /// read, then the rest from storage).
     /// </summary>
     public static async Task<Stream> OpenForInspectionAsync(BlobClient original, long length, ETag version, CancellationToken ct)
     {
         var conditions = new BlobRequestConditions { IfMatch = version };
-        byte[] first = [];
-        for (long next = Math.Min(length, InspectionExtent.FirstRead); next > first.Length; next = InspectionExtent.Next(first, length))
+        var read = new OriginalParts(length);
+        for (ByteRange? next; (next = InspectionExtent.Next(read)) is { } range;)
         {
-            if (next == length && first.Length > 0)
+            if (range.End == length && range.Start == read.PrefixEnd && read.Reads > 0)
             {
                 // The whole file after all: the rest comes as the rendering reads it, in large blocks, into native memory.
                 var rest = await original.OpenReadAsync(
-                    new BlobOpenReadOptions(allowModifications: false) { Position = first.Length, Conditions = conditions }, ct);
-                return new PrefixedStream(first, rest);
+                    new BlobOpenReadOptions(allowModifications: false) { Position = read.PrefixEnd, Conditions = conditions }, ct);
+                return new PrefixedStream(read.Prefix.ToArray(), rest);
             }
 
-            first = await ExtendAsync(original, first, (int)next, conditions, ct);
+            read.Add(range.Start, await ReadAsync(original, range, conditions, ct));
         }
 
-        return new MemoryStream(first, writable: false);
+        return InspectionExtent.Open(read);
     }
 
-    private static async Task<byte[]> ExtendAsync(
-        BlobClient original, byte[] first, int length, BlobRequestConditions conditions, CancellationToken ct)
+    private static async Task<byte[]> ReadAsync(BlobClient original, ByteRange range, BlobRequestConditions conditions, CancellationToken ct)
     {
-        var extended = new byte[length];
-        first.CopyTo(extended, 0);
-        var range = new HttpRange(first.Length, length - first.Length);
+        var bytes = new byte[range.Length];
         BlobDownloadStreamingResult download = await original.DownloadStreamingAsync(
-            new BlobDownloadOptions { Range = range, Conditions = conditions }, ct);
+            new BlobDownloadOptions { Range = new HttpRange(range.Start, range.Length), Conditions = conditions }, ct);
         await using (download.Content)
         {
-            await download.Content.ReadExactlyAsync(extended.AsMemory(first.Length), ct);
+            await download.Content.ReadExactlyAsync(bytes, ct);
         }
 
-        return extended;
+        return bytes;
     }
 
     /// <summary>Bytes already read, then a seekable stream positioned right after them (a blob opened at that offset).</summary>

@@ -119,7 +119,7 @@ public sealed class ImageRejectionTests : IDisposable
     private static async Task InspectThenRenderAsync(byte[] content)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content, 0, InspectionExtent.Of(content)), timeout.Token);
+        await new ImageInspector(ImageLimits.Default).InspectAsync(InspectionExtent.View(content), timeout.Token);
         _ = await RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 64));
     }
 

@@ -43,7 +43,7 @@ internal static class ImageMutations
         var magic = Magics[random.Next(Magics.Length)];
         yield return ("lying magic", [.. magic, .. original.AsSpan(magic.Length)]);
 
-        if (format is "jpeg" or "png")
+        if (format is "jpeg" or "png" or "webp")
         {
             yield return ("huge EXIF", HugeExif(format, original, megabytes: 2));
         }
@@ -114,10 +114,22 @@ internal static class ImageMutations
         return tiff;
     }
 
-    // JPEG: APP1 "Exif" segments of 64 KB each after SOI; PNG: one eXIf chunk (right CRC) after IHDR.
+    // JPEG: APP1 "Exif" segments of 64 KB each after SOI; PNG: one eXIf chunk (right CRC) after IHDR; WebP: an EXIF
+    // chunk after everything (the RIFF size made right).
     private static byte[] HugeExif(string format, byte[] original, int megabytes)
     {
         using var file = new MemoryStream();
+        if (format == "webp")
+        {
+            file.Write(original);
+            file.Write("EXIF"u8);
+            file.Write(BitConverter.GetBytes(megabytes << 20));
+            file.Write([.. ExifHeader, .. new byte[(megabytes << 20) - ExifHeader.Length]]);
+            var webp = file.ToArray();
+            BinaryPrimitives.WriteUInt32LittleEndian(webp.AsSpan(4), (uint)(webp.Length - 8));
+            return webp;
+        }
+
         if (format == "jpeg")
         {
             file.Write(original, 0, 2);

@@ -5,8 +5,8 @@ using Workflows.Tests.TestSupport;
 namespace Workflows.Tests.Reliability.Fuzzing;
 
 /// <summary>
-/// One real small image of every accepted format the tests can write (camera RAW as DNG), and files of thousands of
-/// frames: an animated GIF and WebP (one test frame repeated), a multi-page TIFF.
+/// One real small image of every accepted format the tests can write (camera RAW as DNG; the WebP 640 × 480 with
+/// metadata), and files of thousands of frames: an animated GIF and WebP (one test frame repeated), a multi-page TIFF.
 /// </summary>
 internal static class ImageSeeds
 {
@@ -14,7 +14,8 @@ internal static class ImageSeeds
     [
         ("jpeg", ".jpg", TestImages.JpegWithExif(160, 120, TestExif.PhonePortrait)),
         ("png", ".png", TestImages.Png(160, 120)),
-        ("webp", ".webp", TestImages.Webp(160, 120)),
+        // Over the first read, with EXIF and XMP after the image data: inspection walks its chunks with ranged reads.
+        ("webp", ".webp", TestImages.PhotoWebp(640, 480, TestExif.PhonePortrait, TestImages.Xmp("Contoso", "Lens 12", new DateTime(2024, 5, 17)))),
         ("gif", ".gif", TestImages.Gif(160, 120)),
         ("bmp", ".bmp", TestImages.Bmp(160, 120)),
         ("tiff", ".tif", TestImages.Tiff(160, 120)),

@@ -1,0 +1,93 @@
+using System.Buffers.Binary;
+
+namespace Workflows.Assets.Imaging;
+
+/// <summary>
+/// What inspection reads of a WebP: every chunk header, and every chunk whole but the image data (VP8, VP8L, ALPH:
+/// their first bytes only, which hold the frame header). A RIFF chunk carries its size, so the walk skips the pixels
+/// and reads the EXIF and XMP chunks that follow them: a read of the header, one after the image data. The codec
+/// and the metadata reader then see the file's structure intact, zeros in place of the pixels they do not read.
+/// Anything else, or a header that does not add up, is read whole, and judged by the codec as it always was.
+/// </summary>
+internal static class WebpExtent
+{
+    /// <summary>Chunks in a still WebP: VP8X, ICCP, ALPH, VP8/VP8L, EXIF, XMP and a few unknown ones at most.</summary>
+    public const int MaxChunks = 64;
+
+    /// <summary>Ranged reads before the rest of the file is read instead.</summary>
+    public const int MaxReads = 8;
+
+    /// <summary>The first bytes of an image chunk the demuxer and codec parse: VP8's frame header is 10, VP8L's 5.</summary>
+    public const int FrameHeaderBytes = 32;
+
+    private const int RiffHeader = 12;
+    private const int ChunkHeader = 8;
+
+    /// <summary>The next range to read, null when every header and metadata chunk is read, or the rest of the file.</summary>
+    public static ByteRange? Next(OriginalParts read)
+    {
+        var rest = new ByteRange(read.PrefixEnd, read.Length);
+        if (read.Length < RiffHeader + ChunkHeader || !read.Has(0, RiffHeader)
+            || 8L + BinaryPrimitives.ReadUInt32LittleEndian(read.Span(4, 4)) != read.Length)
+        {
+            return rest; // short, or a RIFF size that is not the file's: the codec judges it whole
+        }
+
+        long at = RiffHeader;
+        long metadata = 0;
+        for (int chunks = 1; at < read.Length; chunks++)
+        {
+            if (chunks > MaxChunks || at + ChunkHeader > read.Length)
+            {
+                return rest;
+            }
+
+            if (!read.Has(at, at + ChunkHeader))
+            {
+                return Window(read, at, at + ChunkHeader);
+            }
+
+            ReadOnlySpan<byte> type = read.Span(at, 4);
+            long size = BinaryPrimitives.ReadUInt32LittleEndian(read.Span(at + 4, 4));
+            long end = at + ChunkHeader + size + (size & 1);
+            if (end > read.Length || type.SequenceEqual("ANIM"u8) || type.SequenceEqual("ANMF"u8))
+            {
+                return rest; // a chunk beyond the end, or an animation (the codec counts its frames)
+            }
+
+            bool imageData = type.SequenceEqual("VP8 "u8) || type.SequenceEqual("VP8L"u8) || type.SequenceEqual("ALPH"u8);
+            long needed = imageData ? at + ChunkHeader + Math.Min(size, FrameHeaderBytes) : end;
+            metadata += imageData ? 0 : size;
+            if (metadata > InspectionExtent.MaxHeaderBytes)
+            {
+                return rest;
+            }
+
+            if (!read.Has(at, needed))
+            {
+                return Window(read, at, needed);
+            }
+
+            at = end;
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// A read from the first unread byte of [<paramref name="at"/>, <paramref name="needed"/>) to at least
+    /// <paramref name="needed"/> and <see cref="InspectionExtent.FirstRead"/> bytes on (the chunks that follow),
+    /// within the file; the rest of the file instead once <see cref="MaxReads"/> reads are spent.
+    /// </summary>
+    private static ByteRange Window(OriginalParts read, long at, long needed)
+    {
+        long start = read.FirstUnread(at);
+        if (read.Reads >= MaxReads)
+        {
+            return new ByteRange(read.PrefixEnd, read.Length);
+        }
+
+        long end = Math.Min(Math.Max(needed, start + InspectionExtent.FirstRead), read.NextPartAfter(start));
+        return new ByteRange(start, Math.Min(end, read.Length));
+    }
+}

@@ -1,0 +1,269 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using SkiaSharp;
+using Workflows.Assets;
+using Workflows.Assets.Imaging;
+using Workflows.Tests.Reliability.Fuzzing;
+using Workflows.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace Workflows.Tests.Assets.Imaging;
+
+/// <summary>
+/// What inspection reads of an original (<see cref="InspectionExtent"/>): a WebP's chunk headers and metadata around
+/// its image data, and, whatever its header claims, a bounded number of reads and bytes.
+/// </summary>
+public sealed class InspectionExtentTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly DateTime TakenAt = new(2024, 5, 17, 14, 30, 5, DateTimeKind.Unspecified);
+
+    private readonly ServiceProvider _services =
+        new ServiceCollection().AddLogging().AddImaging(new ConfigurationBuilder().Build()).BuildServiceProvider();
+
+    public static TheoryData<string> StillWebps => ["lossy", "lossless", "no metadata", "300 KB EXIF", "unknown chunks"];
+
+    [Theory]
+    [MemberData(nameof(StillWebps))]
+    public async Task Inspect_WebpWithMetadataAfterItsImageData_ReadsHeadersAndMetadataOnlyAndFindsWhatTheWholeFileShows(string kind)
+    {
+        // Arrange
+        byte[] webp = StillWebp(kind);
+        Assert.True(webp.Length > 4 * InspectionExtent.FirstRead, $"{kind}: {webp.Length} bytes");
+
+        // Act
+        OriginalParts read = InspectionExtent.Read(webp);
+        ImageInspection sparse = await InspectAsync(InspectionExtent.Open(read));
+        ImageInspection whole = await InspectAsync(new MemoryStream(webp));
+
+        // Assert
+        output.WriteLine($"{kind}: {webp.Length} bytes; inspection reads {read.BytesRead} in {read.Reads} ranged reads");
+        Assert.Equal(whole, sparse);
+        Assert.InRange(read.Reads, 1, 3);
+        Assert.True(read.BytesRead < 2 * InspectionExtent.FirstRead + 320_000, $"{read.BytesRead} bytes read");
+        if (kind != "no metadata")
+        {
+            Assert.Equal((6, "Contoso", TakenAt), (whole.Orientation, whole.Metadata.CameraMake, whole.Metadata.TakenAt));
+        }
+    }
+
+    public static TheoryData<string> LyingWebps =>
+        ["EXIF size beyond the end", "image size beyond the end", "RIFF size beyond the end", "cut in its EXIF",
+         "20,000 chunks", "40 chunks of 70 KB", "6 MB XMP", "1,000 frames"];
+
+    [Theory]
+    [MemberData(nameof(LyingWebps))]
+    public async Task Inspect_WebpWhoseHeaderLies_BoundedReadsThenRenderedOrRejectedWithAReason(string kind)
+    {
+        // Arrange
+        byte[] webp = LyingWebp(kind);
+
+        // Act
+        OriginalParts read = InspectionExtent.Read(webp);
+        string outcome = await InspectAndRenderAsync(InspectionExtent.Open(read), webp);
+
+        // Assert: at most the ranged reads and the rest of the file (the codec then judges it whole, as before).
+        output.WriteLine($"{kind}: {webp.Length} bytes; inspection reads {read.BytesRead} in {read.Reads} reads; {outcome}");
+        Assert.InRange(read.Reads, 1, WebpExtent.MaxReads + 1);
+        Assert.InRange(read.BytesRead, 1, webp.Length + (WebpExtent.MaxReads * (InspectionExtent.FirstRead + InspectionExtent.MaxHeaderBytes)));
+        Assert.True(read.BytesRead <= 2L * webp.Length, $"{read.BytesRead} bytes read of {webp.Length}");
+        Assert.Matches("^(rendered|rejected \\(at \\w+\\): .+)$", outcome);
+    }
+
+    [Fact]
+    public async Task Inspect_MutatedWebpsWithMetadata_BoundedReadsThenRenderedOrRejectedWithAReason()
+    {
+        // Arrange: the fuzz corpus's WebP (metadata after the image data) damaged 200 ways.
+        byte[] seed = ImageSeeds.Originals().Single(s => s.Format == "webp").Content;
+        var mutations = ImageMutations.Of("webp", seed, new Random(11), bitFlips: 200).ToList();
+        Dictionary<string, int> outcomes = [];
+        int maxReads = 0;
+
+        // Act
+        foreach (var (mutation, content) in mutations)
+        {
+            OriginalParts read = InspectionExtent.Read(content);
+            maxReads = Math.Max(maxReads, read.Reads);
+            Assert.True(read.Reads <= WebpExtent.MaxReads + 1 && read.BytesRead <= 2L * content.Length + InspectionExtent.MaxHeaderBytes,
+                $"{mutation}: {read.BytesRead} bytes in {read.Reads} reads of {content.Length}");
+            string outcome = (await InspectAndRenderAsync(InspectionExtent.Open(read), content)).Split(':')[0];
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+
+            // Assert
+            Assert.True(outcome is "rendered" or "rejected (at inspection)" or "rejected (at rendering)", $"{mutation}: {outcome}");
+        }
+
+        output.WriteLine($"{mutations.Count} mutated WebPs of {seed.Length} bytes: " +
+            string.Join(", ", outcomes.Select(o => $"{o.Value} {o.Key}")) + $"; at most {maxReads} reads");
+    }
+
+    [Fact]
+    public void Read_JpegOfManyHeaderSegments_PrefixDoubledThenWholeBeyondTheHeaderLimit()
+    {
+        // Arrange: 80 APP1 segments of 64 KB (5 MB) before the frame header.
+        byte[] jpeg = TestImages.PhotoJpeg(320, 240);
+        byte[] segment = [0xFF, 0xE1, 0xFF, 0xFF, .. new byte[65_533]];
+        byte[] padded = [.. jpeg.AsSpan(0, 2), .. Enumerable.Repeat(segment, 80).SelectMany(s => s), .. jpeg.AsSpan(2)];
+
+        // Act
+        OriginalParts plain = InspectionExtent.Read(jpeg);
+        OriginalParts long_ = InspectionExtent.Read(padded);
+
+        // Assert
+        Assert.Equal((1, (long)jpeg.Length), (plain.Reads, plain.BytesRead)); // under 64 KB: the first read is all of it
+        Assert.Equal(padded.Length, long_.PrefixEnd);
+        Assert.InRange(long_.Reads, 2, 8);
+    }
+
+    [Theory]
+    [InlineData("XMP (iTXt) after IDAT", false)]
+    [InlineData("XMP (iTXt) and eXIf after IDAT", true)]
+    public async Task Inspect_PngWithMetadataAfterItsImageData_ReadWholeBecauseAReadUpToTheFirstIdatMissesIt(string kind, bool exifAfter)
+    {
+        // Arrange: what PNG allows after IDAT: text chunks (iTXt XMP) under every edition, eXIf before the 3rd edition.
+        string xmp = TestImages.Xmp("Contoso", "Lens 12", TakenAt);
+        byte[] png = PngWithChunksAfterImageData(
+            TestImages.Png(1200, 900),
+            [("iTXt", [.. "XML:com.adobe.xmp"u8, 0, 0, 0, 0, 0, .. System.Text.Encoding.UTF8.GetBytes(xmp)]),
+             .. exifAfter ? new[] { ("eXIf", TestImagesExif.Tiff(new TestExif(6, TakenAt: TakenAt))) } : []]);
+        int firstIdat = png.AsSpan().IndexOf("IDAT"u8) - 4;
+
+        // Act
+        OriginalParts read = InspectionExtent.Read(png);
+        ImageInspection whole = await InspectAsync(InspectionExtent.Open(read));
+        ImageInspection upToIdat = await InspectAsync(new MemoryStream(png, 0, firstIdat + 8 + 64));
+
+        // Assert
+        output.WriteLine($"{kind}: whole {whole}; up to the first IDAT {upToIdat}");
+        Assert.Equal(png.Length, read.PrefixEnd);
+        Assert.Equal(("Contoso", TakenAt), (whole.Metadata.CameraMake, whole.Metadata.TakenAt));
+        Assert.Equal(PhotoMetadata.None, upToIdat.Metadata);
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    // PNG chunks (length, type, data, CRC) inserted before IEND.
+    private static byte[] PngWithChunksAfterImageData(byte[] png, (string Type, byte[] Data)[] chunks)
+    {
+        using var file = new MemoryStream();
+        file.Write(png, 0, png.Length - 12);
+        foreach (var (type, data) in chunks)
+        {
+            byte[] typeAndData = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
+            file.Write([(byte)(data.Length >> 24), (byte)(data.Length >> 16), (byte)(data.Length >> 8), (byte)data.Length]);
+            file.Write(typeAndData);
+            uint crc = System.IO.Hashing.Crc32.HashToUInt32(typeAndData);
+            file.Write([(byte)(crc >> 24), (byte)(crc >> 16), (byte)(crc >> 8), (byte)crc]);
+        }
+
+        file.Write(png, png.Length - 12, 12);
+        return file.ToArray();
+    }
+
+    private static byte[] StillWebp(string kind)
+    {
+        string xmp = TestImages.Xmp("Contoso", "Lens 12", TakenAt);
+        var exif = TestExif.PhonePortrait with { Make = null, Model = null };
+        return kind switch
+        {
+            "lossy" => TestImages.PhotoWebp(1280, 960, exif, xmp),
+            "lossless" => TestImages.WebpWithMetadata(Lossless(480, 360), exif, xmp),
+            "no metadata" => WithoutTail(TestImages.PhotoWebp(1280, 960, exif)),
+            "300 KB EXIF" => TestImages.WebpWithMetadata(Lossless(480, 360), exif, xmp, ("JUNK", new byte[300_000])),
+            "unknown chunks" => TestImages.WebpWithMetadata(
+                Lossless(480, 360), exif, xmp, [.. Enumerable.Range(0, 20).Select(i => ("JUNK", new byte[i * 7]))]),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+    }
+
+    // The VP8X, EXIF and XMP chunks removed again: a simple WebP of one VP8 chunk.
+    private static byte[] WithoutTail(byte[] extended)
+    {
+        int vp8 = 12 + 8 + 10;
+        int size = BinaryPrimitives.ReadInt32LittleEndian(extended.AsSpan(vp8 + 4));
+        byte[] simple = [.. "RIFF"u8, 0, 0, 0, 0, .. "WEBP"u8, .. extended.AsSpan(vp8, 8 + size + (size & 1))];
+        BinaryPrimitives.WriteInt32LittleEndian(simple.AsSpan(4), simple.Length - 8);
+        return simple;
+    }
+
+    private static byte[] Lossless(int width, int height)
+    {
+        using SKBitmap photo = TestImages.Photo(width, height, 7);
+        using SKData? data = photo.PeekPixels().Encode(new SKWebpEncoderOptions(SKWebpEncoderCompression.Lossless, 75));
+        return data?.ToArray() ?? throw new InvalidOperationException("Skia cannot encode lossless WebP.");
+    }
+
+    private static byte[] LyingWebp(string kind)
+    {
+        byte[] webp = TestImages.PhotoWebp(1280, 960, TestExif.PhonePortrait, TestImages.Xmp("Contoso", "Lens 12", TakenAt));
+        int image = 12 + 8 + 10; // after RIFF and VP8X
+        int exif = image + 8 + BinaryPrimitives.ReadInt32LittleEndian(webp.AsSpan(image + 4));
+        exif += exif & 1;
+        switch (kind)
+        {
+            case "EXIF size beyond the end":
+                BinaryPrimitives.WriteInt32LittleEndian(webp.AsSpan(exif + 4), int.MaxValue - 1);
+                return webp;
+            case "image size beyond the end":
+                BinaryPrimitives.WriteInt32LittleEndian(webp.AsSpan(image + 4), int.MaxValue - 1);
+                return webp;
+            case "RIFF size beyond the end":
+                BinaryPrimitives.WriteInt32LittleEndian(webp.AsSpan(4), int.MaxValue - 1);
+                return webp;
+            case "cut in its EXIF":
+                return webp[..(exif + 20)];
+            case "20,000 chunks":
+                return WithChunks(webp, Enumerable.Repeat(new byte[2], 20_000));
+            case "40 chunks of 70 KB":
+                return WithChunks(webp, Enumerable.Repeat(new byte[70_000], 40));
+            case "6 MB XMP":
+                return WithChunks(webp, [new byte[6 << 20]], "XMP ");
+            case "1,000 frames":
+                return ImageSeeds.AnimatedWebp(1000);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+        }
+    }
+
+    private static byte[] WithChunks(byte[] webp, IEnumerable<byte[]> payloads, string type = "JUNK")
+    {
+        using var file = new MemoryStream();
+        file.Write(webp);
+        foreach (byte[] payload in payloads)
+        {
+            TestImages.WebpChunk(file, type, payload);
+        }
+
+        byte[] bytes = file.ToArray();
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), bytes.Length - 8);
+        return bytes;
+    }
+
+    private static async Task<ImageInspection> InspectAsync(Stream content)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await new ImageInspector(ImageLimits.Default).InspectAsync(content, timeout.Token);
+    }
+
+    // As the activities do: inspect what inspection reads, render from the whole file.
+    private async Task<string> InspectAndRenderAsync(Stream inspected, byte[] whole)
+    {
+        var imaging = new AssetImaging(
+            _services.GetRequiredService<RenditionProfile>(), _services.GetRequiredService<ImageInspector>(), _services.GetRequiredService<RenditionRenderer>());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        string stage = "inspection";
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await imaging.InspectAsync(inspected, timeout.Token);
+            stage = "rendering";
+            await imaging.RenderRenditionsAsync(new MemoryStream(whole), hash, imaging.Profile.Chains, (_, r, ct) => r.CopyToAsync(Stream.Null, ct), timeout.Token);
+            return "rendered";
+        }
+        catch (ImageRejectedException ex) when (!string.IsNullOrWhiteSpace(ex.Message))
+        {
+            return $"rejected (at {stage}): {ex.Message}";
+        }
+    }
+}
