@@ -8,12 +8,10 @@ namespace Workflows.Tests.Assets.Imaging;
 /// What phones, cameras and print shops send, through Magick.NET: each is detected from its content, measured
 /// upright, described with its camera, time and place, and rendered upright.
 /// </summary>
-public sealed class CameraFormatTests : IDisposable
+public sealed class CameraFormatTests
 {
     private static readonly DateTime ScanTime = new(2025, 11, 3, 9, 15, 0, DateTimeKind.Unspecified);
     private static readonly TestExif StudioCamera = new(1, "Canon", "EOS R5", new DateTime(2026, 3, 1, 10, 0, 0, DateTimeKind.Unspecified), 45.4642, 9.19);
-
-    private readonly DecodeLimiter _limiter = new(2);
 
     /// <summary>The acceptance scenarios: name → (file, format, content type, upright size, marker on the right, camera).</summary>
     public static TheoryData<string> Scenarios => [.. Scenario.All.Keys];
@@ -73,8 +71,6 @@ public sealed class CameraFormatTests : IDisposable
         // Assert
         Assert.Equal(new PhotoMetadata("NIKON CORPORATION", "NIKON Z 8", ScanTime, null, null), inspection.Metadata);
     }
-
-    public void Dispose() => _limiter.Dispose();
 
     private static async Task<ImageInspection> InspectAsync(byte[] content)
     {

@@ -3,10 +3,8 @@ using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets.Imaging;
 
-public sealed class ImageInspectorTests : IDisposable
+public sealed class ImageInspectorTests
 {
-    private readonly DecodeLimiter _limiter = new(2);
-
     public static TheoryData<string, ImageFormat, string> Formats => new()
     {
         { "jpeg", ImageFormat.Jpeg, "image/jpeg" },
@@ -113,8 +111,6 @@ public sealed class ImageInspectorTests : IDisposable
         // Assert
         Assert.Equal((1800, 1400), (inspection.Width, inspection.Height));
     }
-
-    public void Dispose() => _limiter.Dispose();
 
     internal static byte[] Build(string kind, int width, int height) => kind switch
     {

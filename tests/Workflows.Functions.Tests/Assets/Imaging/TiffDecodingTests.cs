@@ -5,10 +5,8 @@ using Workflows.Tests.TestSupport;
 namespace Workflows.Tests.Assets.Imaging;
 
 /// <summary>TIFF variants in, renditions out: sizes, aspect, colours, orientation and metadata like any other format.</summary>
-public sealed class TiffDecodingTests : IDisposable
+public sealed class TiffDecodingTests
 {
-    private readonly DecodeLimiter _limiter = new(2);
-
     public static TheoryData<string> Variants => [.. VariantOptions.Keys];
 
     private static Dictionary<string, TestTiff> VariantOptions { get; } = new()
@@ -109,8 +107,6 @@ public sealed class TiffDecodingTests : IDisposable
         Assert.Equal(exif.Latitude!.Value, inspection.Metadata.Latitude!.Value, 4);
         Assert.Equal(exif.Longitude!.Value, inspection.Metadata.Longitude!.Value, 4);
     }
-
-    public void Dispose() => _limiter.Dispose();
 
     private static async Task<ImageInspection> InspectAsync(byte[] image)
     {
