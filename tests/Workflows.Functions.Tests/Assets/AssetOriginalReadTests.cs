@@ -21,10 +21,10 @@ public sealed class AssetOriginalReadTests(ITestOutputHelper output)
     public async Task Pipeline_12MpJpegUpload_OriginalReadOnceAndItsSha256RecordedWhenReady(int exifSegments)
     {
         // Arrange
-        var reads = new OriginalReads();
+        var reads = new BlobTraffic();
         await using var assets = await AssetsTestApp.StartAsync(services: s =>
             s.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(reads, HttpPipelinePosition.PerCall))));
-        reads.Container = "/" + assets.Options.OriginalsContainer + "/";
+        reads.ReadsUnder = "/" + assets.Options.OriginalsContainer + "/";
         byte[] photo = WithExifSegments(TestImages.PhotoJpeg(4000, 3000), exifSegments);
 
         // Act
@@ -37,18 +37,18 @@ public sealed class AssetOriginalReadTests(ITestOutputHelper output)
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo)), record.Sha256);
         long header = InspectionExtent.Read(photo).BytesRead;
         Assert.True(header < photo.Length / 2, $"inspection reads {header} of {photo.Length} bytes");
-        output.WriteLine($"{photo.Length} bytes uploaded; originals read: {reads.Bytes} bytes in {reads.Requests} GETs (inspection: {header})");
-        Assert.Equal(photo.Length + header, reads.Bytes);
+        output.WriteLine($"{photo.Length} bytes uploaded; originals read: {reads.Received} bytes in {reads.Reads} GETs (inspection: {header})");
+        Assert.Equal(photo.Length + header, reads.Received);
     }
 
     [Fact]
     public async Task Pipeline_12MpWebpWithExifAndXmpAfterItsImageData_OriginalReadOnceAndMetadataRecorded()
     {
         // Arrange
-        var reads = new OriginalReads();
+        var reads = new BlobTraffic();
         await using var assets = await AssetsTestApp.StartAsync(services: s =>
             s.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(reads, HttpPipelinePosition.PerCall))));
-        reads.Container = "/" + assets.Options.OriginalsContainer + "/";
+        reads.ReadsUnder = "/" + assets.Options.OriginalsContainer + "/";
         var takenAt = new DateTime(2024, 5, 17, 14, 30, 5, DateTimeKind.Unspecified);
         byte[] photo = TestImages.PhotoWebp(4000, 3000, TestExif.PhonePortrait with { Make = null, Model = null },
             TestImages.Xmp("Contoso", "Lens 12", takenAt));
@@ -65,20 +65,20 @@ public sealed class AssetOriginalReadTests(ITestOutputHelper output)
         Assert.NotNull(record.GpsLatitude);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo)), record.Sha256);
         var inspection = InspectionExtent.Read(photo);
-        output.WriteLine($"{photo.Length} bytes uploaded; originals read: {reads.Bytes} bytes in {reads.Requests} GETs " +
+        output.WriteLine($"{photo.Length} bytes uploaded; originals read: {reads.Received} bytes in {reads.Reads} GETs " +
             $"(inspection: {inspection.BytesRead} bytes in {inspection.Reads} ranged GETs)");
         Assert.True(inspection.BytesRead < 3 * InspectionExtent.FirstRead, $"inspection reads {inspection.BytesRead} of {photo.Length} bytes");
-        Assert.Equal(photo.Length + inspection.BytesRead, reads.Bytes);
+        Assert.Equal(photo.Length + inspection.BytesRead, reads.Received);
     }
 
     [Fact]
     public async Task Pipeline_WebpWhoseExifChunkClaimsToRunPastTheEnd_FailedWithAReasonOriginalKeptReadsBounded()
     {
         // Arrange: the EXIF chunk after the image data says it holds 2 GB.
-        var reads = new OriginalReads();
+        var reads = new BlobTraffic();
         await using var assets = await AssetsTestApp.StartAsync(services: s =>
             s.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(reads, HttpPipelinePosition.PerCall))));
-        reads.Container = "/" + assets.Options.OriginalsContainer + "/";
+        reads.ReadsUnder = "/" + assets.Options.OriginalsContainer + "/";
         byte[] photo = TestImages.PhotoWebp(1280, 960, TestExif.PhonePortrait);
         int exif = photo.AsSpan().LastIndexOf("EXIF"u8);
         System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(photo.AsSpan(exif + 4), int.MaxValue - 1);
@@ -93,11 +93,11 @@ public sealed class AssetOriginalReadTests(ITestOutputHelper output)
         Assert.Contains("truncated or corrupt", record.FailureReason, StringComparison.Ordinal);
         Assert.Equal(photo, (await assets.Store.Quarantined(assetId).DownloadContentAsync()).Value.Content.ToArray());
         var inspection = InspectionExtent.Read(photo);
-        output.WriteLine($"{photo.Length} bytes uploaded; originals read: {reads.Bytes} bytes in {reads.Requests} GETs " +
+        output.WriteLine($"{photo.Length} bytes uploaded; originals read: {reads.Received} bytes in {reads.Reads} GETs " +
             $"(inspection: {inspection.BytesRead} bytes in {inspection.Reads} reads)");
         Assert.Equal(photo.Length, inspection.PrefixEnd);
-        Assert.Equal(inspection.BytesRead, reads.Bytes);
-        Assert.True(reads.Bytes < photo.Length + InspectionExtent.FirstRead, $"{reads.Bytes} bytes read");
+        Assert.Equal(inspection.BytesRead, reads.Received);
+        Assert.True(reads.Received < photo.Length + InspectionExtent.FirstRead, $"{reads.Received} bytes read");
     }
 
     // APP1 segments of 65,000 bytes (not EXIF a reader recognises) right after SOI.
@@ -113,41 +113,5 @@ public sealed class AssetOriginalReadTests(ITestOutputHelper output)
 
         output.Write(jpeg, 2, jpeg.Length - 2);
         return output.ToArray();
-    }
-
-    /// <summary>Body bytes of every successful GET on a blob of <see cref="Container"/>.</summary>
-    private sealed class OriginalReads : HttpPipelinePolicy
-    {
-        private long _bytes;
-        private long _requests;
-
-        public volatile string? Container;
-
-        public long Bytes => Interlocked.Read(ref _bytes);
-
-        public long Requests => Interlocked.Read(ref _requests);
-
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ProcessNext(message, pipeline);
-            Count(message);
-        }
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            await ProcessNextAsync(message, pipeline);
-            Count(message);
-        }
-
-        private void Count(HttpMessage message)
-        {
-            if (Container is { } container && message.Request.Method == RequestMethod.Get
-                && message.Request.Uri.Path.Contains(container, StringComparison.Ordinal)
-                && message.Response.Status is 200 or 206 && message.Response.Headers.ContentLength is { } length)
-            {
-                Interlocked.Add(ref _bytes, length);
-                Interlocked.Increment(ref _requests);
-            }
-        }
     }
 }
