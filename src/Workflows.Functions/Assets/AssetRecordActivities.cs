@@ -90,9 +90,10 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
     {
         ArgumentNullException.ThrowIfNull(request);
         var entity = await store.FindAsync(request.AssetId, ct);
-        if (entity is null)
+        if (entity is null or { RenditionsClosed: true })
         {
-            // Deleted (DELETE /api/assets/{id}) between MarkAssetReady and now: there is nothing left to announce.
+            // Deleted (DELETE /api/assets/{id}), or being deleted (closed, its renditions going), between MarkAssetReady and
+            // now: there is nothing left to announce.
             logger.LogInformation("Asset {AssetId} was deleted before it was announced", request.AssetId);
             return;
         }
