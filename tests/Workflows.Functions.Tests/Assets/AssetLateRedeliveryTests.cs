@@ -87,6 +87,23 @@ public sealed class AssetLateRedeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InspectUpload_DeliveredAgainAfterTheCleanupClosedTheAsset_LeavesItClosed()
+    {
+        // Arrange: the cleanup has closed the asset; its original is still in place (not quarantined yet).
+        var (upload, _) = await InspectAsync();
+        await Renderer().DeleteRenditions(new AssetCleanupRequest(upload.AssetId), _ct);
+
+        // Act: the inspection delivered once more registers the asset again.
+        var again = await _assets.App.CreateFunction<InspectActivities>().InspectUpload(
+            new InspectUploadRequest(upload.AssetId, upload.UploadContainer, upload.UploadBlobName, upload.UploadETag, upload.OriginalName), _ct);
+
+        // Assert: still closed, so a render after it removes its own writes.
+        Assert.Equal(AssetStatus.Processing, again.Status);
+        Assert.True((await _assets.RecordAsync(upload.AssetId)).RenditionsClosed);
+        Assert.False(await _assets.Store.TakesRenditionsAsync(upload.AssetId, _ct));
+    }
+
+    [Fact]
     public async Task RenderRenditions_WritesAfterTheAssetWasDeleted_LeavesNothing()
     {
         // Arrange: a Ready asset's re-render has read the original; meanwhile the asset is deleted.
