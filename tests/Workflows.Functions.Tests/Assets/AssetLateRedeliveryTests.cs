@@ -81,7 +81,7 @@ public sealed class AssetLateRedeliveryTests : IAsyncLifetime
         var stopped = await Record.ExceptionAsync(() => renderer.RenderRenditions(render, shutdown.Token));
 
         // Assert: it did write, was stopped, and still removed what it wrote.
-        Assert.Equal(1, stopping.Written);
+        Assert.NotEqual(0, stopping.Written);
         Assert.IsAssignableFrom<OperationCanceledException>(stopped);
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(_assets.Store.Renditions));
     }
