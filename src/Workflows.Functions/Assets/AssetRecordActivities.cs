@@ -49,6 +49,8 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
     /// <summary>
     /// Marks the asset Failed with a reason the uploader can act on. Every starter writes the record before it starts the
     /// pipeline, so a missing record was deleted (<c>DELETE /api/assets/{id}</c>): a late execution does not bring it back.
+    /// An asset already Failed (a redelivery, or the stuck-asset sweep settled it first) is only relisted: its reason stays
+    /// and it is not counted again.
     /// </summary>
     [Function(nameof(MarkAssetFailed))]
     public async Task MarkAssetFailed([ActivityTrigger] MarkAssetFailedRequest request, CancellationToken ct)
@@ -59,6 +61,12 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
         if (entity is null)
         {
             logger.LogWarning("Asset {AssetId} was deleted; not recording it as failed ({Reason})", request.AssetId, request.Reason);
+            return;
+        }
+
+        if (entity.StatusValue == AssetStatus.Failed)
+        {
+            await store.RelistAsync(request.AssetId, ct); // a retry: the index write may be what failed last time
             return;
         }
 
@@ -82,9 +90,10 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
     {
         ArgumentNullException.ThrowIfNull(request);
         var entity = await store.FindAsync(request.AssetId, ct);
-        if (entity is null)
+        if (entity is null or { RenditionsClosed: true })
         {
-            // Deleted (DELETE /api/assets/{id}) between MarkAssetReady and now: there is nothing left to announce.
+            // Deleted (DELETE /api/assets/{id}), or being deleted (closed, its renditions going), between MarkAssetReady and
+            // now: there is nothing left to announce.
             logger.LogInformation("Asset {AssetId} was deleted before it was announced", request.AssetId);
             return;
         }

@@ -18,14 +18,17 @@ public sealed class InspectActivities(
     /// Copies the upload to <c>originals/{assetId}</c>, removes the upload, checks the name, inspects the content
     /// (format, size, bomb limits, EXIF; a JPEG's header only, a WebP's chunks but its image data) and registers the asset as Processing. An upload that can never
     /// become an asset is answered with <see cref="InspectUploadResult.Rejected"/>, not an exception: a rejection is a
-    /// business outcome, not a failed execution. Safe to run again: an original already in place is reused.
+    /// business outcome, not a failed execution. Safe to run again: an original already in place is reused. Every starter
+    /// registers the asset before it starts the pipeline, so a record there at the start and gone at the end was deleted
+    /// meanwhile (a late run, its pipeline long finished): it is not registered again.
     /// </summary>
     [Function(nameof(InspectUpload))]
     public async Task<InspectUploadResult> InspectUpload([ActivityTrigger] InspectUploadRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         await store.EnsureCreatedAsync(ct);
-        if (await store.FindAsync(request.AssetId, ct) is { StatusValue: AssetStatus.Ready or AssetStatus.Failed } done)
+        var registered = await store.FindAsync(request.AssetId, ct);
+        if (registered is { StatusValue: AssetStatus.Ready or AssetStatus.Failed } done)
         {
             // A backend that replaces a finished instance on a late re-start must not process the version again.
             return AlreadyFinished(done);
@@ -82,10 +85,15 @@ public sealed class InspectActivities(
             }
         }
 
-        if (await store.MergeUnlessFinishedAsync(Processing(request, stored.ContentLength, inspection), ct) is { } finished)
+        var (written, current) = await store.MergeUnlessFinishedAsync(
+            Processing(request, stored.ContentLength, inspection), addIfAbsent: registered is null, ct);
+        if (!written)
         {
-            // A duplicate run of this activity (e.g. after a lost lease) finished the asset while we inspected it.
-            return AlreadyFinished(finished);
+            // A duplicate run of this activity (e.g. after a lost lease) finished the asset while we inspected it, or the
+            // asset was deleted meanwhile.
+            return current is null
+                ? InspectUploadResult.Rejected("The asset was deleted while its upload was being inspected.")
+                : AlreadyFinished(current);
         }
 
         logger.LogInformation(

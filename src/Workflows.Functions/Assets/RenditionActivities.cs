@@ -63,17 +63,17 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
             }
             catch (ImageRejectedException ex)
             {
-                await RemoveUnlessTakenAsync(request.AssetId, blobNames.Count, ct);
+                await RemoveUnlessTakenAsync(request.AssetId, blobNames.Count);
                 return new RenderRenditionsResult([], ex.Message);
             }
             catch (Exception) when (blobNames.Count > 0)
             {
-                await RemoveUnlessTakenAsync(request.AssetId, blobNames.Count, ct);
+                await RemoveUnlessTakenAsync(request.AssetId, blobNames.Count);
                 throw;
             }
         }
 
-        if (await RemoveUnlessTakenAsync(request.AssetId, blobNames.Count, ct))
+        if (await RemoveUnlessTakenAsync(request.AssetId, blobNames.Count))
         {
             return new RenderRenditionsResult([], Superseded);
         }
@@ -99,10 +99,13 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
 
     /// <summary>
     /// After this execution wrote <paramref name="written"/> blobs: when the asset no longer takes renditions (failed,
-    /// being cleaned up or deleted), deletes all of them, and returns true (the execution was late).
+    /// being cleaned up or deleted), deletes all of them, and returns true (the execution was late). Not cancelled with
+    /// the execution: a render the host stops (shutting down) after a write must still check, since no one else will
+    /// remove what it wrote after a close.
     /// </summary>
-    private async Task<bool> RemoveUnlessTakenAsync(string assetId, int written, CancellationToken ct)
+    private async Task<bool> RemoveUnlessTakenAsync(string assetId, int written)
     {
+        var ct = CancellationToken.None;
         if (written == 0 || await store.TakesRenditionsAsync(assetId, ct))
         {
             return false;

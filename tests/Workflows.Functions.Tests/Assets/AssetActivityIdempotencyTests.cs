@@ -83,6 +83,31 @@ public sealed class AssetActivityIdempotencyTests
         Assert.Equal(nameof(AssetStatus.Ready), (await assets.RecordAsync(upload.AssetId)).Status);
     }
 
+    [Fact]
+    public async Task InspectUpload_AssetDeletedWhileALateRunInspects_RecordNotBroughtBack()
+    {
+        // Arrange: a registered upload; while a late run of its inspection reads the image, its pipeline (another run)
+        // has finished and the owner deletes the asset.
+        var imaging = new InterleavingImaging();
+        await using var assets = await AssetsTestApp.StartAsync(services: services =>
+            services.AddSingleton<IAssetImaging>(sp => imaging.Wrap(ActivatorUtilities.CreateInstance<AssetImaging>(sp))));
+        var blob = await assets.PutUploadAsync("photo.jpg", TestImages.Jpeg(400, 300));
+        var starter = (AssetStarter)assets.App.Services.GetService(typeof(AssetStarter))!;
+        var upload = starter.RequestFor(blob.BlobContainerName, blob.Name, (await blob.GetPropertiesAsync()).Value.ETag, null);
+        await assets.Store.AddIfAbsentAsync(AssetEntity.ForUpload(upload.AssetId, upload.OriginalName, upload.UploadContainer, upload.UploadBlobName), default);
+        var inspect = new InspectUploadRequest(upload.AssetId, upload.UploadContainer, upload.UploadBlobName, upload.UploadETag, upload.OriginalName);
+        imaging.WhileInspecting = async () =>
+            Assert.Equal(204, (await AssetDeleteTests.DeleteAsync(assets, upload.AssetId)).StatusCode);
+
+        // Act
+        var inspected = await assets.App.CreateFunction<InspectActivities>().InspectUpload(inspect, default);
+
+        // Assert: not registered again as Processing (no pipeline would ever finish it).
+        Assert.NotNull(inspected.Rejection);
+        Assert.Null(await assets.Store.FindAsync(upload.AssetId, default));
+        Assert.Empty(await assets.AllRecordsAsync());
+    }
+
     /// <summary>The real imaging, running <see cref="WhileInspecting"/> between reading the image and returning.</summary>
     private sealed class InterleavingImaging
     {

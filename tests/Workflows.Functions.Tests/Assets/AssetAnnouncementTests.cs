@@ -55,6 +55,23 @@ public sealed class AssetAnnouncementTests
         Assert.Null(await assets.Store.FindAsync(assetId, default));
     }
 
+    [Fact]
+    public async Task PublishAssetReady_AssetBeingDeleted_NothingAnnounced()
+    {
+        // Arrange: a Ready asset whose delete has closed it and removed its renditions, and has not removed the record yet.
+        await using var assets = await AssetsTestApp.StartAsync();
+        var (assetId, _) = await assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(300, 200));
+        await assets.Store.ReadyQueue.ClearMessagesAsync();
+        await assets.Store.CloseRenditionsAsync(assetId, default);
+        await assets.Store.DeleteRenditionsAsync(assetId, default);
+
+        // Act
+        await assets.App.CreateFunction<AssetRecordActivities>().PublishAssetReady(new PublishAssetReadyRequest(assetId), default);
+
+        // Assert: no announcement of renditions that are gone.
+        Assert.Equal(0, await assets.ReadyMessageCountAsync());
+    }
+
     /// <summary>The real imaging; the ready queue is deleted once the renditions are rendered.</summary>
     private sealed class QueueDroppingImaging(IAssetImaging inner, AssetStore store) : IAssetImaging
     {

@@ -1,8 +1,10 @@
+using System.Security.Cryptography;
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Workflows.Assets;
+using Workflows.Assets.Imaging;
 using Workflows.Assets.Storage;
 using Workflows.Assets.Uploads;
 using Workflows.Tests.TestSupport;
@@ -62,6 +64,43 @@ public sealed class AssetLateRedeliveryTests : IAsyncLifetime
         // Assert
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(_assets.Store.Renditions));
         Assert.Equal(nameof(AssetStatus.Failed), (await _assets.RecordAsync(upload.AssetId)).Status);
+    }
+
+    [Fact]
+    public async Task RenderRenditions_StoppedBetweenItsWritesAfterTheCleanup_LeavesNoRendition()
+    {
+        // Arrange: the pipeline's cleanup has closed the asset; a late render of it is stopped (the host shuts down and
+        // cancels it) right after its first write.
+        var (upload, render) = await InspectAsync();
+        await Renderer().DeleteRenditions(new AssetCleanupRequest(upload.AssetId), _ct);
+        using var shutdown = new CancellationTokenSource();
+        var stopping = new StoppingImaging(Imaging(), shutdown);
+        var renderer = new RenditionActivities(_assets.Store, stopping, _assets.App.Services.GetRequiredService<ILogger<RenditionActivities>>());
+
+        // Act
+        var stopped = await Record.ExceptionAsync(() => renderer.RenderRenditions(render, shutdown.Token));
+
+        // Assert: it did write, was stopped, and still removed what it wrote.
+        Assert.NotEqual(0, stopping.Written);
+        Assert.IsAssignableFrom<OperationCanceledException>(stopped);
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(_assets.Store.Renditions));
+    }
+
+    [Fact]
+    public async Task InspectUpload_DeliveredAgainAfterTheCleanupClosedTheAsset_LeavesItClosed()
+    {
+        // Arrange: the cleanup has closed the asset; its original is still in place (not quarantined yet).
+        var (upload, _) = await InspectAsync();
+        await Renderer().DeleteRenditions(new AssetCleanupRequest(upload.AssetId), _ct);
+
+        // Act: the inspection delivered once more registers the asset again.
+        var again = await _assets.App.CreateFunction<InspectActivities>().InspectUpload(
+            new InspectUploadRequest(upload.AssetId, upload.UploadContainer, upload.UploadBlobName, upload.UploadETag, upload.OriginalName), _ct);
+
+        // Assert: still closed, so a render after it removes its own writes.
+        Assert.Equal(AssetStatus.Processing, again.Status);
+        Assert.True((await _assets.RecordAsync(upload.AssetId)).RenditionsClosed);
+        Assert.False(await _assets.Store.TakesRenditionsAsync(upload.AssetId, _ct));
     }
 
     [Fact]
@@ -197,6 +236,29 @@ public sealed class AssetLateRedeliveryTests : IAsyncLifetime
 
     private static QuarantineRequest Quarantine(ProcessAssetRequest upload) =>
         new(upload.AssetId, upload.UploadContainer, upload.UploadBlobName, upload.UploadETag);
+
+    /// <summary>The real imaging, except that the host cancels the render once its first rendition is written.</summary>
+    private sealed class StoppingImaging(IAssetImaging inner, CancellationTokenSource shutdown) : IAssetImaging
+    {
+        public int Written { get; private set; }
+
+        public RenditionProfile Profile => inner.Profile;
+
+        public Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct) => inner.InspectAsync(content, ct);
+
+        public Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
+            Stream original,
+            IncrementalHash? originalHash,
+            IReadOnlyList<RenditionChain> chains,
+            Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync,
+            CancellationToken ct) =>
+            inner.RenderRenditionsAsync(original, originalHash, chains, async (target, content, token) =>
+            {
+                await writeAsync(target, content, token);
+                Written++;
+                await shutdown.CancelAsync();
+            }, ct);
+    }
 
     private IAssetImaging Imaging() => _assets.App.Services.GetRequiredService<IAssetImaging>();
 

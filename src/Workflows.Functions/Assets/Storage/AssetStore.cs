@@ -70,18 +70,20 @@ public sealed class AssetStore(
     }
 
     /// <summary>
-    /// Writes <paramref name="processing"/> (merged into the row, or added) unless the asset is already Ready or Failed,
-    /// conditional on the row's ETag: a duplicate or late-running inspection can never turn a finished asset back to
-    /// Processing. Returns the finished row instead when it is; null when written.
+    /// Writes <paramref name="processing"/> (merged into the row, or added when <paramref name="addIfAbsent"/>) unless the
+    /// asset is already Ready or Failed, conditional on the row's ETag: a duplicate or late-running inspection can never
+    /// turn a finished asset back to Processing, nor (without <paramref name="addIfAbsent"/>) bring back a deleted one.
+    /// Returns whether it wrote, and otherwise the row as it is: finished, or null (gone).
     /// </summary>
-    public async Task<AssetEntity?> MergeUnlessFinishedAsync(AssetEntity processing, CancellationToken ct)
+    public async Task<(bool Written, AssetEntity? Current)> MergeUnlessFinishedAsync(
+        AssetEntity processing, bool addIfAbsent, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
             var current = await FindAsync(processing.Id, ct);
-            if (current is { StatusValue: AssetStatus.Ready or AssetStatus.Failed })
+            if (current is { StatusValue: AssetStatus.Ready or AssetStatus.Failed } || (current is null && !addIfAbsent))
             {
-                return current;
+                return (false, current);
             }
 
             try
@@ -90,11 +92,11 @@ public sealed class AssetStore(
                     ? Table.AddEntityAsync(processing, ct)
                     : Table.UpdateEntityAsync(processing, current.ETag, TableUpdateMode.Merge, ct));
                 await SyncIndexAsync(processing.Id, ct);
-                return null;
+                return (true, null);
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 3)
+            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412 && attempt < 3)
             {
-                // Written by someone else between our read and write: read again.
+                // Written or deleted by someone else between our read and write: read again.
             }
         }
     }
