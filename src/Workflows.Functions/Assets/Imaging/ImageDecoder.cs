@@ -48,9 +48,10 @@ internal abstract class ImageDecoder : IDisposable
     }
 
     /// <summary>
-    /// Rejects, without decoding, the incomplete content <see cref="Decode"/> would accept (a progressive JPEG cut
-    /// short decodes as a blur, a PNG cut after its last row as a whole image); everything else that is truncated or
-    /// corrupt fails <see cref="Decode"/> itself. The renderer runs both before it writes any rendition.
+    /// Rejects, without decoding or holding a bitmap, the incomplete content <see cref="Decode"/> would accept (a
+    /// progressive JPEG cut short decodes as a blur, a PNG cut after its last row as a whole image, a PNG pixel stream
+    /// that turns to garbage after its rows as that garbage); everything else that is truncated or corrupt fails
+    /// <see cref="Decode"/> itself. The renderer runs both before it writes any rendition.
     /// </summary>
     public abstract void Verify();
 

@@ -51,7 +51,8 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
             image = ImageDecoder.Open(content, limits);
 
             // Inspection read the header only: a truncated or corrupt file is rejected here or by the decode, before a
-            // rendition is written. The structure check decodes nothing, so it needs no decode slot.
+            // rendition is written. The structure check holds no bitmap (a PNG's pixel stream is inflated through
+            // 64 KB), so it needs no decode slot.
             image.Verify();
             SKEncodedOrigin origin = image.Origin;
             bool swap = SkiaDecoding.SwapsAxes(origin);

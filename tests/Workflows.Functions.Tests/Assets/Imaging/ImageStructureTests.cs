@@ -7,8 +7,8 @@ using Workflows.Tests.TestSupport;
 namespace Workflows.Tests.Assets.Imaging;
 
 /// <summary>
-/// The rendering decodes an original once: <see cref="ImageDecoder.Verify"/> checks the structure only (no decoding),
-/// and the decode rejects the rest. Together they reject every damaged file before a rendition is written.
+/// The rendering decodes an original once: <see cref="ImageDecoder.Verify"/> checks the structure only (no decoding;
+/// a PNG's pixel stream is inflated), and the decode rejects the rest. Together they reject every damaged file before a rendition is written.
 /// </summary>
 public sealed class ImageStructureTests : IDisposable
 {
@@ -22,16 +22,20 @@ public sealed class ImageStructureTests : IDisposable
         "progressive-jpeg-invalid-later-scan", "webp-cut-short", "gif-cut-short", "bmp-cut-short",
     ];
 
+    public static TheoryData<string> DamagedPixelsNotPng => ["progressive-jpeg-invalid-later-scan", "webp-cut-short", "gif-cut-short", "bmp-cut-short"];
+
+    public static TheoryData<string> DamagedPngPixelStream => ["png-rows-missing", "png-not-zlib", "png-filter-type-out-of-range", "png-empty-zlib-stream"];
+
     [Theory]
-    [MemberData(nameof(DamagedPixels))]
+    [MemberData(nameof(DamagedPixelsNotPng))]
     public void Verify_WholeStructureDamagedPixels_DecodesNothingAndTheDecodeRejects(string kind)
     {
-        // Arrange: the structure is whole (every PNG chunk and CRC, the JPEG's segments to its end marker).
+        // Arrange: the structure is whole (the JPEG's segments to its end marker).
         byte[] content = Damaged(kind);
         using SKData data = SKData.CreateCopy(content);
         using ImageDecoder image = ImageDecoder.Open(data, ImageLimits.Default);
 
-        // Act: the structure check passes it on (it used to decode or inflate everything, a second decode)...
+        // Act: the structure check passes it on (it used to decode everything, a second decode)...
         image.Verify();
 
         // Assert: ...and the one decode rejects it, at the smallest scale as at full size.
@@ -40,6 +44,22 @@ public sealed class ImageStructureTests : IDisposable
             var ex = Assert.Throws<ImageRejectedException>(() => image.Decode(width));
             Assert.StartsWith(Corrupt, ex.Message, StringComparison.Ordinal);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(DamagedPngPixelStream))]
+    public void Verify_DamagedPngPixelStream_RejectedByTheStructureCheck(string kind)
+    {
+        // Arrange: every chunk and CRC whole; the decode would reject these too, but a stream that turns to garbage
+        // after its rows it renders (PngPixelStreamTests), so the structure check inflates the stream.
+        using SKData data = SKData.CreateCopy(Damaged(kind));
+        using ImageDecoder image = ImageDecoder.Open(data, ImageLimits.Default);
+
+        // Act
+        var ex = Assert.Throws<ImageRejectedException>(image.Verify);
+
+        // Assert
+        Assert.StartsWith(Corrupt, ex.Message, StringComparison.Ordinal);
     }
 
     public static TheoryData<string> IncompleteButDecodable => ["png-cut-after-last-row", "png-without-iend", "png-ancillary-chunk-crc-wrong", "progressive-jpeg-without-end-marker"];

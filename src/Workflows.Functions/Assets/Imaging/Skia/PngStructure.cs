@@ -1,45 +1,125 @@
 using System.Buffers.Binary;
+using System.IO.Compression;
 using System.IO.Hashing;
+using SkiaSharp;
 
 namespace Workflows.Assets.Imaging.Skia;
 
 /// <summary>
-/// Whether a PNG is complete: every chunk's framing and CRC up to IEND, with a header and pixel data before it.
-/// Nothing is inflated: a short or broken pixel stream (rows missing, not zlib, bad filter types) fails the decode
-/// itself, but libpng renders a file cut after its last row, or with a damaged ancillary chunk, without an error.
+/// Whether a PNG is complete and its pixel stream sound, without building a bitmap. Checks every chunk's framing
+/// and CRC up to IEND, then inflates the IDAT data through a 64 KB buffer: it must hold exactly the filtered rows the
+/// header promises (Adam7 passes included), each starting with a valid filter type, and end with its zlib checksum.
+/// libpng stops inflating once it has the rows and only warns about what follows, so the decode alone renders a
+/// stream that inflates to garbage longer than the rows (a bit flipped before the CRC was written) without an error.
 /// </summary>
 internal static class PngStructure
 {
-    public static bool IsComplete(ReadOnlySpan<byte> png)
+    private static readonly (int X, int Y, int StepX, int StepY)[] Adam7 =
+        [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)];
+
+    public static bool IsComplete(SKData png)
     {
-        bool header = false;
-        bool imageData = false;
+        List<Range> imageData = [];
+        ReadOnlySpan<byte> file = png.Span;
+        ReadOnlySpan<byte> header = default;
         int offset = 8; // signature
-        while (offset <= png.Length - 12)
+        while (offset <= file.Length - 12)
         {
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(png[offset..]);
-            if (length > (uint)(png.Length - offset - 12))
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(file[offset..]);
+            if (length > (uint)(file.Length - offset - 12))
             {
                 return false;
             }
 
-            ReadOnlySpan<byte> typeAndData = png.Slice(offset + 4, 4 + (int)length);
-            if (Crc32.HashToUInt32(typeAndData) != BinaryPrimitives.ReadUInt32BigEndian(png[(offset + 8 + (int)length)..]))
+            ReadOnlySpan<byte> typeAndData = file.Slice(offset + 4, 4 + (int)length);
+            if (Crc32.HashToUInt32(typeAndData) != BinaryPrimitives.ReadUInt32BigEndian(file[(offset + 8 + (int)length)..]))
             {
                 return false;
             }
 
             ReadOnlySpan<byte> type = typeAndData[..4];
-            header |= type.SequenceEqual("IHDR"u8) && length == 13;
-            imageData |= type.SequenceEqual("IDAT"u8);
-            if (type.SequenceEqual("IEND"u8))
+            if (type.SequenceEqual("IHDR"u8) && length == 13)
             {
-                return header && imageData;
+                header = typeAndData[4..];
+            }
+            else if (type.SequenceEqual("IDAT"u8))
+            {
+                imageData.Add(new Range(offset + 8, offset + 8 + (int)length));
+            }
+            else if (type.SequenceEqual("IEND"u8))
+            {
+                return !header.IsEmpty && imageData.Count > 0 && PixelStreamIsComplete(header, png, imageData);
             }
 
             offset += 12 + (int)length;
         }
 
         return false;
+    }
+
+    private static bool PixelStreamIsComplete(ReadOnlySpan<byte> header, SKData png, List<Range> imageData)
+    {
+        int width = (int)BinaryPrimitives.ReadUInt32BigEndian(header);
+        int height = (int)BinaryPrimitives.ReadUInt32BigEndian(header[4..]);
+        int channels = header[9] switch { 0 or 3 => 1, 2 => 3, 4 => 2, 6 => 4, _ => 0 };
+        int bitsPerPixel = header[8] * channels;
+        bool interlaced = header[12] == 1;
+        if (width <= 0 || height <= 0 || bitsPerPixel == 0)
+        {
+            return false;
+        }
+
+        // (bytes per row including its filter byte, rows) for each pass that has pixels.
+        var passes = (interlaced ? Adam7 : [(0, 0, 1, 1)])
+            .Select(p => (Width: (width - p.X + p.StepX - 1) / p.StepX, Height: (height - p.Y + p.StepY - 1) / p.StepY))
+            .Where(p => p.Width > 0 && p.Height > 0)
+            .Select(p => (RowBytes: 1 + (int)(((long)p.Width * bitsPerPixel + 7) / 8), Rows: p.Height))
+            .ToList();
+
+        try
+        {
+            using var pixels = new ZLibStream(new ConcatenatedStream(png, imageData), CompressionMode.Decompress);
+            var buffer = new byte[64 * 1024];
+            int pass = 0;
+            int rowsLeft = passes[0].Rows;
+            int bytesLeftInRow = 0;
+            int read;
+            while ((read = pixels.Read(buffer)) > 0)
+            {
+                for (int i = 0; i < read;)
+                {
+                    if (bytesLeftInRow == 0)
+                    {
+                        if (rowsLeft == 0 && ++pass < passes.Count)
+                        {
+                            rowsLeft = passes[pass].Rows;
+                        }
+
+                        if (pass == passes.Count)
+                        {
+                            return true; // every row is there; data after it is ignored, as libpng does
+                        }
+
+                        if (buffer[i] > 4)
+                        {
+                            return false; // filter types are 0-4
+                        }
+
+                        bytesLeftInRow = passes[pass].RowBytes;
+                        rowsLeft--;
+                    }
+
+                    int take = Math.Min(bytesLeftInRow, read - i);
+                    bytesLeftInRow -= take;
+                    i += take;
+                }
+            }
+
+            return bytesLeftInRow == 0 && rowsLeft == 0 && pass == passes.Count - 1;
+        }
+        catch (InvalidDataException)
+        {
+            return false;
+        }
     }
 }

@@ -47,7 +47,7 @@ internal sealed class SkiaImageDecoder : ImageDecoder
         }
     }
 
-    public override void Verify() => ImageIntegrity.Verify(_codec.EncodedFormat, _content.Span);
+    public override void Verify() => ImageIntegrity.Verify(_codec.EncodedFormat, _content);
 
     public override SKBitmap Decode(int minUprightWidth) => SkiaDecoding.Decode(_codec, minUprightWidth);
 
