@@ -23,17 +23,18 @@ public sealed class OrphanRenditionSweepTests
         var ready = await RecordAsync(assets, "ready.jpg", AssetStatus.Ready);
         var processing = await RecordAsync(assets, "processing.jpg", AssetStatus.Processing);
         var deleted = AssetIds.FromUpload("uploads", "deleted.jpg", "0x1"); // no record
-        var newest = DateTimeOffset.MinValue;
+        var (oldest, newest) = (DateTimeOffset.MaxValue, DateTimeOffset.MinValue);
         foreach (var assetId in new[] { failed, ready, processing, deleted })
         {
             var written = await assets.Store.Renditions.GetBlobClient($"{assetId}/jpeg-200.jpg").UploadAsync(new BinaryData([1, 2, 3]));
+            oldest = written.Value.LastModified < oldest ? written.Value.LastModified : oldest;
             newest = written.Value.LastModified > newest ? written.Value.LastModified : newest;
         }
 
         var sweep = assets.App.CreateFunction<StuckAssetSweep>();
 
         // Act: a run while the renditions are younger than the minimum age, then one past it.
-        clock.Now = newest + assets.Options.OrphanRenditionMinAge - TimeSpan.FromSeconds(1);
+        clock.Now = oldest + assets.Options.OrphanRenditionMinAge - TimeSpan.FromSeconds(1);
         await sweep.SettleStuckAssets(new TimerInfo(), assets.Client, default);
         var whileFresh = await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions);
         clock.Now = newest + assets.Options.OrphanRenditionMinAge + TimeSpan.FromSeconds(1);
