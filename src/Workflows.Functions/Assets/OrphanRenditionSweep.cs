@@ -32,7 +32,15 @@ public sealed class OrphanRenditionSweep(
             foreach (var item in page.Values.Where(i => i.IsPrefix))
             {
                 var assetId = item.Prefix.TrimEnd('/');
-                removed += AssetIds.IsValid(assetId) ? await RemoveIfOrphanedAsync(assetId, ct) : 0;
+                try
+                {
+                    removed += AssetIds.IsValid(assetId) ? await RemoveIfOrphanedAsync(assetId, ct) : 0;
+                }
+                catch (RequestFailedException ex) when (!ct.IsCancellationRequested)
+                {
+                    // One asset's fault does not hold up the page (nor, the cursor going on, later pages): next time round.
+                    logger.LogError(ex, "Could not sweep the orphan renditions of asset {AssetId}; a later run retries it", assetId);
+                }
             }
 
             _next = string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken;
