@@ -56,6 +56,17 @@ public sealed class AssetOptions
     public TimeSpan SweepMinAge { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>
+    /// How long an asset's renditions must have been left unwritten (newest blob) before the orphan sweep looks at them:
+    /// past the host's functionTimeout (30 minutes by default), so no render of the asset can still be running.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
+    public TimeSpan OrphanRenditionMinAge { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Assets (rendition prefixes) the orphan sweep looks at per run; the next run goes on from there.</summary>
+    [Range(1, 5000)]
+    public int OrphanSweepPageSize { get; set; } = 500;
+
+    /// <summary>
     /// When true, a rendition request is answered with a redirect to a read-only SAS URL valid for
     /// <see cref="RenditionSasLifetime"/>; otherwise the rendition is streamed through the app.
     /// Signed by the app with the account key, or with a user-delegation key under a managed identity; HTTPS-only

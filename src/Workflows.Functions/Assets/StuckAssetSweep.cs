@@ -12,10 +12,11 @@ namespace Workflows.Assets;
 /// <summary>
 /// Settles an asset left Processing by a pipeline that has ended without finishing it: its last step (marking the asset
 /// Failed) failed every retry, or an operator terminated it. As the pipeline's own failure path would: the record is
-/// Failed with a reason, its renditions deleted, its original (or the upload it came from) quarantined.
+/// Failed with a reason, its renditions deleted, its original (or the upload it came from) quarantined. Then removes
+/// one page of orphan renditions (<see cref="OrphanRenditionSweep"/>).
 /// </summary>
 public sealed class StuckAssetSweep(
-    AssetStore store, AssetStarter starter, TimeProvider clock, ILogger<StuckAssetSweep> logger)
+    AssetStore store, AssetStarter starter, OrphanRenditionSweep orphans, TimeProvider clock, ILogger<StuckAssetSweep> logger)
 {
     /// <summary>Every 15 minutes: each run reads the assets table (status is not a key), so not every minute.</summary>
     public const string Schedule = "0 */15 * * * *";
@@ -38,6 +39,8 @@ public sealed class StuckAssetSweep(
         {
             logger.LogWarning("Settled {Count} asset(s) whose pipeline ended while they were Processing", settled);
         }
+
+        await orphans.SweepAsync(ct);
 
         if (failures.Count > 0)
         {

@@ -20,6 +20,9 @@ public static class WorkflowMetrics
     private static readonly Counter<long> AssetsFinished =
         Meter.CreateCounter<long>("workflows.assets.finished", "{asset}", "Assets that reached Ready or Failed, by outcome.");
 
+    private static readonly Counter<long> OrphanRenditions =
+        Meter.CreateCounter<long>("workflows.renditions.orphans_removed", "{blob}", "Rendition blobs of a failed, closed or deleted asset removed by the sweep.");
+
     private static readonly Histogram<double> RenditionDuration =
         Meter.CreateHistogram<double>("workflows.rendition.duration", "ms", "Time to produce one rendition (decode share included for the first size of a chain), by rendition.");
 
@@ -39,6 +42,8 @@ public static class WorkflowMetrics
             UploadToReady.Record((finishedAt - uploaded).TotalSeconds);
         }
     }
+
+    public static void OrphanRenditionsRemoved(int blobs) => OrphanRenditions.Add(blobs);
 
     /// <summary>Records the time since <paramref name="startedAt"/> (a <see cref="Stopwatch"/> timestamp) for a rendition.</summary>
     public static void RenditionRendered(string rendition, long startedAt) =>

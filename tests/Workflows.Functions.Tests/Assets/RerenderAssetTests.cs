@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Assets.Storage;
 using Workflows.Assets.Http;
 using Workflows.Tests.TestSupport;
 
@@ -45,5 +47,17 @@ public sealed class RerenderAssetTests : IAsyncLifetime
         await HttpTestApp.AssertProblemAsync(await _api.PostAsync($"assets/{failed}/rerender"), 409);
         await HttpTestApp.AssertProblemAsync(await _api.PostAsync($"assets/{new string('a', 32)}/rerender"), 404);
         await HttpTestApp.AssertProblemAsync(await _api.PostAsync("assets/not-an-id/rerender"), 404);
+    }
+
+    [Fact]
+    public async Task RerenderAsset_ReadyAssetWhoseDeleteIsHalfDone_Returns404LikeADeletedAsset()
+    {
+        // Arrange: a delete closed the Ready asset to renditions, then failed before removing its record.
+        var id = await _api.UploadReadyAsync("photo.jpg");
+        await _api.App.Services.GetRequiredService<AssetStore>().CloseRenditionsAsync(id, default);
+
+        // Act + Assert: not accepted (a re-render would drop its result), and no re-render instance started.
+        await HttpTestApp.AssertProblemAsync(await _api.PostAsync($"assets/{id}/rerender"), 404);
+        Assert.Null(await _api.App.Client.GetInstanceAsync($"asset-{id}:rerender"));
     }
 }

@@ -18,8 +18,9 @@ public sealed class RerenderAssetHttp(AssetStore store, AssetStarter starter, IA
 {
     /// <summary>
     /// Starts an <see cref="AssetRerenderOrchestrator"/> for the asset (instance <c>asset-{id}:rerender</c>, one at a
-    /// time per asset): 202; 404 for an unknown asset; 409 unless it is Ready or while a re-render of it runs. The
-    /// result shows on the asset as <c>reprocessedAt</c> / <c>reprocessError</c>.
+    /// time per asset): 202; 404 for an unknown asset or a Ready one being deleted (closed to renditions); 409 unless it
+    /// is Ready or while a re-render of it runs. The result shows on the asset as <c>reprocessedAt</c> /
+    /// <c>reprocessError</c>.
     /// </summary>
     [Function(nameof(RerenderAsset))]
     public async Task<IActionResult> RerenderAsset(
@@ -44,6 +45,12 @@ public sealed class RerenderAssetHttp(AssetStore store, AssetStarter starter, IA
         if (asset.StatusValue != AssetStatus.Ready)
         {
             return ApiResults.Problem(StatusCodes.Status409Conflict, "Asset is not ready", $"Asset '{id}' is {asset.Status}: only Ready assets can be re-rendered.");
+        }
+
+        // Ready but closed to renditions: a delete is half done (its re-render's result would be dropped), so deleted.
+        if (asset.RenditionsClosed == true)
+        {
+            return AssetProblems.NotFound(id);
         }
 
         var instanceId = InstanceStarts.ChildId(AssetIds.InstanceId(id), "rerender");

@@ -1,0 +1,115 @@
+using Azure;
+using Azure.Storage.Blobs.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Workflows.Assets.Storage;
+using Workflows.Observability;
+
+namespace Workflows.Assets;
+
+/// <summary>
+/// Removes the renditions a render left behind when its worker died between writing them and checking that the asset
+/// still takes them (see <see cref="RenditionActivities.RenderRenditions"/>): renditions of an asset that is deleted,
+/// Failed or closed to renditions. Run by <see cref="StuckAssetSweep.SettleStuckAssets"/> after it settles; one page of
+/// asset prefixes per run, going on from where the previous run of this process stopped (from the start after a restart).
+/// </summary>
+public sealed class OrphanRenditionSweep(
+    AssetStore store, TimeProvider clock, IOptions<AssetOptions> options, ILogger<OrphanRenditionSweep> logger)
+{
+    private readonly AssetOptions _options = options.Value;
+    private string? _next;
+
+    /// <summary>Looks at one page of asset prefixes; returns how many rendition blobs it removed.</summary>
+    public async Task<int> SweepAsync(CancellationToken ct)
+    {
+        await store.EnsureCreatedAsync(ct);
+        var removed = 0;
+        var pages = store.Renditions
+            .GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix: null, ct)
+            .AsPages(_next, _options.OrphanSweepPageSize);
+        await foreach (var page in pages)
+        {
+            foreach (var item in page.Values.Where(i => i.IsPrefix))
+            {
+                var assetId = item.Prefix.TrimEnd('/');
+                try
+                {
+                    removed += AssetIds.IsValid(assetId) ? await RemoveIfOrphanedAsync(assetId, ct) : 0;
+                }
+                catch (RequestFailedException ex) when (!ct.IsCancellationRequested)
+                {
+                    // One asset's fault does not hold up the page (nor, the cursor going on, later pages): next time round.
+                    logger.LogError(ex, "Could not sweep the orphan renditions of asset {AssetId}; a later run retries it", assetId);
+                }
+            }
+
+            _next = string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken;
+            break; // bounded: one page per run
+        }
+
+        if (removed > 0)
+        {
+            WorkflowMetrics.OrphanRenditionsRemoved(removed);
+        }
+
+        return removed;
+    }
+
+    private async Task<int> RemoveIfOrphanedAsync(string assetId, CancellationToken ct)
+    {
+        // Every blob version under the prefix, and none written within the minimum age (a render may be under way).
+        List<(string Name, ETag Version)> blobs = [];
+        var newest = DateTimeOffset.MinValue;
+        await foreach (var blob in store.Renditions.GetBlobsAsync(BlobTraits.None, BlobStates.None, AssetStore.RenditionPrefix(assetId), ct))
+        {
+            blobs.Add((blob.Name, blob.Properties.ETag!.Value));
+            newest = blob.Properties.LastModified is { } modified && modified > newest ? modified : newest;
+        }
+
+        if (blobs.Count == 0 || newest > clock.GetUtcNow() - _options.OrphanRenditionMinAge)
+        {
+            return 0;
+        }
+
+        // Processing, or Ready and open: its renditions are the asset's (listed or about to be), never touched.
+        var record = await store.FindAsync(assetId, ct);
+        if (record is { StatusValue: AssetStatus.Processing } or { StatusValue: AssetStatus.Ready, RenditionsClosed: not true })
+        {
+            return 0;
+        }
+
+        // Failed and open: closed first, against the version read, as every sweeper does (a render then removes its own
+        // writes); a record rewritten meanwhile is left for the next run.
+        if (record is { RenditionsClosed: not true })
+        {
+            record.RenditionsClosed = true;
+            try
+            {
+                await store.SaveAsync(record, ct);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
+            {
+                return 0;
+            }
+        }
+
+        // Only the very versions listed: a blob written since (say a new pipeline of a deleted asset's upload) is kept.
+        var removed = 0;
+        foreach (var (name, version) in blobs)
+        {
+            try
+            {
+                var conditions = new BlobRequestConditions { IfMatch = version };
+                removed += (await store.Renditions.DeleteBlobIfExistsAsync(name, DeleteSnapshotsOption.None, conditions, ct)).Value ? 1 : 0;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Rewritten since it was listed: not the orphan it was.
+            }
+        }
+
+        logger.LogWarning(
+            "Removed {Count} orphan rendition(s) of asset {AssetId} ({State})", removed, assetId, record?.Status ?? "deleted");
+        return removed;
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Assets;
+using Workflows.Assets.Storage;
+using Workflows.Tests.TestSupport;
+
+namespace Workflows.Tests.Assets;
+
+/// <summary>
+/// Renditions a render left when its worker died between writing them and its check (the asset Failed, closed or deleted
+/// meanwhile): the stuck-asset timer removes them once they have been left unwritten for the minimum age, and never
+/// touches the renditions of a Processing asset or of a Ready one.
+/// </summary>
+public sealed class OrphanRenditionSweepTests
+{
+    [Fact]
+    public async Task SettleStuckAssets_OrphanRenditionsPastTheMinimumAge_RemovedForFailedAndDeletedAssetsOnly()
+    {
+        // Arrange: one rendition under each of four assets, and none of them has a pipeline to settle.
+        var clock = new SettableClock();
+        await using var assets = await AssetsTestApp.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        var failed = await RecordAsync(assets, "failed.jpg", AssetStatus.Failed);
+        var ready = await RecordAsync(assets, "ready.jpg", AssetStatus.Ready);
+        var processing = await RecordAsync(assets, "processing.jpg", AssetStatus.Processing);
+        var deleted = AssetIds.FromUpload("uploads", "deleted.jpg", "0x1"); // no record
+        var (oldest, newest) = (DateTimeOffset.MaxValue, DateTimeOffset.MinValue);
+        foreach (var assetId in new[] { failed, ready, processing, deleted })
+        {
+            var written = await assets.Store.Renditions.GetBlobClient($"{assetId}/jpeg-200.jpg").UploadAsync(new BinaryData([1, 2, 3]));
+            oldest = written.Value.LastModified < oldest ? written.Value.LastModified : oldest;
+            newest = written.Value.LastModified > newest ? written.Value.LastModified : newest;
+        }
+
+        var sweep = assets.App.CreateFunction<StuckAssetSweep>();
+
+        // Act: a run while the renditions are younger than the minimum age, then one past it.
+        clock.Now = oldest + assets.Options.OrphanRenditionMinAge - TimeSpan.FromSeconds(1);
+        await sweep.SettleStuckAssets(new TimerInfo(), assets.Client, default);
+        var whileFresh = await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions);
+        clock.Now = newest + assets.Options.OrphanRenditionMinAge + TimeSpan.FromSeconds(1);
+        await sweep.SettleStuckAssets(new TimerInfo(), assets.Client, default);
+
+        // Assert: fresh ones all kept; then the Failed asset's (its record closed first) and the deleted asset's removed.
+        Assert.Equal(4, whileFresh.Count);
+        Assert.Equal(
+            new[] { $"{processing}/jpeg-200.jpg", $"{ready}/jpeg-200.jpg" }.Order(StringComparer.Ordinal),
+            (await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions)).Order(StringComparer.Ordinal));
+        Assert.True((await assets.RecordAsync(failed)).RenditionsClosed);
+        Assert.Equal(nameof(AssetStatus.Failed), (await assets.RecordAsync(failed)).Status);
+        Assert.NotEqual(true, (await assets.RecordAsync(ready)).RenditionsClosed);
+        Assert.Null(await assets.Store.FindAsync(deleted, default));
+    }
+
+    [Fact]
+    public async Task SettleStuckAssets_MoreOrphanedAssetsThanOnePage_EachRunTakesOnePageAndTheNextGoesOn()
+    {
+        // Arrange: pages of one asset; three deleted assets with renditions past the minimum age.
+        var clock = new SettableClock();
+        await using var assets = await AssetsTestApp.StartAsync(
+            settings: v => v["Assets:OrphanSweepPageSize"] = "1", services: s => s.AddSingleton<TimeProvider>(clock));
+        foreach (var name in new[] { "a.jpg", "b.jpg", "c.jpg" })
+        {
+            var assetId = AssetIds.FromUpload("uploads", name, "0x1");
+            await assets.Store.Renditions.GetBlobClient($"{assetId}/webp-200.webp").UploadAsync(new BinaryData([1]));
+        }
+
+        clock.Now = DateTimeOffset.UtcNow + assets.Options.OrphanRenditionMinAge + TimeSpan.FromMinutes(1);
+        var sweep = assets.App.CreateFunction<StuckAssetSweep>();
+
+        // Act / Assert: one asset's renditions per run.
+        List<int> left = [];
+        for (var run = 0; run < 3; run++)
+        {
+            await sweep.SettleStuckAssets(new TimerInfo(), assets.Client, default);
+            left.Add((await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions)).Count);
+        }
+
+        Assert.Equal([2, 1, 0], left);
+    }
+
+    private static async Task<string> RecordAsync(AssetsTestApp assets, string name, AssetStatus status)
+    {
+        var assetId = AssetIds.FromUpload("uploads", name, "0x1");
+        var record = AssetEntity.For(assetId);
+        record.Status = status.ToString();
+        await assets.Store.SaveAsync(record, default);
+        return assetId;
+    }
+}
