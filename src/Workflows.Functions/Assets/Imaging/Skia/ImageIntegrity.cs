@@ -18,6 +18,7 @@ internal static class ImageIntegrity
         {
             SKEncodedImageFormat.Png => PngStructure.IsComplete(content),
             SKEncodedImageFormat.Jpeg => JpegStructure.IsComplete(content),
+            SKEncodedImageFormat.Webp => WebpStructure.IsComplete(content),
             _ => true,
         };
         if (!complete)
