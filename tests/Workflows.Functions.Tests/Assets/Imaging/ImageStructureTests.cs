@@ -90,6 +90,19 @@ public sealed class ImageStructureTests : IDisposable
         Assert.Equal([120, 64], infos.Select(i => i.Width));
     }
 
+    [Fact]
+    public async Task Render_WebpWithBytesAfterItsRiffChunk_RenderedAsLibwebpIgnoresThem()
+    {
+        // Arrange: as bytes after a PNG's IEND or a JPEG's end marker, nothing the image needs is missing.
+        byte[] content = [.. WebpWithMetadata(), .. "JUNKJUNKJUNK"u8];
+
+        // Act
+        var (infos, _) = await RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 120, 64), _limiter);
+
+        // Assert
+        Assert.Equal([120, 64], infos.Select(i => i.Width));
+    }
+
     [Theory]
     [MemberData(nameof(DamagedPixels))]
     public async Task Render_WholeStructureDamagedPixels_RejectedByTheDecodeWritesNothingSlotGivenBack(string kind)
