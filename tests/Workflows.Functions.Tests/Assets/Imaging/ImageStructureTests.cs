@@ -19,10 +19,10 @@ public sealed class ImageStructureTests : IDisposable
     public static TheoryData<string> DamagedPixels =>
     [
         "png-rows-missing", "png-not-zlib", "png-filter-type-out-of-range", "png-empty-zlib-stream",
-        "progressive-jpeg-invalid-later-scan", "webp-cut-short", "gif-cut-short", "bmp-cut-short",
+        "progressive-jpeg-invalid-later-scan", "webp-image-data-cut-short", "gif-cut-short", "bmp-cut-short",
     ];
 
-    public static TheoryData<string> DamagedPixelsNotPng => ["progressive-jpeg-invalid-later-scan", "webp-cut-short", "gif-cut-short", "bmp-cut-short"];
+    public static TheoryData<string> DamagedPixelsNotPng => ["progressive-jpeg-invalid-later-scan", "webp-image-data-cut-short", "gif-cut-short", "bmp-cut-short"];
 
     public static TheoryData<string> DamagedPngPixelStream => ["png-rows-missing", "png-not-zlib", "png-filter-type-out-of-range", "png-empty-zlib-stream"];
 
@@ -62,7 +62,11 @@ public sealed class ImageStructureTests : IDisposable
         Assert.StartsWith(Corrupt, ex.Message, StringComparison.Ordinal);
     }
 
-    public static TheoryData<string> IncompleteButDecodable => ["png-cut-after-last-row", "png-without-iend", "png-ancillary-chunk-crc-wrong", "progressive-jpeg-without-end-marker"];
+    public static TheoryData<string> IncompleteButDecodable =>
+    [
+        "png-cut-after-last-row", "png-without-iend", "png-ancillary-chunk-crc-wrong", "progressive-jpeg-without-end-marker",
+        "webp-riff-size-beyond-file", "webp-cut-in-trailing-exif", "webp-cut-in-trailing-xmp",
+    ];
 
     [Theory]
     [MemberData(nameof(IncompleteButDecodable))]
@@ -75,6 +79,9 @@ public sealed class ImageStructureTests : IDisposable
             "png-without-iend" => TestImages.Png(160, 120)[..^12],
             "png-ancillary-chunk-crc-wrong" => WithTextChunk(TestImages.Png(160, 120), crcRight: false),
             "progressive-jpeg-without-end-marker" => TestFiles.Read(TestFiles.ProgressiveJpeg)[..^2],
+            "webp-riff-size-beyond-file" => WithRiffSize(WebpWithMetadata(), 4096),
+            "webp-cut-in-trailing-exif" => WebpWithMetadata(xmp: false)[..^9],
+            "webp-cut-in-trailing-xmp" => WebpWithMetadata()[..^9],
             _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
         };
         Assert.True(DecodesWithoutError(content), "the decode alone would accept it");
@@ -95,6 +102,19 @@ public sealed class ImageStructureTests : IDisposable
     {
         // Arrange: the same file as above with the text chunk's CRC right, so that rejection is about the CRC alone.
         byte[] content = WithTextChunk(TestImages.Png(160, 120), crcRight: true);
+
+        // Act
+        var (infos, _) = await RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 120, 64), _limiter);
+
+        // Assert
+        Assert.Equal([120, 64], infos.Select(i => i.Width));
+    }
+
+    [Fact]
+    public async Task Render_WebpWithBytesAfterItsRiffChunk_RenderedAsLibwebpIgnoresThem()
+    {
+        // Arrange: as bytes after a PNG's IEND or a JPEG's end marker, nothing the image needs is missing.
+        byte[] content = [.. WebpWithMetadata(), .. "JUNKJUNKJUNK"u8];
 
         // Act
         var (infos, _) = await RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 120, 64), _limiter);
@@ -130,7 +150,7 @@ public sealed class ImageStructureTests : IDisposable
         "png-filter-type-out-of-range" => TestImages.PngWithImageData(64, 48, TestImages.PngRows(64, 48, filter: 9)),
         "png-empty-zlib-stream" => TestImages.PngWithImageData(64, 48, TestImages.PngRows(64, 0)),
         "progressive-jpeg-invalid-later-scan" => WithInvalidLastScan(TestFiles.Read(TestFiles.ProgressiveJpeg)),
-        "webp-cut-short" => TestImages.Truncated(TestImages.Webp(300, 200)),
+        "webp-image-data-cut-short" => WebpImageDataCutShort(TestImages.Webp(300, 200)),
         "gif-cut-short" => TestImages.Truncated(TestImages.Gif(300, 200)),
         "bmp-cut-short" => TestImages.Truncated(TestImages.Bmp(300, 200)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
@@ -145,6 +165,28 @@ public sealed class ImageStructureTests : IDisposable
         int components = file[sos + 4];
         file[sos + 5 + (2 * components)] = 0;
         file[sos + 6 + (2 * components)] = 63;
+        return file;
+    }
+
+    private static byte[] WebpWithMetadata(bool xmp = true) =>
+        TestImages.PhotoWebp(160, 120, TestExif.PhonePortrait, xmp ? TestImages.Xmp("Contoso", "Lens 12", new DateTime(2024, 5, 17)) : null);
+
+    // The RIFF size claims more bytes than the file holds; every chunk is whole.
+    private static byte[] WithRiffSize(byte[] webp, int beyond)
+    {
+        var file = (byte[])webp.Clone();
+        BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(4), (uint)(file.Length - 8 + beyond));
+        return file;
+    }
+
+    // A simple WebP's one image chunk cut to half its data, its size and the RIFF size rewritten to match: the
+    // structure is whole, the compressed pixels are not.
+    private static byte[] WebpImageDataCutShort(byte[] simpleWebp)
+    {
+        int half = (BinaryPrimitives.ReadInt32LittleEndian(simpleWebp.AsSpan(16)) / 4) * 2;
+        var file = simpleWebp[..(20 + half)];
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(16), half);
+        BinaryPrimitives.WriteInt32LittleEndian(file.AsSpan(4), file.Length - 8);
         return file;
     }
 
