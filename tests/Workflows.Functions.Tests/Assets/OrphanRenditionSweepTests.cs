@@ -139,6 +139,31 @@ public sealed class OrphanRenditionSweepTests
         Assert.Equal([$"{ids[0]}/webp-200.webp"], await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
     }
 
+    [Fact]
+    public async Task SettleStuckAssets_QueryForStuckAssetsFails_OrphanSweepStillRunsAndTheFaultIsRaised()
+    {
+        // Arrange: a deleted asset's renditions past the age; the assets table's query (Status eq 'Processing') fails
+        // every SDK attempt, so settling throws before it settles anything.
+        var clock = new SettableClock();
+        var fault = new StorageFault();
+        await using var assets = await AssetsTestApp.StartAsync(services: s =>
+        {
+            s.AddSingleton<TimeProvider>(clock);
+            fault.InjectIntoAppStorage(s);
+        });
+        var deleted = AssetIds.FromUpload("uploads", "deleted.jpg", "0x1");
+        await assets.Store.Renditions.GetBlobClient($"{deleted}/webp-200.webp").UploadAsync(new BinaryData([1]));
+        clock.Now = DateTimeOffset.UtcNow + assets.Options.OrphanRenditionMinAge + TimeSpan.FromMinutes(1);
+        fault.FailNext(r => r.Method == Azure.Core.RequestMethod.Get && r.Uri.ToString().Contains("filter=", StringComparison.Ordinal), 503, int.MaxValue);
+        var sweep = assets.App.CreateFunction<StuckAssetSweep>();
+
+        // Act
+        await Assert.ThrowsAnyAsync<Exception>(() => sweep.SettleStuckAssets(new TimerInfo(), assets.Client, default));
+
+        // Assert: the settle fault does not stop the orphan sweep.
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
+    }
+
     private static async Task<string> RecordAsync(AssetsTestApp assets, string name, AssetStatus status)
     {
         var assetId = AssetIds.FromUpload("uploads", name, "0x1");
