@@ -36,9 +36,11 @@ public sealed class OrphanRenditionSweep(
                 {
                     removed += AssetIds.IsValid(assetId) ? await RemoveIfOrphanedAsync(assetId, ct) : 0;
                 }
-                catch (RequestFailedException ex) when (!ct.IsCancellationRequested)
+                catch (Exception ex) when (!ct.IsCancellationRequested)
                 {
                     // One asset's fault does not hold up the page (nor, the cursor going on, later pages): next time round.
+                    // Any exception: the SDK raises its own AggregateException or TaskCanceledException once its retries
+                    // of a timeout or a network failure run out, not a RequestFailedException.
                     logger.LogError(ex, "Could not sweep the orphan renditions of asset {AssetId}; a later run retries it", assetId);
                 }
             }

@@ -34,7 +34,20 @@ public sealed class StuckAssetSweep(
         [DurableClient] DurableTaskClient client,
         CancellationToken ct)
     {
-        var (settled, failures) = await SettleAsync(client, ct);
+        (int Settled, IReadOnlyDictionary<string, Exception> Failures) result;
+        try
+        {
+            result = await SettleAsync(client, ct);
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // The assets table's query failing (not one asset) must not stop the orphan sweep for as long as it fails.
+            logger.LogError(ex, "Could not look for stuck assets; the next run retries. Sweeping orphan renditions all the same");
+            await orphans.SweepAsync(ct);
+            throw;
+        }
+
+        var (settled, failures) = result;
         if (settled > 0)
         {
             logger.LogWarning("Settled {Count} asset(s) whose pipeline ended while they were Processing", settled);

@@ -78,6 +78,92 @@ public sealed class OrphanRenditionSweepTests
         Assert.Equal([2, 1, 0], left);
     }
 
+    [Fact]
+    public async Task SettleStuckAssets_FirstAssetOfThePageNotAnOrphan_NextRunGoesOnToTheNextPage()
+    {
+        // Arrange: pages of one asset; the first asset (in listing order) Ready, the next two deleted, all past the age.
+        var clock = new SettableClock();
+        await using var assets = await AssetsTestApp.StartAsync(
+            settings: v => v["Assets:OrphanSweepPageSize"] = "1", services: s => s.AddSingleton<TimeProvider>(clock));
+        var ids = new[] { "a.jpg", "b.jpg", "c.jpg" }.Select(n => AssetIds.FromUpload("uploads", n, "0x1")).Order(StringComparer.Ordinal).ToList();
+        var ready = AssetEntity.For(ids[0]);
+        ready.Status = nameof(AssetStatus.Ready);
+        await assets.Store.SaveAsync(ready, default);
+        foreach (var assetId in ids)
+        {
+            await assets.Store.Renditions.GetBlobClient($"{assetId}/webp-200.webp").UploadAsync(new BinaryData([1]));
+        }
+
+        clock.Now = DateTimeOffset.UtcNow + assets.Options.OrphanRenditionMinAge + TimeSpan.FromMinutes(1);
+        var sweep = assets.App.CreateFunction<StuckAssetSweep>();
+
+        // Act: three runs (a sweep that started from the first page every run would only ever look at the Ready asset).
+        List<int> left = [];
+        for (var run = 0; run < 3; run++)
+        {
+            await sweep.SettleStuckAssets(new TimerInfo(), assets.Client, default);
+            left.Add((await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions)).Count);
+        }
+
+        // Assert
+        Assert.Equal([3, 2, 1], left);
+        Assert.Equal([$"{ids[0]}/webp-200.webp"], await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
+    }
+
+    [Fact]
+    public async Task SettleStuckAssets_ListingOneAssetTimesOutEveryAttempt_TheOtherOrphansOfThePageStillRemoved()
+    {
+        // Arrange: two deleted assets past the age; listing the first one's renditions times out on every SDK attempt
+        // (the SDK then raises no RequestFailedException but its own AggregateException / TaskCanceledException).
+        var clock = new SettableClock();
+        var fault = new StorageFault();
+        await using var assets = await AssetsTestApp.StartAsync(services: s =>
+        {
+            s.AddSingleton<TimeProvider>(clock);
+            fault.InjectIntoAppStorage(s);
+        });
+        var ids = new[] { "a.jpg", "b.jpg" }.Select(n => AssetIds.FromUpload("uploads", n, "0x1")).Order(StringComparer.Ordinal).ToList();
+        foreach (var assetId in ids)
+        {
+            await assets.Store.Renditions.GetBlobClient($"{assetId}/webp-200.webp").UploadAsync(new BinaryData([1]));
+        }
+
+        clock.Now = DateTimeOffset.UtcNow + assets.Options.OrphanRenditionMinAge + TimeSpan.FromMinutes(1);
+        fault.FailNext(r => r.Method == Azure.Core.RequestMethod.Get && r.Uri.ToString().Contains($"prefix={ids[0]}", StringComparison.Ordinal), 408, int.MaxValue);
+        var sweep = assets.App.CreateFunction<StuckAssetSweep>();
+
+        // Act
+        await sweep.SettleStuckAssets(new TimerInfo(), assets.Client, default);
+
+        // Assert: the faulty asset's renditions are left for a later run, the other asset's are gone.
+        Assert.Equal([$"{ids[0]}/webp-200.webp"], await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
+    }
+
+    [Fact]
+    public async Task SettleStuckAssets_QueryForStuckAssetsFails_OrphanSweepStillRunsAndTheFaultIsRaised()
+    {
+        // Arrange: a deleted asset's renditions past the age; the assets table's query (Status eq 'Processing') fails
+        // every SDK attempt, so settling throws before it settles anything.
+        var clock = new SettableClock();
+        var fault = new StorageFault();
+        await using var assets = await AssetsTestApp.StartAsync(services: s =>
+        {
+            s.AddSingleton<TimeProvider>(clock);
+            fault.InjectIntoAppStorage(s);
+        });
+        var deleted = AssetIds.FromUpload("uploads", "deleted.jpg", "0x1");
+        await assets.Store.Renditions.GetBlobClient($"{deleted}/webp-200.webp").UploadAsync(new BinaryData([1]));
+        clock.Now = DateTimeOffset.UtcNow + assets.Options.OrphanRenditionMinAge + TimeSpan.FromMinutes(1);
+        fault.FailNext(r => r.Method == Azure.Core.RequestMethod.Get && r.Uri.ToString().Contains("filter=", StringComparison.Ordinal), 503, int.MaxValue);
+        var sweep = assets.App.CreateFunction<StuckAssetSweep>();
+
+        // Act
+        await Assert.ThrowsAnyAsync<Exception>(() => sweep.SettleStuckAssets(new TimerInfo(), assets.Client, default));
+
+        // Assert: the settle fault does not stop the orphan sweep.
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
+    }
+
     private static async Task<string> RecordAsync(AssetsTestApp assets, string name, AssetStatus status)
     {
         var assetId = AssetIds.FromUpload("uploads", name, "0x1");
