@@ -85,11 +85,7 @@ public sealed class OrphanRenditionSweep(
         if (record is { RenditionsClosed: not true })
         {
             record.RenditionsClosed = true;
-            try
-            {
-                await store.SaveAsync(record, ct);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
+            if (!await store.TrySaveAsync(record, ct))
             {
                 return 0;
             }

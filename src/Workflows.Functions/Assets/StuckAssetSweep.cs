@@ -110,7 +110,7 @@ public sealed class StuckAssetSweep(
         if (record.RenditionsClosed != true)
         {
             record.RenditionsClosed = true;
-            if (!await TrySaveAsync(record, ct))
+            if (!await store.TrySaveAsync(record, ct))
             {
                 return false;
             }
@@ -133,27 +133,13 @@ public sealed class StuckAssetSweep(
             : "Processing stopped before the asset was finished, and its upload is gone: upload the file again.";
         closed.RenditionsJson = null;
         closed.ProcessingCompletedAt = clock.GetUtcNow();
-        if (!await TrySaveAsync(closed, ct))
+        if (!await store.TrySaveAsync(closed, ct))
         {
             return false;
         }
 
         WorkflowMetrics.AssetFinished(closed.Status, closed.UploadedAt, closed.ProcessingCompletedAt.Value);
         return true;
-    }
-
-    /// <summary>False when the record was deleted or rewritten since it was read: whoever did it owns the asset now.</summary>
-    private async Task<bool> TrySaveAsync(AssetEntity record, CancellationToken ct)
-    {
-        try
-        {
-            await store.SaveAsync(record, ct);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
-        {
-            return false;
-        }
     }
 
     /// <summary>The very upload version the asset was started for, if it is still there (a newer upload is another asset).</summary>

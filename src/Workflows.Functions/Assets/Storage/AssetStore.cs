@@ -130,6 +130,23 @@ public sealed class AssetStore(
     }
 
     /// <summary>
+    /// <see cref="SaveAsync"/>, false instead when the record was deleted or rewritten since it was read: whoever did it
+    /// owns the asset now (the sweepers leave it to them).
+    /// </summary>
+    public async Task<bool> TrySaveAsync(AssetEntity entity, CancellationToken ct)
+    {
+        try
+        {
+            await SaveAsync(entity, ct);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
     /// Copies the record into the list index again: for a retried step that finds its record write already done, since
     /// the index write after it may be what failed.
     /// </summary>
