@@ -27,7 +27,7 @@ public static class AssetsRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddProvisionedStorage<AssetStore>();
         services.AddSingleton<AssetStarter>();
-        services.AddSingleton<OrphanRenditionSweep>(); // keeps where its next run goes on
+        services.AddSingleton<OrphanRenditionSweep>();
         return services;
     }
 }

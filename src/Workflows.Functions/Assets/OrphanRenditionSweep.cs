@@ -1,4 +1,5 @@
 using Azure;
+using Azure.Data.Tables;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -11,42 +12,56 @@ namespace Workflows.Assets;
 /// Removes the renditions a render left behind when its worker died between writing them and checking that the asset
 /// still takes them (see <see cref="RenditionActivities.RenderRenditions"/>): renditions of an asset that is deleted,
 /// Failed or closed to renditions. Run by <see cref="StuckAssetSweep.SettleStuckAssets"/> after it settles; one page of
-/// asset prefixes per run, going on from where the previous run of this process stopped (from the start after a restart).
+/// asset prefixes per run, going on from where the previous run stopped: the listing cursor is kept in a row of
+/// <see cref="AssetStore.Sweeps"/>, so a restart or another instance goes on from it, and a pass wraps to the start.
 /// </summary>
 public sealed class OrphanRenditionSweep(
     AssetStore store, TimeProvider clock, IOptions<AssetOptions> options, ILogger<OrphanRenditionSweep> logger)
 {
+    private const string CursorPartition = "orphan-renditions";
+    private const string CursorRow = "cursor";
+    private const string NextColumn = "Next";
     private readonly AssetOptions _options = options.Value;
-    private string? _next;
 
     /// <summary>Looks at one page of asset prefixes; returns how many rendition blobs it removed.</summary>
     public async Task<int> SweepAsync(CancellationToken ct)
     {
         await store.EnsureCreatedAsync(ct);
+        var (next, version) = await ReadCursorAsync(ct);
         var removed = 0;
         var pages = store.Renditions
             .GetBlobsByHierarchyAsync(BlobTraits.None, BlobStates.None, "/", prefix: null, ct)
-            .AsPages(_next, _options.OrphanSweepPageSize);
-        await foreach (var page in pages)
+            .AsPages(next, _options.OrphanSweepPageSize);
+        try
         {
-            foreach (var item in page.Values.Where(i => i.IsPrefix))
+            await foreach (var page in pages)
             {
-                var assetId = item.Prefix.TrimEnd('/');
-                try
+                foreach (var item in page.Values.Where(i => i.IsPrefix))
                 {
-                    removed += AssetIds.IsValid(assetId) ? await RemoveIfOrphanedAsync(assetId, ct) : 0;
+                    var assetId = item.Prefix.TrimEnd('/');
+                    try
+                    {
+                        removed += AssetIds.IsValid(assetId) ? await RemoveIfOrphanedAsync(assetId, ct) : 0;
+                    }
+                    catch (Exception ex) when (!ct.IsCancellationRequested)
+                    {
+                        // One asset's fault does not hold up the page (nor, the cursor going on, later pages): next time round.
+                        // Any exception: the SDK raises its own AggregateException or TaskCanceledException once its retries
+                        // of a timeout or a network failure run out, not a RequestFailedException.
+                        logger.LogError(ex, "Could not sweep the orphan renditions of asset {AssetId}; a later run retries it", assetId);
+                    }
                 }
-                catch (Exception ex) when (!ct.IsCancellationRequested)
-                {
-                    // One asset's fault does not hold up the page (nor, the cursor going on, later pages): next time round.
-                    // Any exception: the SDK raises its own AggregateException or TaskCanceledException once its retries
-                    // of a timeout or a network failure run out, not a RequestFailedException.
-                    logger.LogError(ex, "Could not sweep the orphan renditions of asset {AssetId}; a later run retries it", assetId);
-                }
-            }
 
-            _next = string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken;
-            break; // bounded: one page per run
+                // The end of a pass wraps: the next run starts from the top.
+                await SaveCursorAsync(string.IsNullOrEmpty(page.ContinuationToken) ? null : page.ContinuationToken, version, ct);
+                break; // bounded: one page per run
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 400 && next is not null)
+        {
+            // A stored cursor the service no longer takes: start the pass again from the top.
+            logger.LogWarning(ex, "The orphan sweep cursor was refused; the next run starts from the top");
+            await SaveCursorAsync(null, version, ct);
         }
 
         if (removed > 0)
@@ -55,6 +70,31 @@ public sealed class OrphanRenditionSweep(
         }
 
         return removed;
+    }
+
+    private async Task<(string? Next, ETag Version)> ReadCursorAsync(CancellationToken ct)
+    {
+        var row = await store.Sweeps.GetEntityIfExistsAsync<TableEntity>(CursorPartition, CursorRow, cancellationToken: ct);
+        return row.HasValue ? (row.Value!.GetString(NextColumn) is { Length: > 0 } next ? next : null, row.Value.ETag) : (null, default);
+    }
+
+    /// <summary>
+    /// Moves the cursor on, conditional on the version read: when another instance moved it meanwhile (or added the row
+    /// first), its cursor stands and this run's page is simply swept twice, which is harmless.
+    /// </summary>
+    private async Task SaveCursorAsync(string? next, ETag version, CancellationToken ct)
+    {
+        var row = new TableEntity(CursorPartition, CursorRow) { [NextColumn] = next ?? string.Empty };
+        try
+        {
+            await (version == default
+                ? store.Sweeps.AddEntityAsync(row, ct)
+                : store.Sweeps.UpdateEntityAsync(row, version, TableUpdateMode.Replace, ct));
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
+        {
+            logger.LogInformation("The orphan sweep cursor was moved by another run; it stands");
+        }
     }
 
     private async Task<int> RemoveIfOrphanedAsync(string assetId, CancellationToken ct)

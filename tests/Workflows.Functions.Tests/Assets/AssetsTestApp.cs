@@ -132,6 +132,7 @@ internal sealed class AssetsTestApp : IAsyncDisposable
         store.Renditions.DeleteIfExistsAsync(),
         store.Quarantine.DeleteIfExistsAsync(),
         store.Table.DeleteAsync(),
+        store.Sweeps.DeleteAsync(),
         store.ReadyQueue.DeleteIfExistsAsync());
 
     public async ValueTask DisposeAsync()

@@ -164,6 +164,54 @@ public sealed class OrphanRenditionSweepTests
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
     }
 
+    [Fact]
+    public async Task SettleStuckAssets_RestartBetweenRuns_GoesOnFromTheStoredCursorAndWrapsAtTheEnd()
+    {
+        // Arrange: pages of one asset; the first two assets (in listing order) Ready, the last deleted, all past the age.
+        var clock = new SettableClock();
+        await using var assets = await AssetsTestApp.StartAsync(
+            settings: v => v["Assets:OrphanSweepPageSize"] = "1", services: s => s.AddSingleton<TimeProvider>(clock));
+        var ids = new[] { "a.jpg", "b.jpg", "c.jpg" }.Select(n => AssetIds.FromUpload("uploads", n, "0x1")).Order(StringComparer.Ordinal).ToList();
+        foreach (var assetId in ids.Take(2))
+        {
+            var ready = AssetEntity.For(assetId);
+            ready.Status = nameof(AssetStatus.Ready);
+            await assets.Store.SaveAsync(ready, default);
+        }
+
+        foreach (var assetId in ids)
+        {
+            await assets.Store.Renditions.GetBlobClient($"{assetId}/webp-200.webp").UploadAsync(new BinaryData([1]));
+        }
+
+        clock.Now = DateTimeOffset.UtcNow + assets.Options.OrphanRenditionMinAge + TimeSpan.FromMinutes(1);
+
+        // A "restart" before every run: a new sweep with a new orphan sweep, nothing kept in memory between runs.
+        async Task<int> RunAfterRestartAsync()
+        {
+            var sweep = ActivatorUtilities.CreateInstance<StuckAssetSweep>(
+                assets.App.Services, assets.App.CreateFunction<OrphanRenditionSweep>());
+            await sweep.SettleStuckAssets(new TimerInfo(), assets.Client, default);
+            return (await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions)).Count;
+        }
+
+        // Act: three runs reach the third page; then the first asset is deleted and the pass wraps to it.
+        List<int> left = [];
+        for (var run = 0; run < 3; run++)
+        {
+            left.Add(await RunAfterRestartAsync());
+        }
+
+        await assets.Store.DeleteRecordAsync(ids[0], default);
+        var afterWrap = await RunAfterRestartAsync();
+        afterWrap = afterWrap == 2 ? await RunAfterRestartAsync() : afterWrap; // an empty last page may end the pass
+
+        // Assert: the restarts lose no progress (a sweep starting from the top every run would only see the first asset).
+        Assert.Equal([3, 3, 2], left);
+        Assert.Equal(1, afterWrap);
+        Assert.Equal([$"{ids[1]}/webp-200.webp"], await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
+    }
+
     private static async Task<string> RecordAsync(AssetsTestApp assets, string name, AssetStatus status)
     {
         var assetId = AssetIds.FromUpload("uploads", name, "0x1");

@@ -39,6 +39,9 @@ public sealed class AssetStore(
 
     public TableClient Table => tables.GetTableClient(_options.AssetsTable);
 
+    /// <summary>Where the sweepers keep their cursors (one row each), apart from the records so no record query sees them.</summary>
+    public TableClient Sweeps => tables.GetTableClient(_options.AssetsTable + "Sweeps");
+
     public QueueClient ReadyQueue => queues.GetQueueClient(_options.ReadyQueue);
 
     /// <summary>A blob in the container an upload arrived in (uploads or HTTP uploads, named by the pipeline's input).</summary>
@@ -264,6 +267,7 @@ public sealed class AssetStore(
             Quarantine.CreateIfNotExistsAsync(),
             Table.CreateIfNotExistsAsync(),
             _index.Table.CreateIfNotExistsAsync(),
+            Sweeps.CreateIfNotExistsAsync(),
             ReadyQueue.CreateIfNotExistsAsync(),
             queues.GetQueueClient(UploadPoisonQueue).CreateIfNotExistsAsync());
     }
