@@ -167,6 +167,3 @@ public enum OrderEventType
 public sealed record OrderEvent(
     string EventId, OrderEventType Type, string OrderId, DateTime At, string Currency, decimal Total,
     IReadOnlyList<PricedLine> Lines, string? Reason);
-
-/// <summary>The saga's last step: writes the final progress into the order view, then publishes the order's event.</summary>
-public sealed record PublishOrderEventRequest(OrderEvent Event, IReadOnlyList<RecordProgressRequest>? Progress = null) : IOrderStepRequest;

@@ -7,7 +7,7 @@ public sealed class OrderViewActivities(OrderViewStore views, OrderEventPublishe
 {
     /// <summary>
     /// Writes the saga's latest steps into the order view (what <c>GET /api/orders/{id}</c> returns), where no business
-    /// step follows to carry them: before the saga waits, compensates or parks (the final status rides on the publish).
+    /// step follows to carry them: at the end, and before the saga waits or compensates.
     /// </summary>
     [Function(nameof(RecordOrderProgress))]
     public async Task<OrderStatus> RecordOrderProgress([ActivityTrigger] IReadOnlyList<RecordProgressRequest> progress, CancellationToken ct)
@@ -16,15 +16,11 @@ public sealed class OrderViewActivities(OrderViewStore views, OrderEventPublishe
         return view.Status;
     }
 
-    /// <summary>
-    /// The saga's last step: writes its final status into the order view, then publishes the order's event to the events
-    /// queue (at least once; consumers dedupe by EventId). A retry writes the same view again (no change) and publishes.
-    /// </summary>
+    /// <summary>Publishes the order's final event to the events queue (at least once; consumers dedupe by EventId).</summary>
     [Function(nameof(PublishOrderEvent))]
-    public async Task<string> PublishOrderEvent([ActivityTrigger] PublishOrderEventRequest request, CancellationToken ct)
+    public async Task<string> PublishOrderEvent([ActivityTrigger] OrderEvent orderEvent, CancellationToken ct)
     {
-        await views.ApplyAsync(request.Progress, ct);
-        await events.PublishAsync(request.Event, ct);
-        return request.Event.EventId;
+        await events.PublishAsync(orderEvent, ct);
+        return orderEvent.EventId;
     }
 }
