@@ -1,4 +1,5 @@
 using SkiaSharp;
+using Workflows.Assets.Imaging.Png;
 
 namespace Workflows.Assets.Imaging.Skia;
 
@@ -7,6 +8,8 @@ internal sealed class SkiaImageDecoder : ImageDecoder
 {
     private readonly SKCodec _codec;
     private readonly SKData _content;
+    private PngLayout? _png;
+    private bool _pngRead;
 
     private SkiaImageDecoder(SKCodec codec, SKData content, ImageFormat format)
     {
@@ -47,11 +50,49 @@ internal sealed class SkiaImageDecoder : ImageDecoder
         }
     }
 
-    public override void Verify() => ImageIntegrity.Verify(_codec.EncodedFormat, _content);
+    /// <summary>
+    /// A PNG the row decoder reads (<see cref="PngLayout"/>) has its chunks checked here and its pixel stream as it is
+    /// decoded (inflated once, never held at full size); every other original goes through <see cref="ImageIntegrity"/>.
+    /// </summary>
+    public override void Verify()
+    {
+        if (Format == ImageFormat.Png)
+        {
+            (bool complete, _png) = PngLayout.Read(_content);
+            _pngRead = true;
+            if (!complete)
+            {
+                throw ImageRejectedException.Corrupt();
+            }
 
-    public override SKBitmap Decode(int minUprightWidth) => SkiaDecoding.Decode(_codec, minUprightWidth);
+            if (_png is not null)
+            {
+                return;
+            }
+        }
 
-    public override SKSizeI DecodeSize(int minUprightWidth) => SkiaDecoding.DecodeSize(_codec, minUprightWidth);
+        ImageIntegrity.Verify(_codec.EncodedFormat, _content);
+    }
+
+    public override SKBitmap Decode(int minUprightWidth) => RowDecodable() is { } png
+        ? PngRowDecoder.Decode(_content, png, PngRowDecoder.Factor(png, minUprightWidth, SkiaDecoding.SwapsAxes(Origin)))
+        : SkiaDecoding.Decode(_codec, minUprightWidth);
+
+    public override SKSizeI DecodeSize(int minUprightWidth) => RowDecodable() is { } png
+        ? PngRowDecoder.Size(png, PngRowDecoder.Factor(png, minUprightWidth, SkiaDecoding.SwapsAxes(Origin)))
+        : SkiaDecoding.DecodeSize(_codec, minUprightWidth);
+
+    // Decode without Verify (inspection, tests) reads the layout itself; an incomplete PNG then goes to Skia as before.
+    private PngLayout? RowDecodable()
+    {
+        if (Format == ImageFormat.Png && !_pngRead)
+        {
+            _png = PngLayout.Read(_content).Layout;
+            _pngRead = true;
+        }
+
+        return _png;
+    }
 
     protected override void Dispose(bool disposing)
     {

@@ -1,0 +1,97 @@
+using System.Buffers.Binary;
+using System.IO.Hashing;
+using SkiaSharp;
+
+namespace Workflows.Assets.Imaging.Png;
+
+/// <summary>
+/// A PNG <see cref="PngRowDecoder"/> can decode: 8-bit gray, gray+alpha, RGB, RGBA or palette (with tRNS),
+/// non-interlaced, no gAMA/cHRM/iCCP/cICP (sRGB values as they are). Read by walking every chunk's framing and CRC
+/// to IEND, as <see cref="Skia.PngStructure"/> does; the pixel stream itself is checked as it is decoded.
+/// </summary>
+internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]? Palette, List<Range> ImageData)
+{
+    public int Channels => ColourType switch { 0 or 3 => 1, 2 => 3, 4 => 2, _ => 4 };
+
+    public bool HasAlpha => ColourType is 4 or 6 || (ColourType == 3 && Palette!.Any(p => p >> 24 != 255));
+
+    /// <summary>
+    /// (false, null) when the chunks are not whole to IEND; (true, null) when whole but outside what the row decoder
+    /// reads (Skia decodes it); (true, layout) otherwise.
+    /// </summary>
+    public static (bool Complete, PngLayout? Layout) Read(SKData png)
+    {
+        ReadOnlySpan<byte> file = png.Span;
+        ReadOnlySpan<byte> header = default, palette = default, transparency = default;
+        bool colourManaged = false;
+        List<Range> imageData = [];
+        int offset = 8;
+        while (offset <= file.Length - 12)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(file[offset..]);
+            if (length > (uint)(file.Length - offset - 12))
+            {
+                return (false, null);
+            }
+
+            ReadOnlySpan<byte> typeAndData = file.Slice(offset + 4, 4 + (int)length);
+            if (Crc32.HashToUInt32(typeAndData) != BinaryPrimitives.ReadUInt32BigEndian(file[(offset + 8 + (int)length)..]))
+            {
+                return (false, null);
+            }
+
+            ReadOnlySpan<byte> type = typeAndData[..4], data = typeAndData[4..];
+            if (type.SequenceEqual("IHDR"u8) && length == 13) { header = data; }
+            else if (type.SequenceEqual("PLTE"u8)) { palette = data; }
+            else if (type.SequenceEqual("tRNS"u8)) { transparency = data; }
+            else if (type.SequenceEqual("gAMA"u8) || type.SequenceEqual("cHRM"u8) || type.SequenceEqual("iCCP"u8) || type.SequenceEqual("cICP"u8)) { colourManaged = true; }
+            else if (type.SequenceEqual("IDAT"u8)) { imageData.Add(new Range(offset + 8, offset + 8 + (int)length)); }
+            else if (type.SequenceEqual("IEND"u8))
+            {
+                if (header.IsEmpty || imageData.Count == 0)
+                {
+                    return (false, null);
+                }
+
+                return (true, Supported(header, palette, transparency, colourManaged, imageData));
+            }
+
+            offset += 12 + (int)length;
+        }
+
+        return (false, null);
+    }
+
+    private static PngLayout? Supported(ReadOnlySpan<byte> header, ReadOnlySpan<byte> palette, ReadOnlySpan<byte> transparency, bool colourManaged, List<Range> imageData)
+    {
+        int width = (int)BinaryPrimitives.ReadUInt32BigEndian(header);
+        int height = (int)BinaryPrimitives.ReadUInt32BigEndian(header[4..]);
+        byte colourType = header[9];
+        bool plain = header[8] == 8 && header[10] == 0 && header[11] == 0 && header[12] == 0 && !colourManaged && width > 0 && height > 0;
+        if (!plain || colourType is not (0 or 2 or 3 or 4 or 6) || (colourType is 0 or 2 && !transparency.IsEmpty))
+        {
+            return null; // 16-bit, sub-8-bit, Adam7, colour-managed, colour-keyed: Skia's path
+        }
+
+        uint[]? entries = null;
+        if (colourType == 3)
+        {
+            if (palette.IsEmpty || palette.Length % 3 != 0 || palette.Length > 256 * 3)
+            {
+                return null;
+            }
+
+            // 256 ARGB entries; indices past the palette get its last colour, as Skia's codec pads its table.
+            entries = new uint[256];
+            for (int i = 0; i < palette.Length / 3; i++)
+            {
+                uint alpha = i < transparency.Length ? transparency[i] : 255u;
+                entries[i] = (alpha << 24) | ((uint)palette[3 * i] << 16) | ((uint)palette[(3 * i) + 1] << 8) | palette[(3 * i) + 2];
+            }
+
+            Array.Fill(entries, entries[(palette.Length / 3) - 1], palette.Length / 3, 256 - (palette.Length / 3));
+        }
+
+        return new PngLayout(width, height, colourType, entries, imageData);
+    }
+}

@@ -1,0 +1,164 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using System.IO.Hashing;
+using SkiaSharp;
+using Workflows.Assets.Imaging;
+
+namespace Workflows.Tests.Assets.Imaging;
+
+/// <summary>
+/// The row-streaming PNG decoder against Skia's full decode of the same file: every colour type it reads, rows
+/// filtered with every filter type, at full size (equal within 1 level: premultiplication rounding) and shrunk by a
+/// whole factor (a box average of Skia's pixels).
+/// </summary>
+public sealed class PngRowDecoderTests
+{
+    public static TheoryData<byte, bool> ColourTypes => new() { { 0, false }, { 2, false }, { 3, false }, { 3, true }, { 4, false }, { 6, false } };
+
+    [Theory]
+    [MemberData(nameof(ColourTypes))]
+    public void Decode_FullSize_MatchesSkia(byte colourType, bool transparentPalette)
+    {
+        // Arrange
+        byte[] png = Png(37, 23, colourType, transparentPalette);
+        using SKBitmap expected = SkiaDecode(png);
+        using SKData data = SKData.CreateCopy(png);
+        using ImageDecoder image = ImageDecoder.Open(data, ImageLimits.Default);
+        image.Verify();
+
+        // Act
+        using SKBitmap actual = image.Decode(int.MaxValue);
+
+        // Assert
+        Assert.Equal((expected.Width, expected.Height, expected.AlphaType), (actual.Width, actual.Height, actual.AlphaType));
+        Assert.True(MaxDifference(expected.GetPixelSpan(), actual.GetPixelSpan()) <= 1);
+    }
+
+    [Theory]
+    [MemberData(nameof(ColourTypes))]
+    public void Decode_Shrunk_IsABoxAverageOfSkiasDecode(byte colourType, bool transparentPalette)
+    {
+        // Arrange: 37 px wide, at least 13 wide: a factor of 2 (19 px; 3 would give 13, but the smallest shrink still wide enough is the largest factor)
+        byte[] png = Png(37, 23, colourType, transparentPalette);
+        using SKBitmap full = SkiaDecode(png);
+        using SKData data = SKData.CreateCopy(png);
+        using ImageDecoder image = ImageDecoder.Open(data, ImageLimits.Default);
+
+        // Act
+        SKSizeI size = image.DecodeSize(13);
+        using SKBitmap actual = image.Decode(13);
+
+        // Assert: factor 2 (19 × 12) is not the largest: 37/3 → 13 wide is, so 13 × 8.
+        Assert.Equal(new SKSizeI(13, 8), size);
+        Assert.Equal((13, 8), (actual.Width, actual.Height));
+        byte[] box = BoxAverage(full, 3);
+        Assert.True(MaxDifference(box, actual.GetPixelSpan()) <= 1);
+    }
+
+    private static byte[] BoxAverage(SKBitmap full, int factor)
+    {
+        int w = (full.Width + factor - 1) / factor, h = (full.Height + factor - 1) / factor;
+        var result = new byte[w * h * 4];
+        ReadOnlySpan<byte> src = full.GetPixelSpan();
+        for (int y = 0; y < h; y++)
+        {
+            for (int x = 0; x < w; x++)
+            {
+                for (int c = 0; c < 4; c++)
+                {
+                    int sum = 0, count = 0;
+                    for (int sy = y * factor; sy < Math.Min(full.Height, (y + 1) * factor); sy++)
+                    {
+                        for (int sx = x * factor; sx < Math.Min(full.Width, (x + 1) * factor); sx++)
+                        {
+                            sum += src[(sy * full.RowBytes) + (4 * sx) + c];
+                            count++;
+                        }
+                    }
+
+                    result[(((y * w) + x) * 4) + c] = (byte)((sum + (count / 2)) / count);
+                }
+            }
+        }
+
+        return result;
+    }
+
+    private static int MaxDifference(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        int max = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            max = Math.Max(max, Math.Abs(a[i] - b[i]));
+        }
+
+        return max;
+    }
+
+    private static SKBitmap SkiaDecode(byte[] png)
+    {
+        using SKCodec codec = SKCodec.Create(new MemoryStream(png)) ?? throw new InvalidOperationException("no codec");
+        SKAlphaType alpha = codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;
+        var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKImageInfo.PlatformColorType, alpha, SKColorSpace.CreateSrgb());
+        var bitmap = new SKBitmap(info);
+        Assert.Equal(SKCodecResult.Success, codec.GetPixels(info, bitmap.GetPixels()));
+        return bitmap;
+    }
+
+    // Pseudo-random filtered bytes, the filter type cycling 0-4 by row: whatever they unfilter to, both decoders must agree.
+    private static byte[] Png(int width, int height, byte colourType, bool transparentPalette)
+    {
+        int channels = colourType switch { 0 or 3 => 1, 2 => 3, 4 => 2, _ => 4 };
+        var random = new Random(colourType * 7 + (transparentPalette ? 1 : 0));
+        using var idat = new MemoryStream();
+        using (var zlib = new ZLibStream(idat, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            for (int y = 0; y < height; y++)
+            {
+                zlib.WriteByte((byte)(y % 5));
+                var row = new byte[width * channels];
+                random.NextBytes(row);
+                if (colourType == 3)
+                {
+                    for (int i = 0; i < row.Length; i++) { row[i] = (byte)(row[i] % 16); }
+                }
+
+                zlib.Write(row);
+            }
+        }
+
+        using var output = new MemoryStream();
+        output.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        var header = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
+        header[8] = 8;
+        header[9] = colourType;
+        Chunk(output, "IHDR", header);
+        if (colourType == 3)
+        {
+            var palette = new byte[16 * 3];
+            random.NextBytes(palette);
+            Chunk(output, "PLTE", palette);
+            if (transparentPalette)
+            {
+                Chunk(output, "tRNS", [0, 40, 128, 255, 200, 1, 77]);
+            }
+        }
+
+        Chunk(output, "IDAT", idat.ToArray());
+        Chunk(output, "IEND", []);
+        return output.ToArray();
+    }
+
+    private static void Chunk(Stream output, string type, byte[] data)
+    {
+        var buffer = new byte[12 + data.Length];
+        BinaryPrimitives.WriteInt32BigEndian(buffer, data.Length);
+        System.Text.Encoding.ASCII.GetBytes(type, buffer.AsSpan(4));
+        data.CopyTo(buffer, 8);
+        BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(8 + data.Length), Crc32.HashToUInt32(buffer.AsSpan(4, 4 + data.Length)));
+        output.Write(buffer);
+    }
+}
