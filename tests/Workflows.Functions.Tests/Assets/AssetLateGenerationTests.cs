@@ -31,7 +31,8 @@ public sealed class AssetLateGenerationTests : IAsyncLifetime
     {
         // Arrange: a Ready asset; a late execution of its pipeline's render (old profile) has read the original.
         var (assetId, _) = await _assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(400, 300));
-        var (gate, late) = StartGatedRender(new RenderRenditionsRequest(assetId, Imaging().Profile.Chains));
+        var pipeline = (await _assets.RecordAsync(assetId)).Generation ?? 0;
+        var (gate, late) = StartGatedRender(new RenderRenditionsRequest(assetId, Imaging().Profile.Chains, pipeline));
         await gate.Reached.WaitAsync(AssetsTestApp.Timeout);
 
         // Meanwhile the profile changed and the asset was re-rendered with it.
@@ -39,10 +40,12 @@ public sealed class AssetLateGenerationTests : IAsyncLifetime
 
         // Act: the late render's writes land now.
         gate.Open();
-        await late;
+        var outcome = await late;
 
         // Assert: exactly the new profile's renditions, each the blob the record lists.
         await AssertRenditionsAreTheListedOnesAsync(assetId, ["jpeg-100", "jpeg-1600"]);
+        Assert.Empty(outcome.Renditions);
+        Assert.NotNull(outcome.Rejection);
     }
 
     [Fact]
@@ -50,13 +53,15 @@ public sealed class AssetLateGenerationTests : IAsyncLifetime
     {
         // Arrange: a Ready asset re-rendered with the new profile; an older re-render (old profile) rendered before it.
         var (assetId, _) = await _assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(400, 300));
-        var older = AssetStore.DeserializeRenditions((await _assets.RecordAsync(assetId)).RenditionsJson);
+        var ready = await _assets.RecordAsync(assetId);
+        var older = AssetStore.DeserializeRenditions(ready.RenditionsJson);
+        var olderRun = ready.Generation!.Value + 1; // started after the pipeline, before the newer re-render
         await RerenderAsync(assetId, "newer");
         var newer = await _assets.RecordAsync(assetId);
 
         // Act: the older run's result is recorded late.
         await _assets.App.CreateFunction<ReprocessActivities>().RecordRerender(
-            new RecordRerenderRequest(assetId, older, null), _ct);
+            new RecordRerenderRequest(assetId, older, null, olderRun), _ct);
 
         // Assert: the newer run's record and renditions stand.
         var record = await _assets.RecordAsync(assetId);
