@@ -26,7 +26,8 @@ public sealed record InspectUploadRequest(
     string UploadContainer,
     string UploadBlobName,
     string UploadETag,
-    string OriginalName);
+    string OriginalName,
+    long Generation = 0);
 
 /// <summary>
 /// What the inspection found, and the rendition chains to produce: read from the profile by the activity and then
@@ -41,7 +42,8 @@ public sealed record InspectUploadResult(
     public static InspectUploadResult Rejected(string reason) => new(AssetStatus.Failed, string.Empty, 0, 0, [], reason);
 }
 
-public sealed record RenderRenditionsRequest(string AssetId, IReadOnlyList<RenditionChain> Chains);
+/// <summary><see cref="Generation"/>: the run's (<see cref="AssetGenerations"/>); 0 in histories written before it existed.</summary>
+public sealed record RenderRenditionsRequest(string AssetId, IReadOnlyList<RenditionChain> Chains, long Generation = 0);
 
 /// <summary>
 /// The renditions written and the lowercase hex SHA-256 of the original they were rendered from (null in histories
@@ -53,7 +55,7 @@ public sealed record RenderRenditionsResult(IReadOnlyList<Rendition> Renditions,
 public sealed record Rendition(string Name, int Width, int Height, long Bytes, string ContentType, string BlobName);
 
 /// <summary>The asset's renditions and its original's SHA-256 (null: keep the one on record, as older versions wrote it at inspection).</summary>
-public sealed record MarkAssetReadyRequest(string AssetId, IReadOnlyList<Rendition> Renditions, string? Sha256 = null);
+public sealed record MarkAssetReadyRequest(string AssetId, IReadOnlyList<Rendition> Renditions, string? Sha256 = null, long Generation = 0);
 
 public sealed record MarkAssetFailedRequest(string AssetId, string OriginalName, string Reason);
 
@@ -108,4 +110,4 @@ public sealed record RerenderAssetRequest(string AssetId, IReadOnlyList<Renditio
 
 public sealed record RerenderOutcome(string AssetId, bool Succeeded, string? Error);
 
-public sealed record RecordRerenderRequest(string AssetId, IReadOnlyList<Rendition> Renditions, string? Error);
+public sealed record RecordRerenderRequest(string AssetId, IReadOnlyList<Rendition> Renditions, string? Error, long Generation = 0);

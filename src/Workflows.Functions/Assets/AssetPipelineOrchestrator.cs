@@ -23,6 +23,7 @@ public static class AssetPipelineOrchestrator
         var retry = AssetRetries.For(input.Retry);
         var compensations = new Compensations(context);
         var assetId = input.AssetId;
+        var generation = AssetGenerations.Of(context); // before the first await: this run's start
         string? rejection;
         IReadOnlyList<Rendition> renditions = [];
         string? sha256 = null;
@@ -37,7 +38,7 @@ public static class AssetPipelineOrchestrator
                 retry));
             var inspected = await context.CallActivityAsync<InspectUploadResult>(
                 nameof(InspectActivities.InspectUpload),
-                new InspectUploadRequest(assetId, input.UploadContainer, input.UploadBlobName, input.UploadETag, input.OriginalName),
+                new InspectUploadRequest(assetId, input.UploadContainer, input.UploadBlobName, input.UploadETag, input.OriginalName, generation),
                 retry);
             if (inspected.Rejection is null && inspected.Status != AssetStatus.Processing)
             {
@@ -50,14 +51,14 @@ public static class AssetPipelineOrchestrator
             {
                 compensations.Register(new Compensation(
                     nameof(RenditionActivities.DeleteRenditions), new AssetCleanupRequest(assetId), retry));
-                (renditions, rejection, sha256) = await RenderAllAsync(context, assetId, inspected.Chains, retry);
+                (renditions, rejection, sha256) = await RenderAllAsync(context, assetId, inspected.Chains, generation, retry);
             }
 
             // Step 3: the asset is Ready, with the SHA-256 of the original the rendering read.
             if (rejection is null)
             {
                 await context.CallActivityAsync(
-                    nameof(AssetRecordActivities.MarkAssetReady), new MarkAssetReadyRequest(assetId, renditions, sha256), retry);
+                    nameof(AssetRecordActivities.MarkAssetReady), new MarkAssetReadyRequest(assetId, renditions, sha256, generation), retry);
             }
         }
         catch (TaskFailedException ex)
@@ -83,10 +84,10 @@ public static class AssetPipelineOrchestrator
     /// them all (decoding is the largest shared cost, and the CPU is the bound under load, not latency).
     /// </summary>
     internal static async Task<(IReadOnlyList<Rendition> Renditions, string? Rejection, string? Sha256)> RenderAllAsync(
-        TaskOrchestrationContext context, string assetId, IReadOnlyList<RenditionChain> chains, TaskOptions retry)
+        TaskOrchestrationContext context, string assetId, IReadOnlyList<RenditionChain> chains, long generation, TaskOptions retry)
     {
         var rendered = await context.CallActivityAsync<RenderRenditionsResult>(
-            nameof(RenditionActivities.RenderRenditions), new RenderRenditionsRequest(assetId, chains), retry);
+            nameof(RenditionActivities.RenderRenditions), new RenderRenditionsRequest(assetId, chains, generation), retry);
         return (rendered.Rejection is null ? rendered.Renditions : [], rendered.Rejection, rendered.Sha256);
     }
 

@@ -37,6 +37,11 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
             throw new InvalidOperationException($"Asset {request.AssetId} is {state}: not marking it Ready (a late execution).");
         }
 
+        if ((entity.Generation ?? 0) > request.Generation)
+        {
+            throw new InvalidOperationException($"Asset {request.AssetId} belongs to a newer run: not marking it Ready (a late execution).");
+        }
+
         entity.Status = nameof(AssetStatus.Ready);
         entity.FailureReason = null;
         entity.RenditionsJson = AssetStore.SerializeRenditions(request.Renditions);

@@ -20,11 +20,12 @@ public static class AssetRerenderOrchestrator
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(input);
         var retry = AssetRetries.For(input.Retry);
+        var generation = AssetGenerations.Of(context); // before the first await: this run's start
         IReadOnlyList<Rendition> renditions;
         string? error;
         try
         {
-            (renditions, error, _) = await AssetPipelineOrchestrator.RenderAllAsync(context, input.AssetId, input.Chains, retry);
+            (renditions, error, _) = await AssetPipelineOrchestrator.RenderAllAsync(context, input.AssetId, input.Chains, generation, retry);
         }
         catch (TaskFailedException ex)
         {
@@ -33,7 +34,7 @@ public static class AssetRerenderOrchestrator
 
         // On error the asset stays Ready: its original is intact and every rendition blob is a valid image of it.
         await context.CallActivityAsync(
-            nameof(ReprocessActivities.RecordRerender), new RecordRerenderRequest(input.AssetId, renditions, error), retry);
+            nameof(ReprocessActivities.RecordRerender), new RecordRerenderRequest(input.AssetId, renditions, error, generation), retry);
         return new RerenderOutcome(input.AssetId, Succeeded: error is null, error);
     }
 }

@@ -153,6 +153,7 @@ public sealed class InspectActivities(
         entity.GpsLatitude = inspection.Metadata.Latitude;
         entity.GpsLongitude = inspection.Metadata.Longitude;
         entity.ProcessingStartedAt = DateTimeOffset.UtcNow;
+        entity.Generation = request.Generation > 0 ? request.Generation : null; // null: not merged (an older history)
         return entity;
     }
 }

@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Security.Cryptography;
+using Azure;
+using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
@@ -14,6 +17,12 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
 {
     private const string Superseded =
         "The asset was failed or deleted while its renditions were being rendered; what was rendered has been removed.";
+
+    private const string Outranked =
+        "A newer rendering of the asset (a re-render) took it over; what this one rendered has been removed.";
+
+    /// <summary>Blob metadata: the generation of the run that wrote a rendition blob (absent: 0).</summary>
+    private const string GenerationMetadataKey = "generation";
 
     /// <summary>
     /// Renders every chain of the profile (e.g. JPEG and WebP at 1600/800/200) from one read and one decode of the
@@ -30,14 +39,28 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
     /// record first (<see cref="AssetStore.CloseRenditionsAsync"/>, or deletes it), so either this check sees it closed
     /// and the render removes the asset's renditions itself, or the sweep runs after these writes and removes them.
     /// </para>
+    /// <para>
+    /// Runs are ordered by generation (<see cref="AssetGenerations"/>): the render first takes the record for its run
+    /// (<see cref="AssetStore.ClaimRenditionsAsync"/>) and stops there when a newer run holds it; each blob carries its
+    /// writer's generation and is written only over an older one (conditional on the version read), so an older run
+    /// never overwrites a newer run's rendition; and when the check after the writes finds a newer run, the render
+    /// deletes only the blob versions it wrote (<c>If-Match</c>).
+    /// </para>
     /// </summary>
     [Function(nameof(RenderRenditions))]
     public async Task<RenderRenditionsResult> RenderRenditions([ActivityTrigger] RenderRenditionsRequest request, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(request);
         await store.EnsureCreatedAsync(ct);
+        if (!await store.ClaimRenditionsAsync(request.AssetId, request.Generation, ct))
+        {
+            logger.LogWarning("Asset {AssetId}: a newer run took it; a late render wrote nothing", request.AssetId);
+            return new RenderRenditionsResult([], Outranked);
+        }
+
         var container = store.Renditions;
         Dictionary<string, string> blobNames = [];
+        Dictionary<string, ETag> versions = [];
         var renditionStarted = Stopwatch.GetTimestamp();
 
         async Task WriteAsync(RenditionTarget target, Stream content, CancellationToken token)
@@ -46,10 +69,21 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
             WorkflowMetrics.RenditionRendered(target.Name, renditionStarted);
             var blobName = target.BlobName(request.AssetId);
             blobNames[target.Name] = blobName;
-            await container.GetBlobClient(blobName).UploadAsync(
+            var blob = container.GetBlobClient(blobName);
+            var conditions = await WriteConditionsAsync(blob, request.Generation, token) ?? throw new OutrankedException();
+            BlobContentInfo stored = await blob.UploadAsync(
                 content,
-                new BlobUploadOptions { HttpHeaders = new BlobHttpHeaders { ContentType = target.ContentType } },
+                new BlobUploadOptions
+                {
+                    HttpHeaders = new BlobHttpHeaders { ContentType = target.ContentType },
+                    Metadata = new Dictionary<string, string>
+                    {
+                        [GenerationMetadataKey] = request.Generation.ToString(CultureInfo.InvariantCulture),
+                    },
+                    Conditions = conditions,
+                },
                 token);
+            versions[blobName] = stored.ETag;
             renditionStarted = Stopwatch.GetTimestamp();
         }
 
@@ -63,19 +97,24 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
             }
             catch (ImageRejectedException ex)
             {
-                await RemoveUnlessTakenAsync(request.AssetId, blobNames.Count);
+                await RemoveUnlessTakenAsync(request, versions);
                 return new RenderRenditionsResult([], ex.Message);
             }
-            catch (Exception) when (blobNames.Count > 0)
+            catch (OutrankedException)
             {
-                await RemoveUnlessTakenAsync(request.AssetId, blobNames.Count);
+                await RemoveOwnAsync(request.AssetId, versions);
+                return new RenderRenditionsResult([], Outranked);
+            }
+            catch (Exception) when (versions.Count > 0)
+            {
+                await RemoveUnlessTakenAsync(request, versions);
                 throw;
             }
         }
 
-        if (await RemoveUnlessTakenAsync(request.AssetId, blobNames.Count))
+        if (await RemoveUnlessTakenAsync(request, versions) is { } late)
         {
-            return new RenderRenditionsResult([], Superseded);
+            return new RenderRenditionsResult([], late);
         }
 
         return new RenderRenditionsResult(
@@ -98,22 +137,75 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
     }
 
     /// <summary>
-    /// After this execution wrote <paramref name="written"/> blobs: when the asset no longer takes renditions (failed,
-    /// being cleaned up or deleted), deletes all of them, and returns true (the execution was late). Not cancelled with
-    /// the execution: a render the host stops (shutting down) after a write must still check, since no one else will
-    /// remove what it wrote after a close.
+    /// After this execution wrote <paramref name="written"/> blob versions: when the asset no longer takes renditions
+    /// (failed, being cleaned up or deleted), deletes all of the asset's renditions; when a newer run took it, deletes
+    /// only the versions written here. Returns why (the execution was late), else null. Not cancelled with the
+    /// execution: a render the host stops (shutting down) after a write must still check, since no one else will remove
+    /// what it wrote after a close.
     /// </summary>
-    private async Task<bool> RemoveUnlessTakenAsync(string assetId, int written)
+    private async Task<string?> RemoveUnlessTakenAsync(RenderRenditionsRequest request, Dictionary<string, ETag> written)
     {
         var ct = CancellationToken.None;
-        if (written == 0 || await store.TakesRenditionsAsync(assetId, ct))
+        if (written.Count == 0 || await store.TakesRenditionsAsync(request.AssetId, request.Generation, ct))
         {
-            return false;
+            return null;
         }
 
-        var removed = await store.DeleteRenditionsAsync(assetId, ct);
+        if (await store.TakesRenditionsAsync(request.AssetId, ct))
+        {
+            await RemoveOwnAsync(request.AssetId, written);
+            return Outranked;
+        }
+
+        var removed = await store.DeleteRenditionsAsync(request.AssetId, ct);
         logger.LogWarning(
-            "Asset {AssetId} is failed or deleted: a late render removed the {Count} rendition(s) it had written", assetId, removed);
-        return true;
+            "Asset {AssetId} is failed or deleted: a late render removed the {Count} rendition(s) it had written", request.AssetId, removed);
+        return Superseded;
+    }
+
+    /// <summary>Deletes the blob versions this render wrote, and no later version (a newer run's).</summary>
+    private async Task RemoveOwnAsync(string assetId, Dictionary<string, ETag> written)
+    {
+        foreach (var (blobName, version) in written)
+        {
+            try
+            {
+                await store.Renditions.DeleteBlobIfExistsAsync(
+                    blobName, conditions: new BlobRequestConditions { IfMatch = version }, cancellationToken: CancellationToken.None);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 412)
+            {
+                // Written again since, by a newer run: its rendition now.
+            }
+        }
+
+        logger.LogWarning("Asset {AssetId}: a newer run took it; a late render removed the rendition(s) it had written", assetId);
+    }
+
+    /// <summary>
+    /// Conditions for writing <paramref name="blob"/> in the run of <paramref name="generation"/>: only if it is still
+    /// absent, or still the version read when that was written by this run or an older one; null when a newer run
+    /// wrote it. A write in between fails the upload (409/412) and the activity is retried.
+    /// </summary>
+    private static async Task<BlobRequestConditions?> WriteConditionsAsync(BlobClient blob, long generation, CancellationToken ct)
+    {
+        BlobProperties current;
+        try
+        {
+            current = await blob.GetPropertiesAsync(cancellationToken: ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return new BlobRequestConditions { IfNoneMatch = ETag.All };
+        }
+
+        var writer = current.Metadata.TryGetValue(GenerationMetadataKey, out var value)
+            && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
+        return writer > generation ? null : new BlobRequestConditions { IfMatch = current.ETag };
+    }
+
+    /// <summary>A rendition blob was written by a newer run: this render stops writing.</summary>
+    private sealed class OutrankedException : Exception
+    {
     }
 }

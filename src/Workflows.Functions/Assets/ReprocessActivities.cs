@@ -32,7 +32,8 @@ public sealed class ReprocessActivities(AssetStore store, IAssetImaging imaging)
     /// <summary>
     /// Records a re-render's result on the asset: on success the new renditions; on failure the error, leaving the asset
     /// Ready with its previous rendition list. Either way, rendition blobs the record does not list are deleted: those
-    /// the profile no longer has, and those a failed re-render wrote before it failed.
+    /// the profile no longer has, and those a failed re-render wrote before it failed. A result of an older run than the
+    /// one the record belongs to (<see cref="Storage.AssetEntity.Generation"/>), delivered late, changes nothing.
     /// </summary>
     [Function(nameof(RecordRerender))]
     public async Task RecordRerender([ActivityTrigger] RecordRerenderRequest request, CancellationToken ct)
@@ -44,6 +45,11 @@ public sealed class ReprocessActivities(AssetStore store, IAssetImaging imaging)
             // Deleted (or being deleted) while it was re-rendered: remove what the re-render wrote after the delete.
             await store.DeleteRenditionsAsync(request.AssetId, ct);
             return;
+        }
+
+        if ((entity.Generation ?? 0) > request.Generation)
+        {
+            return; // a newer re-render took the asset: its result (and its clean-up of unlisted renditions) stands
         }
 
         entity.ReprocessedAt = DateTimeOffset.UtcNow;

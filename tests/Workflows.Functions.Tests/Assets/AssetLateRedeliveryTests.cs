@@ -108,7 +108,8 @@ public sealed class AssetLateRedeliveryTests : IAsyncLifetime
     {
         // Arrange: a Ready asset's re-render has read the original; meanwhile the asset is deleted.
         var (assetId, _) = await _assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(400, 300));
-        var (gate, late) = StartGatedRender(new RenderRenditionsRequest(assetId, Imaging().Profile.Chains));
+        var generation = (await _assets.RecordAsync(assetId)).Generation ?? 0; // the run the asset's renditions belong to
+        var (gate, late) = StartGatedRender(new RenderRenditionsRequest(assetId, Imaging().Profile.Chains, generation));
         await gate.Reached.WaitAsync(AssetsTestApp.Timeout);
         Assert.Equal(StatusCodes.Status204NoContent, (await AssetDeleteTests.DeleteAsync(_assets, assetId)).StatusCode);
 
@@ -129,7 +130,8 @@ public sealed class AssetLateRedeliveryTests : IAsyncLifetime
         var listed = AssetStore.DeserializeRenditions((await _assets.RecordAsync(assetId)).RenditionsJson).Select(r => r.BlobName);
 
         // Act: the pipeline's render, delivered once more after the asset went Ready.
-        await Renderer().RenderRenditions(new RenderRenditionsRequest(assetId, Imaging().Profile.Chains), _ct);
+        var generation = (await _assets.RecordAsync(assetId)).Generation ?? 0;
+        await Renderer().RenderRenditions(new RenderRenditionsRequest(assetId, Imaging().Profile.Chains, generation), _ct);
 
         // Assert: same bytes under the same names, still listed and served.
         Assert.Equal(listed.Order(), (await AssetsTestApp.BlobNamesAsync(_assets.Store.Renditions)).Order());

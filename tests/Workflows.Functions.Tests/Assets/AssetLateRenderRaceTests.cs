@@ -24,7 +24,8 @@ public sealed class AssetLateRenderRaceTests
         var pausing = new PausingTransport();
         await using var assets = await AssetsTestApp.StartAsync(services: pausing.InjectIntoAppStorage);
         var (assetId, _) = await assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(400, 300));
-        var (gate, late) = StartGatedRender(assets, assetId, assets.App.Services.GetRequiredService<IAssetImaging>().Profile.Chains);
+        var generation = (await assets.RecordAsync(assetId)).Generation ?? 0; // the run the asset's renditions belong to
+        var (gate, late) = StartGatedRender(assets, assetId, assets.App.Services.GetRequiredService<IAssetImaging>().Profile.Chains, generation);
         await gate.Reached.WaitAsync(AssetsTestApp.Timeout);
 
         // The delete has removed the renditions and is about to remove the original: the render writes and ends now.
@@ -96,11 +97,11 @@ public sealed class AssetLateRenderRaceTests
     }
 
     private (GatedImaging Gate, Task<RenderRenditionsResult> Render) StartGatedRender(
-        AssetsTestApp assets, string assetId, IReadOnlyList<Workflows.Assets.Imaging.RenditionChain> chains)
+        AssetsTestApp assets, string assetId, IReadOnlyList<Workflows.Assets.Imaging.RenditionChain> chains, long generation = 0)
     {
         var services = assets.App.Services;
         var gate = new GatedImaging(services.GetRequiredService<IAssetImaging>());
         var renderer = new RenditionActivities(assets.Store, gate, services.GetRequiredService<ILogger<RenditionActivities>>());
-        return (gate, Task.Run(() => renderer.RenderRenditions(new RenderRenditionsRequest(assetId, chains), _ct)));
+        return (gate, Task.Run(() => renderer.RenderRenditions(new RenderRenditionsRequest(assetId, chains, generation), _ct)));
     }
 }

@@ -58,6 +58,13 @@ public sealed class AssetEntity : ITableEntity
     /// </summary>
     public bool? RenditionsClosed { get; set; }
 
+    /// <summary>
+    /// The run (pipeline or re-render) the asset's renditions belong to: its orchestration's start time in ticks
+    /// (<see cref="AssetGenerations"/>), stamped when the run takes the record. Writes of an older run are refused.
+    /// Null on records written before it existed: generation 0, which every run outranks.
+    /// </summary>
+    public long? Generation { get; set; }
+
     public string? UploadContainer { get; set; }
 
     public string? UploadBlobName { get; set; }

@@ -203,6 +203,48 @@ public sealed class AssetStore(
         await FindAsync(assetId, ct) is { StatusValue: AssetStatus.Processing or AssetStatus.Ready, RenditionsClosed: not true };
 
     /// <summary>
+    /// Takes the record for the run of <paramref name="generation"/> before its render: raises the record's
+    /// <see cref="AssetEntity.Generation"/> to it (a conditional save; re-read and retried when written meanwhile).
+    /// False only when a newer run holds it; a record that is gone, finished Failed or closed is left to the check after
+    /// the writes (<see cref="TakesRenditionsAsync(string, long, CancellationToken)"/>).
+    /// </summary>
+    public async Task<bool> ClaimRenditionsAsync(string assetId, long generation, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var entity = await FindAsync(assetId, ct);
+            if (entity is not { StatusValue: AssetStatus.Processing or AssetStatus.Ready, RenditionsClosed: not true })
+            {
+                return true;
+            }
+
+            if ((entity.Generation ?? 0) >= generation)
+            {
+                return (entity.Generation ?? 0) == generation; // the same run (a retry), or a newer one
+            }
+
+            entity.Generation = generation;
+            if (await TrySaveAsync(entity, ct))
+            {
+                return true;
+            }
+
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException($"Asset {assetId}: its record kept changing while a render took it; retrying.");
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="TakesRenditionsAsync(string, CancellationToken)"/> for the run of <paramref name="generation"/>: also
+    /// false once a newer run took the record.
+    /// </summary>
+    public async Task<bool> TakesRenditionsAsync(string assetId, long generation, CancellationToken ct) =>
+        await FindAsync(assetId, ct) is { StatusValue: AssetStatus.Processing or AssetStatus.Ready, RenditionsClosed: not true } entity
+        && (entity.Generation ?? 0) <= generation;
+
+    /// <summary>
     /// Closes the asset to renditions (sets <see cref="AssetEntity.RenditionsClosed"/>, which nothing clears) before its
     /// renditions are swept for good; nothing to do for a record that is gone. Merged, so it never undoes another write.
     /// </summary>
