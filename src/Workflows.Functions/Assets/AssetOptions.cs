@@ -11,8 +11,8 @@ public sealed class AssetOptions
     public const string UploadsContainerSetting = "%Assets:UploadsContainer%";
 
     private const string ContainerPattern = "^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$";
-    // 3-58 characters: the list index table is named {AssetsTable}Index (table names end at 63).
-    private const string TablePattern = "^[A-Za-z][A-Za-z0-9]{2,57}$";
+    // 3-57 characters: the sweep cursors' table is named {AssetsTable}Sweeps, the list index {AssetsTable}Index (table names end at 63).
+    private const string TablePattern = "^[A-Za-z][A-Za-z0-9]{2,56}$";
 
     /// <summary>Raw uploads written with storage tools; the blob trigger and the reconciliation sweep watch it.</summary>
     [Required, RegularExpression(ContainerPattern)]

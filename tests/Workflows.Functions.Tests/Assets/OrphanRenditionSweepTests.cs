@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
@@ -210,6 +211,22 @@ public sealed class OrphanRenditionSweepTests
         Assert.Equal([3, 3, 2], left);
         Assert.Equal(1, afterWrap);
         Assert.Equal([$"{ids[1]}/webp-200.webp"], await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
+    }
+
+    [Theory]
+    [InlineData(57, true)]
+    [InlineData(58, false)]
+    public void AssetOptions_AssetsTableLength_AcceptedOnlyWhenTheSweepsTableNameFits(int length, bool valid)
+    {
+        // Arrange: the longest derived table is {AssetsTable}Sweeps, and table names end at 63 characters.
+        var options = new AssetOptions { AssetsTable = "a" + new string('b', length - 1) };
+
+        // Act
+        var accepted = Validator.TryValidateObject(options, new ValidationContext(options), null, validateAllProperties: true);
+
+        // Assert: a name the service refuses would pass start-up and then fail every EnsureCreatedAsync.
+        Assert.Equal(valid, accepted);
+        Assert.Equal(valid, (options.AssetsTable + "Sweeps").Length <= 63);
     }
 
     private static async Task<string> RecordAsync(AssetsTestApp assets, string name, AssetStatus status)
