@@ -14,6 +14,8 @@ namespace Workflows.Assets;
 /// Failed or closed to renditions. Run by <see cref="StuckAssetSweep.SettleStuckAssets"/> after it settles; one page of
 /// asset prefixes per run, going on from where the previous run stopped: the listing cursor is kept in a row of
 /// <see cref="AssetStore.Sweeps"/>, so a restart or another instance goes on from it, and a pass wraps to the start.
+/// While that table cannot be read or written, the process goes on from a cursor of its own: an outage of the cursor
+/// never stops the sweep nor holds it on one page.
 /// </summary>
 public sealed class OrphanRenditionSweep(
     AssetStore store, TimeProvider clock, IOptions<AssetOptions> options, ILogger<OrphanRenditionSweep> logger)
@@ -22,6 +24,7 @@ public sealed class OrphanRenditionSweep(
     private const string CursorRow = "cursor";
     private const string NextColumn = "Next";
     private readonly AssetOptions _options = options.Value;
+    private string? _ownNext; // where this process's last run stopped: used while the stored cursor cannot be read
 
     /// <summary>Looks at one page of asset prefixes; returns how many rendition blobs it removed.</summary>
     public async Task<int> SweepAsync(CancellationToken ct)
@@ -63,27 +66,44 @@ public sealed class OrphanRenditionSweep(
             logger.LogWarning(ex, "The orphan sweep cursor was refused; the next run starts from the top");
             await SaveCursorAsync(null, version, ct);
         }
-
-        if (removed > 0)
+        finally
         {
-            WorkflowMetrics.OrphanRenditionsRemoved(removed);
+            if (removed > 0)
+            {
+                WorkflowMetrics.OrphanRenditionsRemoved(removed);
+            }
         }
 
         return removed;
     }
 
-    private async Task<(string? Next, ETag Version)> ReadCursorAsync(CancellationToken ct)
+    /// <summary>The stored cursor and its version; this process's own (and no version: nothing is stored) when it cannot be read.</summary>
+    private async Task<(string? Next, ETag? Version)> ReadCursorAsync(CancellationToken ct)
     {
-        var row = await store.Sweeps.GetEntityIfExistsAsync<TableEntity>(CursorPartition, CursorRow, cancellationToken: ct);
-        return row.HasValue ? (row.Value!.GetString(NextColumn) is { Length: > 0 } next ? next : null, row.Value.ETag) : (null, default);
+        try
+        {
+            var row = await store.Sweeps.GetEntityIfExistsAsync<TableEntity>(CursorPartition, CursorRow, cancellationToken: ct);
+            return row.HasValue ? (row.Value!.GetString(NextColumn) is { Length: > 0 } next ? next : null, row.Value.ETag) : (null, default(ETag));
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            logger.LogWarning(ex, "Could not read the orphan sweep cursor; going on from this process's own");
+            return (_ownNext, null);
+        }
     }
 
     /// <summary>
     /// Moves the cursor on, conditional on the version read: when another instance moved it meanwhile (or added the row
     /// first), its cursor stands and this run's page is simply swept twice, which is harmless.
     /// </summary>
-    private async Task SaveCursorAsync(string? next, ETag version, CancellationToken ct)
+    private async Task SaveCursorAsync(string? next, ETag? read, CancellationToken ct)
     {
+        _ownNext = next;
+        if (read is not { } version)
+        {
+            return; // the stored cursor could not be read: moving it now could move it back
+        }
+
         var row = new TableEntity(CursorPartition, CursorRow) { [NextColumn] = next ?? string.Empty };
         try
         {
@@ -94,6 +114,11 @@ public sealed class OrphanRenditionSweep(
         catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
         {
             logger.LogInformation("The orphan sweep cursor was moved by another run; it stands");
+        }
+        catch (Exception ex) when (!ct.IsCancellationRequested)
+        {
+            // The page is swept: a later run goes on from this process's cursor while the stored one cannot be moved.
+            logger.LogWarning(ex, "Could not store the orphan sweep cursor; this process goes on from its own");
         }
     }
 

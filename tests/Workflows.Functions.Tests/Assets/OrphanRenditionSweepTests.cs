@@ -213,6 +213,39 @@ public sealed class OrphanRenditionSweepTests
         Assert.Equal([$"{ids[1]}/webp-200.webp"], await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
     }
 
+    [Fact]
+    public async Task SettleStuckAssets_CursorTableFailsEveryAttempt_OrphansStillRemovedAndTheRunsGoOnPageByPage()
+    {
+        // Arrange: pages of one asset; two deleted assets past the age; every request to the cursor's table fails.
+        var clock = new SettableClock();
+        var fault = new StorageFault();
+        await using var assets = await AssetsTestApp.StartAsync(
+            settings: v => v["Assets:OrphanSweepPageSize"] = "1",
+            services: s =>
+            {
+                s.AddSingleton<TimeProvider>(clock);
+                fault.InjectIntoAppStorage(s);
+            });
+        var ids = new[] { "a.jpg", "b.jpg" }.Select(n => AssetIds.FromUpload("uploads", n, "0x1")).Order(StringComparer.Ordinal).ToList();
+        foreach (var assetId in ids)
+        {
+            await assets.Store.Renditions.GetBlobClient($"{assetId}/webp-200.webp").UploadAsync(new BinaryData([1]));
+        }
+
+        clock.Now = DateTimeOffset.UtcNow + assets.Options.OrphanRenditionMinAge + TimeSpan.FromMinutes(1);
+        fault.FailNext(r => r.Uri.ToString().Contains($"/{assets.Store.Sweeps.Name}(", StringComparison.Ordinal), 503, int.MaxValue); // its rows, not the table
+        var sweep = assets.App.CreateFunction<StuckAssetSweep>();
+
+        // Act: two runs of the same process.
+        await sweep.SettleStuckAssets(new TimerInfo(), assets.Client, default);
+        var afterFirst = await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions);
+        await sweep.SettleStuckAssets(new TimerInfo(), assets.Client, default);
+
+        // Assert: the cursor's outage neither stops a run nor holds it on the first page (the process keeps its own).
+        Assert.Equal([$"{ids[1]}/webp-200.webp"], afterFirst);
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
+    }
+
     [Theory]
     [InlineData(57, true)]
     [InlineData(58, false)]
