@@ -4,27 +4,40 @@ using Workflows.Shared;
 
 namespace Workflows.Operations;
 
-/// <summary>The outcome of purging one instance: how many went, or which sub-orchestrations still run (nothing purged).</summary>
-public sealed record TreePurge(int Purged, IReadOnlyList<string> StillRunning);
+/// <summary>
+/// The outcome of purging one instance: how many went, or (nothing purged) which sub-orchestrations still run or why a
+/// feature's clean-up before the purge failed.
+/// </summary>
+public sealed record TreePurge(int Purged, IReadOnlyList<string> StillRunning, string? CleanupFailure = null);
 
 /// <summary>
 /// Purges finished instances from the task hub together with their sub-orchestrations, which the app starts with
 /// ids <c>{parentId}:{key}</c> (<see cref="InstanceStarts.ChildId"/>).
 /// The engines' own "recursive" flag is passed too, but the Functions host's Durable extension ignores it. Only the
-/// task hub is touched: order views, asset records and blobs stay.
+/// task hub is touched, apart from what the features' <see cref="IInstancePurgeHook"/>s delete first (Orders: the
+/// order's reservation claim rows); order views, asset records and blobs stay.
 /// </summary>
-public sealed class InstancePurger(ILogger<InstancePurger> logger)
+public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogger<InstancePurger> logger)
 {
     private const int QueryPageSize = 100;
 
-    /// <summary>Purges <paramref name="instanceId"/> and its sub-orchestrations, children first; nothing if any still runs.</summary>
-    public async Task<TreePurge> PurgeTreeAsync(DurableTaskClient client, string instanceId, CancellationToken ct)
+    /// <summary>
+    /// Purges the finished instance <paramref name="root"/> and its sub-orchestrations, children first, after every
+    /// <see cref="IInstancePurgeHook"/> ran for each; nothing if any still runs or a hook fails (the next purge retries).
+    /// </summary>
+    public async Task<TreePurge> PurgeTreeAsync(DurableTaskClient client, OrchestrationMetadata root, CancellationToken ct)
     {
+        var instanceId = root.InstanceId;
         var descendants = await QueryAsync(client, new OrchestrationQuery { InstanceIdPrefix = InstanceStarts.ChildPrefix(instanceId) }, int.MaxValue, ct);
         var running = descendants.Where(d => !OperationsHttp.IsFinished(d.RuntimeStatus)).Select(d => d.InstanceId).ToList();
         if (running.Count > 0)
         {
             return new TreePurge(0, running);
+        }
+
+        if (await RunHooksAsync(client, [.. descendants, root], ct) is { } failure)
+        {
+            return new TreePurge(0, [], failure);
         }
 
         // Deepest first, the root last: a purge cut short can simply be repeated.
@@ -58,16 +71,40 @@ public sealed class InstancePurger(ILogger<InstancePurger> logger)
         var purged = 0;
         foreach (var instance in candidates.Take(max))
         {
-            var tree = await PurgeTreeAsync(client, instance.InstanceId, ct);
+            var tree = await PurgeTreeAsync(client, instance, ct);
             purged += tree.Purged;
             if (tree.StillRunning.Count > 0)
             {
                 logger.LogWarning("Kept {InstanceId}: its sub-orchestrations {Running} still run", instance.InstanceId, tree.StillRunning);
             }
+
+            // A failed clean-up was logged by RunHooksAsync; the instance stays and the next run tries again.
         }
 
         logger.LogInformation("Purged {Count} instance(s) that finished before {Cutoff:o}; more to purge: {More}", purged, finishedBefore, more);
         return new WorkflowsPurged(purged, more);
+    }
+
+    /// <summary>Runs every hook for every instance; the failure (logged), or null when all succeeded.</summary>
+    private async Task<string?> RunHooksAsync(DurableTaskClient client, IReadOnlyList<OrchestrationMetadata> instances, CancellationToken ct)
+    {
+        foreach (var instance in instances)
+        {
+            foreach (var hook in hooks)
+            {
+                try
+                {
+                    await hook.BeforePurgeAsync(client, instance, ct);
+                }
+                catch (Exception ex) when (!ct.IsCancellationRequested)
+                {
+                    logger.LogWarning(ex, "Kept {InstanceId}: the clean-up before its purge failed; the next purge tries again", instance.InstanceId);
+                    return $"{instance.InstanceId}: {ex.Message}";
+                }
+            }
+        }
+
+        return null;
     }
 
     private static async Task<IReadOnlyList<OrchestrationMetadata>> QueryAsync(

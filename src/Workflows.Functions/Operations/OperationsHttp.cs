@@ -50,6 +50,9 @@ internal static class OperationsHttp
     public static ObjectResult Conflict(HttpRequest req, string detail) =>
         Problem(req, StatusCodes.Status409Conflict, "Instance is in the wrong state.", detail);
 
+    public static ObjectResult Unavailable(HttpRequest req, string detail) =>
+        Problem(req, StatusCodes.Status503ServiceUnavailable, "Try again later.", detail);
+
     public static ObjectResult TooLarge(HttpRequest req, int maxBytes) =>
         Problem(req, StatusCodes.Status413PayloadTooLarge, "Body too large.", $"The body has at most {maxBytes} bytes.");
 

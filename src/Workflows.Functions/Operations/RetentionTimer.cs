@@ -7,7 +7,8 @@ namespace Workflows.Operations;
 /// <summary>
 /// Task-hub retention: every hour, purges up to <c>Operations:PurgeBatchSize</c> instances that finished more than
 /// <c>Operations:InstanceRetention</c> (30 days) ago, with their sub-orchestrations, logging each. A backlog drains over
-/// successive runs. Only the task hub is touched: order views, asset records and blobs stay.
+/// successive runs. Only the task hub is touched, and an order's reservation claim rows (deleted first,
+/// <see cref="InstancePurger"/>): order views, asset records and blobs stay.
 /// </summary>
 public sealed class RetentionTimer(InstancePurger purger, IOptions<OperationsOptions> options, TimeProvider time)
 {

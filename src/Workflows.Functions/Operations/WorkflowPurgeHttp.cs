@@ -15,7 +15,8 @@ public sealed class WorkflowPurgeHttp(InstancePurger purger, IOptions<Operations
 
     /// <summary>
     /// Deletes a finished instance's history and status, and its sub-orchestrations': 200 <c>{purged}</c>; 404 when
-    /// unknown; 409 while it or one of its sub-orchestrations still runs (terminate it first).
+    /// unknown; 409 while it or one of its sub-orchestrations still runs (terminate it first); 503 when a feature's
+    /// clean-up before the purge failed (nothing purged).
     /// </summary>
     [Function(nameof(PurgeWorkflow))]
     public async Task<IActionResult> PurgeWorkflow(
@@ -34,9 +35,14 @@ public sealed class WorkflowPurgeHttp(InstancePurger purger, IOptions<Operations
             return OperationsHttp.Conflict(req, $"Instance '{instanceId}' is {instance.RuntimeStatus}: terminate it before purging.");
         }
 
-        var tree = await purger.PurgeTreeAsync(client, instanceId, req.HttpContext.RequestAborted);
-        return tree.StillRunning.Count > 0
-            ? OperationsHttp.Conflict(req, $"Sub-orchestrations of '{instanceId}' still run: {string.Join(", ", tree.StillRunning)}. Terminate them first.")
+        var tree = await purger.PurgeTreeAsync(client, instance, req.HttpContext.RequestAborted);
+        if (tree.StillRunning.Count > 0)
+        {
+            return OperationsHttp.Conflict(req, $"Sub-orchestrations of '{instanceId}' still run: {string.Join(", ", tree.StillRunning)}. Terminate them first.");
+        }
+
+        return tree.CleanupFailure is { } failure
+            ? OperationsHttp.Unavailable(req, $"Nothing was purged: the clean-up before the purge failed ({failure}). Try again.")
             : new OkObjectResult(new WorkflowsPurged(tree.Purged, More: false));
     }
 

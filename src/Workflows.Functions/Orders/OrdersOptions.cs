@@ -44,6 +44,13 @@ public sealed class OrdersOptions : IValidatableObject
     public RetryOptions CompletionRetry { get; set; } = new() { MaxAttempts = 10, FirstInterval = TimeSpan.FromSeconds(5) };
 
     /// <summary>
+    /// An order's reservation claim rows are deleted when its instance is purged from the task hub, if it finished at
+    /// least this long before: until then a late redelivery of its reserve or release may still arrive and needs them.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    public TimeSpan ClaimCleanupMinAge { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>
     /// Lets the local payment gateway and carrier (demo stand-ins, README "Test card tokens") serve orders outside
     /// Development; without it the worker does not start there unless real providers are registered. Always on in Development.
     /// </summary>

@@ -36,6 +36,7 @@ public static class OrdersRegistration
         services.AddSingleton<SalesViewStore>();
         services.AddProvisionedStorage<OrderEventPublisher>();
         services.AddSingleton<DemoData>();
+        services.AddSingleton<IInstancePurgeHook, ReservationClaimCleanup>();
 
         // Demo stand-ins; a production gateway or carrier replaces these registrations (LocalProvidersGuard checks).
         services.AddSingleton<LocalPaymentGateway>();

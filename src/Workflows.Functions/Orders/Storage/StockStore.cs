@@ -97,6 +97,24 @@ public sealed class StockStore(OrderTables tables)
     public Task<int> CommitAsync(string orderId, string sku, CancellationToken ct) =>
         MoveAsync(orderId, sku, ReservationState.Committed, ct);
 
+    /// <summary>
+    /// Deletes the order's claim row for a SKU (<see cref="ReservationClaimEntity"/>) once no reserve or release of the
+    /// order can still arrive; true when it was there, false when it was gone already (a repeated clean-up).
+    /// </summary>
+    public async Task<bool> DeleteClaimAsync(string orderId, string sku, CancellationToken ct)
+    {
+        var table = await tables.StockAsync(ct);
+        try
+        {
+            var response = await table.DeleteEntityAsync(sku, ReservationClaimEntity.Row(orderId), ETag.All, ct);
+            return response.Status != 404;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Adds a stock row if it is missing (the demo seeder: never overwrites counts orders have changed).</summary>
     public async Task<bool> AddIfMissingAsync(string sku, string warehouse, int available, CancellationToken ct)
     {

@@ -1,0 +1,50 @@
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Workflows.Orders.Storage;
+using Workflows.Shared;
+
+namespace Workflows.Orders;
+
+/// <summary>
+/// Before a finished order's instance is purged, deletes its <c>claim|{orderId}</c> row in each SKU's stock partition
+/// (<see cref="ReservationClaimEntity"/>), so the rows do not pile up. Only for orders that finished at least
+/// <see cref="OrdersOptions.ClaimCleanupMinAge"/> before: a younger order's reserve or release may still be redelivered,
+/// and its rows then stay for good (an on-demand purge right after it finished). A delete that fails keeps the instance;
+/// the next purge deletes again (an absent row is done).
+/// </summary>
+public sealed class ReservationClaimCleanup(
+    StockStore stock, IOptions<OrdersOptions> options, TimeProvider time, ILogger<ReservationClaimCleanup> logger) : IInstancePurgeHook
+{
+    public async Task BeforePurgeAsync(DurableTaskClient client, OrchestrationMetadata instance, CancellationToken ct)
+    {
+        if (instance.Name != nameof(OrderFulfilmentOrchestrator))
+        {
+            return;
+        }
+
+        var minAge = options.Value.ClaimCleanupMinAge;
+        if (time.GetUtcNow() - instance.LastUpdatedAt < minAge)
+        {
+            logger.LogWarning(
+                "{OrderId} finished less than {MinAge} ago: its reservation claim rows stay (a late reserve or release may still arrive)",
+                instance.InstanceId, minAge);
+            return;
+        }
+
+        // The SKUs are the input's lines: the saga reserves (and releases) exactly those, keyed by the order id.
+        var withInput = await client.GetInstanceAsync(instance.InstanceId, getInputsAndOutputs: true, ct);
+        if (withInput?.ReadInputAs<PlaceOrder>() is not { } order)
+        {
+            return;
+        }
+
+        var deleted = 0;
+        foreach (var sku in order.Lines.Select(l => l.Sku).Distinct(StringComparer.Ordinal))
+        {
+            deleted += await stock.DeleteClaimAsync(order.OrderId, sku, ct) ? 1 : 0;
+        }
+
+        logger.LogInformation("{OrderId}: deleted {Deleted} reservation claim row(s) before the purge", order.OrderId, deleted);
+    }
+}
