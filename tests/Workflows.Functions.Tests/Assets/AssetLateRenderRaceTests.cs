@@ -4,6 +4,8 @@ using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Workflows.Assets;
+using Workflows.Assets.Imaging;
+using Workflows.Assets.Storage;
 using Workflows.Assets.Uploads;
 using Workflows.Tests.TestSupport;
 
@@ -94,6 +96,49 @@ public sealed class AssetLateRenderRaceTests
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
         Assert.Equal(nameof(AssetStatus.Failed), (await assets.RecordAsync(upload.AssetId)).Status);
         Assert.True((await assets.Store.Quarantined(upload.AssetId).ExistsAsync()).Value);
+    }
+
+    [Fact]
+    public async Task RenderRenditions_FindingANewerRunAfterItsWrites_RemovesOnlyTheVersionsItWrote()
+    {
+        // Arrange: a Ready asset, and a late render of its pipeline (old profile) that has read the original.
+        var pausing = new PausingTransport();
+        await using var assets = await AssetsTestApp.StartAsync(services: pausing.InjectIntoAppStorage);
+        var (assetId, _) = await assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(400, 300));
+        var pipeline = (await assets.RecordAsync(assetId)).Generation ?? 0;
+        var imaging = assets.App.Services.GetRequiredService<IAssetImaging>();
+        var (gate, late) = StartGatedRender(assets, assetId, imaging.Profile.Chains, pipeline);
+        await gate.Reached.WaitAsync(AssetsTestApp.Timeout);
+
+        // Its writes done, and before it checks the record, a newer run (a re-render with a changed profile) renders:
+        // it overwrites jpeg-1600, a name both profiles have, and adds jpeg-100.
+        var newer = pipeline + 1;
+        RenderRenditionsResult? rendered = null;
+        var recordRead = assets.Store.Table.Name + "(";
+        pausing.PauseOnce(r => r.Method == RequestMethod.Get && r.Uri.Path.Contains(recordRead, StringComparison.Ordinal), async () =>
+        {
+            var renderer = new RenditionActivities(assets.Store, imaging, assets.App.Services.GetRequiredService<ILogger<RenditionActivities>>());
+            rendered = await renderer.RenderRenditions(
+                new RenderRenditionsRequest(assetId, [TestChains.Parse(RenditionFormat.Jpeg, 40, "1600,100")], newer), _ct);
+        });
+
+        // Act
+        gate.Open();
+        var outcome = await late;
+        await assets.App.CreateFunction<ReprocessActivities>().RecordRerender(
+            new RecordRerenderRequest(assetId, rendered!.Renditions, null, newer), _ct);
+
+        // Assert: the late render gave up, and removed its own versions only: the newer run's two renditions stand.
+        Assert.Empty(outcome.Renditions);
+        Assert.NotNull(outcome.Rejection);
+        Assert.Null(rendered.Rejection);
+        var listed = AssetStore.DeserializeRenditions((await assets.RecordAsync(assetId)).RenditionsJson);
+        Assert.Equal(["jpeg-100", "jpeg-1600"], listed.Select(r => r.Name).Order());
+        Assert.Equal(listed.Select(r => r.BlobName).Order(), (await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions)).Order());
+        foreach (var rendition in listed)
+        {
+            Assert.Equal(rendition.Bytes, (await assets.DownloadRenditionAsync(rendition.BlobName)).LongLength);
+        }
     }
 
     private (GatedImaging Gate, Task<RenderRenditionsResult> Render) StartGatedRender(
