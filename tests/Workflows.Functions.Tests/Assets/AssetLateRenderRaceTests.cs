@@ -141,6 +141,39 @@ public sealed class AssetLateRenderRaceTests
         }
     }
 
+    [Fact]
+    public async Task RenderRenditions_WhenItsOwnRunWritesARenditionBetweenItsReadAndItsWrite_WritesItAgain()
+    {
+        // Arrange: a Ready asset; its pipeline's render is delivered once more (the same run). Between its read of
+        // jpeg-1600 and its write, that blob is written again by the same run: a duplicate execution, or its own write
+        // retried by the storage client after a lost response.
+        var pausing = new PausingTransport();
+        await using var assets = await AssetsTestApp.StartAsync(services: pausing.InjectIntoAppStorage);
+        var (assetId, _) = await assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(400, 300));
+        var record = await assets.RecordAsync(assetId);
+        var generation = record.Generation ?? 0;
+        var jpeg1600 = AssetStore.DeserializeRenditions(record.RenditionsJson).Single(r => r.Name == "jpeg-1600").BlobName;
+        var blob = assets.Store.Renditions.GetBlobClient(jpeg1600);
+        var bytes = await assets.DownloadRenditionAsync(jpeg1600);
+        pausing.PauseOnce(r => r.Method == RequestMethod.Put && r.Uri.Path.EndsWith(jpeg1600, StringComparison.Ordinal), async () =>
+            await blob.UploadAsync(new BinaryData(bytes), new Azure.Storage.Blobs.Models.BlobUploadOptions
+            {
+                Metadata = new Dictionary<string, string> { ["generation"] = generation.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+            }, _ct));
+        var renderer = new RenditionActivities(
+            assets.Store, assets.App.Services.GetRequiredService<IAssetImaging>(), assets.App.Services.GetRequiredService<ILogger<RenditionActivities>>());
+
+        // Act
+        var outcome = await renderer.RenderRenditions(
+            new RenderRenditionsRequest(assetId, assets.App.Services.GetRequiredService<IAssetImaging>().Profile.Chains, generation), _ct);
+
+        // Assert: the same run's write is its own: rendered, nothing refused, every listed rendition still there.
+        Assert.Null(outcome.Rejection);
+        Assert.Equal(
+            AssetStore.DeserializeRenditions(record.RenditionsJson).Select(r => r.BlobName).Order(),
+            (await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions)).Order());
+    }
+
     private (GatedImaging Gate, Task<RenderRenditionsResult> Render) StartGatedRender(
         AssetsTestApp assets, string assetId, IReadOnlyList<Workflows.Assets.Imaging.RenditionChain> chains, long generation = 0)
     {
