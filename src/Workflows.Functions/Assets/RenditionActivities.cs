@@ -69,20 +69,8 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
             WorkflowMetrics.RenditionRendered(target.Name, renditionStarted);
             var blobName = target.BlobName(request.AssetId);
             blobNames[target.Name] = blobName;
-            var blob = container.GetBlobClient(blobName);
-            var conditions = await WriteConditionsAsync(blob, request.Generation, token) ?? throw new OutrankedException();
-            BlobContentInfo stored = await blob.UploadAsync(
-                content,
-                new BlobUploadOptions
-                {
-                    HttpHeaders = new BlobHttpHeaders { ContentType = target.ContentType },
-                    Metadata = new Dictionary<string, string>
-                    {
-                        [GenerationMetadataKey] = request.Generation.ToString(CultureInfo.InvariantCulture),
-                    },
-                    Conditions = conditions,
-                },
-                token);
+            var stored = await UploadOverOlderAsync(container.GetBlobClient(blobName), content, target.ContentType, request.Generation, token)
+                ?? throw new OutrankedException();
             versions[blobName] = stored.ETag;
             renditionStarted = Stopwatch.GetTimestamp();
         }
@@ -183,9 +171,48 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
     }
 
     /// <summary>
+    /// Writes <paramref name="content"/> as <paramref name="blob"/> for the run of <paramref name="generation"/>, only
+    /// over an absent blob or the version read when that was written by this run or an older one. A write in between
+    /// (409/412) is read again and the write repeated: a duplicate execution of this same run, or this very upload
+    /// retried by the storage client after a lost response, must not fail the render. Null when a newer run wrote it.
+    /// </summary>
+    private static async Task<BlobContentInfo?> UploadOverOlderAsync(
+        BlobClient blob, Stream content, string contentType, long generation, CancellationToken ct)
+    {
+        var start = content.CanSeek ? content.Position : 0;
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await WriteConditionsAsync(blob, generation, ct) is not { } conditions)
+            {
+                return null;
+            }
+
+            try
+            {
+                return await blob.UploadAsync(
+                    content,
+                    new BlobUploadOptions
+                    {
+                        HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
+                        Metadata = new Dictionary<string, string>
+                        {
+                            [GenerationMetadataKey] = generation.ToString(CultureInfo.InvariantCulture),
+                        },
+                        Conditions = conditions,
+                    },
+                    ct);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 3 && content.CanSeek)
+            {
+                content.Position = start; // written in between: read it again
+            }
+        }
+    }
+
+    /// <summary>
     /// Conditions for writing <paramref name="blob"/> in the run of <paramref name="generation"/>: only if it is still
     /// absent, or still the version read when that was written by this run or an older one; null when a newer run
-    /// wrote it. A write in between fails the upload (409/412) and the activity is retried.
+    /// wrote it.
     /// </summary>
     private static async Task<BlobRequestConditions?> WriteConditionsAsync(BlobClient blob, long generation, CancellationToken ct)
     {
