@@ -55,6 +55,33 @@ public sealed class PngRowDecoderTests
         Assert.True(MaxDifference(box, actual.GetPixelSpan()) <= 1);
     }
 
+    [Fact]
+    public void Decode_SecondIhdrAfterTheRows_KeepsTheFirstHeadersSize()
+    {
+        // Arrange: a second IHDR after IDAT (Skia's codec and ImageLimits only ever see the first) claiming 5000 × 5000
+        byte[] png = Png(37, 23, 2, false);
+        var lie = new byte[13];
+        BinaryPrimitives.WriteInt32BigEndian(lie, 5000);
+        BinaryPrimitives.WriteInt32BigEndian(lie.AsSpan(4), 5000);
+        lie[8] = 8;
+        lie[9] = 2;
+        using var hostile = new MemoryStream();
+        hostile.Write(png.AsSpan(0, png.Length - 12));
+        Chunk(hostile, "IHDR", lie);
+        Chunk(hostile, "IEND", []);
+        using SKData data = SKData.CreateCopy(hostile.ToArray());
+        using ImageDecoder image = ImageDecoder.Open(data, ImageLimits.Default);
+        image.Verify();
+
+        // Act
+        SKSizeI size = image.DecodeSize(int.MaxValue);
+        using SKBitmap actual = image.Decode(int.MaxValue);
+
+        // Assert: the size the limits checked and the decode slots are weighed by
+        Assert.Equal(new SKSizeI(37, 23), size);
+        Assert.Equal((37, 23), (actual.Width, actual.Height));
+    }
+
     private static byte[] BoxAverage(SKBitmap full, int factor)
     {
         int w = (full.Width + factor - 1) / factor, h = (full.Height + factor - 1) / factor;

@@ -41,7 +41,7 @@ internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]?
             }
 
             ReadOnlySpan<byte> type = typeAndData[..4], data = typeAndData[4..];
-            if (type.SequenceEqual("IHDR"u8) && length == 13) { header = data; }
+            if (type.SequenceEqual("IHDR"u8)) { header = offset == 8 && length == 13 ? data : header; } // only the first chunk is the header (the one Skia and ImageLimits read)
             else if (type.SequenceEqual("PLTE"u8)) { palette = data; }
             else if (type.SequenceEqual("tRNS"u8)) { transparency = data; }
             else if (type.SequenceEqual("gAMA"u8) || type.SequenceEqual("cHRM"u8) || type.SequenceEqual("iCCP"u8) || type.SequenceEqual("cICP"u8)) { colourManaged = true; }

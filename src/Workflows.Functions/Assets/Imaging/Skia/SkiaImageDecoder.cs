@@ -65,6 +65,11 @@ internal sealed class SkiaImageDecoder : ImageDecoder
                 throw ImageRejectedException.Corrupt();
             }
 
+            if (_png is not null && (_png.Width, _png.Height) != (_codec.Info.Width, _codec.Info.Height))
+            {
+                _png = null; // never decode at a size other than the one ImageLimits checked
+            }
+
             if (_png is not null)
             {
                 return;
@@ -88,6 +93,7 @@ internal sealed class SkiaImageDecoder : ImageDecoder
         if (Format == ImageFormat.Png && !_pngRead)
         {
             _png = PngLayout.Read(_content).Layout;
+            _png = _png is not null && (_png.Width, _png.Height) == (_codec.Info.Width, _codec.Info.Height) ? _png : null;
             _pngRead = true;
         }
 
