@@ -11,7 +11,8 @@ namespace Workflows.Orders;
 /// Before a finished order's instance is purged, deletes its <c>claim|{orderId}</c> row in each SKU's stock partition
 /// (<see cref="ReservationClaimEntity"/>), so the rows do not pile up. Only for orders that finished at least
 /// <see cref="OrdersOptions.ClaimCleanupMinAge"/> before: a younger order's reserve or release may still be redelivered,
-/// and its rows then stay for good (an on-demand purge right after it finished). A delete that fails keeps the instance;
+/// and its rows then stay for good (an on-demand purge right after it finished), as do those of an order whose input no
+/// longer reads as <see cref="PlaceOrder"/> (purged all the same). A delete that fails keeps the instance;
 /// the next purge deletes again (an absent row is done).
 /// </summary>
 public sealed class ReservationClaimCleanup(
