@@ -46,8 +46,10 @@ public sealed class OrdersOptions : IValidatableObject
     /// <summary>
     /// An order's reservation claim rows are deleted when its instance is purged from the task hub, if it finished at
     /// least this long before: until then a late redelivery of its reserve or release may still arrive and needs them.
+    /// At least 10 minutes: the Azure Storage backend redelivers an activity message whose worker stopped after its
+    /// work-item visibility timeout (5 minutes by default), possibly after the order finished.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
+    [Range(typeof(TimeSpan), "00:10:00", "30.00:00:00")]
     public TimeSpan ClaimCleanupMinAge { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>

@@ -1,6 +1,7 @@
 using Azure.Core;
 using Azure.Data.Tables;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Operations;
@@ -103,6 +104,27 @@ public sealed class OrderClaimPurgeTests : IAsyncLifetime
         Assert.Null(await _orders.Client.GetInstanceAsync(order));
         Assert.Empty(await ClaimsAsync("CLP-E"));
         Assert.Equal(1, _fault.Injected);
+    }
+
+    [Fact]
+    public async Task RetentionPurge_OrderInputFromAnOlderVersion_PurgedAnywayNotKeptForever()
+    {
+        // Arrange: an order instance whose input the current PlaceOrder no longer reads (an older version's shape);
+        // it ends Failed. Its claim rows, if any, cannot be named, but the instance must not block retention.
+        var old = $"order-old-{Guid.NewGuid():N}";
+        await _orders.Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(OrderFulfilmentOrchestrator), new { OrderId = 42, Lines = "sku-1 x2" }, new StartOrchestrationOptions(old));
+        var finished = await _orders.App.WaitForCompletionAsync(old, OrdersTestApp.Timeout);
+        _clock.Now += TimeSpan.FromDays(31);
+        var timer = _orders.App.CreateFunction<RetentionTimer>();
+
+        // Act: two runs (a kept instance would still be there after both)
+        await timer.PurgeExpiredWorkflows(new TimerInfo(), _orders.Client, default);
+        await timer.PurgeExpiredWorkflows(new TimerInfo(), _orders.Client, default);
+
+        // Assert
+        Assert.True(OperationsHttp.IsFinished(finished.RuntimeStatus), finished.RuntimeStatus.ToString());
+        Assert.Null(await _orders.Client.GetInstanceAsync(old));
     }
 
     /// <summary>"{sku}/{orderId}" of every claim row of the SKUs, sorted.</summary>

@@ -40,6 +40,7 @@ public sealed class OrdersSetupTests
     [InlineData("Orders:TablePrefix", "bad-prefix")]
     [InlineData("Orders:EventsQueue", "Not_A_Queue")]
     [InlineData("Orders:PaymentRetry:MaxAttempts", "0")]
+    [InlineData("Orders:ClaimCleanupMinAge", "00:09:59")]
     public async Task OrdersOptions_InvalidSetting_FailsOnStart(string key, string value)
     {
         // Act
