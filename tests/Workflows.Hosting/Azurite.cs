@@ -150,11 +150,40 @@ public static class Azurite
         process.WaitForExit(TimeSpan.FromSeconds(5));
     }
 
+    /// <summary>
+    /// A loopback port free now, below the kernel's ephemeral range where there is room: a port from that range (what
+    /// binding port 0 gives) can be taken by any outgoing connection before the process meant for it binds it, or
+    /// while a killed app process is restarted on it.
+    /// </summary>
     public static int FreePort()
     {
+        var ephemeralStart = EphemeralRangeStart();
+        for (var attempt = 0; ephemeralStart > 11_000 && attempt < 50; attempt++)
+        {
+            var port = Random.Shared.Next(10_000, ephemeralStart);
+            try
+            {
+                using var candidate = new TcpListener(IPAddress.Loopback, port);
+                candidate.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static int EphemeralRangeStart()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        return File.Exists(range) && int.TryParse(File.ReadAllText(range).Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], out var start)
+            ? start
+            : 0;
     }
 
     private static bool IsListening(int port)
