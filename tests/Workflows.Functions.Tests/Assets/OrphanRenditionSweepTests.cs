@@ -118,18 +118,8 @@ public sealed class OrphanRenditionSweepTests
         // (the SDK then raises no RequestFailedException but its own AggregateException / TaskCanceledException).
         var clock = new SettableClock();
         var fault = new StorageFault();
-        await using var assets = await AssetsTestApp.StartAsync(services: s =>
-        {
-            s.AddSingleton<TimeProvider>(clock);
-            fault.InjectIntoAppStorage(s);
-        });
-        var ids = new[] { "a.jpg", "b.jpg" }.Select(n => AssetIds.FromUpload("uploads", n, "0x1")).Order(StringComparer.Ordinal).ToList();
-        foreach (var assetId in ids)
-        {
-            await assets.Store.Renditions.GetBlobClient($"{assetId}/webp-200.webp").UploadAsync(new BinaryData([1]));
-        }
-
-        clock.Now = DateTimeOffset.UtcNow + assets.Options.OrphanRenditionMinAge + TimeSpan.FromMinutes(1);
+        await using var assets = await StartWithFaultAsync(clock, fault);
+        var ids = await DeletedAssetsPastTheAgeAsync(assets, clock, "a.jpg", "b.jpg");
         fault.FailNext(r => r.Method == Azure.Core.RequestMethod.Get && r.Uri.ToString().Contains($"prefix={ids[0]}", StringComparison.Ordinal), 408, int.MaxValue);
         var sweep = assets.App.CreateFunction<StuckAssetSweep>();
 
@@ -147,11 +137,7 @@ public sealed class OrphanRenditionSweepTests
         // every SDK attempt, so settling throws before it settles anything.
         var clock = new SettableClock();
         var fault = new StorageFault();
-        await using var assets = await AssetsTestApp.StartAsync(services: s =>
-        {
-            s.AddSingleton<TimeProvider>(clock);
-            fault.InjectIntoAppStorage(s);
-        });
+        await using var assets = await StartWithFaultAsync(clock, fault);
         var deleted = AssetIds.FromUpload("uploads", "deleted.jpg", "0x1");
         await assets.Store.Renditions.GetBlobClient($"{deleted}/webp-200.webp").UploadAsync(new BinaryData([1]));
         clock.Now = DateTimeOffset.UtcNow + assets.Options.OrphanRenditionMinAge + TimeSpan.FromMinutes(1);
@@ -219,20 +205,8 @@ public sealed class OrphanRenditionSweepTests
         // Arrange: pages of one asset; two deleted assets past the age; every request to the cursor's table fails.
         var clock = new SettableClock();
         var fault = new StorageFault();
-        await using var assets = await AssetsTestApp.StartAsync(
-            settings: v => v["Assets:OrphanSweepPageSize"] = "1",
-            services: s =>
-            {
-                s.AddSingleton<TimeProvider>(clock);
-                fault.InjectIntoAppStorage(s);
-            });
-        var ids = new[] { "a.jpg", "b.jpg" }.Select(n => AssetIds.FromUpload("uploads", n, "0x1")).Order(StringComparer.Ordinal).ToList();
-        foreach (var assetId in ids)
-        {
-            await assets.Store.Renditions.GetBlobClient($"{assetId}/webp-200.webp").UploadAsync(new BinaryData([1]));
-        }
-
-        clock.Now = DateTimeOffset.UtcNow + assets.Options.OrphanRenditionMinAge + TimeSpan.FromMinutes(1);
+        await using var assets = await StartWithFaultAsync(clock, fault, pageSize: 1);
+        var ids = await DeletedAssetsPastTheAgeAsync(assets, clock, "a.jpg", "b.jpg");
         fault.FailNext(r => r.Uri.ToString().Contains($"/{assets.Store.Sweeps.Name}(", StringComparison.Ordinal), 503, int.MaxValue); // its rows, not the table
         var sweep = assets.App.CreateFunction<StuckAssetSweep>();
 
@@ -260,6 +234,34 @@ public sealed class OrphanRenditionSweepTests
         // Assert: a name the service refuses would pass start-up and then fail every EnsureCreatedAsync.
         Assert.Equal(valid, accepted);
         Assert.Equal(valid, (options.AssetsTable + "Sweeps").Length <= 63);
+    }
+
+    private static Task<AssetsTestApp> StartWithFaultAsync(SettableClock clock, StorageFault fault, int? pageSize = null) =>
+        AssetsTestApp.StartAsync(
+            settings: v =>
+            {
+                if (pageSize is { } size)
+                {
+                    v["Assets:OrphanSweepPageSize"] = size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+            },
+            services: s =>
+            {
+                s.AddSingleton<TimeProvider>(clock);
+                fault.InjectIntoAppStorage(s);
+            });
+
+    /// <summary>A rendition under each upload's asset, which has no record (deleted), and the clock past the minimum age; the ids in listing order.</summary>
+    private static async Task<List<string>> DeletedAssetsPastTheAgeAsync(AssetsTestApp assets, SettableClock clock, params string[] uploads)
+    {
+        var ids = uploads.Select(n => AssetIds.FromUpload("uploads", n, "0x1")).Order(StringComparer.Ordinal).ToList();
+        foreach (var assetId in ids)
+        {
+            await assets.Store.Renditions.GetBlobClient($"{assetId}/webp-200.webp").UploadAsync(new BinaryData([1]));
+        }
+
+        clock.Now = DateTimeOffset.UtcNow + assets.Options.OrphanRenditionMinAge + TimeSpan.FromMinutes(1);
+        return ids;
     }
 
     private static async Task<string> RecordAsync(AssetsTestApp assets, string name, AssetStatus status)
