@@ -58,16 +58,9 @@ internal sealed class SkiaImageDecoder : ImageDecoder
     {
         if (Format == ImageFormat.Png)
         {
-            (bool complete, _png) = PngLayout.Read(_content);
-            _pngRead = true;
-            if (!complete)
+            if (!ReadPngLayout())
             {
                 throw ImageRejectedException.Corrupt();
-            }
-
-            if (_png is not null && (_png.Width, _png.Height) != (_codec.Info.Width, _codec.Info.Height))
-            {
-                _png = null; // never decode at a size other than the one ImageLimits checked
             }
 
             if (_png is not null)
@@ -92,12 +85,21 @@ internal sealed class SkiaImageDecoder : ImageDecoder
     {
         if (Format == ImageFormat.Png && !_pngRead)
         {
-            _png = PngLayout.Read(_content).Layout;
-            _png = _png is not null && (_png.Width, _png.Height) == (_codec.Info.Width, _codec.Info.Height) ? _png : null;
-            _pngRead = true;
+            ReadPngLayout();
         }
 
         return _png;
+    }
+
+    /// <summary>Reads the layout the row decoder would use; false when the chunks are not whole to IEND.</summary>
+    private bool ReadPngLayout()
+    {
+        (bool complete, PngLayout? layout) = PngLayout.Read(_content);
+
+        // Never decode at a size other than the one ImageLimits checked (the codec's: the first IHDR).
+        _png = layout is not null && (layout.Width, layout.Height) == (_codec.Info.Width, _codec.Info.Height) ? layout : null;
+        _pngRead = true;
+        return complete;
     }
 
     protected override void Dispose(bool disposing)
