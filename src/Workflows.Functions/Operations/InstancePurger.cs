@@ -5,10 +5,10 @@ using Workflows.Shared;
 namespace Workflows.Operations;
 
 /// <summary>
-/// The outcome of purging one instance: how many went, or (nothing purged) which sub-orchestrations still run or why a
-/// feature's clean-up before the purge failed.
+/// The outcome of purging one instance: how many went, or (nothing purged) which sub-orchestrations still run or which
+/// instance of the tree a feature's clean-up before the purge failed for (its exception is logged, never answered).
 /// </summary>
-public sealed record TreePurge(int Purged, IReadOnlyList<string> StillRunning, string? CleanupFailure = null);
+public sealed record TreePurge(int Purged, IReadOnlyList<string> StillRunning, string? CleanupFailedFor = null);
 
 /// <summary>
 /// Purges finished instances from the task hub together with their sub-orchestrations, which the app starts with
@@ -80,7 +80,7 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
             }
 
             // A failed clean-up was logged by RunHooksAsync; the instance stays and the next run tries again.
-            kept += tree.StillRunning.Count > 0 || tree.CleanupFailure is not null ? 1 : 0;
+            kept += tree.StillRunning.Count > 0 || tree.CleanupFailedFor is not null ? 1 : 0;
         }
 
         var more = candidates.Count > max && purged > 0;
@@ -90,7 +90,7 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
         return new WorkflowsPurged(purged, more, kept);
     }
 
-    /// <summary>Runs every hook for every instance; the failure (logged), or null when all succeeded.</summary>
+    /// <summary>Runs every hook for every instance; the instance a hook failed for (the exception logged), or null.</summary>
     private async Task<string?> RunHooksAsync(DurableTaskClient client, IReadOnlyList<OrchestrationMetadata> instances, CancellationToken ct)
     {
         foreach (var instance in instances)
@@ -104,7 +104,7 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
                 catch (Exception ex) when (!ct.IsCancellationRequested)
                 {
                     logger.LogWarning(ex, "Kept {InstanceId}: the clean-up before its purge failed; the next purge tries again", instance.InstanceId);
-                    return $"{instance.InstanceId}: {ex.Message}";
+                    return instance.InstanceId;
                 }
             }
         }

@@ -129,6 +129,31 @@ public sealed class OrderClaimPurgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PurgeWorkflow_ClaimDeleteFails_503ProblemWithoutTheStorageErrorText()
+    {
+        // Arrange: a completed order, 31 days on; its claim row's delete fails once
+        await _orders.SeedAsync("CLP-G", 10m, ("ams", 5));
+        var order = await _orders.StartOrderAsync(OrderBody.Of(("CLP-G", 1)));
+        await _orders.WaitAsync(order);
+        _clock.Now += TimeSpan.FromDays(31);
+        _fault.FailNext(r => r.Method == RequestMethod.Delete && r.Uri.Path.Contains("CLP-G", StringComparison.Ordinal), 503);
+
+        // Act
+        var request = TestHttp.Request("DELETE", $"/api/workflows/{order}");
+        var response = await (await _orders.App.CreateFunction<WorkflowPurgeHttp>().PurgeWorkflow(request, order, _orders.Client))
+            .ExecuteAsync(request);
+
+        // Assert: the storage exception's message ("Status: 503 (Service Unavailable (test fault))...") stays in the log
+        Assert.Equal(503, response.StatusCode);
+        Assert.StartsWith("application/problem+json", response.ContentType, StringComparison.Ordinal);
+        Assert.Equal(1, _fault.Injected);
+        Assert.DoesNotContain("test fault", response.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Status:", response.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("CLP-G", response.Text, StringComparison.Ordinal);
+        Assert.NotNull(await _orders.Client.GetInstanceAsync(order));
+    }
+
+    [Fact]
     public async Task RetentionPurge_OrderInputFromAnOlderVersion_PurgedAnywayNotKeptForever()
     {
         // Arrange: an order instance whose input the current PlaceOrder no longer reads (an older version's shape);
