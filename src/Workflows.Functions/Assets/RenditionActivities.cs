@@ -172,21 +172,19 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
 
     /// <summary>
     /// Writes <paramref name="content"/> as <paramref name="blob"/> for the run of <paramref name="generation"/>, only
-    /// over an absent blob or the version read when that was written by this run or an older one. A write in between
-    /// (409/412) is read again and the write repeated: a duplicate execution of this same run, or this very upload
-    /// retried by the storage client after a lost response, must not fail the render. Null when a newer run wrote it.
+    /// over an absent blob or the version read when that was written by this run or an older one. The first write is
+    /// blind, if the blob is absent (<c>If-None-Match: *</c>): a fresh asset's rendition costs no read. A blob found there
+    /// (409/412: a re-render, a duplicate execution of this same run, this very upload retried by the storage client
+    /// after a lost response) is read and the write repeated over the version read, unless a newer run wrote it: then
+    /// null.
     /// </summary>
     private static async Task<BlobContentInfo?> UploadOverOlderAsync(
         BlobClient blob, Stream content, string contentType, long generation, CancellationToken ct)
     {
         var start = content.CanSeek ? content.Position : 0;
-        for (var attempt = 1; ; attempt++)
+        var conditions = content.CanSeek ? new BlobRequestConditions { IfNoneMatch = ETag.All } : await WriteConditionsAsync(blob, generation, ct);
+        for (var attempt = 1; conditions is not null; attempt++)
         {
-            if (await WriteConditionsAsync(blob, generation, ct) is not { } conditions)
-            {
-                return null;
-            }
-
             try
             {
                 return await blob.UploadAsync(
@@ -202,11 +200,15 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
                     },
                     ct);
             }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 3 && content.CanSeek)
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 4 && content.CanSeek)
             {
-                content.Position = start; // written in between: read it again
+                content.Position = start; // there already, or written in between: read it
             }
+
+            conditions = await WriteConditionsAsync(blob, generation, ct);
         }
+
+        return null;
     }
 
     /// <summary>

@@ -5,10 +5,10 @@ using Workflows.Shared;
 namespace Workflows.Operations;
 
 /// <summary>
-/// The outcome of purging one instance: how many went, or (nothing purged) which sub-orchestrations still run or why a
-/// feature's clean-up before the purge failed.
+/// The outcome of purging one instance: how many went, or (nothing purged) which sub-orchestrations still run or which
+/// instance of the tree a feature's clean-up before the purge failed for (its exception is logged, never answered).
 /// </summary>
-public sealed record TreePurge(int Purged, IReadOnlyList<string> StillRunning, string? CleanupFailure = null);
+public sealed record TreePurge(int Purged, IReadOnlyList<string> StillRunning, string? CleanupFailedFor = null);
 
 /// <summary>
 /// Purges finished instances from the task hub together with their sub-orchestrations, which the app starts with
@@ -57,8 +57,10 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
 
     /// <summary>
     /// Purges at most <paramref name="max"/> instances in <paramref name="statuses"/> (all finished ones) that finished
-    /// before <paramref name="finishedBefore"/>, each with its sub-orchestrations, logging every one. <c>More</c> says
-    /// that further instances may qualify (call again).
+    /// before <paramref name="finishedBefore"/>, each with its sub-orchestrations, logging every one. <c>Kept</c> counts
+    /// those left in place (a sub-orchestration still runs, or a clean-up failed: they qualify again later). <c>More</c>
+    /// says that further instances qualify and this call purged some: a batch in which every instance was kept says no
+    /// more, since calling again would take up the same instances at once (a caller looping on it would never stop).
     /// </summary>
     public async Task<WorkflowsPurged> PurgeFinishedAsync(
         DurableTaskClient client, IReadOnlyList<OrchestrationRuntimeStatus> statuses, DateTimeOffset finishedBefore, int max,
@@ -67,8 +69,7 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
         // Collect first, purge after: deleting while paging would move the engine's page positions.
         var query = new OrchestrationQuery { Statuses = statuses, CreatedTo = finishedBefore };
         var candidates = (await QueryAsync(client, query, max + 1, ct, i => i.LastUpdatedAt < finishedBefore)).ToList();
-        var more = candidates.Count > max;
-        var purged = 0;
+        var (purged, kept) = (0, 0);
         foreach (var instance in candidates.Take(max))
         {
             var tree = await PurgeTreeAsync(client, instance, ct);
@@ -79,13 +80,17 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
             }
 
             // A failed clean-up was logged by RunHooksAsync; the instance stays and the next run tries again.
+            kept += tree.StillRunning.Count > 0 || tree.CleanupFailedFor is not null ? 1 : 0;
         }
 
-        logger.LogInformation("Purged {Count} instance(s) that finished before {Cutoff:o}; more to purge: {More}", purged, finishedBefore, more);
-        return new WorkflowsPurged(purged, more);
+        var more = candidates.Count > max && purged > 0;
+        logger.LogInformation(
+            "Purged {Count} instance(s) that finished before {Cutoff:o}; kept {Kept} for a later run; more to purge now: {More}",
+            purged, finishedBefore, kept, more);
+        return new WorkflowsPurged(purged, more, kept);
     }
 
-    /// <summary>Runs every hook for every instance; the failure (logged), or null when all succeeded.</summary>
+    /// <summary>Runs every hook for every instance; the instance a hook failed for (the exception logged), or null.</summary>
     private async Task<string?> RunHooksAsync(DurableTaskClient client, IReadOnlyList<OrchestrationMetadata> instances, CancellationToken ct)
     {
         foreach (var instance in instances)
@@ -99,7 +104,7 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
                 catch (Exception ex) when (!ct.IsCancellationRequested)
                 {
                     logger.LogWarning(ex, "Kept {InstanceId}: the clean-up before its purge failed; the next purge tries again", instance.InstanceId);
-                    return $"{instance.InstanceId}: {ex.Message}";
+                    return instance.InstanceId;
                 }
             }
         }

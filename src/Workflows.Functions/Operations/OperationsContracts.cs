@@ -68,8 +68,12 @@ public sealed record WorkflowReason(string? Reason);
 /// <summary>The 202 body of a restart: which instance runs now, and whether it kept the old id.</summary>
 public sealed record WorkflowRestarted(string InstanceId, string RestartedFrom, bool IdReused, string Url);
 
-/// <summary>The body of a purge: how many instances (sub-orchestrations included) went.</summary>
-public sealed record WorkflowsPurged(int Purged, bool More);
+/// <summary>
+/// The body of a purge: how many instances (sub-orchestrations included) went; <c>Kept</c>, how many of the finished
+/// instances taken up were left in place because a sub-orchestration still runs or a feature's clean-up before the purge
+/// failed (they qualify again: retry later); <c>More</c>, that calling again now purges further ones.
+/// </summary>
+public sealed record WorkflowsPurged(int Purged, bool More, int Kept = 0);
 
 /// <summary>Body of <c>POST /api/workflows/purge</c>: finished instances in these statuses, finished that many days ago or more.</summary>
 public sealed record PurgeWorkflowsRequest(IReadOnlyList<string>? Statuses, double? OlderThanDays);

@@ -41,8 +41,9 @@ public sealed class WorkflowPurgeHttp(InstancePurger purger, IOptions<Operations
             return OperationsHttp.Conflict(req, $"Sub-orchestrations of '{instanceId}' still run: {string.Join(", ", tree.StillRunning)}. Terminate them first.");
         }
 
-        return tree.CleanupFailure is { } failure
-            ? OperationsHttp.Unavailable(req, $"Nothing was purged: the clean-up before the purge failed ({failure}). Try again.")
+        // The storage exception was logged by the purger; its text (URLs, request ids, storage error codes) is not answered.
+        return tree.CleanupFailedFor is { } failedFor
+            ? OperationsHttp.Unavailable(req, $"Nothing was purged: the clean-up before purging '{failedFor}' failed (logged). Try again later.")
             : new OkObjectResult(new WorkflowsPurged(tree.Purged, More: false));
     }
 

@@ -94,6 +94,30 @@ public sealed class WorkflowPurgeTests : WorkflowTestBase
         Assert.NotNull(await Client.GetInstanceAsync(running));
     }
 
+    [Fact]
+    public async Task PurgeWorkflows_FullBatchAllKept_AnswersKeptAndNoMoreSoACallerLoopingOnMoreStops()
+    {
+        // Arrange: three completed parents, each with a sub-orchestration still running; batches of 2
+        List<string> children = [];
+        foreach (var stage in new[] { "k1", "k2", "k3" })
+        {
+            var parent = await CompleteAsync(stage);
+            children.Add(await StartWaitingAsync($"{stage}-child", $"{parent}:child"));
+        }
+
+        // Act: every instance a batch takes up is kept, so calling again would take up the same ones
+        using var response = await Api.PostAsync("workflows/purge", new PurgeWorkflowsRequest(["Completed"], OlderThanDays: 0));
+        var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(HttpTestApp.Json);
+
+        // Assert
+        Assert.Equal(200, (int)response.StatusCode);
+        Assert.Equal(0, body.GetProperty("purged").GetInt32());
+        Assert.True(body.TryGetProperty("kept", out var kept), body.ToString());
+        Assert.Equal(2, kept.GetInt32());
+        Assert.False(body.GetProperty("more").GetBoolean());
+        Assert.All(children, id => Assert.NotNull(Client.GetInstanceAsync(id).Result));
+    }
+
     [Theory]
     [InlineData("{}")]
     [InlineData("{\"olderThanDays\": -1}")]

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Azure.Core;
 using Azure.Data.Tables;
 using Microsoft.Azure.Functions.Worker;
@@ -107,6 +108,52 @@ public sealed class OrderClaimPurgeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PurgeWorkflows_ClaimDeleteFails_AnswersTheOrderKeptThenPurgesItOnTheNextCall()
+    {
+        // Arrange: a completed order, 31 days on; its claim row's delete fails once
+        await _orders.SeedAsync("CLP-F", 10m, ("ams", 5));
+        var order = await _orders.StartOrderAsync(OrderBody.Of(("CLP-F", 1)));
+        await _orders.WaitAsync(order);
+        _clock.Now += TimeSpan.FromDays(31);
+        _fault.FailNext(r => r.Method == RequestMethod.Delete && r.Uri.Path.Contains("CLP-F", StringComparison.Ordinal), 503);
+
+        // Act: an operator purges by age twice, as a caller would retry once told some were kept
+        var first = await PurgeByAgeAsync(30);
+        var second = await PurgeByAgeAsync(30);
+
+        // Assert: kept (nothing purged, not "more" either: the same instance would be taken up again at once)
+        Assert.Equal((0, false, 1), first);
+        Assert.Equal((1, false, 0), second);
+        Assert.Null(await _orders.Client.GetInstanceAsync(order));
+        Assert.Empty(await ClaimsAsync("CLP-F"));
+    }
+
+    [Fact]
+    public async Task PurgeWorkflow_ClaimDeleteFails_503ProblemWithoutTheStorageErrorText()
+    {
+        // Arrange: a completed order, 31 days on; its claim row's delete fails once
+        await _orders.SeedAsync("CLP-G", 10m, ("ams", 5));
+        var order = await _orders.StartOrderAsync(OrderBody.Of(("CLP-G", 1)));
+        await _orders.WaitAsync(order);
+        _clock.Now += TimeSpan.FromDays(31);
+        _fault.FailNext(r => r.Method == RequestMethod.Delete && r.Uri.Path.Contains("CLP-G", StringComparison.Ordinal), 503);
+
+        // Act
+        var request = TestHttp.Request("DELETE", $"/api/workflows/{order}");
+        var response = await (await _orders.App.CreateFunction<WorkflowPurgeHttp>().PurgeWorkflow(request, order, _orders.Client))
+            .ExecuteAsync(request);
+
+        // Assert: the storage exception's message ("Status: 503 (Service Unavailable (test fault))...") stays in the log
+        Assert.Equal(503, response.StatusCode);
+        Assert.StartsWith("application/problem+json", response.ContentType, StringComparison.Ordinal);
+        Assert.Equal(1, _fault.Injected);
+        Assert.DoesNotContain("test fault", response.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Status:", response.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("CLP-G", response.Text, StringComparison.Ordinal);
+        Assert.NotNull(await _orders.Client.GetInstanceAsync(order));
+    }
+
+    [Fact]
     public async Task RetentionPurge_OrderInputFromAnOlderVersion_PurgedAnywayNotKeptForever()
     {
         // Arrange: an order instance whose input the current PlaceOrder no longer reads (an older version's shape);
@@ -125,6 +172,18 @@ public sealed class OrderClaimPurgeTests : IAsyncLifetime
         // Assert
         Assert.True(OperationsHttp.IsFinished(finished.RuntimeStatus), finished.RuntimeStatus.ToString());
         Assert.Null(await _orders.Client.GetInstanceAsync(old));
+    }
+
+    /// <summary><c>POST /api/workflows/purge</c> through the function: (purged, more, kept) from its 200 body.</summary>
+    private async Task<(int Purged, bool More, int Kept)> PurgeByAgeAsync(int olderThanDays)
+    {
+        var request = TestHttp.Request("POST", "/api/workflows/purge", new { olderThanDays });
+        var response = await (await _orders.App.CreateFunction<WorkflowPurgeHttp>().PurgeWorkflows(request, _orders.Client))
+            .ExecuteAsync(request);
+        Assert.Equal(200, response.StatusCode);
+        var body = response.Json<JsonElement>();
+        return (body.GetProperty("purged").GetInt32(), body.GetProperty("more").GetBoolean(),
+            body.TryGetProperty("kept", out var kept) ? kept.GetInt32() : -1);
     }
 
     /// <summary>"{sku}/{orderId}" of every claim row of the SKUs, sorted.</summary>

@@ -31,7 +31,8 @@ function purgeForm() {
       action('Purge', async () => {
         if (!(await confirmAction(`Purge every finished instance older than ${days.value} days (history only; orders and assets stay)?`, 'Purge'))) return;
         const purged = await api('workflows/purge', { method: 'POST', json: { olderThanDays: Number(days.value) } });
-        result.textContent = `Purged ${purged.purged} instance(s)${purged.more ? '; more remain, purge again' : ''}.`;
+        const kept = purged.kept ? `; kept ${purged.kept} (a sub-orchestration still runs or a clean-up failed: try again later)` : '';
+        result.textContent = `Purged ${purged.purged} instance(s)${kept}${purged.more ? '; more remain, purge again' : ''}.`;
       }, { class: 'danger' }), result));
 }
 

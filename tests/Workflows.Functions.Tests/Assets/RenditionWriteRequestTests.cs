@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Assets;
+using Workflows.Assets.Imaging;
+using Workflows.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace Workflows.Tests.Assets;
+
+/// <summary>
+/// What each rendition write costs, counted by the app's own blob client: a fresh asset's renditions are written
+/// blind (<c>If-None-Match: *</c>) with no read of their properties; only a write that finds the blob there (a
+/// repeated execution, a re-render) reads its generation before writing over it.
+/// </summary>
+public sealed class RenditionWriteRequestTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Pipeline_FreshAsset_RenditionsWrittenWithoutAHeadEachThenARepeatReadsAndOverwrites()
+    {
+        // Arrange
+        var requests = new RequestsUnder();
+        await using var assets = await AssetsTestApp.StartAsync(services: s =>
+            s.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(requests, HttpPipelinePosition.PerCall))));
+        requests.Path = "/" + assets.Options.RenditionsContainer + "/";
+
+        // Act: the pipeline renders a fresh asset; then the same render runs again (a duplicate execution)
+        var (assetId, instance) = await assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(640, 480));
+        var fresh = requests.Take();
+        var record = await assets.RecordAsync(assetId);
+        var repeat = await assets.App.CreateFunction<RenditionActivities>()
+            .RenderRenditions(new RenderRenditionsRequest(assetId, assets.App.Services.GetRequiredService<IAssetImaging>().Profile.Chains, record.Generation ?? 0), default);
+        var repeated = requests.Take();
+
+        // Assert: 6 renditions, one PUT each and no HEAD; the repeat finds each there (409), reads it, writes over it
+        output.WriteLine($"fresh: {string.Join(", ", fresh)}; repeat: {string.Join(", ", repeated)}");
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        Assert.Equal(nameof(AssetStatus.Ready), record.Status);
+        Assert.Equal(6, fresh.Count(r => r.StartsWith("PUT 201", StringComparison.Ordinal)));
+        Assert.Equal(0, fresh.Count(r => r.StartsWith("HEAD", StringComparison.Ordinal)));
+        Assert.Null(repeat.Rejection);
+        Assert.Equal(6, repeat.Renditions.Count);
+        Assert.Equal(6, repeated.Count(r => r.StartsWith("PUT 409", StringComparison.Ordinal)));
+        Assert.Equal(6, repeated.Count(r => r.StartsWith("HEAD 200", StringComparison.Ordinal)));
+        Assert.Equal(6, repeated.Count(r => r.StartsWith("PUT 201", StringComparison.Ordinal)));
+        Assert.Equal(6, (await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions)).Count);
+    }
+
+    /// <summary>"METHOD status" of every request the app's blob clients send under <see cref="Path"/>.</summary>
+    private sealed class RequestsUnder : HttpPipelinePolicy
+    {
+        private ConcurrentQueue<string> _seen = new();
+
+        public string? Path { get; set; }
+
+        public List<string> Take() => [.. Interlocked.Exchange(ref _seen, new ConcurrentQueue<string>())];
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            ProcessNext(message, pipeline);
+            Record(message);
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            await ProcessNextAsync(message, pipeline);
+            Record(message);
+        }
+
+        private void Record(HttpMessage message)
+        {
+            if (Path is { } path && message.Request.Uri.Path.Contains(path, StringComparison.Ordinal) && message.HasResponse)
+            {
+                _seen.Enqueue($"{message.Request.Method} {message.Response.Status}");
+            }
+        }
+    }
+}
