@@ -8,8 +8,8 @@ namespace Workflows.Assets.Storage;
 /// <summary>
 /// Reads an original for inspection, which needs only the header where the format allows
 /// (<see cref="InspectionExtent"/>): ranged reads of the parts it asks for (a JPEG's first bytes, grown while the
-/// header goes on; a WebP's chunk headers and metadata chunks around the image data), so that the rendering is the
-/// one read of the whole file. Every read is pinned to the version first read (its ETag).
+/// header goes on; a WebP's or PNG's chunk headers and metadata chunks around the image data), so that the rendering
+/// is the one read of the whole file. Every read is pinned to the version first read (its ETag).
 /// </summary>
 internal static class OriginalReads
 {
