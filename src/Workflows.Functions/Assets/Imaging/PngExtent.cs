@@ -146,7 +146,9 @@ internal static class PngExtent
     /// <summary>
     /// The chunks after the image data, found in the part read at the end of the file (which starts after
     /// <paramref name="at"/>): the first IDAT chunk in it that is whole with its CRC right and followed by CRC-checked
-    /// chunks other than IDAT, ending with IEND at the end of the file; null when there is none.
+    /// chunks other than IDAT, ending with IEND at the end of the file; null when there is none. The lengths are
+    /// followed first (each chunk once); CRCs are computed over at most twice the part's bytes, so a part crafted
+    /// full of look-alikes gives up (the file is then read whole) rather than checking each.
     /// </summary>
     private static List<ByteRange>? AfterImageData(OriginalParts read, long at)
     {
@@ -157,11 +159,31 @@ internal static class PngExtent
         }
 
         ReadOnlySpan<byte> tail = read.Span(start, (int)(read.Length - start));
+        Dictionary<int, bool> runsToEnd = [];
+        long crcBudget = 2L * tail.Length;
         for (int i = 4; (i = IndexOf(tail, "IDAT"u8, i)) >= 0; i++)
         {
             int chunk = i - 4;
             long end = chunk + ChunkFrame + (long)BinaryPrimitives.ReadUInt32BigEndian(tail[chunk..]);
-            if (end <= tail.Length && IsWhole(tail, chunk, (int)end) && ChunksToEnd(tail, (int)end) is { } after)
+            if (end > tail.Length || !RunsToEnd(tail, (int)end, runsToEnd))
+            {
+                continue;
+            }
+
+            List<ByteRange> after = Chunks(tail, (int)end);
+            crcBudget -= (end - chunk) + after.Sum(c => c.Length);
+            if (crcBudget < 0)
+            {
+                return null;
+            }
+
+            bool whole = IsWhole(tail, chunk, (int)end);
+            foreach (ByteRange c in after)
+            {
+                whole = whole && IsWhole(tail, (int)c.Start, (int)c.End);
+            }
+
+            if (whole)
             {
                 return [.. after.Select(c => new ByteRange(start + c.Start, start + c.End))];
             }
@@ -176,29 +198,47 @@ internal static class PngExtent
         return found < 0 ? -1 : from + found;
     }
 
-    // The chunks from offset to the end of the span, each whole with its CRC right, none IDAT, the last IEND.
-    private static List<ByteRange>? ChunksToEnd(ReadOnlySpan<byte> tail, int offset)
+    // Whether chunks other than IDAT, by their lengths, run from offset to IEND ending the tail (at most MaxChunks);
+    // remembered for every chunk on the way, so overlapping candidates cost one walk.
+    private static bool RunsToEnd(ReadOnlySpan<byte> tail, int offset, Dictionary<int, bool> known)
     {
-        List<ByteRange> chunks = [];
-        while (offset + ChunkFrame <= tail.Length && chunks.Count <= MaxChunks)
+        List<int> walked = [];
+        bool runs;
+        while (!known.TryGetValue(offset, out runs))
         {
-            long end = offset + ChunkFrame + (long)BinaryPrimitives.ReadUInt32BigEndian(tail[offset..]);
-            ReadOnlySpan<byte> type = tail.Slice(offset + 4, 4);
-            if (end > tail.Length || type.SequenceEqual("IDAT"u8) || !IsWhole(tail, offset, (int)end))
+            long end = offset + ChunkFrame <= tail.Length ? offset + ChunkFrame + (long)BinaryPrimitives.ReadUInt32BigEndian(tail[offset..]) : long.MaxValue;
+            if (end > tail.Length || walked.Count > MaxChunks || tail.Slice(offset + 4, 4).SequenceEqual("IDAT"u8))
             {
-                return null;
+                runs = false;
+                break;
             }
 
-            chunks.Add(new ByteRange(offset, end));
-            if (type.SequenceEqual("IEND"u8))
+            walked.Add(offset);
+            if (tail.Slice(offset + 4, 4).SequenceEqual("IEND"u8))
             {
-                return end == tail.Length ? chunks : null;
+                runs = end == tail.Length;
+                break;
             }
 
             offset = (int)end;
         }
 
-        return null;
+        walked.ForEach(w => known[w] = runs);
+        return runs;
+    }
+
+    // The chunks from offset to IEND (RunsToEnd holds).
+    private static List<ByteRange> Chunks(ReadOnlySpan<byte> tail, int offset)
+    {
+        List<ByteRange> chunks = [];
+        while (offset < tail.Length)
+        {
+            int end = offset + ChunkFrame + (int)BinaryPrimitives.ReadUInt32BigEndian(tail[offset..]);
+            chunks.Add(new ByteRange(offset, end));
+            offset = end;
+        }
+
+        return chunks;
     }
 
     private static bool IsWhole(ReadOnlySpan<byte> file, int start, int end) =>

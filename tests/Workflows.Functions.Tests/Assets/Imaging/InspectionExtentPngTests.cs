@@ -51,7 +51,8 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
 
     public static TheoryData<string> LyingPngs =>
         ["IDAT size beyond the end", "iTXt size beyond the end", "cut in its iTXt", "cut in its IDAT", "bytes after IEND",
-         "20,000 chunks before IDAT", "20,000 chunks after IDAT", "6 MB iTXt before IDAT", "6 MB iTXt after IDAT"];
+         "20,000 chunks before IDAT", "20,000 chunks after IDAT", "6 MB iTXt before IDAT", "6 MB iTXt after IDAT",
+         "2 MB of IDAT look-alikes after IDAT"];
 
     [Theory]
     [MemberData(nameof(LyingPngs))]
@@ -153,9 +154,25 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
                 return TestImages.PngWithChunks(png, [xmp], [], 8192);
             case "6 MB iTXt after IDAT":
                 return TestImages.PngWithChunks(png, [], [xmp], 8192);
+            case "2 MB of IDAT look-alikes after IDAT":
+                return TestImages.PngWithChunks(png, [], [("tEXt", LookAlikes(2 << 20))], 8192);
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
         }
+    }
+
+    // Text whose every 8 bytes read as an IDAT chunk header whose data runs to the end of the text (where IEND follows
+    // the text chunk's CRC): each a candidate last IDAT, nested, each as long as the rest of the text.
+    private static byte[] LookAlikes(int bytes)
+    {
+        var text = new byte[bytes];
+        for (int at = 0; at + 8 <= bytes; at += 8)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(text.AsSpan(at), bytes - at - 8);
+            "IDAT"u8.CopyTo(text.AsSpan(at + 4));
+        }
+
+        return text;
     }
 
     private static async Task<ImageInspection> InspectAsync(Stream content)
