@@ -206,7 +206,9 @@ internal static class PngExtent
         bool runs;
         while (!known.TryGetValue(offset, out runs))
         {
-            long end = offset + ChunkFrame <= tail.Length ? offset + ChunkFrame + (long)BinaryPrimitives.ReadUInt32BigEndian(tail[offset..]) : long.MaxValue;
+            long end = offset + ChunkFrame <= tail.Length
+                ? offset + ChunkFrame + (long)BinaryPrimitives.ReadUInt32BigEndian(tail[offset..])
+                : long.MaxValue; // not even a chunk's frame left
             if (end > tail.Length || walked.Count > MaxChunks || tail.Slice(offset + 4, 4).SequenceEqual("IDAT"u8))
             {
                 runs = false;
