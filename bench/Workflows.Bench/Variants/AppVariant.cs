@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
 using Workflows.Assets.Imaging;
+using Workflows.Assets.Storage;
 
 namespace Workflows.Bench.Variants;
 
@@ -49,9 +50,18 @@ internal sealed class AppVariant : IVariant
         return OpResult.Done;
     }
 
-    // As InspectUpload reads it: the header only where the format allows (a JPEG's).
-    private Task<ImageInspection> InspectAsync(BenchImage image, CancellationToken ct) =>
-        _imaging.InspectAsync(InspectionExtent.View(image.Bytes), ct);
+    // As InspectUpload reads it (OriginalReads): ranged reads of the parts inspection needs, each a copy, or the rest of
+    // the file as a stream (a blob read, here the file in memory, never copied whole).
+    private async Task<ImageInspection> InspectAsync(BenchImage image, CancellationToken ct)
+    {
+        byte[] file = image.Bytes;
+        await using Stream content = await OriginalReads.OpenForInspectionAsync(
+            file.Length,
+            (range, _) => Task.FromResult(file[(int)range.Start..(int)range.End]),
+            (position, _) => Task.FromResult<Stream>(new MemoryStream(file, writable: false) { Position = position }),
+            ct);
+        return await _imaging.InspectAsync(content, ct);
+    }
 
     // As RenderRenditions reads it: all of it, hashed (SHA-256) on the way.
     private async Task<IReadOnlyList<RenditionInfo>> RenderAsync(BenchImage image, IReadOnlyList<RenditionChain> chains, OutputSink? sink, CancellationToken ct)

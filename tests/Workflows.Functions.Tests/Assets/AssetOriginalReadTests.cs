@@ -11,7 +11,7 @@ namespace Workflows.Tests.Assets;
 
 /// <summary>
 /// How many of an original's bytes cross the wire per asset, counted by the app's own blob client: the rendering reads
-/// the whole file once; inspection reads a JPEG's header only.
+/// the whole file once; inspection reads a JPEG's header only, a WebP's or PNG's chunks around the image data.
 /// </summary>
 public sealed class AssetOriginalReadTests(ITestOutputHelper output)
 {
@@ -62,6 +62,38 @@ public sealed class AssetOriginalReadTests(ITestOutputHelper output)
         Assert.Equal(nameof(AssetStatus.Ready), record.Status);
         Assert.Equal((3000, 4000, 6), (record.Width, record.Height, record.Orientation));
         Assert.Equal(("Contoso", "Lens 12", "2024-05-17T14:30:05"), (record.CameraMake, record.CameraModel, record.TakenAt));
+        Assert.NotNull(record.GpsLatitude);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo)), record.Sha256);
+        var inspection = InspectionExtent.Read(photo);
+        output.WriteLine($"{photo.Length} bytes uploaded; originals read: {reads.Received} bytes in {reads.Reads} GETs " +
+            $"(inspection: {inspection.BytesRead} bytes in {inspection.Reads} ranged GETs)");
+        Assert.True(inspection.BytesRead < 3 * InspectionExtent.FirstRead, $"inspection reads {inspection.BytesRead} of {photo.Length} bytes");
+        Assert.Equal(photo.Length + inspection.BytesRead, reads.Received);
+    }
+
+    [Fact]
+    public async Task Pipeline_12MpPngWithXmpAndExifAfterItsImageData_OriginalReadOnceAndMetadataRecorded()
+    {
+        // Arrange: ~30 MB in 8 KB IDAT chunks (as Skia's encoder writes them); XMP (iTXt) and EXIF (eXIf) follow them.
+        var reads = new BlobTraffic();
+        await using var assets = await AssetsTestApp.StartAsync(services: s =>
+            s.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(reads, HttpPipelinePosition.PerCall))));
+        reads.ReadsUnder = "/" + assets.Options.OriginalsContainer + "/";
+        var takenAt = new DateTime(2024, 5, 17, 14, 30, 5, DateTimeKind.Unspecified);
+        byte[] photo = TestImages.PngWithChunks(
+            TestImages.PhotoPng(4000, 3000),
+            [],
+            [TestImages.PngXmpChunk(TestImages.Xmp("Contoso", "Lens 12", takenAt)), ("eXIf", TestImagesExif.Tiff(TestExif.PhonePortrait with { Orientation = 1, Make = null }))]);
+
+        // Act
+        var (assetId, instance) = await assets.UploadAndProcessAsync("photo.png", photo);
+
+        // Assert: the time and GPS (EXIF) and camera (XMP) come from after the pixels; the pixels are read once.
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        var record = await assets.RecordAsync(assetId);
+        Assert.Equal(nameof(AssetStatus.Ready), record.Status);
+        Assert.Equal((4000, 3000), (record.Width, record.Height));
+        Assert.Equal(("Contoso", "2024-05-17T14:30:05"), (record.CameraMake, record.TakenAt));
         Assert.NotNull(record.GpsLatitude);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(photo)), record.Sha256);
         var inspection = InspectionExtent.Read(photo);

@@ -66,6 +66,9 @@ public static partial class TestImages
     public static byte[] PhotoJpeg(int width, int height, int quality = 90, int seed = 42) =>
         Encode(Photo(width, height, seed), SKEncodedImageFormat.Jpeg, quality);
 
+    /// <summary>The pixels of <see cref="PhotoJpeg"/> as a PNG (Skia's encoder: 8 KB IDAT chunks).</summary>
+    public static byte[] PhotoPng(int width, int height, int seed = 42) => Encode(Photo(width, height, seed), SKEncodedImageFormat.Png, 100);
+
     /// <summary>The noisy, photo-like pixels of <see cref="PhotoJpeg"/>.</summary>
     internal static SKBitmap Photo(int width, int height, int seed)
     {

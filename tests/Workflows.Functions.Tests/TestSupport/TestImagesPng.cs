@@ -64,6 +64,55 @@ public static partial class TestImages
         return idat.ToArray();
     }
 
+    /// <summary>
+    /// <paramref name="png"/>'s chunks with <paramref name="before"/> inserted before the first IDAT,
+    /// <paramref name="after"/> before IEND, and its image data split into IDAT chunks of <paramref name="imageDataChunk"/> bytes.
+    /// </summary>
+    public static byte[] PngWithChunks(byte[] png, (string Type, byte[] Data)[] before, (string Type, byte[] Data)[] after, int imageDataChunk = 8192)
+    {
+        using var output = new MemoryStream();
+        using var imageData = new MemoryStream();
+        output.Write(png, 0, 8);
+        for (int at = 8; at < png.Length;)
+        {
+            int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(at));
+            string type = Encoding.ASCII.GetString(png, at + 4, 4);
+            if (type == "IDAT")
+            {
+                imageData.Write(png, at + 8, length);
+            }
+            else if (type != "IEND")
+            {
+                WritePngChunk(output, type, png[(at + 8)..(at + 8 + length)]);
+            }
+
+            at += 12 + length;
+        }
+
+        foreach (var (type, data) in before)
+        {
+            WritePngChunk(output, type, data);
+        }
+
+        byte[] pixels = imageData.ToArray();
+        for (int i = 0; i < pixels.Length; i += imageDataChunk)
+        {
+            WritePngChunk(output, "IDAT", pixels[i..Math.Min(pixels.Length, i + imageDataChunk)]);
+        }
+
+        foreach (var (type, data) in after)
+        {
+            WritePngChunk(output, type, data);
+        }
+
+        WritePngChunk(output, "IEND", []);
+        return output.ToArray();
+    }
+
+    /// <summary>An iTXt chunk carrying an XMP packet, as PNG writers store it.</summary>
+    public static (string Type, byte[] Data) PngXmpChunk(string xmp) =>
+        ("iTXt", [.. "XML:com.adobe.xmp"u8, 0, 0, 0, 0, 0, .. Encoding.UTF8.GetBytes(xmp)]);
+
     private static void WritePngChunk(Stream output, string type, byte[] data)
     {
         var length = new byte[4];

@@ -12,7 +12,8 @@ public sealed class ImageInspector(ImageLimits limits)
     /// <summary>
     /// Reads <paramref name="content"/> to the end (asynchronously; it may be a network stream): what
     /// <see cref="InspectionExtent"/> reads of the original (a JPEG's first bytes, a WebP with zeros in place of its
-    /// image data), or all of it. Throws <see cref="ImageRejectedException"/> with a reason a user can act on.
+    /// image data, a PNG's chunks without its image data), or all of it. Throws <see cref="ImageRejectedException"/>
+    /// with a reason a user can act on.
     /// </summary>
     public async Task<ImageInspection> InspectAsync(Stream content, CancellationToken cancellationToken)
     {

@@ -5,11 +5,10 @@ namespace Workflows.Assets.Imaging;
 /// <summary>
 /// Which parts of an original inspection reads, so that only the rendering reads all of it. A JPEG's header ends where
 /// its first scan starts (EXIF, XMP, ICC profile and frame header all come before), so a JPEG is read that far; a
-/// WebP's chunks carry their sizes, so its headers and metadata chunks are read around the image data
-/// (<see cref="WebpExtent"/>). Every other format is read whole: PNG may carry XMP (iTXt, which the PNG specification
-/// lets follow IDAT) and older files EXIF after the pixels, and where its many IDAT chunks end is known only by
-/// walking them all; GIF may carry XMP after its frames, TIFF-based files put their IFDs anywhere, the ISO containers
-/// an Exif item anywhere, and the Magick formats' container check needs the whole file.
+/// WebP's and a PNG's chunks carry their sizes, so their headers and metadata chunks are read around the image data
+/// (<see cref="WebpExtent"/>, <see cref="PngExtent"/>: a PNG's XMP, and an older file's EXIF, may follow IDAT). Every
+/// other format is read whole: GIF may carry XMP after its frames, TIFF-based files put their IFDs anywhere, the ISO
+/// containers an Exif item anywhere, and the Magick formats' container check needs the whole file.
 /// </summary>
 internal static class InspectionExtent
 {
@@ -42,19 +41,26 @@ internal static class InspectionExtent
         {
             ImageFormat.Jpeg => JpegNext(read),
             ImageFormat.Webp => WebpExtent.Next(read),
+            ImageFormat.Png => PngExtent.Next(read),
             _ => new ByteRange(read.PrefixEnd, read.Length),
         };
     }
 
     /// <summary>
     /// What inspection reads, as the codec and metadata reader see it: a JPEG's header; a WebP at its full length
-    /// with zeros in place of the image data not read (every chunk where its header says); else the whole file.
+    /// with zeros in place of the image data not read (every chunk where its header says); a PNG's chunks without
+    /// their image data (<see cref="PngExtent.Compact"/>: a few KB, not the file's length); else the whole file.
     /// </summary>
     public static Stream Open(OriginalParts read)
     {
         ArgumentNullException.ThrowIfNull(read);
-        bool sparse = read.PrefixEnd < read.Length && FormatSniffer.Sniff(read.Prefix).Format == ImageFormat.Webp;
-        return read.Open(sparse ? read.Length : read.PrefixEnd);
+        ImageFormat? format = read.PrefixEnd < read.Length ? FormatSniffer.Sniff(read.Prefix).Format : null;
+        return format switch
+        {
+            ImageFormat.Png => PngExtent.Compact(read),
+            ImageFormat.Webp => read.Open(read.Length),
+            _ => read.Open(read.PrefixEnd),
+        };
     }
 
     /// <summary>The parts inspection reads of <paramref name="file"/>, for callers that hold a file in memory (tests, bench).</summary>
@@ -72,6 +78,23 @@ internal static class InspectionExtent
 
     /// <summary>The stream inspection reads for <paramref name="file"/> (see <see cref="Open"/>).</summary>
     public static Stream View(byte[] file) => Open(Read(file));
+
+    /// <summary>
+    /// A read from the first unread byte of [<paramref name="at"/>, <paramref name="needed"/>) to at least
+    /// <paramref name="needed"/> and <see cref="FirstRead"/> bytes on (the chunks that follow), within the file and
+    /// before the next part read; the rest of the file instead once <paramref name="maxReads"/> reads are spent.
+    /// </summary>
+    internal static ByteRange Window(OriginalParts read, long at, long needed, int maxReads)
+    {
+        long start = read.FirstUnread(at);
+        if (read.Reads >= maxReads)
+        {
+            return new ByteRange(read.PrefixEnd, read.Length);
+        }
+
+        long end = Math.Min(Math.Max(needed, start + FirstRead), read.NextPartAfter(start));
+        return new ByteRange(start, Math.Min(end, read.Length));
+    }
 
     /// <summary>
     /// The prefix to have read next: the header when it ends within what is read, else at least twice as many bytes

@@ -27,6 +27,9 @@ internal sealed class OriginalParts(long length)
 
     public long PrefixEnd => Prefix.Length;
 
+    /// <summary>Where the part read up to the end of the file starts; <see cref="Length"/> when the last byte is unread.</summary>
+    public long SuffixStart => _parts is [.., var (start, last)] && start + last.Length == Length ? start : Length;
+
     /// <summary>Adds one read, joined to the parts it touches; one that covers later parts (the rest of the file) replaces them.</summary>
     public void Add(long start, byte[] bytes)
     {

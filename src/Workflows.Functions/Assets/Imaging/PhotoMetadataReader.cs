@@ -64,8 +64,10 @@ internal static class PhotoMetadataReader
         {
             return [.. read()];
         }
+        // OutOfMemoryException: MetadataExtractor allocates the length a PNG chunk claims before reading it, and a claim
+        // past the largest array (a lying header, up to 4 GB) throws it at once, without allocating.
         catch (Exception ex) when (ex is ImageProcessingException or IOException or ArgumentException or IndexOutOfRangeException
-            or InvalidOperationException or FormatException or OverflowException or XmpException)
+            or InvalidOperationException or FormatException or OverflowException or XmpException or OutOfMemoryException)
         {
             return [];
         }

@@ -44,7 +44,7 @@ internal static class WebpExtent
 
             if (!read.Has(at, at + ChunkHeader))
             {
-                return Window(read, at, at + ChunkHeader);
+                return InspectionExtent.Window(read, at, at + ChunkHeader, MaxReads);
             }
 
             ReadOnlySpan<byte> type = read.Span(at, 4);
@@ -65,29 +65,12 @@ internal static class WebpExtent
 
             if (!read.Has(at, needed))
             {
-                return Window(read, at, needed);
+                return InspectionExtent.Window(read, at, needed, MaxReads);
             }
 
             at = end;
         }
 
         return null;
-    }
-
-    /// <summary>
-    /// A read from the first unread byte of [<paramref name="at"/>, <paramref name="needed"/>) to at least
-    /// <paramref name="needed"/> and <see cref="InspectionExtent.FirstRead"/> bytes on (the chunks that follow),
-    /// within the file; the rest of the file instead once <see cref="MaxReads"/> reads are spent.
-    /// </summary>
-    private static ByteRange Window(OriginalParts read, long at, long needed)
-    {
-        long start = read.FirstUnread(at);
-        if (read.Reads >= MaxReads)
-        {
-            return new ByteRange(read.PrefixEnd, read.Length);
-        }
-
-        long end = Math.Min(Math.Max(needed, start + InspectionExtent.FirstRead), read.NextPartAfter(start));
-        return new ByteRange(start, Math.Min(end, read.Length));
     }
 }

@@ -8,8 +8,8 @@ namespace Workflows.Assets.Storage;
 /// <summary>
 /// Reads an original for inspection, which needs only the header where the format allows
 /// (<see cref="InspectionExtent"/>): ranged reads of the parts it asks for (a JPEG's first bytes, grown while the
-/// header goes on; a WebP's chunk headers and metadata chunks around the image data), so that the rendering is the
-/// one read of the whole file. Every read is pinned to the version first read (its ETag).
+/// header goes on; a WebP's or PNG's chunk headers and metadata chunks around the image data), so that the rendering
+/// is the one read of the whole file. Every read is pinned to the version first read (its ETag).
 /// </summary>
 internal static class OriginalReads
 {
@@ -18,21 +18,37 @@ internal static class OriginalReads
     /// that inspection needs (see <see cref="InspectionExtent.Open"/>), or the whole file (the first bytes already
     /// read, then the rest from storage).
     /// </summary>
-    public static async Task<Stream> OpenForInspectionAsync(BlobClient original, long length, ETag version, CancellationToken ct)
+    public static Task<Stream> OpenForInspectionAsync(BlobClient original, long length, ETag version, CancellationToken ct)
     {
         var conditions = new BlobRequestConditions { IfMatch = version };
+        return OpenForInspectionAsync(
+            length,
+            (range, token) => ReadAsync(original, range, conditions, token),
+            async (position, token) => await original.OpenReadAsync(
+                new BlobOpenReadOptions(allowModifications: false) { Position = position, Conditions = conditions }, token),
+            ct);
+    }
+
+    /// <summary>
+    /// The same reads from any source of <paramref name="length"/> bytes: <paramref name="readAsync"/> reads one range,
+    /// <paramref name="openRestAsync"/> opens the rest of the file at a position (the bench reads a file in memory so).
+    /// </summary>
+    internal static async Task<Stream> OpenForInspectionAsync(
+        long length,
+        Func<ByteRange, CancellationToken, Task<byte[]>> readAsync,
+        Func<long, CancellationToken, Task<Stream>> openRestAsync,
+        CancellationToken ct)
+    {
         var read = new OriginalParts(length);
         for (ByteRange? next; (next = InspectionExtent.Next(read)) is { } range;)
         {
             if (range.End == length && range.Start == read.PrefixEnd && read.Reads > 0)
             {
                 // The whole file after all: the rest comes as the rendering reads it, in large blocks, into native memory.
-                var rest = await original.OpenReadAsync(
-                    new BlobOpenReadOptions(allowModifications: false) { Position = read.PrefixEnd, Conditions = conditions }, ct);
-                return new PrefixedStream(read.Prefix.ToArray(), rest);
+                return new PrefixedStream(read.Prefix.ToArray(), await openRestAsync(read.PrefixEnd, ct));
             }
 
-            read.Add(range.Start, await ReadAsync(original, range, conditions, ct));
+            read.Add(range.Start, await readAsync(range, ct));
         }
 
         return InspectionExtent.Open(read);

@@ -120,50 +120,7 @@ public sealed class InspectionExtentTests(ITestOutputHelper output) : IDisposabl
         Assert.InRange(long_.Reads, 2, 8);
     }
 
-    [Theory]
-    [InlineData("XMP (iTXt) after IDAT", false)]
-    [InlineData("XMP (iTXt) and eXIf after IDAT", true)]
-    public async Task Inspect_PngWithMetadataAfterItsImageData_ReadWholeBecauseAReadUpToTheFirstIdatMissesIt(string kind, bool exifAfter)
-    {
-        // Arrange: what PNG allows after IDAT: text chunks (iTXt XMP) under every edition, eXIf before the 3rd edition.
-        string xmp = TestImages.Xmp("Contoso", "Lens 12", TakenAt);
-        byte[] png = PngWithChunksAfterImageData(
-            TestImages.Png(1200, 900),
-            [("iTXt", [.. "XML:com.adobe.xmp"u8, 0, 0, 0, 0, 0, .. System.Text.Encoding.UTF8.GetBytes(xmp)]),
-             .. exifAfter ? new[] { ("eXIf", TestImagesExif.Tiff(new TestExif(6, TakenAt: TakenAt))) } : []]);
-        int firstIdat = png.AsSpan().IndexOf("IDAT"u8) - 4;
-
-        // Act
-        OriginalParts read = InspectionExtent.Read(png);
-        ImageInspection whole = await InspectAsync(InspectionExtent.Open(read));
-        ImageInspection upToIdat = await InspectAsync(new MemoryStream(png, 0, firstIdat + 8 + 64));
-
-        // Assert
-        output.WriteLine($"{kind}: whole {whole}; up to the first IDAT {upToIdat}");
-        Assert.Equal(png.Length, read.PrefixEnd);
-        Assert.Equal(("Contoso", TakenAt), (whole.Metadata.CameraMake, whole.Metadata.TakenAt));
-        Assert.Equal(PhotoMetadata.None, upToIdat.Metadata);
-    }
-
     public void Dispose() => _services.Dispose();
-
-    // PNG chunks (length, type, data, CRC) inserted before IEND.
-    private static byte[] PngWithChunksAfterImageData(byte[] png, (string Type, byte[] Data)[] chunks)
-    {
-        using var file = new MemoryStream();
-        file.Write(png, 0, png.Length - 12);
-        foreach (var (type, data) in chunks)
-        {
-            byte[] typeAndData = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
-            file.Write([(byte)(data.Length >> 24), (byte)(data.Length >> 16), (byte)(data.Length >> 8), (byte)data.Length]);
-            file.Write(typeAndData);
-            uint crc = System.IO.Hashing.Crc32.HashToUInt32(typeAndData);
-            file.Write([(byte)(crc >> 24), (byte)(crc >> 16), (byte)(crc >> 8), (byte)crc]);
-        }
-
-        file.Write(png, png.Length - 12, 12);
-        return file.ToArray();
-    }
 
     private static byte[] StillWebp(string kind)
     {

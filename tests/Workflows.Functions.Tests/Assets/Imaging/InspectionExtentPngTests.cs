@@ -1,0 +1,204 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Workflows.Assets;
+using Workflows.Assets.Imaging;
+using Workflows.Tests.Reliability.Fuzzing;
+using Workflows.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace Workflows.Tests.Assets.Imaging;
+
+/// <summary>
+/// What inspection reads of a PNG (<see cref="PngExtent"/>): every chunk but the image data, the ones after IDAT from
+/// the end of the file, and, whatever its chunks claim, a bounded number of reads and bytes.
+/// </summary>
+public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDisposable
+{
+    private static readonly DateTime TakenAt = new(2024, 5, 17, 14, 30, 5, DateTimeKind.Unspecified);
+
+    private readonly ServiceProvider _services =
+        new ServiceCollection().AddLogging().AddImaging(new ConfigurationBuilder().Build()).BuildServiceProvider();
+
+    public static TheoryData<string> Pngs =>
+        ["XMP (iTXt) after IDAT", "XMP (iTXt) and eXIf after IDAT", "eXIf and XMP before IDAT", "no metadata",
+         "one IDAT", "IDAT chunks of 100 KB", "300 KB of text after IDAT", "many text chunks after IDAT"];
+
+    [Theory]
+    [MemberData(nameof(Pngs))]
+    public async Task Inspect_PngWithMetadataAroundItsImageData_ReadsEveryChunkButTheImageDataAndFindsWhatTheWholeFileShows(string kind)
+    {
+        // Arrange
+        byte[] png = Png(kind);
+        Assert.True(png.Length > 8 * InspectionExtent.FirstRead, $"{kind}: {png.Length} bytes");
+
+        // Act
+        OriginalParts read = InspectionExtent.Read(png);
+        ImageInspection compact = await InspectAsync(InspectionExtent.Open(read));
+        ImageInspection whole = await InspectAsync(new MemoryStream(png));
+
+        // Assert
+        output.WriteLine($"{kind}: {png.Length} bytes; inspection reads {read.BytesRead} in {read.Reads} ranged reads");
+        Assert.Equal(whole, compact);
+        Assert.InRange(read.Reads, 1, 4);
+        Assert.True(read.BytesRead < (5 * InspectionExtent.FirstRead) + 1_300_000, $"{read.BytesRead} bytes read");
+        if (kind != "no metadata")
+        {
+            Assert.Equal(("Contoso", TakenAt), (whole.Metadata.CameraMake, whole.Metadata.TakenAt));
+        }
+    }
+
+    public static TheoryData<string> LyingPngs =>
+        ["IDAT size beyond the end", "iTXt size beyond the end", "cut in its iTXt", "cut in its IDAT", "bytes after IEND",
+         "20,000 chunks before IDAT", "20,000 chunks after IDAT", "6 MB iTXt before IDAT", "6 MB iTXt after IDAT",
+         "2 MB of IDAT look-alikes after IDAT"];
+
+    [Theory]
+    [MemberData(nameof(LyingPngs))]
+    public async Task Inspect_PngWhoseChunksLie_BoundedReadsThenRenderedOrRejectedWithAReason(string kind)
+    {
+        // Arrange
+        byte[] png = LyingPng(kind);
+
+        // Act
+        OriginalParts read = InspectionExtent.Read(png);
+        string outcome = await InspectAndRenderAsync(InspectionExtent.Open(read), png);
+
+        // Assert: at most the ranged reads and the rest of the file (the codec then judges it whole, as before).
+        output.WriteLine($"{kind}: {png.Length} bytes; inspection reads {read.BytesRead} in {read.Reads} reads; {outcome}");
+        Assert.InRange(read.Reads, 1, PngExtent.MaxReads + 1);
+        Assert.True(read.BytesRead <= 2L * png.Length, $"{read.BytesRead} bytes read of {png.Length}");
+        Assert.Matches("^(rendered|rejected \\(at \\w+\\): .+)$", outcome);
+        if (kind.Contains("beyond the end", StringComparison.Ordinal) || kind.StartsWith("cut", StringComparison.Ordinal))
+        {
+            Assert.StartsWith("rejected", outcome, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Inspect_MutatedPngsWithMetadataAfterTheImageData_BoundedReadsThenRenderedOrRejectedWithAReason()
+    {
+        // Arrange: a PNG of many IDAT chunks with XMP and EXIF after them, damaged 200 ways.
+        byte[] seed = Png("XMP (iTXt) and eXIf after IDAT", 320, 240, imageDataChunk: 4096);
+        var mutations = ImageMutations.Of("png", seed, new Random(11), bitFlips: 200).ToList();
+        Dictionary<string, int> outcomes = [];
+        int maxReads = 0;
+
+        // Act
+        foreach (var (mutation, content) in mutations)
+        {
+            OriginalParts read = InspectionExtent.Read(content);
+            maxReads = Math.Max(maxReads, read.Reads);
+            Assert.True(read.Reads <= PngExtent.MaxReads + 1 && read.BytesRead <= 2L * content.Length + InspectionExtent.MaxHeaderBytes,
+                $"{mutation}: {read.BytesRead} bytes in {read.Reads} reads of {content.Length}");
+            string outcome = (await InspectAndRenderAsync(InspectionExtent.Open(read), content)).Split(':')[0];
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+
+            // Assert
+            Assert.True(outcome is "rendered" or "rejected (at inspection)" or "rejected (at rendering)", $"{mutation}: {outcome}");
+        }
+
+        output.WriteLine($"{mutations.Count} mutated PNGs of {seed.Length} bytes: " +
+            string.Join(", ", outcomes.Select(o => $"{o.Value} {o.Key}")) + $"; at most {maxReads} reads");
+    }
+
+    public void Dispose() => _services.Dispose();
+
+    /// <summary>A photo-like PNG (Skia's encoder: 8 KB IDAT chunks) rebuilt with the chunks <paramref name="kind"/> names.</summary>
+    internal static byte[] Png(string kind, int width = 1200, int height = 900, int imageDataChunk = 8192)
+    {
+        byte[] png = TestImages.PhotoPng(width, height, 7);
+        var xmp = TestImages.PngXmpChunk(TestImages.Xmp("Contoso", "Lens 12", TakenAt));
+        (string, byte[]) exif = ("eXIf", TestImagesExif.Tiff(new TestExif(6, TakenAt: TakenAt)));
+        (string, byte[]) text = ("tEXt", [.. "Comment"u8, 0, .. new byte[300_000]]);
+        return kind switch
+        {
+            "XMP (iTXt) after IDAT" => TestImages.PngWithChunks(png, [], [xmp], imageDataChunk),
+            "XMP (iTXt) and eXIf after IDAT" => TestImages.PngWithChunks(png, [], [xmp, exif], imageDataChunk),
+            "eXIf and XMP before IDAT" => TestImages.PngWithChunks(png, [exif, xmp], [], imageDataChunk),
+            "no metadata" => TestImages.PngWithChunks(png, [], [], imageDataChunk),
+            "one IDAT" => TestImages.PngWithChunks(png, [], [xmp, exif], int.MaxValue),
+            "IDAT chunks of 100 KB" => TestImages.PngWithChunks(png, [], [xmp, exif], 100_000),
+            "300 KB of text after IDAT" => TestImages.PngWithChunks(png, [], [xmp, text, exif], imageDataChunk),
+            "many text chunks after IDAT" => TestImages.PngWithChunks(png, [], [xmp, .. Enumerable.Range(0, 200).Select(i => ("tEXt", new byte[i])), exif], imageDataChunk),
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+        };
+    }
+
+    private static byte[] LyingPng(string kind)
+    {
+        byte[] png = Png("XMP (iTXt) and eXIf after IDAT");
+        int firstIdat = png.AsSpan().IndexOf("IDAT"u8) - 4;
+        int text = png.AsSpan().LastIndexOf("iTXt"u8) - 4;
+        var xmp = TestImages.PngXmpChunk(new string(' ', 6 << 20));
+        switch (kind)
+        {
+            case "IDAT size beyond the end":
+                BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(firstIdat), int.MaxValue - 1);
+                return png;
+            case "iTXt size beyond the end":
+                BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(text), int.MaxValue - 1);
+                return png;
+            case "cut in its iTXt":
+                return png[..(text + 40)];
+            case "cut in its IDAT":
+                return png[..(text - 100)];
+            case "bytes after IEND":
+                return [.. png, .. new byte[100]];
+            case "20,000 chunks before IDAT":
+                return TestImages.PngWithChunks(png, [.. Enumerable.Repeat(("tEXt", new byte[2]), 20_000)], [], 8192);
+            case "20,000 chunks after IDAT":
+                return TestImages.PngWithChunks(png, [], [.. Enumerable.Repeat(("tEXt", new byte[2]), 20_000)], 8192);
+            case "6 MB iTXt before IDAT":
+                return TestImages.PngWithChunks(png, [xmp], [], 8192);
+            case "6 MB iTXt after IDAT":
+                return TestImages.PngWithChunks(png, [], [xmp], 8192);
+            case "2 MB of IDAT look-alikes after IDAT":
+                return TestImages.PngWithChunks(png, [], [("tEXt", LookAlikes(2 << 20))], 8192);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+        }
+    }
+
+    // Text whose every 8 bytes read as an IDAT chunk header whose data runs to the end of the text (where IEND follows
+    // the text chunk's CRC): each a candidate last IDAT, nested, each as long as the rest of the text.
+    private static byte[] LookAlikes(int bytes)
+    {
+        var text = new byte[bytes];
+        for (int at = 0; at + 8 <= bytes; at += 8)
+        {
+            BinaryPrimitives.WriteInt32BigEndian(text.AsSpan(at), bytes - at - 8);
+            "IDAT"u8.CopyTo(text.AsSpan(at + 4));
+        }
+
+        return text;
+    }
+
+    private static async Task<ImageInspection> InspectAsync(Stream content)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return await new ImageInspector(ImageLimits.Default).InspectAsync(content, timeout.Token);
+    }
+
+    // As the activities do: inspect what inspection reads, render from the whole file.
+    private async Task<string> InspectAndRenderAsync(Stream inspected, byte[] whole)
+    {
+        var imaging = new AssetImaging(
+            _services.GetRequiredService<RenditionProfile>(), _services.GetRequiredService<ImageInspector>(), _services.GetRequiredService<RenditionRenderer>());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        string stage = "inspection";
+        try
+        {
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await imaging.InspectAsync(inspected, timeout.Token);
+            stage = "rendering";
+            await imaging.RenderRenditionsAsync(new MemoryStream(whole), hash, imaging.Profile.Chains, (_, r, ct) => r.CopyToAsync(Stream.Null, ct), timeout.Token);
+            return "rendered";
+        }
+        catch (ImageRejectedException ex) when (!string.IsNullOrWhiteSpace(ex.Message))
+        {
+            return $"rejected (at {stage}): {ex.Message}";
+        }
+    }
+}
