@@ -28,6 +28,7 @@ module storage 'storage.bicep' = {
     tags: tags
     name: 'st${token}'
     deploymentContainer: 'app-package-${functionAppName}'
+    deadLetterContainer: 'uploads-deadletter'
     identityPrincipalId: identity.properties.principalId
   }
 }
@@ -58,6 +59,7 @@ module uploadEvents 'upload-events.bicep' = {
     tags: tags
     name: 'evgt-${token}'
     storageAccountName: storage.outputs.name
+    deadLetterContainer: storage.outputs.deadLetterContainer
     functionAppName: functionApp.outputs.name
     subscribe: subscribeUploads
   }

@@ -4,12 +4,14 @@ param location string
 param tags object
 param name string
 param deploymentContainer string
+@description('Where Event Grid keeps upload events it could not deliver (upload-events.bicep); not one the app binds to.')
+param deadLetterContainer string
 param identityPrincipalId string
 
 // Every container, queue and table the app binds to or writes under app-settings.json (DeployedSettingsTests keeps the
 // list equal to what the app creates); the app still creates them if missing.
 var appStorage = loadJsonContent('app-storage.json')
-var containers = concat(appStorage.containers, [deploymentContainer])
+var containers = concat(appStorage.containers, [deploymentContainer, deadLetterContainer])
 var queues = appStorage.queues
 var tables = appStorage.tables
 
@@ -63,3 +65,5 @@ resource dataRoles 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for r
 
 output name string = account.name
 output deploymentContainerUri string = '${account.properties.primaryEndpoints.blob}${deploymentContainer}'
+// Read from the container resource, so the subscription's dead-lettering waits for it.
+output deadLetterContainer string = account::blobService::container[indexOf(containers, deadLetterContainer)].name

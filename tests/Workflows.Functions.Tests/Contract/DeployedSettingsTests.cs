@@ -60,6 +60,42 @@ public sealed class DeployedSettingsTests
     }
 
     [Fact]
+    public async Task UploadEvents_RetriedThenDeadLetteredToAContainerTheSystemTopicMayWrite()
+    {
+        // Arrange: Storage Blob Data Contributor, the role Event Grid's identity needs to write dead letters.
+        const string blobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+        using var provisioned = JsonDocument.Parse(await File.ReadAllTextAsync(AppStorageFile));
+
+        // Act: the compiled subscription, its system topic, the role assignments and the storage module's parameters.
+        var compiled = Descendants(JsonNode.Parse(await BicepCli.BuildMainAsync())!).OfType<JsonObject>().ToList();
+        JsonObject Resource(string type) => compiled.Single(o => o["type"]?.GetValue<string>() == type);
+        var subscription = Resource("Microsoft.EventGrid/systemTopics/eventSubscriptions")["properties"]!;
+        var topic = Resource("Microsoft.EventGrid/systemTopics");
+        var deadLetter = subscription["deadLetterWithResourceIdentity"];
+        var grants = compiled.Where(o => o["type"]?.GetValue<string>() == "Microsoft.Authorization/roleAssignments"
+            && o["properties"]?["roleDefinitionId"]?.ToJsonString().Contains(blobDataContributor, StringComparison.Ordinal) == true).ToList();
+        var storage = compiled.Single(o => o["type"]?.GetValue<string>() == "Microsoft.Resources/deployments" && o["name"]?.GetValue<string>() == "storage");
+        var container = storage["properties"]!["parameters"]!["deadLetterContainer"]?["value"]?.GetValue<string>();
+
+        // Assert: an event the webhook keeps refusing (app down, key rotated) is retried for a day, then kept in a
+        // container of the app's account (its own, not one the app binds to) by the topic's identity, not dropped.
+        Assert.InRange(subscription["retryPolicy"]!["maxDeliveryAttempts"]!.GetValue<int>(), 10, 30);
+        Assert.Equal(1440, subscription["retryPolicy"]!["eventTimeToLiveInMinutes"]!.GetValue<int>());
+        Assert.NotNull(deadLetter);
+        Assert.Equal("SystemAssigned", deadLetter["identity"]!["type"]!.GetValue<string>());
+        Assert.Equal("StorageBlob", deadLetter["deadLetterDestination"]!["endpointType"]!.GetValue<string>());
+        var destination = deadLetter["deadLetterDestination"]!["properties"]!;
+        Assert.Contains("Microsoft.Storage/storageAccounts", destination["resourceId"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.NotNull(destination["blobContainerName"]);
+        Assert.Equal("SystemAssigned", topic["identity"]?["type"]?.GetValue<string>());
+        var grant = Assert.Single(grants);
+        Assert.Contains("Microsoft.EventGrid/systemTopics", grant["properties"]!["principalId"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("deadLetterContainer", grant["scope"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Matches("^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$", container);
+        Assert.DoesNotContain(container!, Names(provisioned, "containers"));
+    }
+
+    [Fact]
     public async Task DeployedSettings_EachNamesASettingTheAppReads()
     {
         // Arrange: the options classes the app binds, by section.

@@ -20,7 +20,10 @@ public static partial class TestImages
     public static byte[] Avif(int width, int height, TestExif? exif = null) =>
         WithMagick(width, height, MagickFormat.Avif, image => Tag(image, exif));
 
-    /// <summary>A PSD (composite plus one layer) whose image resources carry EXIF (1058) and/or XMP (1060).</summary>
+    /// <summary>
+    /// A PSD (composite plus one layer, as stored: not turned) whose image resources carry EXIF (1058, with its
+    /// Orientation) and/or XMP (1060).
+    /// </summary>
     public static byte[] Psd(int width, int height, TestExif? exif = null, string? xmp = null) =>
         WithMagick(width, height, MagickFormat.Psd, image =>
         {
@@ -28,6 +31,9 @@ public static partial class TestImages
             if (exif is not null)
             {
                 resources.Add((1058, TiffBlock(ExifOf(exif))));
+
+                // ImageMagick rewrites the EXIF resource's Orientation with the image's own when it writes the PSD.
+                image.Orientation = (ImageMagick.Orientation)exif.Orientation;
             }
 
             if (xmp is not null)

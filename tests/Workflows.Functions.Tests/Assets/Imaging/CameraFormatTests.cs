@@ -95,6 +95,7 @@ public sealed class CameraFormatTests
                 () => TestImages.CmykJpegTiff(300, 200, "Heidelberg", "Linoscan 1400", ScanTime), ImageFormat.Tiff, "image/tiff", (300, 200), false,
                 new TestExif(1, "Heidelberg", "Linoscan 1400", ScanTime)),
             ["psd-with-exif"] = new(() => TestImages.Psd(300, 200, StudioCamera), ImageFormat.Psd, "image/vnd.adobe.photoshop", (300, 200), false, StudioCamera),
+            ["psd-portrait"] = new(() => TestImages.Psd(300, 200, TestExif.PhonePortrait), ImageFormat.Psd, "image/vnd.adobe.photoshop", (200, 300), true, TestExif.PhonePortrait),
         };
     }
 }

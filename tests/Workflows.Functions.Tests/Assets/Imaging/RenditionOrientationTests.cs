@@ -55,8 +55,7 @@ public sealed class RenditionOrientationTests
         get
         {
             TheoryData<string, int, bool, bool> data = [];
-            // Not PSD: its composite is used as stored (README, Inputs).
-            foreach (string format in (string[])["dng", "tiff", "jpeg-xl"])
+            foreach (string format in (string[])["dng", "tiff", "jpeg-xl", "psd"])
             {
                 foreach (var (orientation, right, bottom) in MarkerCorners)
                 {
@@ -73,15 +72,23 @@ public sealed class RenditionOrientationTests
     public async Task RenderChain_MagickFormatOrientation_ComesOutUprightLikeJpeg(string format, int orientation, bool markerRight, bool markerBottom)
     {
         // Arrange: stored 400 × 300 with each of the eight orientations where the format keeps it: a DNG's IFD0
-        // Orientation (libraw reads it as its flip, for every raw format), a TIFF's, JPEG XL's codestream.
+        // Orientation (libraw reads it as its flip, for every raw format), a TIFF's, JPEG XL's codestream, a PSD's
+        // EXIF image resource (0x0422).
         var exif = new TestExif(orientation, "Contoso", "Lens 12");
         byte[] original = format switch
         {
             "dng" => TestImages.Dng(400, 300, exif),
             "tiff" => TestImages.Tiff(400, 300, new TestTiff(Exif: exif)),
+            "psd" => TestImages.Psd(400, 300, exif),
             _ => TestImages.JpegXl(400, 300, exif),
         };
         bool quarterTurn = orientation >= 5;
+        if (format == "psd")
+        {
+            // The fixture really holds it: ImageMagick once wrote 0 over it, and the unturned PSD passed for orientation 1 only.
+            Assert.Equal(orientation, ImageMetadataReader.ReadMetadata(new MemoryStream(original))
+                .OfType<ExifIfd0Directory>().Single().GetInt32(ExifDirectoryBase.TagOrientation));
+        }
 
         // Act
         var (infos, output) = await RenditionRendering.RenderAsync(original, TestChains.Widths(RenditionFormat.Jpeg, 90, 200));
