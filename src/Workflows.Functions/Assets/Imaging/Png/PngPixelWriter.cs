@@ -64,15 +64,39 @@ internal static class PngPixelWriter
         int whole = width / factor;
         Reciprocal(rows * factor, out ulong m, out uint half);
         int stride = factor * channels;
-        for (int x = 0; x < whole; x++)
+        if (factor == 2 && channels >= 3)
         {
-            Unsafe.WriteUnaligned(ref Unsafe.Add(ref t, 4 * x), Block(ref Unsafe.Add(ref s, x * stride), channels, factor, m, half, bgra));
+            Pairs(ref s, ref t, whole, channels, m, half, bgra);
+        }
+        else
+        {
+            for (int x = 0; x < whole; x++)
+            {
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref t, 4 * x), Block(ref Unsafe.Add(ref s, x * stride), channels, factor, m, half, bgra));
+            }
         }
 
         if (whole * factor < width)
         {
             Reciprocal(rows * (width - (whole * factor)), out m, out half);
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref t, 4 * whole), Block(ref Unsafe.Add(ref s, whole * stride), channels, width - (whole * factor), m, half, bgra));
+        }
+    }
+
+    // Factor 2, RGB or RGBA (most photos: 3200-4799 px wide for 1600): the block's two columns added without a loop.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Pairs(ref ushort s, ref byte t, int blocks, int channels, ulong m, uint half, bool bgra)
+    {
+        int stride = 2 * channels;
+        for (int x = 0; x < blocks; x++)
+        {
+            ref ushort p = ref Unsafe.Add(ref s, x * stride);
+            ref ushort q = ref Unsafe.Add(ref p, channels);
+            uint r = Divide((uint)p + q, m, half);
+            uint g = Divide((uint)Unsafe.Add(ref p, 1) + Unsafe.Add(ref q, 1), m, half);
+            uint b = Divide((uint)Unsafe.Add(ref p, 2) + Unsafe.Add(ref q, 2), m, half);
+            uint a = channels == 3 ? 255 : Divide((uint)Unsafe.Add(ref p, 3) + Unsafe.Add(ref q, 3), m, half);
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref t, 4 * x), Pack(r, g, b, a, bgra));
         }
     }
 
