@@ -167,7 +167,7 @@ public sealed class PngRowDecoderTests
     }
 
     // Pseudo-random filtered bytes, the filter type cycling 0-4 by row: whatever they unfilter to, both decoders must agree.
-    private static byte[] Png(int width, int height, byte colourType, bool transparentPalette)
+    internal static byte[] Png(int width, int height, byte colourType, bool transparentPalette)
     {
         int channels = colourType switch { 0 or 3 => 1, 2 => 3, 4 => 2, _ => 4 };
         var random = new Random(colourType * 7 + (transparentPalette ? 1 : 0));
@@ -212,7 +212,7 @@ public sealed class PngRowDecoderTests
         return output.ToArray();
     }
 
-    private static void Chunk(Stream output, string type, byte[] data)
+    internal static void Chunk(Stream output, string type, byte[] data)
     {
         var buffer = new byte[12 + data.Length];
         BinaryPrimitives.WriteInt32BigEndian(buffer, data.Length);
