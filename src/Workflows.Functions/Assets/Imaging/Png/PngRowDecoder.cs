@@ -10,7 +10,7 @@ namespace Workflows.Assets.Imaging.Png;
 /// checks of <see cref="PngStructure"/> happen here), unfilters each row, premultiplies alpha as Skia's decode does,
 /// and box-averages every <c>factor</c> × <c>factor</c> block into a reduced bitmap as the rows arrive, so the
 /// full-size bitmap never exists. A bad filter type, a stream short of the rows or failing its zlib checksum rejects
-/// the image as corrupt, as the structure check does.
+/// the image as corrupt, as the structure check does. The rendering's cancellation is checked every 64 rows.
 /// </summary>
 internal static class PngRowDecoder
 {
@@ -59,7 +59,7 @@ internal static class PngRowDecoder
         int rowBytes = layout.Width * bpp;
         var averager = new PngBlockAverager(layout, factor, bitmap.ColorType == SKColorType.Bgra8888);
 
-        // Each buffer is the filter-type byte, then the row (the unfiltered row above is read beside it).
+        // Each buffer holds a row's filter-type byte, then the row; they swap, so the row above stays for Up, Average and Paeth.
         var previous = new byte[rowBytes + 1];
         var current = new byte[rowBytes + 1];
         Span<byte> pixels = bitmap.GetPixelSpan();
