@@ -118,7 +118,7 @@ internal sealed class LeverVariant : IVariant
         using SKData content = SKData.CreateCopy(image.Bytes);
         using ImageDecoder decoder = ImageDecoder.Open(content, ImageLimits.Default);
         Func<int, SKBitmap> decode = op == "magick-encode"
-            ? decoder.Decode
+            ? width => decoder.Decode(width)
             : width => MagickJpegLever.Decode(content, decoder.DecodeSize(width));
         Func<SKBitmap, RenditionChain, MemoryStream>? encode = op == "magick-decode"
             ? null

@@ -58,8 +58,9 @@ internal abstract class ImageDecoder : IDisposable
     /// <summary>
     /// Decodes the whole image (first frame or page) as sRGB, at the smallest scale the format offers whose upright
     /// width is still at least <paramref name="minUprightWidth"/>. The bitmap is immutable; the caller disposes it.
+    /// A decoder that runs in our own code (a PNG's rows) stops when <paramref name="cancellationToken"/> is cancelled.
     /// </summary>
-    public abstract SKBitmap Decode(int minUprightWidth);
+    public abstract SKBitmap Decode(int minUprightWidth, CancellationToken cancellationToken = default);
 
     /// <summary>The pixels <see cref="Decode"/> holds at its peak for <paramref name="minUprightWidth"/>, before any pixel is decoded.</summary>
     public abstract SKSizeI DecodeSize(int minUprightWidth);

@@ -73,7 +73,7 @@ public sealed class RenditionRenderer(DecodeLimiter limiter, ImageLimits limits)
             using (await limiter.EnterAsync(limiter.WeightOf((long)decodeSize.Width * decodeSize.Height), cancellationToken))
             {
                 var renditions = new List<RenditionInfo>();
-                SKBitmap decoded = image.Decode(decodeWidth);
+                SKBitmap decoded = image.Decode(decodeWidth, cancellationToken);
 
                 // The compressed original is no longer needed: give its memory back before the cascade.
                 image.Dispose();

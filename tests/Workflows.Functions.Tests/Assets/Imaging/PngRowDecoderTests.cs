@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.IO.Hashing;
 using SkiaSharp;
 using Workflows.Assets.Imaging;
+using Workflows.Assets.Imaging.Png;
 
 namespace Workflows.Tests.Assets.Imaging;
 
@@ -53,6 +54,38 @@ public sealed class PngRowDecoderTests
         Assert.Equal((13, 8), (actual.Width, actual.Height));
         byte[] box = BoxAverage(full, 3);
         Assert.True(MaxDifference(box, actual.GetPixelSpan()) <= 1);
+    }
+
+    public static TheoryData<byte, bool, int> ColourTypesByFactor()
+    {
+        var data = new TheoryData<byte, bool, int>();
+        foreach (var (colourType, transparentPalette) in new (byte, bool)[] { (0, false), (2, false), (3, false), (3, true), (4, false), (6, false) })
+        {
+            for (int factor = 1; factor <= 8; factor++)
+            {
+                data.Add(colourType, transparentPalette, factor);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ColourTypesByFactor))]
+    public void Decode_EveryFactor_IsABoxAverageOfSkiasDecode(byte colourType, bool transparentPalette, int factor)
+    {
+        // Arrange: 45 × 29 divides by none of 2, 4, 6, 7, 8 (and leaves 29 rows: a short last block row for all but 1)
+        byte[] png = Png(45, 29, colourType, transparentPalette);
+        using SKBitmap full = SkiaDecode(png);
+        using SKData data = SKData.CreateCopy(png);
+        PngLayout layout = PngLayout.Read(data).Layout!;
+
+        // Act
+        using SKBitmap actual = PngRowDecoder.Decode(data, layout, factor);
+
+        // Assert
+        Assert.Equal(((45 + factor - 1) / factor, (29 + factor - 1) / factor, full.AlphaType), (actual.Width, actual.Height, actual.AlphaType));
+        Assert.True(MaxDifference(BoxAverage(full, factor), actual.GetPixelSpan()) <= 1);
     }
 
     [Fact]
@@ -134,7 +167,7 @@ public sealed class PngRowDecoderTests
     }
 
     // Pseudo-random filtered bytes, the filter type cycling 0-4 by row: whatever they unfilter to, both decoders must agree.
-    private static byte[] Png(int width, int height, byte colourType, bool transparentPalette)
+    internal static byte[] Png(int width, int height, byte colourType, bool transparentPalette)
     {
         int channels = colourType switch { 0 or 3 => 1, 2 => 3, 4 => 2, _ => 4 };
         var random = new Random(colourType * 7 + (transparentPalette ? 1 : 0));
@@ -179,7 +212,7 @@ public sealed class PngRowDecoderTests
         return output.ToArray();
     }
 
-    private static void Chunk(Stream output, string type, byte[] data)
+    internal static void Chunk(Stream output, string type, byte[] data)
     {
         var buffer = new byte[12 + data.Length];
         BinaryPrimitives.WriteInt32BigEndian(buffer, data.Length);

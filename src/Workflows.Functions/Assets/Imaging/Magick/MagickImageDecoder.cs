@@ -74,7 +74,7 @@ internal sealed class MagickImageDecoder : ImageDecoder
     /// factor while the upright width stays at least <paramref name="minUprightWidth"/>, converts to sRGB and
     /// copies the pixels into a Skia bitmap a band of rows at a time.
     /// </summary>
-    public override SKBitmap Decode(int minUprightWidth)
+    public override SKBitmap Decode(int minUprightWidth, CancellationToken cancellationToken = default)
     {
         using MagickImage image = Read(_settings);
         uint uprightWidth = SwapsAxes ? image.Height : image.Width;

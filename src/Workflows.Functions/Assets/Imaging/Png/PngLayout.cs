@@ -16,14 +16,15 @@ internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]?
     public bool HasAlpha => ColourType is 4 or 6 || (ColourType == 3 && Palette!.Any(p => p >> 24 != 255));
 
     /// <summary>
-    /// (false, null) when the chunks are not whole to IEND; (true, null) when whole but outside what the row decoder
+    /// (false, null) when the chunks are not whole to IEND, or PLTE/tRNS come twice or after the pixels, or the IDAT
+    /// chunks are not consecutive; (true, null) when whole but outside what the row decoder
     /// reads (Skia decodes it); (true, layout) otherwise.
     /// </summary>
     public static (bool Complete, PngLayout? Layout) Read(SKData png)
     {
         ReadOnlySpan<byte> file = png.Span;
         ReadOnlySpan<byte> header = default, palette = default, transparency = default;
-        bool colourManaged = false;
+        bool colourManaged = false, seenPalette = false, seenTransparency = false, previousWasImageData = false;
         List<Range> imageData = [];
         int offset = 8;
         while (offset <= file.Length - 12)
@@ -41,11 +42,22 @@ internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]?
             }
 
             ReadOnlySpan<byte> type = typeAndData[..4], data = typeAndData[4..];
+            bool isImageData = type.SequenceEqual("IDAT"u8);
+
+            // PLTE and tRNS once each, before the pixels; the IDAT chunks back to back (PNG spec 5.6; libpng rejects the rest).
+            if ((type.SequenceEqual("PLTE"u8) && (seenPalette || imageData.Count > 0))
+                || (type.SequenceEqual("tRNS"u8) && (seenTransparency || imageData.Count > 0))
+                || (isImageData && imageData.Count > 0 && !previousWasImageData))
+            {
+                return (false, null);
+            }
+
+            previousWasImageData = isImageData;
             if (type.SequenceEqual("IHDR"u8)) { header = offset == 8 && length == 13 ? data : header; } // only the first chunk is the header (the one Skia and ImageLimits read)
-            else if (type.SequenceEqual("PLTE"u8)) { palette = data; }
-            else if (type.SequenceEqual("tRNS"u8)) { transparency = data; }
+            else if (type.SequenceEqual("PLTE"u8)) { palette = data; seenPalette = true; }
+            else if (type.SequenceEqual("tRNS"u8)) { transparency = data; seenTransparency = true; }
             else if (type.SequenceEqual("gAMA"u8) || type.SequenceEqual("cHRM"u8) || type.SequenceEqual("iCCP"u8) || type.SequenceEqual("cICP"u8)) { colourManaged = true; }
-            else if (type.SequenceEqual("IDAT"u8)) { imageData.Add(new Range(offset + 8, offset + 8 + (int)length)); }
+            else if (isImageData) { imageData.Add(new Range(offset + 8, offset + 8 + (int)length)); }
             else if (type.SequenceEqual("IEND"u8))
             {
                 if (header.IsEmpty || imageData.Count == 0)

@@ -72,8 +72,8 @@ internal sealed class SkiaImageDecoder : ImageDecoder
         ImageIntegrity.Verify(_codec.EncodedFormat, _content);
     }
 
-    public override SKBitmap Decode(int minUprightWidth) => RowDecodable() is { } png
-        ? PngRowDecoder.Decode(_content, png, PngRowDecoder.Factor(png, minUprightWidth, SkiaDecoding.SwapsAxes(Origin)))
+    public override SKBitmap Decode(int minUprightWidth, CancellationToken cancellationToken = default) => RowDecodable() is { } png
+        ? PngRowDecoder.Decode(_content, png, PngRowDecoder.Factor(png, minUprightWidth, SkiaDecoding.SwapsAxes(Origin)), cancellationToken)
         : SkiaDecoding.Decode(_codec, minUprightWidth);
 
     public override SKSizeI DecodeSize(int minUprightWidth) => RowDecodable() is { } png

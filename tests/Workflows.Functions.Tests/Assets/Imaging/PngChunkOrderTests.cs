@@ -1,0 +1,109 @@
+using System.Buffers.Binary;
+using SkiaSharp;
+using Workflows.Assets.Imaging;
+
+namespace Workflows.Tests.Assets.Imaging;
+
+/// <summary>
+/// PNG chunk rules the spec makes (PLTE and tRNS once each, before the image data; the IDAT chunks consecutive):
+/// a file that breaks them is rejected as corrupt, as a chunk cut short is, instead of decoded with the last palette.
+/// And the row decoder stops when the rendering is cancelled.
+/// </summary>
+public sealed class PngChunkOrderTests
+{
+    private const string Corrupt = "The image is truncated or corrupt";
+
+    public static TheoryData<string> BrokenOrders => ["PLTE twice", "tRNS twice", "PLTE after IDAT", "tRNS after IDAT", "chunk between IDATs"];
+
+    [Theory]
+    [MemberData(nameof(BrokenOrders))]
+    public void Verify_ChunkOrderAgainstTheSpec_RejectedAsCorrupt(string broken)
+    {
+        // Arrange: a palette image with a transparent palette, its chunks rearranged
+        List<(string Type, byte[] Data)> chunks = Chunks(PngRowDecoderTests.Png(37, 23, 3, transparentPalette: true));
+        int plte = chunks.FindIndex(c => c.Type == "PLTE"), trns = chunks.FindIndex(c => c.Type == "tRNS"), idat = chunks.FindIndex(c => c.Type == "IDAT");
+        switch (broken)
+        {
+            case "PLTE twice": chunks.Insert(trns, chunks[plte]); break;
+            case "tRNS twice": chunks.Insert(idat, (chunks[trns].Type, [.. chunks[trns].Data.Select(b => (byte)(255 - b))])); break;
+            case "PLTE after IDAT": chunks.Insert(idat + 1, chunks[plte]); break;
+            case "tRNS after IDAT": chunks.Insert(idat + 1, chunks[trns]); break;
+            default:
+                byte[] data = chunks[idat].Data;
+                chunks[idat] = ("IDAT", data[..(data.Length / 2)]);
+                chunks.InsertRange(idat + 1, [("tEXt", "Comment\0between"u8.ToArray()), ("IDAT", data[(data.Length / 2)..])]);
+                break;
+        }
+
+        using SKData content = SKData.CreateCopy(Assemble(chunks));
+
+        // Act (a second PLTE before the pixels already stops Skia's codec at the header)
+        var ex = Assert.Throws<ImageRejectedException>(() =>
+        {
+            using ImageDecoder image = ImageDecoder.Open(content, ImageLimits.Default);
+            image.Verify();
+        });
+
+        // Assert
+        Assert.StartsWith(Corrupt, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_ImageDataSplitIntoConsecutiveChunks_Accepted()
+    {
+        // Arrange: the pixel stream in three IDAT chunks back to back (as encoders write it)
+        List<(string Type, byte[] Data)> chunks = Chunks(PngRowDecoderTests.Png(37, 23, 3, transparentPalette: true));
+        int idat = chunks.FindIndex(c => c.Type == "IDAT");
+        byte[] data = chunks[idat].Data;
+        chunks[idat] = ("IDAT", data[..10]);
+        chunks.InsertRange(idat + 1, [("IDAT", data[10..20]), ("IDAT", data[20..])]);
+        using SKData content = SKData.CreateCopy(Assemble(chunks));
+        using ImageDecoder image = ImageDecoder.Open(content, ImageLimits.Default);
+
+        // Act
+        image.Verify();
+        using SKBitmap decoded = image.Decode(int.MaxValue);
+
+        // Assert
+        Assert.Equal((37, 23), (decoded.Width, decoded.Height));
+    }
+
+    [Fact]
+    public void Decode_Cancelled_StopsWithoutABitmap()
+    {
+        // Arrange
+        using SKData content = SKData.CreateCopy(PngRowDecoderTests.Png(37, 23, 2, transparentPalette: false));
+        using ImageDecoder image = ImageDecoder.Open(content, ImageLimits.Default);
+        image.Verify();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+
+        // Act and assert
+        Assert.Throws<OperationCanceledException>(() => image.Decode(int.MaxValue, cancelled.Token));
+    }
+
+    private static List<(string Type, byte[] Data)> Chunks(byte[] png)
+    {
+        List<(string, byte[])> chunks = [];
+        for (int offset = 8; offset < png.Length;)
+        {
+            int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(offset));
+            chunks.Add((System.Text.Encoding.ASCII.GetString(png, offset + 4, 4), png[(offset + 8)..(offset + 8 + length)]));
+            offset += 12 + length;
+        }
+
+        return chunks;
+    }
+
+    private static byte[] Assemble(List<(string Type, byte[] Data)> chunks)
+    {
+        using var output = new MemoryStream();
+        output.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
+        foreach ((string type, byte[] data) in chunks)
+        {
+            PngRowDecoderTests.Chunk(output, type, data);
+        }
+
+        return output.ToArray();
+    }
+}
