@@ -49,6 +49,34 @@ public sealed class RenditionWriteRequestTests(ITestOutputHelper output)
         Assert.Equal(6, (await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions)).Count);
     }
 
+    [Fact]
+    public async Task Pipeline_FirstRenditionWriteMadeItsAnswerLost_SdkRetryFindsItThereAndWritesOverItsOwn()
+    {
+        // Arrange: the first rendition PUT reaches storage and its answer is lost; the SDK retries the same blind PUT
+        var fault = new StorageFault();
+        var requests = new RequestsUnder();
+        await using var assets = await AssetsTestApp.StartAsync(services: s =>
+        {
+            fault.InjectIntoAppStorage(s);
+            s.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(requests, HttpPipelinePosition.PerCall)));
+        });
+        var path = "/" + assets.Options.RenditionsContainer + "/";
+        requests.Path = path;
+        fault.FailNext(r => r.Method == RequestMethod.Put && r.Uri.Path.Contains(path, StringComparison.Ordinal), 408);
+
+        // Act
+        var (assetId, instance) = await assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(640, 480));
+        var seen = requests.Take();
+
+        // Assert: the retry's 409 is this run's own write: read (HEAD, its generation) and written over, not a failure
+        output.WriteLine(string.Join(", ", seen));
+        Assert.Equal(1, fault.Injected);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        Assert.Equal(nameof(AssetStatus.Ready), (await assets.RecordAsync(assetId)).Status);
+        Assert.Equal(["PUT 409", "HEAD 200", "PUT 201"], seen.Take(3));
+        Assert.Equal(6, (await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions)).Count);
+    }
+
     /// <summary>"METHOD status" of every request the app's blob clients send under <see cref="Path"/>.</summary>
     private sealed class RequestsUnder : HttpPipelinePolicy
     {
