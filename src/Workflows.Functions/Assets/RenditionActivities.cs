@@ -62,6 +62,7 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
         Dictionary<string, string> blobNames = [];
         Dictionary<string, ETag> versions = [];
         var renditionStarted = Stopwatch.GetTimestamp();
+        var blindWrites = true; // false after one was found there (a re-render, a repeat): the next is read first
 
         async Task WriteAsync(RenditionTarget target, Stream content, CancellationToken token)
         {
@@ -69,9 +70,10 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
             WorkflowMetrics.RenditionRendered(target.Name, renditionStarted);
             var blobName = target.BlobName(request.AssetId);
             blobNames[target.Name] = blobName;
-            var stored = await UploadOverOlderAsync(container.GetBlobClient(blobName), content, target.ContentType, request.Generation, token)
-                ?? throw new OutrankedException();
-            versions[blobName] = stored.ETag;
+            var (stored, found) = await UploadOverOlderAsync(
+                container.GetBlobClient(blobName), content, target.ContentType, request.Generation, blindWrites, token);
+            blindWrites = !found;
+            versions[blobName] = (stored ?? throw new OutrankedException()).ETag;
             renditionStarted = Stopwatch.GetTimestamp();
         }
 
@@ -172,22 +174,26 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
 
     /// <summary>
     /// Writes <paramref name="content"/> as <paramref name="blob"/> for the run of <paramref name="generation"/>, only
-    /// over an absent blob or the version read when that was written by this run or an older one. The first write is
-    /// blind, if the blob is absent (<c>If-None-Match: *</c>): a fresh asset's rendition costs no read. A blob found there
-    /// (409/412: a re-render, a duplicate execution of this same run, this very upload retried by the storage client
-    /// after a lost response) is read and the write repeated over the version read, unless a newer run wrote it: then
-    /// null.
+    /// over an absent blob or the version read when that was written by this run or an older one. When
+    /// <paramref name="blind"/>, the first write is blind, if the blob is absent (<c>If-None-Match: *</c>): a fresh asset's
+    /// rendition costs no read; else the blob is read first. A blob found there (409/412: a re-render, a duplicate
+    /// execution of this same run, this very upload retried by the storage client after a lost response) is read and the
+    /// write repeated over the version read, unless a newer run wrote it: then no <c>Stored</c>. <c>Found</c>: a blob was
+    /// there (the caller's next renditions are likely there too: read them first rather than send a body to be refused).
     /// </summary>
-    private static async Task<BlobContentInfo?> UploadOverOlderAsync(
-        BlobClient blob, Stream content, string contentType, long generation, CancellationToken ct)
+    private static async Task<(BlobContentInfo? Stored, bool Found)> UploadOverOlderAsync(
+        BlobClient blob, Stream content, string contentType, long generation, bool blind, CancellationToken ct)
     {
         var start = content.CanSeek ? content.Position : 0;
-        var conditions = content.CanSeek ? new BlobRequestConditions { IfNoneMatch = ETag.All } : await WriteConditionsAsync(blob, generation, ct);
+        var found = false;
+        var conditions = blind && content.CanSeek
+            ? new BlobRequestConditions { IfNoneMatch = ETag.All }
+            : await WriteConditionsAsync(blob, generation, ct);
         for (var attempt = 1; conditions is not null; attempt++)
         {
             try
             {
-                return await blob.UploadAsync(
+                var stored = await blob.UploadAsync(
                     content,
                     new BlobUploadOptions
                     {
@@ -199,16 +205,18 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
                         Conditions = conditions,
                     },
                     ct);
+                return (stored.Value, found || conditions.IfMatch is not null);
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 4 && content.CanSeek)
             {
                 content.Position = start; // there already, or written in between: read it
+                found = true;
             }
 
             conditions = await WriteConditionsAsync(blob, generation, ct);
         }
 
-        return null;
+        return (null, true);
     }
 
     /// <summary>

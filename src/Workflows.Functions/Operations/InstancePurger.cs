@@ -58,32 +58,41 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
     /// <summary>
     /// Purges at most <paramref name="max"/> instances in <paramref name="statuses"/> (all finished ones) that finished
     /// before <paramref name="finishedBefore"/>, each with its sub-orchestrations, logging every one. <c>Kept</c> counts
-    /// those left in place (a sub-orchestration still runs, or a clean-up failed: they qualify again later). <c>More</c>
-    /// says that further instances qualify and this call purged some: a batch in which every instance was kept says no
-    /// more, since calling again would take up the same instances at once (a caller looping on it would never stop).
+    /// those left in place (a sub-orchestration still runs, or a clean-up failed: they qualify again later); the call
+    /// looks past them, so kept instances where the query begins never hide the ones behind them from every later call.
+    /// <c>More</c> says that <paramref name="max"/> went and further instances qualify, so a loop on it ends.
     /// </summary>
     public async Task<WorkflowsPurged> PurgeFinishedAsync(
         DurableTaskClient client, IReadOnlyList<OrchestrationRuntimeStatus> statuses, DateTimeOffset finishedBefore, int max,
         CancellationToken ct)
     {
-        // Collect first, purge after: deleting while paging would move the engine's page positions.
+        // Collect first, purge after: deleting while paging would move the engine's page positions. A round that kept
+        // some collects again past every instance taken up so far.
         var query = new OrchestrationQuery { Statuses = statuses, CreatedTo = finishedBefore };
-        var candidates = (await QueryAsync(client, query, max + 1, ct, i => i.LastUpdatedAt < finishedBefore)).ToList();
-        var (purged, kept) = (0, 0);
-        foreach (var instance in candidates.Take(max))
+        HashSet<string> seen = [];
+        var (purged, roots, kept, more) = (0, 0, 0, false);
+        do
         {
-            var tree = await PurgeTreeAsync(client, instance, ct);
-            purged += tree.Purged;
-            if (tree.StillRunning.Count > 0)
+            var candidates = await QueryAsync(
+                client, query, max - roots + 1, ct, i => i.LastUpdatedAt < finishedBefore && !seen.Contains(i.InstanceId));
+            more = candidates.Count > max - roots;
+            foreach (var instance in candidates.Take(max - roots))
             {
-                logger.LogWarning("Kept {InstanceId}: its sub-orchestrations {Running} still run", instance.InstanceId, tree.StillRunning);
+                seen.Add(instance.InstanceId);
+                var tree = await PurgeTreeAsync(client, instance, ct);
+                purged += tree.Purged;
+                roots += tree.Purged > 0 ? 1 : 0;
+                if (tree.StillRunning.Count > 0)
+                {
+                    logger.LogWarning("Kept {InstanceId}: its sub-orchestrations {Running} still run", instance.InstanceId, tree.StillRunning);
+                }
+
+                // A failed clean-up was logged by RunHooksAsync; the instance stays and the next run tries again.
+                kept += tree.StillRunning.Count > 0 || tree.CleanupFailedFor is not null ? 1 : 0;
             }
-
-            // A failed clean-up was logged by RunHooksAsync; the instance stays and the next run tries again.
-            kept += tree.StillRunning.Count > 0 || tree.CleanupFailedFor is not null ? 1 : 0;
         }
+        while (more && roots < max);
 
-        var more = candidates.Count > max && purged > 0;
         logger.LogInformation(
             "Purged {Count} instance(s) that finished before {Cutoff:o}; kept {Kept} for a later run; more to purge now: {More}",
             purged, finishedBefore, kept, more);

@@ -105,7 +105,7 @@ public sealed class WorkflowPurgeTests : WorkflowTestBase
             children.Add(await StartWaitingAsync($"{stage}-child", $"{parent}:child"));
         }
 
-        // Act: every instance a batch takes up is kept, so calling again would take up the same ones
+        // Act: every instance the call takes up is kept (it looks past them all), so calling again would take up the same ones
         using var response = await Api.PostAsync("workflows/purge", new PurgeWorkflowsRequest(["Completed"], OlderThanDays: 0));
         var body = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>(HttpTestApp.Json);
 
@@ -113,9 +113,38 @@ public sealed class WorkflowPurgeTests : WorkflowTestBase
         Assert.Equal(200, (int)response.StatusCode);
         Assert.Equal(0, body.GetProperty("purged").GetInt32());
         Assert.True(body.TryGetProperty("kept", out var kept), body.ToString());
-        Assert.Equal(2, kept.GetInt32());
+        Assert.Equal(3, kept.GetInt32());
         Assert.False(body.GetProperty("more").GetBoolean());
         Assert.All(children, id => Assert.NotNull(Client.GetInstanceAsync(id).Result));
+    }
+
+    [Fact]
+    public async Task PurgeWorkflows_FullBatchAllKeptAheadOfOthers_LooksPastThemAndPurgesTheRest()
+    {
+        // Arrange: three completed parents with a sub-orchestration still running (ids and starts first, where the
+        // engines' queries begin), then one completed instance free to go; batches of 2
+        foreach (var stage in new[] { "a1", "a2", "a3" })
+        {
+            var parent = await CompleteAsync(stage, TestNames.Unique($"a{stage}"));
+            await StartWaitingAsync($"{stage}-child", $"{parent}:child");
+        }
+
+        var free = await CompleteAsync("free", TestNames.Unique("zfree"));
+
+        // Act: an operator loops on more, then calls again later, as the retention timer does every hour
+        List<WorkflowsPurged> answers = [];
+        do
+        {
+            answers.Add(await PurgeAsync(new PurgeWorkflowsRequest(["Completed"], OlderThanDays: 0)));
+        }
+        while (answers[^1].More && answers.Count < 10);
+
+        answers.Add(await PurgeAsync(new PurgeWorkflowsRequest(["Completed"], OlderThanDays: 0)));
+
+        // Assert: the kept ones do not hide the free one from every later call
+        Assert.Null(await Client.GetInstanceAsync(free));
+        Assert.Equal(new WorkflowsPurged(1, false, 3), answers[0]);
+        Assert.Equal(new WorkflowsPurged(0, false, 3), answers[^1]);
     }
 
     [Theory]

@@ -150,6 +150,7 @@ public sealed class OrderClaimPurgeTests : IAsyncLifetime
         Assert.DoesNotContain("test fault", response.Text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("Status:", response.Text, StringComparison.Ordinal);
         Assert.DoesNotContain("CLP-G", response.Text, StringComparison.Ordinal);
+        Assert.Contains($"'{order}'", response.Text, StringComparison.Ordinal);
         Assert.NotNull(await _orders.Client.GetInstanceAsync(order));
     }
 
