@@ -44,7 +44,7 @@ internal sealed class FunctionActivity(DurableFunction function, IServiceProvide
         var arguments = method.GetParameters()
             .Select(p => p.ParameterType == typeof(CancellationToken) ? stopping : FunctionInvoker.Coerce(input, p.ParameterType))
             .ToArray();
-        return FunctionInvoker.InvokeAsync(method, target, arguments);
+        return ActivityScope.RunAsync(function.Name, () => FunctionInvoker.InvokeAsync(method, target, arguments));
     }
 }
 

@@ -3,6 +3,7 @@ using System.Globalization;
 using Azure.Core;
 using Azure.Storage.Blobs;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Hosting;
 
@@ -38,14 +39,18 @@ internal static class OrchestrationBench
         foreach (var engineName in options.Engines)
         {
             var traffic = new BlobTraffic();
+            var requests = new StorageRequests();
             var settings = SampleSettings.Create(storage.ConnectionString, $"bench{engineName}{Random.Shared.Next(100_000, 999_999)}");
             await using var engine = await BenchEngine.StartAsync(engineName, settings, services =>
             {
                 var blobOptions = new BlobClientOptions();
                 blobOptions.AddPolicy(traffic, HttpPipelinePosition.PerRetry);
+                blobOptions.AddPolicy(requests, HttpPipelinePosition.PerRetry);
                 services.AddSingleton(new BlobServiceClient(storage.ConnectionString, blobOptions));
+                // The app's table and queue clients (built through the Azure client factory) count theirs too.
+                services.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(requests, HttpPipelinePosition.PerRetry)));
             });
-            await RunEngineAsync(engine, options, uploader, traffic, report);
+            await RunEngineAsync(engine, options, uploader, (traffic, requests), report);
         }
 
         if (options.Scale > 0)
@@ -58,7 +63,8 @@ internal static class OrchestrationBench
     }
 
     private static async Task RunEngineAsync(
-        BenchEngine engine, OrchestrationOptions options, BlobServiceClient uploader, BlobTraffic traffic, OrchestrationReport report)
+        BenchEngine engine, OrchestrationOptions options, BlobServiceClient uploader, (BlobTraffic Blobs, StorageRequests Requests) traffic,
+        OrchestrationReport report)
     {
         var orders = await Workloads.OrdersAsync(engine);
         var assets = await Workloads.AssetsAsync(engine, uploader);
@@ -95,9 +101,12 @@ internal static class OrchestrationBench
             // Rotate the order every round, so load from elsewhere hits every workload alike.
             foreach (var (workload, count) in batches.Skip(round % batches.Count).Concat(batches.Take(round % batches.Count)))
             {
-                traffic.Reset();
+                traffic.Blobs.Reset();
+                traffic.Requests.Reset();
                 var batch = await RunBatchAsync(engine, workload, count, $"r{round}");
-                report.Add(engine.Name, workload.Name, batch, workload.Name == assets.Name ? traffic.TakeSnapshot() : null);
+                report.Add(
+                    engine.Name, workload.Name, batch, workload.Name == assets.Name ? traffic.Blobs.TakeSnapshot() : null,
+                    workload.Name == orders.Name ? traffic.Requests.TakeSnapshot() : null);
             }
         }
 

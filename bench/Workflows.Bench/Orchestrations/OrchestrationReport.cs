@@ -1,5 +1,6 @@
 using System.Globalization;
 using Workflows.Bench.Reporting;
+using Workflows.Hosting;
 
 namespace Workflows.Bench.Orchestrations;
 
@@ -21,8 +22,17 @@ internal sealed class OrchestrationReport(int cores)
 
     public int Failures => _batches.Sum(b => b.Batch.Failed);
 
-    public void Add(string engine, string workload, Batch batch, (long, long, long, long, long)? traffic) =>
+    private readonly List<(string Engine, int Instances, IReadOnlyDictionary<StorageRequest, long> Counts)> _requests = [];
+
+    public void Add(
+        string engine, string workload, Batch batch, (long, long, long, long, long)? traffic, IReadOnlyDictionary<StorageRequest, long>? requests = null)
+    {
         _batches.Add((engine, workload, batch, traffic));
+        if (requests is not null)
+        {
+            _requests.Add((engine, batch.Ids.Count, requests));
+        }
+    }
 
     public void Print()
     {
@@ -98,6 +108,42 @@ internal sealed class OrchestrationReport(int cores)
                 }).ToList());
             Console.WriteLine($"The original: a 640 × 480 JPEG of {Workloads.SmallPhoto().Length} bytes.");
         }
+
+        PrintRequestsPerOrder();
+    }
+
+    /// <summary>The app's own storage requests per order, by activity, service and operation (every attempt counted).</summary>
+    private void PrintRequestsPerOrder()
+    {
+        if (_requests.Count == 0)
+        {
+            return;
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("## Storage requests per order (the app's blob, queue and table clients; every attempt)");
+        Console.WriteLine();
+        List<string[]> rows = [];
+        foreach (var engine in _requests.GroupBy(r => r.Engine))
+        {
+            var orders = (double)engine.Sum(r => r.Instances);
+            var counts = engine.SelectMany(r => r.Counts).GroupBy(c => c.Key).ToDictionary(g => g.Key, g => g.Sum(c => c.Value));
+            foreach (var activity in counts.GroupBy(c => c.Key.Activity).OrderByDescending(g => g.Sum(c => c.Value)))
+            {
+                rows.Add(
+                [
+                    engine.Key, activity.Key, F(activity.Sum(c => c.Value) / orders, "0.00"),
+                    string.Join(", ", activity.OrderBy(c => c.Key.Service, StringComparer.Ordinal).ThenByDescending(c => c.Value)
+                        .Select(c => $"{c.Key.Service} {c.Key.Operation} {F(c.Value / orders, "0.##")}")),
+                ]);
+            }
+
+            rows.Add([engine.Key, "**per order**", F(counts.Values.Sum() / orders, "0.00"),
+                string.Join(", ", counts.GroupBy(c => c.Key.Service).OrderBy(g => g.Key, StringComparer.Ordinal)
+                    .Select(g => $"{g.Key} {F(g.Sum(c => c.Value) / orders, "0.##")}"))]);
+        }
+
+        Print(["engine", "activity", "requests per order", "by service and operation (per order)"], rows);
     }
 
     private int ActivitiesOf(string workload) => workload switch

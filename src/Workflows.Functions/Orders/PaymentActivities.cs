@@ -16,13 +16,13 @@ public sealed class PaymentActivities(IPaymentProvider provider, PaymentLedger l
     public async Task<StepResult<PaymentReceipt>> ChargePayment([ActivityTrigger] ChargePaymentRequest request, CancellationToken ct)
     {
         await views.ApplyAsync(request.Progress, ct);
-        if (await ledger.FindAsync(request.OrderId, PaymentLedger.Refund, ct) is { } refund)
+        var (entry, refund) = await ledger.FindChargeAndRefundAsync(request.OrderId, ct);
+        if (refund is not null)
         {
             return StepResult.Rejected<PaymentReceipt>(
                 OrderRejections.AlreadyCompensated($"the charge was refunded ({refund.ProviderReference})"));
         }
 
-        var entry = await ledger.FindAsync(request.OrderId, PaymentLedger.Charge, ct);
         if (entry is null)
         {
             var response = await provider.ChargeAsync(
@@ -54,12 +54,12 @@ public sealed class PaymentActivities(IPaymentProvider provider, PaymentLedger l
     [Function(nameof(RefundPayment))]
     public async Task<bool> RefundPayment([ActivityTrigger] RefundPaymentRequest request, CancellationToken ct)
     {
-        if (await ledger.FindAsync(request.OrderId, PaymentLedger.Refund, ct) is not null)
+        var (charged, refunded) = await ledger.FindChargeAndRefundAsync(request.OrderId, ct);
+        if (refunded is not null)
         {
             return true;
         }
 
-        var charged = await ledger.FindAsync(request.OrderId, PaymentLedger.Charge, ct);
         var refund = await provider.RefundAsync(new RefundRequest(request.Key, request.ChargeKey), ct);
         if (refund is null)
         {

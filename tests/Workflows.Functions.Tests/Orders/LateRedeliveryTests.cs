@@ -39,6 +39,23 @@ public sealed class LateRedeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReserveStock_ArrivesAfterItsReleaseFoundNothingWhenStockRanShort_RejectedAsCompensated()
+    {
+        // Arrange: the release found nothing; since then, the stock ran short of the order's quantity.
+        await _orders.SeedAsync("LRS", 10.00m, ("ams", 1));
+        var order = $"order-{Guid.NewGuid():N}";
+        var stock = _orders.App.CreateFunction<StockActivities>();
+        Assert.Equal(0, await stock.ReleaseStock(new StockLineRequest($"{order}:release:LRS", order, "LRS"), _ct));
+
+        // Act: the reserve's redelivered message runs now (its batch, which would meet the claim, is never sent).
+        var late = await stock.ReserveStock(new ReserveStockRequest($"{order}:reserve:LRS", order, "LRS", 4), _ct);
+
+        // Assert: compensated, as when stock suffices, not "out of stock".
+        Assert.StartsWith("already_compensated:", late.Rejection, StringComparison.Ordinal);
+        Assert.Equal((1, 0), Counts(await _orders.StockAsync("LRS", "ams")));
+    }
+
+    [Fact]
     public async Task ChargePayment_ArrivesAfterItsRefundFoundNothing_ChargesNothing()
     {
         // Arrange: the saga compensated before the charge reached the gateway, so the refund found nothing.

@@ -30,6 +30,12 @@ public sealed class LocalPaymentGateway(OrderTables tables) : IPaymentProvider
     public async Task<ChargeResponse> ChargeAsync(ChargeRequest request, CancellationToken ct)
     {
         var table = await tables.LocalGatewayAsync(ct);
+        if (Refusal(request) is null && request.PaymentToken != Unavailable && TransientFailures(request.PaymentToken) is null)
+        {
+            // Approved unless the key has a row already (an earlier charge, or a void), which then answers: one write.
+            return Answer(await AddOnceAsync(table, ChargeRowOf(request), ct));
+        }
+
         if (await FindAsync(table, request.IdempotencyKey, ChargeRow, ct) is { } earlier)
         {
             return Answer(earlier);
@@ -54,14 +60,15 @@ public sealed class LocalPaymentGateway(OrderTables tables) : IPaymentProvider
             }
         }
 
-        var row = new TableEntity(request.IdempotencyKey, ChargeRow)
-        {
-            ["Reference"] = $"ch_{Reference(request.IdempotencyKey)}",
-            ["Amount"] = Money.ToText(request.Amount),
-            ["Currency"] = request.Currency,
-        };
-        return Answer(await AddOnceAsync(table, row, ct));
+        return Answer(await AddOnceAsync(table, ChargeRowOf(request), ct));
     }
+
+    private static TableEntity ChargeRowOf(ChargeRequest request) => new(request.IdempotencyKey, ChargeRow)
+    {
+        ["Reference"] = $"ch_{Reference(request.IdempotencyKey)}",
+        ["Amount"] = Money.ToText(request.Amount),
+        ["Currency"] = request.Currency,
+    };
 
     public async Task<ProviderRefund?> RefundAsync(RefundRequest request, CancellationToken ct)
     {

@@ -29,17 +29,43 @@ public sealed class OrderIndexStore(OrderTables tables)
 {
     private const string AllOrders = "orders";
     private const string SequenceColumn = "Sequence";
+    private readonly RecentWrites<(string Partition, string Row), KnownRow> _recent = new(10_000);
 
     public static string SkuPartition(string sku) => $"sku:{sku}";
 
     /// <summary>Copies <paramref name="view"/>, as of view write <paramref name="sequence"/>, into every row of the order.</summary>
-    public async Task WriteAsync(OrderView view, int sequence, CancellationToken ct)
+    public Task WriteAsync(OrderView view, int sequence, CancellationToken ct) => WriteAsync(view, sequence, null, ct);
+
+    /// <summary>
+    /// Copies <paramref name="view"/>, as of view write <paramref name="sequence"/>, into every row of the order. Rows this
+    /// process wrote last are updated on their remembered ETag, and rows in a partition of no earlier view write
+    /// (<paramref name="writtenBefore"/>, when known) are added, both without a read first; a stale guess fails its
+    /// condition and is read (<see cref="NewestFirstIndex.WriteUnlessNewerAsync(TableClient, TableEntity, string, KnownRow?, CancellationToken)"/>).
+    /// </summary>
+    public async Task WriteAsync(OrderView view, int sequence, IReadOnlySet<string>? writtenBefore, CancellationToken ct)
     {
         var table = await tables.IndexAsync(ct);
-        var partitions = view.Lines.Select(l => SkuPartition(l.Sku)).Distinct(StringComparer.Ordinal).Prepend(AllOrders);
         var rowKey = NewestFirstIndex.RowKey(DateTime.SpecifyKind(view.CreatedAt, DateTimeKind.Utc), view.Id);
-        await Task.WhenAll(partitions.Select(p => NewestFirstIndex.WriteUnlessNewerAsync(table, ToEntity(p, rowKey, view, sequence), SequenceColumn, ct)));
+        await Task.WhenAll(Partitions(view).Select(async partition =>
+        {
+            var key = (partition, rowKey);
+            KnownRow? known = _recent.TryGet(key, out var row) ? row
+                : writtenBefore is not null && !writtenBefore.Contains(partition) ? KnownRow.Absent
+                : null;
+            if (await NewestFirstIndex.WriteUnlessNewerAsync(table, ToEntity(partition, rowKey, view, sequence), SequenceColumn, known, ct) is { } written)
+            {
+                _recent.Set(key, written);
+            }
+            else
+            {
+                _recent.Forget(key);
+            }
+        }));
     }
+
+    /// <summary>The index partitions that hold a row of <paramref name="view"/>: all orders, and each of its SKUs.</summary>
+    public static IReadOnlySet<string> Partitions(OrderView view) =>
+        view.Lines.Select(l => SkuPartition(l.Sku)).Prepend(AllOrders).ToHashSet(StringComparer.Ordinal);
 
     public async Task<(IReadOnlyList<OrderSummary> Orders, string? Next)> ListAsync(OrderListQuery query, CancellationToken ct)
     {

@@ -3,6 +3,7 @@ using Azure;
 using Azure.Data.Tables;
 using Workflows.Observability;
 using Workflows.Shared;
+using Workflows.Shared.Storage;
 
 namespace Workflows.Orders.Storage;
 
@@ -36,6 +37,7 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
     private const string Row = "view";
     private const string SequenceColumn = "Sequence";
     private const string FinishedByColumn = "FinishedBy";
+    private readonly RecentWrites<string, StoredView> _recent = new(10_000);
 
     public async Task<OrderView?> FindAsync(string orderId, CancellationToken ct)
     {
@@ -44,7 +46,11 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
         return row.HasValue ? ToView(row.Value!) : null;
     }
 
-    /// <summary>Applies the steps, in order, in one write; null when there are none.</summary>
+    /// <summary>
+    /// Applies the steps, in order, in one write; null when there are none. The write is conditional on the row it
+    /// builds on: the one this process wrote last for the order when it remembers it (<see cref="StoredView"/>), none
+    /// for the saga's first write, else the row read; a stale guess fails its condition and the row is read.
+    /// </summary>
     public async Task<OrderView?> ApplyAsync(IReadOnlyList<RecordProgressRequest>? progress, CancellationToken ct)
     {
         if (progress is not [var first, ..])
@@ -53,12 +59,15 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
         }
 
         var table = await tables.ViewsAsync(ct);
+        var guess = _recent.TryGet(first.OrderId, out var remembered) ? remembered
+            : first.Sequence == 1 ? StoredView.None
+            : null;
         while (true)
         {
-            var row = await table.GetEntityIfExistsAsync<TableEntity>(first.OrderId, Row, cancellationToken: ct);
-            var current = row.HasValue ? ToView(row.Value!) : Empty(first.OrderId, first.At);
-            var applied = row.HasValue ? row.Value!.GetInt32(SequenceColumn) ?? 0 : 0;
-            var fresh = progress.Where(p => p.Sequence >= applied).ToList();
+            var stored = guess ?? await ReadAsync(table, first.OrderId, ct);
+            guess = null;
+            var current = stored.View ?? Empty(first.OrderId, first.At);
+            var fresh = progress.Where(p => p.Sequence >= stored.Sequence).ToList();
             if (fresh.Count == 0)
             {
                 return current;
@@ -73,28 +82,36 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
             // lost, the conflict the SDK's retry meets is recognised as its own write by the signature. A view signed
             // already was final once: when the saga stops again after it (its final publish failed: Compensating, then
             // Failed again), the order is not counted twice.
-            var signed = row.HasValue ? row.Value!.GetString(FinishedByColumn) : null;
-            var finishing = signed is null && !IsFinal(current.Status) && IsFinal(next.Status);
-            var signature = finishing ? Guid.NewGuid().ToString("N") : signed;
+            var finishing = stored.FinishedBy is null && !IsFinal(current.Status) && IsFinal(next.Status);
+            var signature = finishing ? Guid.NewGuid().ToString("N") : stored.FinishedBy;
             entity[FinishedByColumn] = signature;
+            ETag? written;
             try
             {
-                if (row.HasValue)
-                {
-                    await table.UpdateEntityAsync(entity, row.Value!.ETag, TableUpdateMode.Replace, ct);
-                }
-                else
-                {
-                    await table.AddEntityAsync(entity, ct);
-                }
+                var response = await (stored.View is not null
+                    ? table.UpdateEntityAsync(entity, stored.ETag, TableUpdateMode.Replace, ct)
+                    : table.AddEntityAsync(entity, ct));
+                written = response.Headers.ETag;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
                 if (!finishing || await FinishedByAsync(table, first.OrderId, ct) != signature)
                 {
-                    // Another attempt of the same activity wrote first: apply on top of what it wrote.
+                    // Another attempt of the same activity wrote first (or the row was not as remembered): apply on top
+                    // of what is there.
                     continue;
                 }
+
+                written = null; // our own write, whose answer (and new ETag) was lost
+            }
+
+            if (written is { } etag)
+            {
+                _recent.Set(first.OrderId, new StoredView(next, sequence, signature, etag));
+            }
+            else
+            {
+                _recent.Forget(first.OrderId);
             }
 
             if (finishing)
@@ -103,16 +120,34 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
                 WorkflowMetrics.OrderFinished($"Order{next.Status}");
             }
 
-            // A retry of this write (same sequence) re-applies the view and so repairs a lost index write.
-            await index.WriteAsync(next, sequence, ct);
+            // A retry of this write (same sequence) re-applies the view and so repairs a lost index write. The index is
+            // written after the view, so no earlier write made index rows in partitions the view built on did not have.
+            IReadOnlySet<string>? writtenBefore = written is null ? null
+                : stored.View is { } before ? OrderIndexStore.Partitions(before)
+                : new HashSet<string>();
+            await index.WriteAsync(next, sequence, writtenBefore, ct);
             return next;
         }
+    }
+
+    private static async Task<StoredView> ReadAsync(TableClient table, string orderId, CancellationToken ct)
+    {
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(orderId, Row, cancellationToken: ct);
+        return row.HasValue
+            ? new StoredView(ToView(row.Value!), row.Value!.GetInt32(SequenceColumn) ?? 0, row.Value.GetString(FinishedByColumn), row.Value.ETag)
+            : StoredView.None;
     }
 
     private static async Task<string?> FinishedByAsync(TableClient table, string orderId, CancellationToken ct)
     {
         var row = await table.GetEntityIfExistsAsync<TableEntity>(orderId, Row, [FinishedByColumn], ct);
         return row.HasValue ? row.Value!.GetString(FinishedByColumn) : null;
+    }
+
+    /// <summary>An order's view row as stored (or as this process last wrote it): <see cref="None"/> when there is none.</summary>
+    private sealed record StoredView(OrderView? View, int Sequence, string? FinishedBy, ETag ETag)
+    {
+        public static readonly StoredView None = new(null, 0, null, default);
     }
 
     private static bool IsFinal(OrderStatus status) => status is OrderStatus.Completed or OrderStatus.Cancelled or OrderStatus.Failed;

@@ -21,6 +21,13 @@ public sealed class PaymentLedger(OrderTables tables)
         return row.HasValue ? ToEntry(row.Value!) : null;
     }
 
+    /// <summary>The order's charge and refund, either null when not recorded, in one read (the order's partition holds just these).</summary>
+    public async Task<(LedgerEntry? Charge, LedgerEntry? Refund)> FindChargeAndRefundAsync(string orderId, CancellationToken ct)
+    {
+        var entries = await ListAsync(orderId, ct);
+        return (entries.FirstOrDefault(e => e.Kind == Charge), entries.FirstOrDefault(e => e.Kind == Refund));
+    }
+
     /// <summary>Records an entry once; returns the entry that is stored (the earlier one if it already existed).</summary>
     public async Task<LedgerEntry> AddAsync(LedgerEntry entry, DateTimeOffset at, CancellationToken ct)
     {
@@ -44,7 +51,7 @@ public sealed class PaymentLedger(OrderTables tables)
         }
     }
 
-    /// <summary>Every entry of an order (tests and the ledger balance check).</summary>
+    /// <summary>Every entry of an order (one partition query).</summary>
     public async Task<IReadOnlyList<LedgerEntry>> ListAsync(string orderId, CancellationToken ct)
     {
         var table = await tables.PaymentsAsync(ct);

@@ -37,18 +37,19 @@ public sealed class StockStore(OrderTables tables)
                     existing.Select(r => new StockAllocation(sku, r.Warehouse, r.Quantity)).ToList());
             }
 
-            if (await ReadClaimAsync(table, orderId, sku, ct) is { State: ReservationState.Released })
+            // The claim is read only where it decides the answer: after a batch failed (its claim row may have been
+            // why) and before rejecting for stock. Otherwise the batch's own Add of the claim row checks it.
+            if (attempt > 1 && await IsReleasedFirstAsync(table, orderId, sku, ct))
             {
-                // The release ran first and found nothing: this reserve is a late redelivery of a compensated step.
-                return StepResult.Rejected<IReadOnlyList<StockAllocation>>(
-                    OrderRejections.AlreadyCompensated($"the reservation of {sku} was released before it was made"));
+                return ReleasedBeforeReserved(sku);
             }
 
             var stock = await ReadStockAsync(table, sku, ct);
             if (StockAllocator.Allocate(sku, quantity, stock) is not { } plan)
             {
-                return StepResult.Rejected<IReadOnlyList<StockAllocation>>(
-                    OrderRejections.OutOfStock(sku, quantity, StockAllocator.Available(stock)));
+                return attempt == 1 && await IsReleasedFirstAsync(table, orderId, sku, ct)
+                    ? ReleasedBeforeReserved(sku)
+                    : StepResult.Rejected<IReadOnlyList<StockAllocation>>(OrderRejections.OutOfStock(sku, quantity, StockAllocator.Available(stock)));
             }
 
             // The claim row: a release that found nothing adds it first, and then this whole batch fails with 409.
@@ -209,11 +210,15 @@ public sealed class StockStore(OrderTables tables)
         return rows;
     }
 
-    private static async Task<ReservationClaimEntity?> ReadClaimAsync(TableClient table, string orderId, string sku, CancellationToken ct)
+    /// <summary>True when a release that found nothing claimed the order's SKU: a reserve now is a late redelivery of a compensated step.</summary>
+    private static async Task<bool> IsReleasedFirstAsync(TableClient table, string orderId, string sku, CancellationToken ct)
     {
         var claim = await table.GetEntityIfExistsAsync<ReservationClaimEntity>(sku, ReservationClaimEntity.Row(orderId), cancellationToken: ct);
-        return claim.HasValue ? claim.Value : null;
+        return claim.HasValue && claim.Value!.State == ReservationState.Released;
     }
+
+    private static StepResult<IReadOnlyList<StockAllocation>> ReleasedBeforeReserved(string sku) =>
+        StepResult.Rejected<IReadOnlyList<StockAllocation>>(OrderRejections.AlreadyCompensated($"the reservation of {sku} was released before it was made"));
 
     private static async Task<List<ReservationEntity>> ReadReservationsAsync(
         TableClient table, string orderId, string sku, CancellationToken ct)

@@ -79,27 +79,46 @@ internal static class NewestFirstIndex
     /// Adds or replaces <paramref name="row"/> unless the stored row's <paramref name="versionColumn"/> is newer (a
     /// later write already landed), conditional on the ETag read, so concurrent writers of one row never go back.
     /// </summary>
-    public static async Task WriteUnlessNewerAsync(TableClient table, TableEntity row, string versionColumn, CancellationToken ct)
+    public static Task WriteUnlessNewerAsync(TableClient table, TableEntity row, string versionColumn, CancellationToken ct) =>
+        WriteUnlessNewerAsync(table, row, versionColumn, known: null, ct);
+
+    /// <summary>
+    /// As above, starting from <paramref name="known"/> (the row as the caller last wrote it, or
+    /// <see cref="KnownRow.Absent"/>) instead of a read: the write is conditional on it all the same, and a stale
+    /// guess fails its condition and is read. Versions only grow, so a known version newer than the row's skips it.
+    /// Returns the row as written (its new ETag), or null when a newer one was there (or storage sent no ETag).
+    /// </summary>
+    public static async Task<KnownRow?> WriteUnlessNewerAsync(
+        TableClient table, TableEntity row, string versionColumn, KnownRow? known, CancellationToken ct)
     {
         var version = (IComparable)row[versionColumn];
         while (true)
         {
-            var stored = await table.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey, [versionColumn], ct);
-            if (stored.HasValue && stored.Value!.TryGetValue(versionColumn, out var storedVersion) && version.CompareTo(storedVersion) < 0)
+            KnownRow? stored = known;
+            known = null;
+            if (stored is null)
             {
-                return;
+                var read = await table.GetEntityIfExistsAsync<TableEntity>(row.PartitionKey, row.RowKey, [versionColumn], ct);
+                stored = read.HasValue
+                    ? new KnownRow(read.Value!.ETag, read.Value.TryGetValue(versionColumn, out var value) ? value : null)
+                    : KnownRow.Absent;
+            }
+
+            if (stored.Value.Version is { } storedVersion && version.CompareTo(storedVersion) < 0)
+            {
+                return null;
             }
 
             try
             {
-                await (stored.HasValue
-                    ? table.UpdateEntityAsync(row, stored.Value!.ETag, TableUpdateMode.Replace, ct)
+                var response = await (stored.Value.Exists
+                    ? table.UpdateEntityAsync(row, stored.Value.ETag, TableUpdateMode.Replace, ct)
                     : table.AddEntityAsync(row, ct));
-                return;
+                return response.Headers.ETag is { } etag ? new KnownRow(etag, version) : null;
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412)
             {
-                // Another writer got there between our read and write: compare again.
+                // Another writer got there between our read (or guess) and write: compare again.
             }
         }
     }
@@ -114,4 +133,12 @@ internal static class NewestFirstIndex
     private static long Inverted(DateTimeOffset at) => DateTime.MaxValue.Ticks - at.UtcTicks;
 
     private static string Bound(long inverted) => inverted.ToString("D19", CultureInfo.InvariantCulture);
+}
+
+/// <summary>A table row's ETag and version column as last seen or written; <see cref="Absent"/>: no row.</summary>
+internal readonly record struct KnownRow(ETag ETag, object? Version)
+{
+    public static KnownRow Absent => default;
+
+    public bool Exists => ETag != default;
 }
