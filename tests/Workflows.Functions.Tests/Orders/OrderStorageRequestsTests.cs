@@ -112,6 +112,30 @@ public sealed class OrderStorageRequestsTests(ITestOutputHelper output) : IAsync
         Assert.Equal(OrderStatus.Charging, await IndexedStatusAsync(hereIndex, id));
     }
 
+    [Fact]
+    public async Task ApplyView_AfterTheViewWentFinal_TheProcessNoLongerRemembersItAndReadsFirst()
+    {
+        // Arrange: this process wrote the order up to Completed (its final write).
+        var id = TestNames.Unique("views");
+        var at = DateTime.UtcNow;
+        var requests = new StorageRequests();
+        var (here, hereIndex) = Stores(requests);
+        await here.ApplyAsync([Progress(id, OrderStatus.Received, "Received", at, 1)], _ct);
+        await here.ApplyAsync([Progress(id, OrderStatus.Completed, "Completed", at.AddSeconds(1), 2)], _ct);
+        requests.Reset();
+
+        // Act: the final publish failed, so the saga writes on (Compensating).
+        var view = await here.ApplyAsync([Progress(id, OrderStatus.Compensating, "Compensating", at.AddSeconds(2), 3)], _ct);
+
+        // Assert: the view is read before its write (a finished order's view, with all its lines, is not kept in
+        // memory: the memory holds the orders in flight); the index row is still remembered.
+        Assert.Equal(["Received", "Completed", "Compensating"], view!.Steps.Select(s => s.Step));
+        Assert.Equal(
+            new Dictionary<string, long> { ["GET entity"] = 1, ["PUT entity if-match"] = 2 },
+            requests.TakeSnapshot().ToDictionary(c => c.Key.Operation, c => c.Value));
+        Assert.Equal(OrderStatus.Compensating, await IndexedStatusAsync(hereIndex, id));
+    }
+
     /// <summary>An order view store and its index as a process of their own holds them (nothing remembered), on the app's tables.</summary>
     private (OrderViewStore Views, OrderIndexStore Index) Stores(StorageRequests requests)
     {

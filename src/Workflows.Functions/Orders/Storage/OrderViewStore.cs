@@ -105,7 +105,9 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
                 written = null; // our own write, whose answer (and new ETag) was lost
             }
 
-            if (written is { } etag)
+            // A final view is not kept: the saga seldom writes after it (a failed final publish), and the memory then
+            // holds the orders in flight rather than the last 10,000 finished ones, each with all its lines.
+            if (written is { } etag && !IsFinal(next.Status))
             {
                 _recent.Set(first.OrderId, new StoredView(next, sequence, signature, etag));
             }

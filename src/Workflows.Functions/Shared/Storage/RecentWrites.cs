@@ -1,33 +1,69 @@
-using System.Collections.Concurrent;
-
 namespace Workflows.Shared.Storage;
 
 /// <summary>
 /// What this process last wrote per key (e.g. a row's content and ETag), so the next write can go straight to a
 /// conditional write (If-Match) instead of reading first. A hint only: a write on a stale hint fails its condition and
-/// the caller reads. Bounded: past <paramref name="capacity"/> keys, the oldest are dropped first.
+/// the caller reads. Bounded: past <paramref name="capacity"/> keys, the key written least recently is dropped.
 /// </summary>
 internal sealed class RecentWrites<TKey, TValue>(int capacity) where TKey : notnull
 {
-    private readonly ConcurrentDictionary<TKey, TValue> _values = new();
-    private readonly ConcurrentQueue<TKey> _added = new();
+    private readonly Lock _gate = new();
+    private readonly Dictionary<TKey, LinkedListNode<(TKey Key, TValue Value)>> _nodes = [];
+    private readonly LinkedList<(TKey Key, TValue Value)> _byWrite = []; // least recently written first
 
-    public bool TryGet(TKey key, out TValue value) => _values.TryGetValue(key, out value!);
-
-    public void Set(TKey key, TValue value)
+    /// <summary>How many keys are remembered (at most the capacity).</summary>
+    public int Count
     {
-        if (!_values.TryAdd(key, value))
+        get
         {
-            _values[key] = value;
-            return;
-        }
-
-        _added.Enqueue(key);
-        while (_values.Count > capacity && _added.TryDequeue(out var oldest))
-        {
-            _values.TryRemove(oldest, out _);
+            lock (_gate)
+            {
+                return _nodes.Count;
+            }
         }
     }
 
-    public void Forget(TKey key) => _values.TryRemove(key, out _);
+    public bool TryGet(TKey key, out TValue value)
+    {
+        lock (_gate)
+        {
+            if (_nodes.TryGetValue(key, out var node))
+            {
+                value = node.Value.Value;
+                return true;
+            }
+
+            value = default!;
+            return false;
+        }
+    }
+
+    public void Set(TKey key, TValue value)
+    {
+        lock (_gate)
+        {
+            if (_nodes.Remove(key, out var node))
+            {
+                _byWrite.Remove(node);
+            }
+
+            _nodes[key] = _byWrite.AddLast((key, value));
+            while (_nodes.Count > capacity && _byWrite.First is { } oldest)
+            {
+                _byWrite.RemoveFirst();
+                _nodes.Remove(oldest.Value.Key);
+            }
+        }
+    }
+
+    public void Forget(TKey key)
+    {
+        lock (_gate)
+        {
+            if (_nodes.Remove(key, out var node))
+            {
+                _byWrite.Remove(node);
+            }
+        }
+    }
 }
