@@ -13,7 +13,7 @@ public sealed class PngChunkOrderTests
 {
     private const string Corrupt = "The image is truncated or corrupt";
 
-    public static TheoryData<string> BrokenOrders => ["PLTE twice", "tRNS twice", "PLTE after IDAT", "tRNS after IDAT", "chunk between IDATs"];
+    public static TheoryData<string> BrokenOrders => ["PLTE twice", "tRNS twice", "PLTE after IDAT", "tRNS after IDAT", "tRNS before PLTE", "chunk between IDATs"];
 
     [Theory]
     [MemberData(nameof(BrokenOrders))]
@@ -28,6 +28,7 @@ public sealed class PngChunkOrderTests
             case "tRNS twice": chunks.Insert(idat, (chunks[trns].Type, [.. chunks[trns].Data.Select(b => (byte)(255 - b))])); break;
             case "PLTE after IDAT": chunks.Insert(idat + 1, chunks[plte]); break;
             case "tRNS after IDAT": chunks.Insert(idat + 1, chunks[trns]); break;
+            case "tRNS before PLTE": (chunks[plte], chunks[trns]) = (chunks[trns], chunks[plte]); break; // libpng ignores it ("out of place"): the row decoder applied it
             default:
                 byte[] data = chunks[idat].Data;
                 chunks[idat] = ("IDAT", data[..(data.Length / 2)]);
