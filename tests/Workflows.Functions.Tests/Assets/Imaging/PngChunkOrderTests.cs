@@ -70,6 +70,26 @@ public sealed class PngChunkOrderTests
     }
 
     [Fact]
+    public void Decode_TransparencyLongerThanThePalette_IgnoredAsSkiaIgnoresIt()
+    {
+        // Arrange: 17 alpha values for 16 palette entries (libpng drops such a tRNS as invalid: Skia decodes it opaque)
+        List<(string Type, byte[] Data)> chunks = Chunks(PngRowDecoderTests.Png(37, 23, 3, transparentPalette: true));
+        chunks[chunks.FindIndex(c => c.Type == "tRNS")] = ("tRNS", [.. Enumerable.Repeat((byte)100, 17)]);
+        byte[] png = Assemble(chunks);
+        using SKBitmap expected = PngRowDecoderTests.SkiaDecode(png);
+        using SKData content = SKData.CreateCopy(png);
+        using ImageDecoder image = ImageDecoder.Open(content, ImageLimits.Default);
+        image.Verify();
+
+        // Act
+        using SKBitmap actual = image.Decode(int.MaxValue);
+
+        // Assert
+        Assert.Equal((expected.Width, expected.Height, expected.AlphaType), (actual.Width, actual.Height, actual.AlphaType));
+        Assert.True(PngRowDecoderTests.MaxDifference(expected.GetPixelSpan(), actual.GetPixelSpan()) <= 1);
+    }
+
+    [Fact]
     public void Decode_Cancelled_StopsWithoutABitmap()
     {
         // Arrange

@@ -95,6 +95,12 @@ internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]?
                 return null;
             }
 
+            // A tRNS longer than the palette is dropped as invalid by libpng (Skia's image is then opaque): so here.
+            if (transparency.Length > palette.Length / 3)
+            {
+                transparency = default;
+            }
+
             // 256 ARGB entries; indices past the palette get its last colour, as Skia's codec pads its table.
             entries = new uint[256];
             for (int i = 0; i < palette.Length / 3; i++)
