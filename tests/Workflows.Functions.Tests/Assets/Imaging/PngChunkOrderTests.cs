@@ -13,7 +13,7 @@ public sealed class PngChunkOrderTests
 {
     private const string Corrupt = "The image is truncated or corrupt";
 
-    public static TheoryData<string> BrokenOrders => ["PLTE twice", "tRNS twice", "PLTE after IDAT", "tRNS after IDAT", "chunk between IDATs"];
+    public static TheoryData<string> BrokenOrders => ["PLTE twice", "tRNS twice", "PLTE after IDAT", "tRNS after IDAT", "tRNS before PLTE", "chunk between IDATs"];
 
     [Theory]
     [MemberData(nameof(BrokenOrders))]
@@ -28,6 +28,7 @@ public sealed class PngChunkOrderTests
             case "tRNS twice": chunks.Insert(idat, (chunks[trns].Type, [.. chunks[trns].Data.Select(b => (byte)(255 - b))])); break;
             case "PLTE after IDAT": chunks.Insert(idat + 1, chunks[plte]); break;
             case "tRNS after IDAT": chunks.Insert(idat + 1, chunks[trns]); break;
+            case "tRNS before PLTE": (chunks[plte], chunks[trns]) = (chunks[trns], chunks[plte]); break; // libpng ignores it ("out of place"): the row decoder applied it
             default:
                 byte[] data = chunks[idat].Data;
                 chunks[idat] = ("IDAT", data[..(data.Length / 2)]);
@@ -66,6 +67,26 @@ public sealed class PngChunkOrderTests
 
         // Assert
         Assert.Equal((37, 23), (decoded.Width, decoded.Height));
+    }
+
+    [Fact]
+    public void Decode_TransparencyLongerThanThePalette_IgnoredAsSkiaIgnoresIt()
+    {
+        // Arrange: 17 alpha values for 16 palette entries (libpng drops such a tRNS as invalid: Skia decodes it opaque)
+        List<(string Type, byte[] Data)> chunks = Chunks(PngRowDecoderTests.Png(37, 23, 3, transparentPalette: true));
+        chunks[chunks.FindIndex(c => c.Type == "tRNS")] = ("tRNS", [.. Enumerable.Repeat((byte)100, 17)]);
+        byte[] png = Assemble(chunks);
+        using SKBitmap expected = PngRowDecoderTests.SkiaDecode(png);
+        using SKData content = SKData.CreateCopy(png);
+        using ImageDecoder image = ImageDecoder.Open(content, ImageLimits.Default);
+        image.Verify();
+
+        // Act
+        using SKBitmap actual = image.Decode(int.MaxValue);
+
+        // Assert
+        Assert.Equal((expected.Width, expected.Height, expected.AlphaType), (actual.Width, actual.Height, actual.AlphaType));
+        Assert.True(PngRowDecoderTests.MaxDifference(expected.GetPixelSpan(), actual.GetPixelSpan()) <= 1);
     }
 
     [Fact]

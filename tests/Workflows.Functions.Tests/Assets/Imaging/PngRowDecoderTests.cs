@@ -144,7 +144,7 @@ public sealed class PngRowDecoderTests
         return result;
     }
 
-    private static int MaxDifference(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    internal static int MaxDifference(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
     {
         Assert.Equal(a.Length, b.Length);
         int max = 0;
@@ -156,7 +156,7 @@ public sealed class PngRowDecoderTests
         return max;
     }
 
-    private static SKBitmap SkiaDecode(byte[] png)
+    internal static SKBitmap SkiaDecode(byte[] png)
     {
         using SKCodec codec = SKCodec.Create(new MemoryStream(png)) ?? throw new InvalidOperationException("no codec");
         SKAlphaType alpha = codec.Info.AlphaType == SKAlphaType.Opaque ? SKAlphaType.Opaque : SKAlphaType.Premul;

@@ -16,7 +16,8 @@ internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]?
     public bool HasAlpha => ColourType is 4 or 6 || (ColourType == 3 && Palette!.Any(p => p >> 24 != 255));
 
     /// <summary>
-    /// (false, null) when the chunks are not whole to IEND, or PLTE/tRNS come twice or after the pixels, or the IDAT
+    /// (false, null) when the chunks are not whole to IEND, or PLTE/tRNS come twice or after the pixels (or a palette
+    /// image's tRNS before its PLTE), or the IDAT
     /// chunks are not consecutive; (true, null) when whole but outside what the row decoder
     /// reads (Skia decodes it); (true, layout) otherwise.
     /// </summary>
@@ -44,9 +45,10 @@ internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]?
             ReadOnlySpan<byte> type = typeAndData[..4], data = typeAndData[4..];
             bool isImageData = type.SequenceEqual("IDAT"u8);
 
-            // PLTE and tRNS once each, before the pixels; the IDAT chunks back to back (PNG spec 5.6; libpng rejects the rest).
+            // PLTE and tRNS once each, before the pixels, a palette image's tRNS after its PLTE (libpng ignores it
+            // before: the row decoder would apply it); the IDAT chunks back to back (PNG spec 5.6; libpng rejects the rest).
             if ((type.SequenceEqual("PLTE"u8) && (seenPalette || imageData.Count > 0))
-                || (type.SequenceEqual("tRNS"u8) && (seenTransparency || imageData.Count > 0))
+                || (type.SequenceEqual("tRNS"u8) && (seenTransparency || imageData.Count > 0 || (!header.IsEmpty && header[9] == 3 && !seenPalette)))
                 || (isImageData && imageData.Count > 0 && !previousWasImageData))
             {
                 return (false, null);
@@ -91,6 +93,12 @@ internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]?
             if (palette.IsEmpty || palette.Length % 3 != 0 || palette.Length > 256 * 3)
             {
                 return null;
+            }
+
+            // A tRNS longer than the palette is dropped as invalid by libpng (Skia's image is then opaque): so here.
+            if (transparency.Length > palette.Length / 3)
+            {
+                transparency = default;
             }
 
             // 256 ARGB entries; indices past the palette get its last colour, as Skia's codec pads its table.
