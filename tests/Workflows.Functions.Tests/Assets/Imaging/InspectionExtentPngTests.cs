@@ -41,6 +41,7 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
         // Assert
         output.WriteLine($"{kind}: {png.Length} bytes; inspection reads {read.BytesRead} in {read.Reads} ranged reads");
         Assert.Equal(whole, compact);
+        Assert.Equal("rendered", await InspectAndRenderAsync(InspectionExtent.Open(read), png));
         Assert.InRange(read.Reads, 1, 4);
         Assert.True(read.BytesRead < (5 * InspectionExtent.FirstRead) + 1_300_000, $"{read.BytesRead} bytes read");
         if (kind != "no metadata")
@@ -74,6 +75,37 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
         {
             Assert.StartsWith("rejected", outcome, StringComparison.Ordinal);
         }
+    }
+
+    public static TheoryData<string> ForgedTails => ["right after IEND", "after IEND and 5 MB of zeros"];
+
+    // What follows a PNG's IEND is not part of it: Skia, MetadataExtractor and the rendering's chunk walk stop at the
+    // first IEND. Bytes after it that read as a last IDAT chunk, an eXIf naming another camera, time and place, and an
+    // IEND, every CRC right, are what the end search finds; no asset may become Ready with that as its metadata.
+    [Theory]
+    [MemberData(nameof(ForgedTails))]
+    public async Task Inspect_PngFollowedByAForgedChunkChain_SeesTheFileOrIsRejectedAtRendering(string kind)
+    {
+        // Arrange
+        byte[] png = Png("XMP (iTXt) and eXIf after IDAT");
+        byte[] forged = TestImages.PngChunks(
+            ("IDAT", [1, 2, 3]),
+            ("eXIf", TestImagesExif.Tiff(new TestExif(8, "Mallory", "Forged", new DateTime(1999, 1, 1), 10.5, 20.5))),
+            ("IEND", []));
+        byte[] file = kind == "right after IEND" ? [.. png, .. forged] : [.. png, .. new byte[5 << 20], .. forged];
+
+        // Act
+        OriginalParts read = InspectionExtent.Read(file);
+        ImageInspection compact = await InspectAsync(InspectionExtent.Open(read));
+        ImageInspection whole = await InspectAsync(new MemoryStream(file));
+        string outcome = await InspectAndRenderAsync(InspectionExtent.Open(read), file);
+
+        // Assert
+        output.WriteLine($"{kind}: {file.Length} bytes; inspection reads {read.BytesRead} in {read.Reads} reads; " +
+            $"inspection {compact.Metadata}, whole file {whole.Metadata}; {outcome}");
+        Assert.Equal(("Contoso", TakenAt), (whole.Metadata.CameraMake, whole.Metadata.TakenAt));
+        Assert.True(compact == whole || outcome.StartsWith("rejected (at rendering)", StringComparison.Ordinal),
+            $"inspection recorded {compact.Metadata} of a file that holds {whole.Metadata}, and the asset {outcome}");
     }
 
     [Fact]
