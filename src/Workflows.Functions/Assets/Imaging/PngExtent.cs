@@ -100,6 +100,31 @@ internal static class PngExtent
         return matched == compact.Length;
     }
 
+    /// <summary>
+    /// Whether a chunk before the first IEND claims more bytes than follow it. MetadataExtractor allocates the length a
+    /// chunk claims before reading it (2 GB for a lie of four bytes), then fails: such a file gets no metadata anyway.
+    /// </summary>
+    public static bool HasChunkPastEnd(ReadOnlySpan<byte> png)
+    {
+        for (long at = Signature; at + 8 <= png.Length;)
+        {
+            long end = at + ChunkFrame + BinaryPrimitives.ReadUInt32BigEndian(png[(int)at..]);
+            if (end > png.Length)
+            {
+                return true;
+            }
+
+            if (png.Slice((int)at + 4, 4).SequenceEqual("IEND"u8))
+            {
+                return false;
+            }
+
+            at = end;
+        }
+
+        return false;
+    }
+
     // A zero-length IDAT chunk: the length, the type and the CRC of the type.
     private static readonly byte[] EmptyImageData = [0, 0, 0, 0, .. "IDAT"u8, 0x35, 0xAF, 0x06, 0x1E];
 

@@ -108,6 +108,28 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
             $"inspection recorded {compact.Metadata} of a file that holds {whole.Metadata}, and the asset {outcome}");
     }
 
+    // MetadataExtractor allocates the length a PNG chunk claims before reading it: a claim past the largest array
+    // throws OutOfMemoryException at once (caught: no metadata), but one just under it (2 GB) is allocated, zeroed,
+    // for a file of 2.5 MB. Such a file is read whole by inspection (its chunk runs past the end).
+    [Fact]
+    public async Task Inspect_PngChunkClaimingNearly2GB_NoMetadataWithoutAllocatingTheClaim()
+    {
+        // Arrange
+        byte[] png = Png("XMP (iTXt) and eXIf after IDAT");
+        int text = png.AsSpan().LastIndexOf("iTXt"u8) - 4;
+        BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(text), 0x7FF0_0000);
+
+        // Act
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        ImageInspection inspection = await InspectAsync(InspectionExtent.View(png));
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        // Assert
+        output.WriteLine($"{png.Length} bytes, a chunk claiming {0x7FF0_0000} bytes: {allocated / (1 << 20)} MB allocated (the whole process)");
+        Assert.Equal(new PhotoMetadata(null, null, null, null, null), inspection.Metadata);
+        Assert.True(allocated < 1L << 30, $"{allocated} bytes allocated while inspecting a {png.Length}-byte file");
+    }
+
     [Fact]
     public async Task Inspect_MutatedPngsWithMetadataAfterTheImageData_BoundedReadsThenRenderedOrRejectedWithAReason()
     {
