@@ -113,6 +113,18 @@ public static partial class TestImages
     public static (string Type, byte[] Data) PngXmpChunk(string xmp) =>
         ("iTXt", [.. "XML:com.adobe.xmp"u8, 0, 0, 0, 0, 0, .. Encoding.UTF8.GetBytes(xmp)]);
 
+    /// <summary>Chunks as a PNG file holds them (length, type, data, CRC), with no signature: e.g. bytes to append to a file.</summary>
+    public static byte[] PngChunks(params (string Type, byte[] Data)[] chunks)
+    {
+        using var output = new MemoryStream();
+        foreach (var (type, data) in chunks)
+        {
+            WritePngChunk(output, type, data);
+        }
+
+        return output.ToArray();
+    }
+
     private static void WritePngChunk(Stream output, string type, byte[] data)
     {
         var length = new byte[4];

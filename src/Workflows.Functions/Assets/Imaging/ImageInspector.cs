@@ -21,7 +21,8 @@ public sealed class ImageInspector(ImageLimits limits)
         using SKData buffer = await EncodedBytes.ReadAsync(content, hash: null, cancellationToken);
         using ImageDecoder image = ImageDecoder.Open(buffer, limits);
         using Stream bytes = buffer.AsStream();
-        PhotoMetadata metadata = PhotoMetadataReader.Read(bytes, image.Exif, image.Xmp);
+        bool lying = image.Format == ImageFormat.Png && PngExtent.HasChunkPastEnd(buffer.Span); // not MetadataExtractor's to allocate
+        PhotoMetadata metadata = PhotoMetadataReader.Read(lying ? null : bytes, image.Exif, image.Xmp);
         return new ImageInspection(
             image.Format,
             ImageFormats.ContentType(image.Format),

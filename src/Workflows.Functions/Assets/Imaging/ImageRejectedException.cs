@@ -27,6 +27,9 @@ public sealed class ImageRejectedException : Exception
         ? new("SVG images are not supported; upload a PNG or JPEG export.")
         : new($"The file is not a supported image (detected: {detected}). Upload a {ImageFormats.AcceptedNames} image.");
 
+    internal static ImageRejectedException ForeignPngChunks() =>
+        new("The PNG holds bytes that read as its chunks but are not part of it (e.g. data after its end). Save it again as a plain PNG and upload that.");
+
     internal static ImageRejectedException Corrupt() =>
         new("The image is truncated or corrupt. Upload the complete file again.");
 }

@@ -20,9 +20,10 @@ internal static class PhotoMetadataReader
     private const string PhotoshopNs = "http://ns.adobe.com/photoshop/1.0/";
     private const string XmpNs = "http://ns.adobe.com/xap/1.0/";
 
-    public static PhotoMetadata Read(Stream content, byte[]? codecExif = null, byte[]? codecXmp = null)
+    /// <summary>The metadata of <paramref name="content"/> (null: none to read), else of the codec's EXIF and XMP blocks.</summary>
+    public static PhotoMetadata Read(Stream? content, byte[]? codecExif = null, byte[]? codecXmp = null)
     {
-        List<Directory> directories = [.. Guard(() => ImageMetadataReader.ReadMetadata(content))];
+        List<Directory> directories = content is null ? [] : [.. Guard(() => ImageMetadataReader.ReadMetadata(content))];
         if (!directories.OfType<ExifIfd0Directory>().Any() && codecExif is { Length: > 0 })
         {
             int start = codecExif.AsSpan().StartsWith("Exif\0\0"u8) ? 6 : 0;
@@ -65,7 +66,8 @@ internal static class PhotoMetadataReader
             return [.. read()];
         }
         // OutOfMemoryException: MetadataExtractor allocates the length a PNG chunk claims before reading it, and a claim
-        // past the largest array (a lying header, up to 4 GB) throws it at once, without allocating.
+        // past the largest array throws it at once; a claim under it is allocated (up to 2 GB), so the inspector does not
+        // hand MetadataExtractor a PNG whose chunk runs past its end (PngExtent.HasChunkPastEnd).
         catch (Exception ex) when (ex is ImageProcessingException or IOException or ArgumentException or IndexOutOfRangeException
             or InvalidOperationException or FormatException or OverflowException or XmpException or OutOfMemoryException)
         {

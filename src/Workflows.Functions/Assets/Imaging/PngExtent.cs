@@ -40,6 +40,91 @@ internal static class PngExtent
         return file;
     }
 
+    /// <summary>
+    /// Whether what inspection reads of <paramref name="png"/> (the same ranged reads over the same bytes, then
+    /// <see cref="Compact"/>) is the file's own chunks to its first IEND, each run of IDAT chunks emptied; true also when
+    /// inspection reads the file whole. The end search takes the chunks after the image data on the strength of their
+    /// CRCs, which bytes that are not the file's chunks can satisfy too (a chain after IEND, or inside IDAT data): the
+    /// rendering, which holds the whole file, rejects such a file rather than let it keep metadata it does not hold.
+    /// </summary>
+    public static bool ReadsAsWalked(ReadOnlySpan<byte> png)
+    {
+        var read = new OriginalParts(png.Length);
+        for (ByteRange? next; (next = InspectionExtent.Next(read)) is { } range;)
+        {
+            if (range.End == png.Length && range.Start == read.PrefixEnd && read.Reads > 0)
+            {
+                return true; // the rest of the file: inspection reads it whole (OriginalReads)
+            }
+
+            read.Add(range.Start, png[(int)range.Start..(int)range.End].ToArray());
+        }
+
+        if (read.PrefixEnd == read.Length)
+        {
+            return true;
+        }
+
+        // The file's chunks, walked from the signature, against what inspection saw, chunk by chunk.
+        using var compactStream = (MemoryStream)Compact(read);
+        ReadOnlySpan<byte> compact = compactStream.GetBuffer().AsSpan(0, (int)compactStream.Length);
+        int matched = Signature;
+        bool inImageData = false;
+        for (int at = Signature; at <= png.Length - ChunkFrame;)
+        {
+            uint length = BinaryPrimitives.ReadUInt32BigEndian(png[at..]);
+            if (length > (uint)(png.Length - at - ChunkFrame))
+            {
+                return false;
+            }
+
+            int end = at + ChunkFrame + (int)length;
+            ReadOnlySpan<byte> type = png.Slice(at + 4, 4);
+            bool imageData = type.SequenceEqual("IDAT"u8);
+            ReadOnlySpan<byte> seen = imageData ? (inImageData ? [] : EmptyImageData) : png[at..end];
+            if (!compact[matched..].StartsWith(seen))
+            {
+                return false;
+            }
+
+            matched += seen.Length;
+            inImageData = imageData;
+            if (type.SequenceEqual("IEND"u8))
+            {
+                break;
+            }
+
+            at = end;
+        }
+
+        return matched == compact.Length;
+    }
+
+    /// <summary>
+    /// Whether a chunk before the first IEND claims more bytes than follow it. MetadataExtractor allocates the length a
+    /// chunk claims before reading it (2 GB for a lie of four bytes), then fails: such a file gets no metadata anyway.
+    /// </summary>
+    public static bool HasChunkPastEnd(ReadOnlySpan<byte> png)
+    {
+        for (long at = Signature; at + 8 <= png.Length;)
+        {
+            long end = at + ChunkFrame + BinaryPrimitives.ReadUInt32BigEndian(png[(int)at..]);
+            if (end > png.Length)
+            {
+                return true;
+            }
+
+            if (png.Slice((int)at + 4, 4).SequenceEqual("IEND"u8))
+            {
+                return false;
+            }
+
+            at = end;
+        }
+
+        return false;
+    }
+
     // A zero-length IDAT chunk: the length, the type and the CRC of the type.
     private static readonly byte[] EmptyImageData = [0, 0, 0, 0, .. "IDAT"u8, 0x35, 0xAF, 0x06, 0x1E];
 

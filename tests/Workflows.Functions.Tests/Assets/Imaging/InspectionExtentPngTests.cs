@@ -41,6 +41,7 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
         // Assert
         output.WriteLine($"{kind}: {png.Length} bytes; inspection reads {read.BytesRead} in {read.Reads} ranged reads");
         Assert.Equal(whole, compact);
+        Assert.Equal("rendered", await InspectAndRenderAsync(InspectionExtent.Open(read), png));
         Assert.InRange(read.Reads, 1, 4);
         Assert.True(read.BytesRead < (5 * InspectionExtent.FirstRead) + 1_300_000, $"{read.BytesRead} bytes read");
         if (kind != "no metadata")
@@ -74,6 +75,59 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
         {
             Assert.StartsWith("rejected", outcome, StringComparison.Ordinal);
         }
+    }
+
+    public static TheoryData<string> ForgedTails => ["right after IEND", "after IEND and 5 MB of zeros"];
+
+    // What follows a PNG's IEND is not part of it: Skia, MetadataExtractor and the rendering's chunk walk stop at the
+    // first IEND. Bytes after it that read as a last IDAT chunk, an eXIf naming another camera, time and place, and an
+    // IEND, every CRC right, are what the end search finds; no asset may become Ready with that as its metadata.
+    [Theory]
+    [MemberData(nameof(ForgedTails))]
+    public async Task Inspect_PngFollowedByAForgedChunkChain_SeesTheFileOrIsRejectedAtRendering(string kind)
+    {
+        // Arrange
+        byte[] png = Png("XMP (iTXt) and eXIf after IDAT");
+        byte[] forged = TestImages.PngChunks(
+            ("IDAT", [1, 2, 3]),
+            ("eXIf", TestImagesExif.Tiff(new TestExif(8, "Mallory", "Forged", new DateTime(1999, 1, 1), 10.5, 20.5))),
+            ("IEND", []));
+        byte[] file = kind == "right after IEND" ? [.. png, .. forged] : [.. png, .. new byte[5 << 20], .. forged];
+
+        // Act
+        OriginalParts read = InspectionExtent.Read(file);
+        ImageInspection compact = await InspectAsync(InspectionExtent.Open(read));
+        ImageInspection whole = await InspectAsync(new MemoryStream(file));
+        string outcome = await InspectAndRenderAsync(InspectionExtent.Open(read), file);
+
+        // Assert
+        output.WriteLine($"{kind}: {file.Length} bytes; inspection reads {read.BytesRead} in {read.Reads} reads; " +
+            $"inspection {compact.Metadata}, whole file {whole.Metadata}; {outcome}");
+        Assert.Equal(("Contoso", TakenAt), (whole.Metadata.CameraMake, whole.Metadata.TakenAt));
+        Assert.True(compact == whole || outcome.StartsWith("rejected (at rendering)", StringComparison.Ordinal),
+            $"inspection recorded {compact.Metadata} of a file that holds {whole.Metadata}, and the asset {outcome}");
+    }
+
+    // MetadataExtractor allocates the length a PNG chunk claims before reading it: a claim past the largest array
+    // throws OutOfMemoryException at once (caught: no metadata), but one just under it (2 GB) is allocated, zeroed,
+    // for a file of 2.5 MB. Such a file is read whole by inspection (its chunk runs past the end).
+    [Fact]
+    public async Task Inspect_PngChunkClaimingNearly2GB_NoMetadataWithoutAllocatingTheClaim()
+    {
+        // Arrange
+        byte[] png = Png("XMP (iTXt) and eXIf after IDAT");
+        int text = png.AsSpan().LastIndexOf("iTXt"u8) - 4;
+        BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(text), 0x7FF0_0000);
+
+        // Act
+        long before = GC.GetTotalAllocatedBytes(precise: true);
+        ImageInspection inspection = await InspectAsync(InspectionExtent.View(png));
+        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        // Assert
+        output.WriteLine($"{png.Length} bytes, a chunk claiming {0x7FF0_0000} bytes: {allocated / (1 << 20)} MB allocated (the whole process)");
+        Assert.Equal(new PhotoMetadata(null, null, null, null, null), inspection.Metadata);
+        Assert.True(allocated < 1L << 30, $"{allocated} bytes allocated while inspecting a {png.Length}-byte file");
     }
 
     [Fact]

@@ -63,6 +63,12 @@ internal sealed class SkiaImageDecoder : ImageDecoder
                 throw ImageRejectedException.Corrupt();
             }
 
+            // Inspection took the chunks after the image data from the file's end by their CRCs: they must be the file's.
+            if (!PngExtent.ReadsAsWalked(_content.Span))
+            {
+                throw ImageRejectedException.ForeignPngChunks();
+            }
+
             if (_png is not null)
             {
                 return;
