@@ -1,5 +1,4 @@
 using Azure.Core;
-using Azure.Core.Pipeline;
 
 namespace Workflows.Hosting;
 
@@ -8,7 +7,7 @@ namespace Workflows.Hosting;
 /// the storage account moves without them crossing the wire). Added to the app's Azure clients as a per-call policy
 /// (the orchestration bench, the read-once tests).
 /// </summary>
-public sealed class BlobTraffic : HttpPipelinePolicy
+public sealed class BlobTraffic : ObservingPolicy
 {
     private long _requests;
     private long _sent;
@@ -38,19 +37,7 @@ public sealed class BlobTraffic : HttpPipelinePolicy
         Interlocked.Exchange(ref _reads, 0);
     }
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        ProcessNext(message, pipeline);
-        Count(message);
-    }
-
-    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        await ProcessNextAsync(message, pipeline);
-        Count(message);
-    }
-
-    private void Count(HttpMessage message)
+    protected override void Observe(HttpMessage message)
     {
         Interlocked.Increment(ref _requests);
         if (message.Request.Content is { } content && content.TryComputeLength(out var length))

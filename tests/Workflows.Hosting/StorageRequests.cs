@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Azure.Core;
-using Azure.Core.Pipeline;
 
 namespace Workflows.Hosting;
 
@@ -9,7 +8,7 @@ namespace Workflows.Hosting;
 /// operation (verb and target, plus the error status when storage refused it), each attempt once. A pipeline policy, added
 /// to the app's Azure clients (the orchestration bench, the request-count tests); it only watches.
 /// </summary>
-public sealed class StorageRequests : HttpPipelinePolicy
+public sealed class StorageRequests : ObservingPolicy
 {
     private readonly ConcurrentDictionary<StorageRequest, long> _counts = new();
 
@@ -23,19 +22,7 @@ public sealed class StorageRequests : HttpPipelinePolicy
     public long Count(string? activity = null, string? service = null) =>
         _counts.Where(c => (activity is null || c.Key.Activity == activity) && (service is null || c.Key.Service == service)).Sum(c => c.Value);
 
-    public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        ProcessNext(message, pipeline);
-        Add(message);
-    }
-
-    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-    {
-        await ProcessNextAsync(message, pipeline);
-        Add(message);
-    }
-
-    private void Add(HttpMessage message)
+    protected override void Observe(HttpMessage message)
     {
         var request = message.Request;
         var service = Service(request);

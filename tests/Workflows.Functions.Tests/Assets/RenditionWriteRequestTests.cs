@@ -80,7 +80,7 @@ public sealed class RenditionWriteRequestTests(ITestOutputHelper output)
     }
 
     /// <summary>"METHOD status" of every request the app's blob clients send under <see cref="Path"/>.</summary>
-    private sealed class RequestsUnder : HttpPipelinePolicy
+    private sealed class RequestsUnder : ObservingPolicy
     {
         private ConcurrentQueue<string> _seen = new();
 
@@ -88,19 +88,7 @@ public sealed class RenditionWriteRequestTests(ITestOutputHelper output)
 
         public List<string> Take() => [.. Interlocked.Exchange(ref _seen, new ConcurrentQueue<string>())];
 
-        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            ProcessNext(message, pipeline);
-            Record(message);
-        }
-
-        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
-        {
-            await ProcessNextAsync(message, pipeline);
-            Record(message);
-        }
-
-        private void Record(HttpMessage message)
+        protected override void Observe(HttpMessage message)
         {
             if (Path is { } path && message.Request.Uri.Path.Contains(path, StringComparison.Ordinal) && message.HasResponse)
             {
