@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 using System.Text;
 
 namespace Workflows.Tests.TestSupport;
@@ -12,8 +14,8 @@ public static partial class TestImages
         using var output = new MemoryStream();
         output.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
         var header = new byte[13];
-        WriteBigEndian(header, 0, width);
-        WriteBigEndian(header, 4, height);
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
         header[8] = 8;  // bit depth
         header[9] = 2;  // RGB
         WritePngChunk(output, "IHDR", header);
@@ -38,8 +40,8 @@ public static partial class TestImages
         using var output = new MemoryStream();
         output.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
         var header = new byte[13];
-        WriteBigEndian(header, 0, width);
-        WriteBigEndian(header, 4, height);
+        BinaryPrimitives.WriteInt32BigEndian(header, width);
+        BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
         header[8] = 8;
         header[9] = 2;
         WritePngChunk(output, "IHDR", header);
@@ -75,7 +77,7 @@ public static partial class TestImages
         output.Write(png, 0, 8);
         for (int at = 8; at < png.Length;)
         {
-            int length = System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(at));
+            int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(at));
             string type = Encoding.ASCII.GetString(png, at + 4, 4);
             if (type == "IDAT")
             {
@@ -125,33 +127,14 @@ public static partial class TestImages
         return output.ToArray();
     }
 
-    private static void WritePngChunk(Stream output, string type, byte[] data)
+    /// <summary>Writes one chunk as a PNG file holds it: length, type, data, CRC of type and data.</summary>
+    public static void WritePngChunk(Stream output, string type, byte[] data)
     {
-        var length = new byte[4];
-        WriteBigEndian(length, 0, data.Length);
-        output.Write(length);
-        byte[] typeAndData = [.. Encoding.ASCII.GetBytes(type), .. data];
-        output.Write(typeAndData);
-        var crc = new byte[4];
-        WriteBigEndian(crc, 0, (int)Crc32(typeAndData));
-        output.Write(crc);
-    }
-
-    private static void WriteBigEndian(byte[] buffer, int offset, int value) =>
-        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(buffer.AsSpan(offset), value);
-
-    private static uint Crc32(byte[] bytes)
-    {
-        uint crc = 0xFFFFFFFF;
-        foreach (byte b in bytes)
-        {
-            crc ^= b;
-            for (int k = 0; k < 8; k++)
-            {
-                crc = (crc & 1) != 0 ? 0xEDB88320 ^ (crc >> 1) : crc >> 1;
-            }
-        }
-
-        return ~crc;
+        var buffer = new byte[12 + data.Length];
+        BinaryPrimitives.WriteInt32BigEndian(buffer, data.Length);
+        Encoding.ASCII.GetBytes(type, buffer.AsSpan(4));
+        data.CopyTo(buffer, 8);
+        BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(8 + data.Length), Crc32.HashToUInt32(buffer.AsSpan(4, 4 + data.Length)));
+        output.Write(buffer);
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using SkiaSharp;
 using Workflows.Assets.Imaging;
+using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets.Imaging;
 
@@ -116,15 +117,6 @@ public sealed class PngChunkOrderTests
         return chunks;
     }
 
-    private static byte[] Assemble(List<(string Type, byte[] Data)> chunks)
-    {
-        using var output = new MemoryStream();
-        output.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
-        foreach ((string type, byte[] data) in chunks)
-        {
-            PngRowDecoderTests.Chunk(output, type, data);
-        }
-
-        return output.ToArray();
-    }
+    private static byte[] Assemble(List<(string Type, byte[] Data)> chunks) =>
+        [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A, .. TestImages.PngChunks([.. chunks])];
 }

@@ -1,9 +1,9 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.IO.Hashing;
 using SkiaSharp;
 using Workflows.Assets.Imaging;
 using Workflows.Assets.Imaging.Png;
+using Workflows.Tests.TestSupport;
 
 namespace Workflows.Tests.Assets.Imaging;
 
@@ -100,8 +100,8 @@ public sealed class PngRowDecoderTests
         lie[9] = 2;
         using var hostile = new MemoryStream();
         hostile.Write(png.AsSpan(0, png.Length - 12));
-        Chunk(hostile, "IHDR", lie);
-        Chunk(hostile, "IEND", []);
+        TestImages.WritePngChunk(hostile, "IHDR", lie);
+        TestImages.WritePngChunk(hostile, "IEND", []);
         using SKData data = SKData.CreateCopy(hostile.ToArray());
         using ImageDecoder image = ImageDecoder.Open(data, ImageLimits.Default);
         image.Verify();
@@ -195,30 +195,20 @@ public sealed class PngRowDecoderTests
         BinaryPrimitives.WriteInt32BigEndian(header.AsSpan(4), height);
         header[8] = 8;
         header[9] = colourType;
-        Chunk(output, "IHDR", header);
+        TestImages.WritePngChunk(output, "IHDR", header);
         if (colourType == 3)
         {
             var palette = new byte[16 * 3];
             random.NextBytes(palette);
-            Chunk(output, "PLTE", palette);
+            TestImages.WritePngChunk(output, "PLTE", palette);
             if (transparentPalette)
             {
-                Chunk(output, "tRNS", [0, 40, 128, 255, 200, 1, 77]);
+                TestImages.WritePngChunk(output, "tRNS", [0, 40, 128, 255, 200, 1, 77]);
             }
         }
 
-        Chunk(output, "IDAT", idat.ToArray());
-        Chunk(output, "IEND", []);
+        TestImages.WritePngChunk(output, "IDAT", idat.ToArray());
+        TestImages.WritePngChunk(output, "IEND", []);
         return output.ToArray();
-    }
-
-    internal static void Chunk(Stream output, string type, byte[] data)
-    {
-        var buffer = new byte[12 + data.Length];
-        BinaryPrimitives.WriteInt32BigEndian(buffer, data.Length);
-        System.Text.Encoding.ASCII.GetBytes(type, buffer.AsSpan(4));
-        data.CopyTo(buffer, 8);
-        BinaryPrimitives.WriteUInt32BigEndian(buffer.AsSpan(8 + data.Length), Crc32.HashToUInt32(buffer.AsSpan(4, 4 + data.Length)));
-        output.Write(buffer);
     }
 }
