@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
+using Workflows.Assets.Imaging.Png;
 
 namespace Workflows.Assets.Imaging;
 
@@ -21,7 +21,6 @@ internal static class PngExtent
     public const int MaxReads = 8;
 
     private const int Signature = 8;
-    private const int ChunkFrame = 12; // length, type, CRC
 
     /// <summary>The next range to read, null when every chunk but the image data is read, or the rest of the file.</summary>
     public static ByteRange? Next(OriginalParts read) => Walk(read).Next;
@@ -70,15 +69,15 @@ internal static class PngExtent
         ReadOnlySpan<byte> compact = compactStream.GetBuffer().AsSpan(0, (int)compactStream.Length);
         int matched = Signature;
         bool inImageData = false;
-        for (int at = Signature; at <= png.Length - ChunkFrame;)
+        for (int at = Signature; at <= png.Length - PngChunk.Frame;)
         {
             uint length = BinaryPrimitives.ReadUInt32BigEndian(png[at..]);
-            if (length > (uint)(png.Length - at - ChunkFrame))
+            if (length > (uint)(png.Length - at - PngChunk.Frame))
             {
                 return false;
             }
 
-            int end = at + ChunkFrame + (int)length;
+            int end = at + PngChunk.Frame + (int)length;
             ReadOnlySpan<byte> type = png.Slice(at + 4, 4);
             bool imageData = type.SequenceEqual("IDAT"u8);
             ReadOnlySpan<byte> seen = imageData ? (inImageData ? [] : EmptyImageData) : png[at..end];
@@ -108,7 +107,7 @@ internal static class PngExtent
     {
         for (long at = Signature; at + 8 <= png.Length;)
         {
-            long end = at + ChunkFrame + BinaryPrimitives.ReadUInt32BigEndian(png[(int)at..]);
+            long end = at + PngChunk.Frame + BinaryPrimitives.ReadUInt32BigEndian(png[(int)at..]);
             if (end > png.Length)
             {
                 return true;
@@ -139,7 +138,7 @@ internal static class PngExtent
         long at = Signature, metadata = 0, imageData = 0; // the size of the last IDAT chunk while in the image data
         while (at < read.Length)
         {
-            if (kept.Count > MaxChunks + 1 || at + ChunkFrame > read.Length)
+            if (kept.Count > MaxChunks + 1 || at + PngChunk.Frame > read.Length)
             {
                 return rest; // many chunks, or one cut short: the codec judges the whole file
             }
@@ -162,7 +161,7 @@ internal static class PngExtent
             }
 
             ReadOnlySpan<byte> type = read.Span(at + 4, 4);
-            long end = at + ChunkFrame + BinaryPrimitives.ReadUInt32BigEndian(read.Span(at, 4));
+            long end = at + PngChunk.Frame + BinaryPrimitives.ReadUInt32BigEndian(read.Span(at, 4));
             if (end > read.Length)
             {
                 return rest;
@@ -238,7 +237,7 @@ internal static class PngExtent
     private static List<ByteRange>? AfterImageData(OriginalParts read, long at)
     {
         long start = read.SuffixStart;
-        if (start <= at || read.Length - start < ChunkFrame)
+        if (start <= at || read.Length - start < PngChunk.Frame)
         {
             return null;
         }
@@ -249,7 +248,7 @@ internal static class PngExtent
         for (int i = 4; (i = IndexOf(tail, "IDAT"u8, i)) >= 0; i++)
         {
             int chunk = i - 4;
-            long end = chunk + ChunkFrame + (long)BinaryPrimitives.ReadUInt32BigEndian(tail[chunk..]);
+            long end = chunk + PngChunk.Frame + (long)BinaryPrimitives.ReadUInt32BigEndian(tail[chunk..]);
             if (end > tail.Length || !RunsToEnd(tail, (int)end, runsToEnd))
             {
                 continue;
@@ -262,10 +261,10 @@ internal static class PngExtent
                 return null;
             }
 
-            bool whole = IsWhole(tail, chunk, (int)end);
+            bool whole = PngChunk.IsWhole(tail, chunk, (int)end);
             foreach (ByteRange c in after)
             {
-                whole = whole && IsWhole(tail, (int)c.Start, (int)c.End);
+                whole = whole && PngChunk.IsWhole(tail, (int)c.Start, (int)c.End);
             }
 
             if (whole)
@@ -291,8 +290,8 @@ internal static class PngExtent
         bool runs;
         while (!known.TryGetValue(offset, out runs))
         {
-            long end = offset + ChunkFrame <= tail.Length
-                ? offset + ChunkFrame + (long)BinaryPrimitives.ReadUInt32BigEndian(tail[offset..])
+            long end = offset + PngChunk.Frame <= tail.Length
+                ? offset + PngChunk.Frame + (long)BinaryPrimitives.ReadUInt32BigEndian(tail[offset..])
                 : long.MaxValue; // not even a chunk's frame left
             if (end > tail.Length || walked.Count > MaxChunks || tail.Slice(offset + 4, 4).SequenceEqual("IDAT"u8))
             {
@@ -320,14 +319,11 @@ internal static class PngExtent
         List<ByteRange> chunks = [];
         while (offset < tail.Length)
         {
-            int end = offset + ChunkFrame + (int)BinaryPrimitives.ReadUInt32BigEndian(tail[offset..]);
+            int end = offset + PngChunk.Frame + (int)BinaryPrimitives.ReadUInt32BigEndian(tail[offset..]);
             chunks.Add(new ByteRange(offset, end));
             offset = end;
         }
 
         return chunks;
     }
-
-    private static bool IsWhole(ReadOnlySpan<byte> file, int start, int end) =>
-        Crc32.HashToUInt32(file[(start + 4)..(end - 4)]) == BinaryPrimitives.ReadUInt32BigEndian(file[(end - 4)..]);
 }

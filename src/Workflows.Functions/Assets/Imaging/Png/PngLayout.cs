@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.Hashing;
 using SkiaSharp;
 
 namespace Workflows.Assets.Imaging.Png;
@@ -28,21 +27,13 @@ internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]?
         bool colourManaged = false, seenPalette = false, seenTransparency = false, previousWasImageData = false;
         List<Range> imageData = [];
         int offset = 8;
-        while (offset <= file.Length - 12)
+        while (offset <= file.Length - PngChunk.Frame)
         {
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(file[offset..]);
-            if (length > (uint)(file.Length - offset - 12))
+            if (!PngChunk.TryReadWhole(file, offset, out var type, out var data, out int next))
             {
                 return (false, null);
             }
 
-            ReadOnlySpan<byte> typeAndData = file.Slice(offset + 4, 4 + (int)length);
-            if (Crc32.HashToUInt32(typeAndData) != BinaryPrimitives.ReadUInt32BigEndian(file[(offset + 8 + (int)length)..]))
-            {
-                return (false, null);
-            }
-
-            ReadOnlySpan<byte> type = typeAndData[..4], data = typeAndData[4..];
             bool isImageData = type.SequenceEqual("IDAT"u8);
 
             // PLTE and tRNS once each, before the pixels, a palette image's tRNS after its PLTE (libpng ignores it
@@ -55,11 +46,11 @@ internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]?
             }
 
             previousWasImageData = isImageData;
-            if (type.SequenceEqual("IHDR"u8)) { header = offset == 8 && length == 13 ? data : header; } // only the first chunk is the header (the one Skia and ImageLimits read)
+            if (type.SequenceEqual("IHDR"u8)) { header = offset == 8 && data.Length == 13 ? data : header; } // only the first chunk is the header (the one Skia and ImageLimits read)
             else if (type.SequenceEqual("PLTE"u8)) { palette = data; seenPalette = true; }
             else if (type.SequenceEqual("tRNS"u8)) { transparency = data; seenTransparency = true; }
             else if (type.SequenceEqual("gAMA"u8) || type.SequenceEqual("cHRM"u8) || type.SequenceEqual("iCCP"u8) || type.SequenceEqual("cICP"u8)) { colourManaged = true; }
-            else if (isImageData) { imageData.Add(new Range(offset + 8, offset + 8 + (int)length)); }
+            else if (isImageData) { imageData.Add(new Range(offset + 8, next - 4)); }
             else if (type.SequenceEqual("IEND"u8))
             {
                 if (header.IsEmpty || imageData.Count == 0)
@@ -70,7 +61,7 @@ internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]?
                 return (true, Supported(header, palette, transparency, colourManaged, imageData));
             }
 
-            offset += 12 + (int)length;
+            offset = next;
         }
 
         return (false, null);

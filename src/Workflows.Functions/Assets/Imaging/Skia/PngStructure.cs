@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.IO.Hashing;
 using SkiaSharp;
+
+using Workflows.Assets.Imaging.Png;
 
 namespace Workflows.Assets.Imaging.Skia;
 
@@ -23,35 +24,27 @@ internal static class PngStructure
         ReadOnlySpan<byte> file = png.Span;
         ReadOnlySpan<byte> header = default;
         int offset = 8; // signature
-        while (offset <= file.Length - 12)
+        while (offset <= file.Length - PngChunk.Frame)
         {
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(file[offset..]);
-            if (length > (uint)(file.Length - offset - 12))
+            if (!PngChunk.TryReadWhole(file, offset, out var type, out var data, out int next))
             {
                 return false;
             }
 
-            ReadOnlySpan<byte> typeAndData = file.Slice(offset + 4, 4 + (int)length);
-            if (Crc32.HashToUInt32(typeAndData) != BinaryPrimitives.ReadUInt32BigEndian(file[(offset + 8 + (int)length)..]))
+            if (type.SequenceEqual("IHDR"u8) && data.Length == 13)
             {
-                return false;
-            }
-
-            ReadOnlySpan<byte> type = typeAndData[..4];
-            if (type.SequenceEqual("IHDR"u8) && length == 13)
-            {
-                header = typeAndData[4..];
+                header = data;
             }
             else if (type.SequenceEqual("IDAT"u8))
             {
-                imageData.Add(new Range(offset + 8, offset + 8 + (int)length));
+                imageData.Add(new Range(offset + 8, next - 4));
             }
             else if (type.SequenceEqual("IEND"u8))
             {
                 return !header.IsEmpty && imageData.Count > 0 && PixelStreamIsComplete(header, png, imageData);
             }
 
-            offset += 12 + (int)length;
+            offset = next;
         }
 
         return false;
