@@ -39,12 +39,8 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
     private const string FinishedByColumn = "FinishedBy";
     private readonly RecentWrites<string, StoredView> _recent = new(10_000);
 
-    public async Task<OrderView?> FindAsync(string orderId, CancellationToken ct)
-    {
-        var table = await tables.ViewsAsync(ct);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(orderId, Row, cancellationToken: ct);
-        return row.HasValue ? ToView(row.Value!) : null;
-    }
+    public async Task<OrderView?> FindAsync(string orderId, CancellationToken ct) =>
+        (await ReadAsync(await tables.ViewsAsync(ct), orderId, ct)).View;
 
     /// <summary>
     /// Applies the steps, in order, in one write; null when there are none. The write is conditional on the row it
