@@ -18,9 +18,9 @@ internal static class MagickEncoder
 
     /// <summary>
     /// libwebp's method (effort), 0-6. Measured at JPEG's PSNR (README, Performance, <c>--webp-grid</c>): method 1 at
-    /// q83 keeps the WebP chain within 1.5× the JPEG chain; methods 2-4 write 5-20% smaller files at the same PSNR
-    /// but cost 1.5-3× method 1's encode (the chain 1.6-2.6× JPEG's on a baseline JPEG); method 0 saves a little
-    /// CPU for slightly larger files.
+    /// q83 keeps the WebP chain within 1.5× the JPEG chain; methods 2-4 write up to ~20% smaller files at about the
+    /// same PSNR but cost 1.5-3× method 1's encode (the chain 1.6-2.7× JPEG's on a baseline JPEG); method 0 saves
+    /// ~15% of the encode for 1-2% larger files.
     /// </summary>
     public const int WebpMethod = 1;
 
