@@ -123,7 +123,7 @@ internal sealed class Driver(BenchOptions options)
         List<VariantInfo> variants = [.. VariantCatalog.Anchors];
         if (options.Levers)
         {
-            variants.AddRange(LeverCatalog.Levers);
+            variants.AddRange(options.WebpGrid is { } grid ? LeverCatalog.WebpGrid(grid) : LeverCatalog.Levers);
         }
 
         if (options.VariantNames is { } names)

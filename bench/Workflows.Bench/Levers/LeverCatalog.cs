@@ -27,4 +27,18 @@ internal static class LeverCatalog
         new(VariantCatalog.Floor, "cwebp at every method (-m 0…6) on the exact-size pixels",
             input => input.Id == "jpeg-12mp" ? ["webp-effort"] : []),
     ];
+
+    /// <summary>
+    /// The levers of <c>--webp-grid</c> (instead of <see cref="Levers"/>): the JPEG chain split into stages and the
+    /// WebP chain at each libwebp method and quality (<see cref="GridOp"/>), on every input the app accepts; the
+    /// report sets each against the JPEG chain in CPU, PSNR and bytes (issue 11: ≤ 1.5× at equal PSNR).
+    /// </summary>
+    public static IReadOnlyList<VariantInfo> WebpGrid(IReadOnlyList<(int Method, int Quality)> grid) =>
+    [
+        new(Name, "the app's imaging code with libwebp's method and quality changed",
+            input => input.AcceptedByApp ? ["stages-jpeg", .. grid.Select(g => GridOp(g.Method, g.Quality))] : []),
+    ];
+
+    /// <summary><c>webp-m3-q82</c>: the WebP chain encoded at libwebp method 3, quality 82.</summary>
+    public static string GridOp(int method, int quality) => $"webp-m{method}-q{quality}";
 }

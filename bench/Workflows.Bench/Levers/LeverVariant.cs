@@ -35,6 +35,9 @@ internal sealed class LeverVariant : IVariant
                 return Staged(image, [webp], sink);
             case "shared-decode":
                 return Staged(image, [jpeg, webp], sink);
+            case ['w', 'e', 'b', 'p', '-', 'm', var method, '-', 'q', .. var quality]:
+                return Staged(image, [webp with { Quality = int.Parse(quality, CultureInfo.InvariantCulture) }], sink,
+                    encode: (bitmap, chain) => MagickEncoder.EncodeWebp(bitmap, chain.Quality, method - '0'));
             case ['w', 'e', 'b', 'p', '-', 'q', .. var quality]:
                 return Staged(image, [webp with { Quality = int.Parse(quality, CultureInfo.InvariantCulture) }], sink);
             case ['w', 'e', 'b', 'p', '-', 'm', var method]:

@@ -15,7 +15,7 @@ internal static class Report
         Header(text, run);
         foreach (string op in Findings.ChainOps)
         {
-            text.AppendLine(Format.Invariant($"\n**{op.ToUpperInvariant()} chain** (1600/800/200 q80): CPU ms per image, median (best); ratio = app ÷ other, < 1 means the app is ahead\n"));
+            text.AppendLine(Format.Invariant($"\n**{op.ToUpperInvariant()} chain** (1600/800/200 q{Profile.Chain(op).Quality}): CPU ms per image, median (best); ratio = app ÷ other, < 1 means the app is ahead\n"));
             text.Append(ChainTable(findings, inputs, op));
         }
 
@@ -23,6 +23,7 @@ internal static class Report
         text.Append(QualityTable(findings, inputs));
         AssetReport.Render(text, run, findings, inputs, runFolder);
         LeverReport.Render(text, findings, runFolder);
+        WebpGridReport.Render(text, findings, inputs, runFolder);
         Targets.Render(text, findings, inputs);
         Notes(text, run, tasks);
         return text.ToString();

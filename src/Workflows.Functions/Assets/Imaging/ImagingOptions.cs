@@ -33,7 +33,7 @@ public sealed class ImagingOptions : IValidatableObject
     public string? WebpSizes { get; set; }
 
     [Range(1, 100)]
-    public int WebpQuality { get; set; } = RenditionProfile.DefaultQuality;
+    public int WebpQuality { get; set; } = RenditionProfile.DefaultWebpQuality;
 
     /// <summary>Off by default: AVIF costs several times WebP's encode time (README, Rendition profile and limits).</summary>
     public string AvifSizes { get; set; } = "";

@@ -22,7 +22,7 @@ public sealed class ImagingOptionsTests
 
         // Assert
         Assert.Equal(["jpeg-1600", "jpeg-800", "jpeg-200", "webp-1600", "webp-800", "webp-200"], profile.RenditionNames());
-        Assert.All(profile.Chains, c => Assert.Equal(80, c.Quality));
+        Assert.Equal([(RenditionFormat.Jpeg, 80), (RenditionFormat.Webp, 83)], profile.Chains.Select(c => (c.Format, c.Quality)));
         Assert.Equal(new ImageLimits(100_000_000, 20_000), limits);
         Assert.Equal(2, limiter.MaxConcurrentDecodes);
         Assert.NotNull(services.GetRequiredService<ImageInspector>());
