@@ -12,6 +12,9 @@ public sealed class StorageRequests : ObservingPolicy
 {
     private readonly ConcurrentDictionary<StorageRequest, long> _counts = new();
 
+    /// <summary>When set, only the requests it holds for are counted (e.g. one table's, where an engine works alongside).</summary>
+    public Func<Request, bool>? Only { get; init; }
+
     public long Total => _counts.Values.Sum();
 
     public IReadOnlyDictionary<StorageRequest, long> TakeSnapshot() => new Dictionary<StorageRequest, long>(_counts);
@@ -25,6 +28,11 @@ public sealed class StorageRequests : ObservingPolicy
     protected override void Observe(HttpMessage message)
     {
         var request = message.Request;
+        if (Only?.Invoke(request) == false)
+        {
+            return;
+        }
+
         var service = Service(request);
         var operation = Operation(service, request);
         var status = message.HasResponse ? message.Response.Status : 0;

@@ -24,10 +24,17 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
     /// <summary>
     /// Purges the finished instance <paramref name="root"/> and its sub-orchestrations, children first, after every
     /// <see cref="IInstancePurgeHook"/> ran for each; nothing if any still runs or a hook fails (the next purge retries).
+    /// The root's hooks run first: an instance they keep costs no query for its sub-orchestrations, so a clean-up that
+    /// keeps failing does not cost the task hub a query for every instance it keeps, on every purge.
     /// </summary>
     public async Task<TreePurge> PurgeTreeAsync(DurableTaskClient client, OrchestrationMetadata root, CancellationToken ct)
     {
         var instanceId = root.InstanceId;
+        if (await RunHooksAsync(client, [root], ct) is { } rootFailure)
+        {
+            return new TreePurge(0, [], rootFailure);
+        }
+
         var descendants = await QueryAsync(client, new OrchestrationQuery { InstanceIdPrefix = InstanceStarts.ChildPrefix(instanceId) }, int.MaxValue, ct);
         var running = descendants.Where(d => !OperationsHttp.IsFinished(d.RuntimeStatus)).Select(d => d.InstanceId).ToList();
         if (running.Count > 0)
@@ -35,7 +42,7 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
             return new TreePurge(0, running);
         }
 
-        if (await RunHooksAsync(client, [.. descendants, root], ct) is { } failure)
+        if (await RunHooksAsync(client, descendants, ct) is { } failure)
         {
             return new TreePurge(0, [], failure);
         }

@@ -73,9 +73,7 @@ public sealed class OrderClaimPurgeTests : IAsyncLifetime
         await _orders.WaitAsync(order);
 
         // Act: an operator purges it at once
-        var request = TestHttp.Request("DELETE", $"/api/workflows/{order}");
-        var response = await (await _orders.App.CreateFunction<WorkflowPurgeHttp>().PurgeWorkflow(request, order, _orders.Client))
-            .ExecuteAsync(request);
+        var response = await PurgeOneAsync(order);
 
         // Assert
         Assert.Equal(200, response.StatusCode);
@@ -87,11 +85,7 @@ public sealed class OrderClaimPurgeTests : IAsyncLifetime
     public async Task RetentionPurge_ClaimDeleteFails_InstanceKeptThenPurgedByTheNextRun()
     {
         // Arrange: a completed order, 31 days on; its claim row's delete fails once
-        await _orders.SeedAsync("CLP-E", 10m, ("ams", 5));
-        var order = await _orders.StartOrderAsync(OrderBody.Of(("CLP-E", 1)));
-        await _orders.WaitAsync(order);
-        _clock.Now += TimeSpan.FromDays(31);
-        _fault.FailNext(r => r.Method == RequestMethod.Delete && r.Uri.Path.Contains("CLP-E", StringComparison.Ordinal), 503);
+        var order = await AgedOrderWhoseClaimDeleteFailsOnceAsync("CLP-E");
         var timer = _orders.App.CreateFunction<RetentionTimer>();
 
         // Act
@@ -111,11 +105,7 @@ public sealed class OrderClaimPurgeTests : IAsyncLifetime
     public async Task PurgeWorkflows_ClaimDeleteFails_AnswersTheOrderKeptThenPurgesItOnTheNextCall()
     {
         // Arrange: a completed order, 31 days on; its claim row's delete fails once
-        await _orders.SeedAsync("CLP-F", 10m, ("ams", 5));
-        var order = await _orders.StartOrderAsync(OrderBody.Of(("CLP-F", 1)));
-        await _orders.WaitAsync(order);
-        _clock.Now += TimeSpan.FromDays(31);
-        _fault.FailNext(r => r.Method == RequestMethod.Delete && r.Uri.Path.Contains("CLP-F", StringComparison.Ordinal), 503);
+        var order = await AgedOrderWhoseClaimDeleteFailsOnceAsync("CLP-F");
 
         // Act: an operator purges by age twice, as a caller would retry once told some were kept
         var first = await PurgeByAgeAsync(30);
@@ -132,16 +122,10 @@ public sealed class OrderClaimPurgeTests : IAsyncLifetime
     public async Task PurgeWorkflow_ClaimDeleteFails_503ProblemWithoutTheStorageErrorText()
     {
         // Arrange: a completed order, 31 days on; its claim row's delete fails once
-        await _orders.SeedAsync("CLP-G", 10m, ("ams", 5));
-        var order = await _orders.StartOrderAsync(OrderBody.Of(("CLP-G", 1)));
-        await _orders.WaitAsync(order);
-        _clock.Now += TimeSpan.FromDays(31);
-        _fault.FailNext(r => r.Method == RequestMethod.Delete && r.Uri.Path.Contains("CLP-G", StringComparison.Ordinal), 503);
+        var order = await AgedOrderWhoseClaimDeleteFailsOnceAsync("CLP-G");
 
         // Act
-        var request = TestHttp.Request("DELETE", $"/api/workflows/{order}");
-        var response = await (await _orders.App.CreateFunction<WorkflowPurgeHttp>().PurgeWorkflow(request, order, _orders.Client))
-            .ExecuteAsync(request);
+        var response = await PurgeOneAsync(order);
 
         // Assert: the storage exception's message ("Status: 503 (Service Unavailable (test fault))...") stays in the log
         Assert.Equal(503, response.StatusCode);
@@ -173,6 +157,25 @@ public sealed class OrderClaimPurgeTests : IAsyncLifetime
         // Assert
         Assert.True(OperationsHttp.IsFinished(finished.RuntimeStatus), finished.RuntimeStatus.ToString());
         Assert.Null(await _orders.Client.GetInstanceAsync(old));
+    }
+
+    /// <summary>A completed one-line order of <paramref name="sku"/>, 31 days on, whose claim row's next delete fails (503).</summary>
+    private async Task<string> AgedOrderWhoseClaimDeleteFailsOnceAsync(string sku)
+    {
+        await _orders.SeedAsync(sku, 10m, ("ams", 5));
+        var order = await _orders.StartOrderAsync(OrderBody.Of((sku, 1)));
+        await _orders.WaitAsync(order);
+        _clock.Now += TimeSpan.FromDays(31);
+        _fault.FailNext(r => r.Method == RequestMethod.Delete && r.Uri.Path.Contains(sku, StringComparison.Ordinal), 503);
+        return order;
+    }
+
+    /// <summary><c>DELETE /api/workflows/{id}</c> through the function.</summary>
+    private async Task<TestHttpResponse> PurgeOneAsync(string instanceId)
+    {
+        var request = TestHttp.Request("DELETE", $"/api/workflows/{instanceId}");
+        return await (await _orders.App.CreateFunction<WorkflowPurgeHttp>().PurgeWorkflow(request, instanceId, _orders.Client))
+            .ExecuteAsync(request);
     }
 
     /// <summary><c>POST /api/workflows/purge</c> through the function: (purged, more, kept) from its 200 body.</summary>

@@ -92,24 +92,30 @@ public sealed class OrderStorageRequestsTests(ITestOutputHelper output) : IAsync
     }
 
     [Fact]
-    public async Task ApplyView_LateDuplicateOfAnEarlierWriteWithAStaleMemory_ChangesNeitherViewNorIndex()
+    public async Task RecordOrderProgress_LateDuplicateOfAnEarlierWriteWithAStaleMemory_AnswersTheStoredViewChangingNothing()
     {
-        // Arrange: this process wrote 1 and 2 and remembers them; another wrote 3 since.
+        // Arrange: this process wrote 1 to 3 and remembers 3; another wrote 4 since.
         var id = TestNames.Unique("views");
         var at = DateTime.UtcNow;
-        var (here, hereIndex) = Stores(new StorageRequests());
+        var requests = new StorageRequests();
+        var (here, hereIndex) = Stores(requests);
         var (there, _) = Stores(new StorageRequests());
         var two = Progress(id, OrderStatus.Reserving, "Priced", at.AddSeconds(1), 2);
         await here.ApplyAsync([Progress(id, OrderStatus.Received, "Received", at, 1)], _ct);
         await here.ApplyAsync([two], _ct);
-        await there.ApplyAsync([Progress(id, OrderStatus.Charging, "Charging", at.AddSeconds(2), 3)], _ct);
+        await here.ApplyAsync([Progress(id, OrderStatus.Charging, "Charging", at.AddSeconds(2), 3)], _ct);
+        await there.ApplyAsync([Progress(id, OrderStatus.Shipping, "Shipping", at.AddSeconds(3), 4)], _ct);
+        requests.Reset();
 
         // Act: write 2 again here (a late duplicate execution of its step).
-        await here.ApplyAsync([two], _ct);
+        var answered = await new OrderViewActivities(here, _orders.Get<OrderEventPublisher>()).RecordOrderProgress([two], _ct);
+        var made = requests.TakeSnapshot().ToDictionary(c => c.Key.Operation, c => c.Value);
 
-        // Assert
-        Assert.Equal(OrderStatus.Charging, (await _orders.Get<OrderViewStore>().FindAsync(id, _ct))!.Status);
-        Assert.Equal(OrderStatus.Charging, await IndexedStatusAsync(hereIndex, id));
+        // Assert: it answers what is stored (not the remembered Charging), for one read; nothing is written.
+        Assert.Equal(OrderStatus.Shipping, answered);
+        Assert.Equal(new Dictionary<string, long> { ["GET entity"] = 1 }, made);
+        Assert.Equal(OrderStatus.Shipping, (await _orders.Get<OrderViewStore>().FindAsync(id, _ct))!.Status);
+        Assert.Equal(OrderStatus.Shipping, await IndexedStatusAsync(hereIndex, id));
     }
 
     [Fact]

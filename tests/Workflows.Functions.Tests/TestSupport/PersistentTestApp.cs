@@ -100,6 +100,21 @@ public sealed class PersistentTestApp : IAsyncDisposable
         _worker = (host, channel);
     }
 
+    /// <summary>
+    /// Another app host on the same task hub, as a Functions app scaled out to a second instance: a backend, sidecar and
+    /// worker of its own (fresh singletons; <paramref name="services"/> after the app's overrides). Both hosts take
+    /// activities from the hub's work-item queue; orchestrations run where the control queue's lease is. Dispose it first.
+    /// </summary>
+    public async Task<IAsyncDisposable> AddHostAsync(Action<IServiceCollection>? services = null)
+    {
+        var backend = await AzureStorageBackend.CreateAsync(_settings, _backendSettings);
+        var sidecar = await Sidecar.StartAsync(backend, backend);
+        var channel = GrpcChannel.ForAddress(sidecar.Address);
+        var host = WorkerHost.Build(channel, _settings, s => { _services?.Invoke(s); services?.Invoke(s); }, _functions);
+        await host.StartAsync();
+        return new OtherHost(backend, sidecar, channel, host);
+    }
+
     /// <summary>Stops the worker gracefully; the backend keeps the orchestrations' state and queued messages.</summary>
     public async Task StopWorkerAsync()
     {
@@ -145,6 +160,18 @@ public sealed class PersistentTestApp : IAsyncDisposable
                 ? (EventType)number.GetInt32()
                 : Enum.Parse<EventType>(e.GetProperty(nameof(HistoryEvent.EventType)).GetString()!))
             .ToList();
+    }
+
+    private sealed class OtherHost(AzureStorageOrchestrationService backend, Sidecar sidecar, GrpcChannel channel, IHost host) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await WorkerHost.StopAsync(host);
+            await channel.ShutdownAsync();
+            channel.Dispose();
+            await sidecar.DisposeAsync();
+            await backend.StopAsync(isForced: true); // the task hub stays: the app deletes it
+        }
     }
 
     public async ValueTask DisposeAsync()

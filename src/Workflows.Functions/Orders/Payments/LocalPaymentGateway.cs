@@ -30,33 +30,34 @@ public sealed class LocalPaymentGateway(OrderTables tables) : IPaymentProvider
     public async Task<ChargeResponse> ChargeAsync(ChargeRequest request, CancellationToken ct)
     {
         var table = await tables.LocalGatewayAsync(ct);
-        if (Refusal(request) is null && request.PaymentToken != Unavailable && TransientFailures(request.PaymentToken) is null)
-        {
-            // Approved unless the key has a row already (an earlier charge, or a void), which then answers: one write.
-            return Answer(await AddOnceAsync(table, ChargeRowOf(request), ct));
-        }
+        var refusal = Refusal(request);
+        var unavailable = request.PaymentToken == Unavailable;
+        var failures = TransientFailures(request.PaymentToken);
 
-        if (await FindAsync(table, request.IdempotencyKey, ChargeRow, ct) is { } earlier)
+        // An approvable charge goes straight to its insert (one write: an earlier charge or a void on the key answers
+        // its 409); any other asks first, so a key charged or voided already answers the same whatever the token says.
+        if ((refusal is not null || unavailable || failures is not null)
+            && await FindAsync(table, request.IdempotencyKey, ChargeRow, ct) is { } earlier)
         {
             return Answer(earlier);
         }
 
-        if (Refusal(request) is { } code)
+        if (refusal is not null)
         {
-            return ChargeResponse.Declined(code);
+            return ChargeResponse.Declined(refusal);
         }
 
-        if (request.PaymentToken == Unavailable)
+        if (unavailable)
         {
             throw new TransientOrderException("payment gateway unavailable (tok_unavailable)");
         }
 
-        if (TransientFailures(request.PaymentToken) is int failures)
+        if (failures is int n)
         {
             var attempt = await CountAttemptAsync(table, request.IdempotencyKey, ct);
-            if (attempt <= failures)
+            if (attempt <= n)
             {
-                throw new TransientOrderException($"payment gateway unavailable (attempt {attempt} of {failures} failing)");
+                throw new TransientOrderException($"payment gateway unavailable (attempt {attempt} of {n} failing)");
             }
         }
 

@@ -45,7 +45,8 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
     /// <summary>
     /// Applies the steps, in order, in one write; null when there are none. The write is conditional on the row it
     /// builds on: the one this process wrote last for the order when it remembers it (<see cref="StoredView"/>), none
-    /// for the saga's first write, else the row read; a stale guess fails its condition and the row is read.
+    /// for the saga's first write, else the row read; a stale guess fails its condition and the row is read. Steps
+    /// older than the row (a late duplicate) change nothing, and the answer is then the view as stored, read.
     /// </summary>
     public async Task<OrderView?> ApplyAsync(IReadOnlyList<RecordProgressRequest>? progress, CancellationToken ct)
     {
@@ -60,12 +61,20 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
             : null;
         while (true)
         {
+            var guessed = guess is not null;
             var stored = guess ?? await ReadAsync(table, first.OrderId, ct);
             guess = null;
             var current = stored.View ?? Empty(first.OrderId, first.At);
             var fresh = progress.Where(p => p.Sequence >= stored.Sequence).ToList();
             if (fresh.Count == 0)
             {
+                if (guessed)
+                {
+                    // A late duplicate of an earlier write: answer the view as stored, which another process may have
+                    // moved on since this one's last write (the only read this costs; the saga's own path never comes here).
+                    continue;
+                }
+
                 return current;
             }
 
