@@ -28,7 +28,9 @@ internal sealed class CostBreakdown
         Console.WriteLine();
         Console.WriteLine("## Cost per instance (medians of the rounds; CPU from getrusage and /proc/<azurite>/stat)");
         Console.WriteLine();
-        var table = new Table("engine", "workflow", "batch s", "bench CPU ms", "Azurite CPU ms", "Azurite busy", "engine requests",
+        var own = _entries.Any(e => e.Batch.AppAzuriteCpu > TimeSpan.Zero);
+        var table = new Table("engine", "workflow", "batch s", "bench CPU ms", own ? "task hub's Azurite CPU ms" : "Azurite CPU ms", "Azurite busy",
+            own ? "app data's Azurite CPU ms" : "(app data: same Azurite)", "engine requests",
             "app requests", "activity bodies ms (sum)", "activity turns");
         foreach (var g in _entries.GroupBy(e => (e.Engine, e.Workload)))
         {
@@ -37,6 +39,7 @@ internal sealed class CostBreakdown
                 F(Median(g, e => e.Batch.Cpu.TotalMilliseconds / e.Instances), "0.0"),
                 F(Median(g, e => e.Batch.AzuriteCpu.TotalMilliseconds / e.Instances), "0.0"),
                 F(Median(g, e => e.Batch.AzuriteCpu / e.Batch.Wall) * 100, "0") + "%",
+                own ? F(Median(g, e => e.Batch.AppAzuriteCpu.TotalMilliseconds / e.Instances), "0.0") : "",
                 F(Median(g, e => e.EngineRequests.Values.Sum() / (double)e.Instances), "0.0"),
                 F(Median(g, e => e.AppRequests / (double)e.Instances), "0.0"),
                 F(Median(g, e => e.Timings.Values.SelectMany(t => t).Sum(t => t.TotalMilliseconds) / e.Instances), "0.0"),

@@ -24,6 +24,9 @@ internal static class OrchestrationBench
     /// <summary>The Azurite serving this run (its node process, found by its table port); no processes for an account of WORKFLOWS_TEST_STORAGE.</summary>
     private static NodeCpu? AzuriteProcess { get; set; }
 
+    /// <summary>The Azurite holding the app's own data when it has one of its own (<c>--app-storage own</c>), else null.</summary>
+    private static NodeCpu? AppAzuriteProcess { get; set; }
+
     public static async Task<int> RunAsync(string[] args)
     {
         // The in-memory engine sizes its dispatchers by processor count (2 here makes a wide fan-out take minutes), as
@@ -38,10 +41,12 @@ internal static class OrchestrationBench
         Console.WriteLine($"# Orchestrations bench ({options.Mode}): {options.Orders} orders and {options.Assets} assets per batch, " +
                           $"{options.Rounds} round(s); {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {cores} cores, {Environment.OSVersion}");
         var storage = await Azurite.GetAsync();
-        var uploader = new BlobServiceClient(storage.ConnectionString);
+        await using var ownAzurite = options.OwnAppStorage ? await Azurite.StartFreshAsync() : null;
+        var appStorage = ownAzurite?.ConnectionString ?? storage.ConnectionString;
+        var uploader = new BlobServiceClient(appStorage);
         var report = new OrchestrationReport(cores);
-        AzuriteProcess = NodeCpu.Find("--tablePort", new Uri(storage.ConnectionString.Split("TableEndpoint=")[1].Split(';')[0]).Port.ToString(CultureInfo.InvariantCulture));
-        Console.WriteLine($"Azurite processes (CPU counted): {string.Join(", ", AzuriteProcess.Pids.Select(p => $"{p} {NodeCpu.Name(p)}"))}");
+        AzuriteProcess = FindAzurite(storage.ConnectionString, "task hub" + (ownAzurite is null ? " and app data" : ""));
+        AppAzuriteProcess = ownAzurite is null ? null : FindAzurite(appStorage, "app data");
         var timings = ActivityScope.Timings = new ActivityTimings();
         foreach (var engineName in options.Engines)
         {
@@ -49,12 +54,13 @@ internal static class OrchestrationBench
             var requests = new StorageRequests();
             var engineRequests = new StorageRequests();
             var settings = SampleSettings.Create(storage.ConnectionString, $"bench{engineName}{Random.Shared.Next(100_000, 999_999)}");
+            settings["WorkflowsStorage"] = appStorage;
             await using var engine = await BenchEngine.StartAsync(engineName, settings, services =>
             {
                 var blobOptions = new BlobClientOptions();
                 blobOptions.AddPolicy(traffic, HttpPipelinePosition.PerRetry);
                 blobOptions.AddPolicy(requests, HttpPipelinePosition.PerRetry);
-                services.AddSingleton(new BlobServiceClient(storage.ConnectionString, blobOptions));
+                services.AddSingleton(new BlobServiceClient(appStorage, blobOptions));
                 // The app's table and queue clients (built through the Azure client factory) count theirs too.
                 services.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(requests, HttpPipelinePosition.PerRetry)));
             }, engineRequests);
@@ -127,6 +133,7 @@ internal static class OrchestrationBench
         var prefix = $"{tag}-{Guid.NewGuid():N}"[..16];
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var azurite = AzuriteProcess?.Total() ?? TimeSpan.Zero;
+        var appAzurite = AppAzuriteProcess?.Total() ?? TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
         var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(i => workload.StartAsync($"{prefix}-{i:D4}")));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
@@ -138,7 +145,16 @@ internal static class OrchestrationBench
             Console.Error.WriteLine($"{workload.Name}: {instance.InstanceId} {instance.RuntimeStatus} {instance.FailureDetails?.ErrorMessage ?? instance.SerializedOutput}");
         }
 
-        return new Batch(ids, wall, Process.GetCurrentProcess().TotalProcessorTime - cpu, failed, (AzuriteProcess?.Total() ?? TimeSpan.Zero) - azurite);
+        return new Batch(ids, wall, Process.GetCurrentProcess().TotalProcessorTime - cpu, failed, (AzuriteProcess?.Total() ?? TimeSpan.Zero) - azurite,
+            (AppAzuriteProcess?.Total() ?? TimeSpan.Zero) - appAzurite);
+    }
+
+    private static NodeCpu FindAzurite(string connectionString, string serves)
+    {
+        var port = new Uri(connectionString.Split("TableEndpoint=")[1].Split(';')[0]).Port.ToString(CultureInfo.InvariantCulture);
+        var processes = NodeCpu.Find("--tablePort", port);
+        Console.WriteLine($"Azurite for the {serves} (CPU counted): {string.Join(", ", processes.Pids.Select(p => $"{p} {NodeCpu.Name(p)}"))}");
+        return processes;
     }
 
     private static async Task<int> RerunWithManyProcessorsAsync(string[] args)
@@ -163,8 +179,11 @@ internal static class OrchestrationBench
     }
 }
 
-/// <summary>One batch: its instances, wall time from the first start to the last completion, this process's CPU, failures, Azurite's CPU.</summary>
-internal sealed record Batch(IReadOnlyList<string> Ids, TimeSpan Wall, TimeSpan Cpu, int Failed, TimeSpan AzuriteCpu);
+/// <summary>
+/// One batch: its instances, wall time from the first start to the last completion, this process's CPU, failures, and
+/// the CPU of the Azurite serving the task hub (and the app's data, unless that has one of its own: <see cref="AppAzuriteCpu"/>).
+/// </summary>
+internal sealed record Batch(IReadOnlyList<string> Ids, TimeSpan Wall, TimeSpan Cpu, int Failed, TimeSpan AzuriteCpu = default, TimeSpan AppAzuriteCpu = default);
 
 /// <summary>What a run counts per batch: the app's blob traffic and storage requests, the engine's requests, activity body times.</summary>
 internal sealed record Counters(BlobTraffic Blobs, StorageRequests Requests, StorageRequests Engine, ActivityTimings Timings)
