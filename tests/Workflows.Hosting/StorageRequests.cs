@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Azure.Core;
 
 namespace Workflows.Hosting;
@@ -66,7 +67,7 @@ public sealed class StorageRequests : ObservingPolicy
             "table" when method == "GET" => path.EndsWith(')') && path.Contains("PartitionKey=", StringComparison.Ordinal) ? "GET entity" : "GET query",
             "table" when method == "POST" => "POST add",
             "table" => $"{method} entity{conditional}",
-            "queue" => $"{method} {(path.EndsWith("/messages", StringComparison.Ordinal) ? "messages" : "queue")}",
+            "queue" => $"{method} {(path.EndsWith("/messages", StringComparison.Ordinal) ? "messages" : path.Contains("/messages/", StringComparison.Ordinal) ? "message" : "queue")}",
             _ => $"{method}{(request.Uri.Query.Contains("comp=", StringComparison.Ordinal) ? " " + request.Uri.Query.Split("comp=")[1].Split('&')[0] : "")}",
         };
     }
@@ -82,9 +83,20 @@ public static class ActivityScope
 
     public static string? Current => Name.Value;
 
+    /// <summary>Where the wall time of every activity body goes, when set (the orchestration bench); null: not timed.</summary>
+    public static ActivityTimings? Timings { get; set; }
+
     internal static async Task<object?> RunAsync(string activity, Func<Task<object?>> run)
     {
         Name.Value = activity;
-        return await run();
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            return await run();
+        }
+        finally
+        {
+            Timings?.Add(activity, Stopwatch.GetElapsedTime(started));
+        }
     }
 }

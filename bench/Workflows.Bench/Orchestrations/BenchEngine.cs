@@ -1,3 +1,8 @@
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
@@ -37,8 +42,12 @@ internal sealed class BenchEngine : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
+    /// <summary>
+    /// Starts the engine and the app on it; on the Azure Storage engine, <paramref name="engineRequests"/> (when given)
+    /// watches the engine's own storage clients (its queues, History and Instances tables, leases).
+    /// </summary>
     public static async Task<BenchEngine> StartAsync(
-        string engine, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection> services)
+        string engine, IReadOnlyDictionary<string, string?> settings, Action<IServiceCollection> services, HttpPipelinePolicy? engineRequests = null)
     {
         var functions = FunctionCatalog.Discover(typeof(BareOrchestrations).Assembly);
         AzureStorageOrchestrationService? azure = null;
@@ -51,6 +60,17 @@ internal sealed class BenchEngine : IAsyncDisposable
             {
                 s.MaxConcurrentTaskActivityWorkItems = 10 * Environment.ProcessorCount;
                 s.MaxConcurrentTaskOrchestrationWorkItems = 10 * Environment.ProcessorCount;
+                if (engineRequests is not null && settings["AzureWebJobsStorage"] is { } storage)
+                {
+                    var (blobs, queues, tables) = (new BlobClientOptions(), new QueueClientOptions(), new TableClientOptions());
+                    blobs.AddPolicy(engineRequests, HttpPipelinePosition.PerRetry);
+                    queues.AddPolicy(engineRequests, HttpPipelinePosition.PerRetry);
+                    tables.AddPolicy(engineRequests, HttpPipelinePosition.PerRetry);
+                    s.StorageAccountClientProvider = new StorageAccountClientProvider(
+                        StorageServiceClientProvider.ForBlob(storage, blobs),
+                        StorageServiceClientProvider.ForQueue(storage, queues),
+                        StorageServiceClientProvider.ForTable(storage, tables));
+                }
             });
             (service, client) = (azure, azure);
         }

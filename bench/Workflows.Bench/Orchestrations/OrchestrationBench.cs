@@ -5,6 +5,7 @@ using Azure.Storage.Blobs;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Azure;
 using Microsoft.Extensions.DependencyInjection;
+using Workflows.Bench.Harness;
 using Workflows.Hosting;
 
 namespace Workflows.Bench.Orchestrations;
@@ -20,6 +21,12 @@ internal static class OrchestrationBench
     /// <summary>The cores the machine really has (the in-memory engine's run is started with more, see <see cref="RunAsync"/>).</summary>
     private const string CoresVariable = "WORKFLOWS_BENCH_CORES";
 
+    /// <summary>The Azurite serving this run (its node process, found by its table port); no processes for an account of WORKFLOWS_TEST_STORAGE.</summary>
+    private static NodeCpu? AzuriteProcess { get; set; }
+
+    /// <summary>The Azurite holding the app's own data when it has one of its own (<c>--app-storage own</c>), else null.</summary>
+    private static NodeCpu? AppAzuriteProcess { get; set; }
+
     public static async Task<int> RunAsync(string[] args)
     {
         // The in-memory engine sizes its dispatchers by processor count (2 here makes a wide fan-out take minutes), as
@@ -34,23 +41,30 @@ internal static class OrchestrationBench
         Console.WriteLine($"# Orchestrations bench ({options.Mode}): {options.Orders} orders and {options.Assets} assets per batch, " +
                           $"{options.Rounds} round(s); {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {cores} cores, {Environment.OSVersion}");
         var storage = await Azurite.GetAsync();
-        var uploader = new BlobServiceClient(storage.ConnectionString);
+        await using var ownAzurite = options.OwnAppStorage ? await Azurite.StartFreshAsync() : null;
+        var appStorage = ownAzurite?.ConnectionString ?? storage.ConnectionString;
+        var uploader = new BlobServiceClient(appStorage);
         var report = new OrchestrationReport(cores);
+        AzuriteProcess = FindAzurite(storage.ConnectionString, "task hub" + (ownAzurite is null ? " and app data" : ""));
+        AppAzuriteProcess = ownAzurite is null ? null : FindAzurite(appStorage, "app data");
+        var timings = ActivityScope.Timings = new ActivityTimings();
         foreach (var engineName in options.Engines)
         {
             var traffic = new BlobTraffic();
             var requests = new StorageRequests();
+            var engineRequests = new StorageRequests();
             var settings = SampleSettings.Create(storage.ConnectionString, $"bench{engineName}{Random.Shared.Next(100_000, 999_999)}");
+            settings["WorkflowsStorage"] = appStorage;
             await using var engine = await BenchEngine.StartAsync(engineName, settings, services =>
             {
                 var blobOptions = new BlobClientOptions();
                 blobOptions.AddPolicy(traffic, HttpPipelinePosition.PerRetry);
                 blobOptions.AddPolicy(requests, HttpPipelinePosition.PerRetry);
-                services.AddSingleton(new BlobServiceClient(storage.ConnectionString, blobOptions));
+                services.AddSingleton(new BlobServiceClient(appStorage, blobOptions));
                 // The app's table and queue clients (built through the Azure client factory) count theirs too.
                 services.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(requests, HttpPipelinePosition.PerRetry)));
-            });
-            await RunEngineAsync(engine, options, uploader, (traffic, requests), report);
+            }, engineRequests);
+            await RunEngineAsync(engine, options, uploader, new Counters(traffic, requests, engineRequests, timings), report);
         }
 
         if (options.Scale > 0)
@@ -63,8 +77,7 @@ internal static class OrchestrationBench
     }
 
     private static async Task RunEngineAsync(
-        BenchEngine engine, OrchestrationOptions options, BlobServiceClient uploader, (BlobTraffic Blobs, StorageRequests Requests) traffic,
-        OrchestrationReport report)
+        BenchEngine engine, OrchestrationOptions options, BlobServiceClient uploader, Counters traffic, OrchestrationReport report)
     {
         var orders = await Workloads.OrdersAsync(engine);
         var assets = await Workloads.AssetsAsync(engine, uploader);
@@ -101,12 +114,13 @@ internal static class OrchestrationBench
             // Rotate the order every round, so load from elsewhere hits every workload alike.
             foreach (var (workload, count) in batches.Skip(round % batches.Count).Concat(batches.Take(round % batches.Count)))
             {
-                traffic.Blobs.Reset();
-                traffic.Requests.Reset();
+                traffic.Reset();
                 var batch = await RunBatchAsync(engine, workload, count, $"r{round}");
+                var appRequests = traffic.Requests.TakeSnapshot();
                 report.Add(
                     engine.Name, workload.Name, batch, workload.Name == assets.Name ? traffic.Blobs.TakeSnapshot() : null,
-                    workload.Name == orders.Name ? traffic.Requests.TakeSnapshot() : null);
+                    workload.Name == orders.Name ? appRequests : null);
+                report.Costs.Add(engine.Name, workload.Name, batch, appRequests.Values.Sum(), traffic.Engine.TakeSnapshot(), traffic.Timings.TakeSnapshot());
             }
         }
 
@@ -118,6 +132,8 @@ internal static class OrchestrationBench
     {
         var prefix = $"{tag}-{Guid.NewGuid():N}"[..16];
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var azurite = AzuriteProcess?.Total() ?? TimeSpan.Zero;
+        var appAzurite = AppAzuriteProcess?.Total() ?? TimeSpan.Zero;
         var clock = Stopwatch.StartNew();
         var ids = await Task.WhenAll(Enumerable.Range(0, count).Select(i => workload.StartAsync($"{prefix}-{i:D4}")));
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(15));
@@ -129,7 +145,16 @@ internal static class OrchestrationBench
             Console.Error.WriteLine($"{workload.Name}: {instance.InstanceId} {instance.RuntimeStatus} {instance.FailureDetails?.ErrorMessage ?? instance.SerializedOutput}");
         }
 
-        return new Batch(ids, wall, Process.GetCurrentProcess().TotalProcessorTime - cpu, failed);
+        return new Batch(ids, wall, Process.GetCurrentProcess().TotalProcessorTime - cpu, failed, (AzuriteProcess?.Total() ?? TimeSpan.Zero) - azurite,
+            (AppAzuriteProcess?.Total() ?? TimeSpan.Zero) - appAzurite);
+    }
+
+    private static NodeCpu FindAzurite(string connectionString, string serves)
+    {
+        var port = new Uri(connectionString.Split("TableEndpoint=")[1].Split(';')[0]).Port.ToString(CultureInfo.InvariantCulture);
+        var processes = NodeCpu.Find("--tablePort", port);
+        Console.WriteLine($"Azurite for the {serves} (CPU counted): {string.Join(", ", processes.Pids.Select(p => $"{p} {NodeCpu.Name(p)}"))}");
+        return processes;
     }
 
     private static async Task<int> RerunWithManyProcessorsAsync(string[] args)
@@ -154,5 +179,20 @@ internal static class OrchestrationBench
     }
 }
 
-/// <summary>One batch: its instances, wall time from the first start to the last completion, this process's CPU, failures.</summary>
-internal sealed record Batch(IReadOnlyList<string> Ids, TimeSpan Wall, TimeSpan Cpu, int Failed);
+/// <summary>
+/// One batch: its instances, wall time from the first start to the last completion, this process's CPU, failures, and
+/// the CPU of the Azurite serving the task hub (and the app's data, unless that has one of its own: <see cref="AppAzuriteCpu"/>).
+/// </summary>
+internal sealed record Batch(IReadOnlyList<string> Ids, TimeSpan Wall, TimeSpan Cpu, int Failed, TimeSpan AzuriteCpu = default, TimeSpan AppAzuriteCpu = default);
+
+/// <summary>What a run counts per batch: the app's blob traffic and storage requests, the engine's requests, activity body times.</summary>
+internal sealed record Counters(BlobTraffic Blobs, StorageRequests Requests, StorageRequests Engine, ActivityTimings Timings)
+{
+    public void Reset()
+    {
+        Blobs.Reset();
+        Requests.Reset();
+        Engine.Reset();
+        Timings.Reset();
+    }
+}

@@ -18,6 +18,8 @@ internal sealed class OrchestrationReport(int cores)
 
     public List<string[]> ScaleRows { get; } = [];
 
+    public CostBreakdown Costs { get; } = new();
+
     public string ScaleEngine { get; set; } = "";
 
     public int Failures => _batches.Sum(b => b.Batch.Failed);
@@ -39,6 +41,7 @@ internal sealed class OrchestrationReport(int cores)
         if (_batches.Count > 0)
         {
             PrintComparisons();
+            Costs.Print();
         }
 
         if (ScaleRows.Count > 0)

@@ -20,7 +20,7 @@ internal static class Workloads
 {
     private const string Sku = "BENCH-1";
 
-    /// <summary>One-line orders of a 10 EUR product from one warehouse (below the approval threshold): 14 activities today.</summary>
+    /// <summary>One-line orders of a 10 EUR product from one warehouse (below the approval threshold): 6 activities today.</summary>
     public static async Task<Workload> OrdersAsync(BenchEngine engine)
     {
         var services = engine.Services;

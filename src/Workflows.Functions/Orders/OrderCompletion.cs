@@ -4,7 +4,7 @@ namespace Workflows.Orders;
 
 /// <summary>
 /// The saga after the point of no return (every shipment booked): commit the stock (carrying Shipped into the view),
-/// publish OrderCompleted, record Completed. The goods are leaving, so nothing is compensated: each step retries under the long CompletionRetry
+/// then publish OrderCompleted and record Completed (one activity: the event first). The goods are leaving, so nothing is compensated: each step retries under the long CompletionRetry
 /// policy, and one that still fails parks the order in CompletionFailed until an operator resumes it
 /// (<c>POST /api/orders/{id}/resume</c>); it then goes on from the step that failed. Every step is idempotent.
 /// </summary>
@@ -19,8 +19,7 @@ internal static class OrderCompletion
         [
             (nameof(StockActivities.CommitStock), () => run.StepAsync<int>(
                 nameof(StockActivities.CommitStock), progress => new CommitStockRequest(run.Key("commit"), run.Order.OrderId, skus, progress), retry)),
-            (nameof(OrderEventType.OrderCompleted), () => run.PublishAsync(OrderEventType.OrderCompleted, null, retry)),
-            (nameof(OrderStatus.Completed), () => run.RecordAsync(OrderStatus.Completed, "Completed", retry: retry)),
+            (nameof(OrderEventType.OrderCompleted), () => run.FinishAsync(OrderStatus.Completed, OrderEventType.OrderCompleted, null, retry)),
         ];
 
         for (var next = 0; next < steps.Length;)

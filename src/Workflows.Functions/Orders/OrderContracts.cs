@@ -167,3 +167,11 @@ public enum OrderEventType
 public sealed record OrderEvent(
     string EventId, OrderEventType Type, string OrderId, DateTime At, string Currency, decimal Total,
     IReadOnlyList<PricedLine> Lines, string? Reason);
+
+/// <summary>
+/// The saga's last step: publishes the order's event and writes the final progress into the order view, in one activity.
+/// <paramref name="PublishFirst"/>: the event, then the view (Completed: the view is final only once the event is out);
+/// otherwise the view, then the event (Failed, Cancelled: the view is final even while the event cannot be published).
+/// </summary>
+public sealed record PublishOrderEventRequest(OrderEvent Event, IReadOnlyList<RecordProgressRequest>? Progress = null, bool PublishFirst = false)
+    : IOrderStepRequest;

@@ -8,8 +8,8 @@ namespace Workflows.Orders;
 /// The orchestrator's bookkeeping for one order: idempotency keys, retry options, progress (custom status + order view),
 /// the compensating end of the saga, and parking for an operator. Replay-safe: only context APIs.
 /// Progress reaches the custom status at once; the order view gets it with the next business step, which writes it
-/// before it runs (<see cref="IOrderStepRequest"/>), or with a view write of its own where no step follows: at the end,
-/// and before the saga waits or compensates. Progress stays unwritten until an activity that carried it succeeded.
+/// before it runs (<see cref="IOrderStepRequest"/>), or with a view write of its own where no step follows: before the
+/// saga waits, compensates or parks. The final status rides on the event's publish (<see cref="FinishAsync"/>). Progress stays unwritten until an activity that carried it succeeded.
 /// </summary>
 internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, PlaceOrder order, Compensations saga)
 {
@@ -81,13 +81,33 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
     /// <summary>The activity that carried <paramref name="progress"/> succeeded: those steps are in the view.</summary>
     public void Written(IReadOnlyList<RecordProgressRequest>? progress) => _unwritten.RemoveAll(p => progress?.Contains(p) == true);
 
-    public Task<string> PublishAsync(OrderEventType type, string? reason, TaskOptions? retry = null) =>
-        context.CallActivityAsync<string>(
-            nameof(OrderViewActivities.PublishOrderEvent),
-            new OrderEvent(
-                $"{order.OrderId}:{type}", type, order.OrderId, context.CurrentUtcDateTime, _priced?.Currency ?? "",
-                _priced?.Total ?? 0, _priced?.Lines ?? [], reason),
-            retry ?? StepRetry);
+    /// <summary>
+    /// Notes the final status and publishes the order's event with it, one activity writing the view too: Completed after
+    /// the event, Failed and Cancelled before it (the order of the two separate steps this replaces). When that fails
+    /// (after its retries) the order has not finished: the note is dropped, and a retry notes it afresh.
+    /// </summary>
+    public async Task FinishAsync(
+        OrderStatus final, OrderEventType type, string? reason, TaskOptions? retry = null, IReadOnlyList<CompensationFailure>? outstanding = null)
+    {
+        Note(final, final.ToString(), reason: reason, outstanding: outstanding);
+        var progress = Unwritten()!;
+        var orderEvent = new OrderEvent(
+            $"{order.OrderId}:{type}", type, order.OrderId, context.CurrentUtcDateTime, _priced?.Currency ?? "",
+            _priced?.Total ?? 0, _priced?.Lines ?? [], reason);
+        try
+        {
+            await context.CallActivityAsync<string>(
+                nameof(OrderViewActivities.PublishOrderEvent), new PublishOrderEventRequest(orderEvent, progress, PublishFirst: final == OrderStatus.Completed),
+                retry ?? StepRetry);
+        }
+        catch (TaskFailedException)
+        {
+            _unwritten.Remove(progress[^1]);
+            throw;
+        }
+
+        Written(progress);
+    }
 
     /// <summary>
     /// Runs the registered compensations (reverse order). While any still fails after its retries, the order is parked
@@ -106,8 +126,7 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
             _compensationsRun.AddRange(report.Completed);
         }
 
-        await RecordAsync(final, final.ToString(), reason: reason, outstanding: []);
-        await PublishAsync(final == OrderStatus.Cancelled ? OrderEventType.OrderCancelled : OrderEventType.OrderFailed, reason);
+        await FinishAsync(final, final == OrderStatus.Cancelled ? OrderEventType.OrderCancelled : OrderEventType.OrderFailed, reason, outstanding: []);
         return new OrderOutcome(order.OrderId, final, _priced?.Total ?? 0, reason);
     }
 

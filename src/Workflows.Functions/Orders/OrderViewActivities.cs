@@ -7,7 +7,7 @@ public sealed class OrderViewActivities(OrderViewStore views, OrderEventPublishe
 {
     /// <summary>
     /// Writes the saga's latest steps into the order view (what <c>GET /api/orders/{id}</c> returns), where no business
-    /// step follows to carry them: at the end, and before the saga waits or compensates.
+    /// step follows to carry them: before the saga waits, compensates or parks (the final status rides on the publish).
     /// </summary>
     [Function(nameof(RecordOrderProgress))]
     public async Task<OrderStatus> RecordOrderProgress([ActivityTrigger] IReadOnlyList<RecordProgressRequest> progress, CancellationToken ct)
@@ -16,11 +16,25 @@ public sealed class OrderViewActivities(OrderViewStore views, OrderEventPublishe
         return view.Status;
     }
 
-    /// <summary>Publishes the order's final event to the events queue (at least once; consumers dedupe by EventId).</summary>
+    /// <summary>
+    /// The saga's last step: publishes the order's event to the events queue (at least once; consumers dedupe by EventId)
+    /// and writes its final status into the order view, in the order the request says (<see cref="PublishOrderEventRequest"/>),
+    /// as the two separate steps did. A retry does both again: the same view (no change) and a duplicate event.
+    /// </summary>
     [Function(nameof(PublishOrderEvent))]
-    public async Task<string> PublishOrderEvent([ActivityTrigger] OrderEvent orderEvent, CancellationToken ct)
+    public async Task<string> PublishOrderEvent([ActivityTrigger] PublishOrderEventRequest request, CancellationToken ct)
     {
-        await events.PublishAsync(orderEvent, ct);
-        return orderEvent.EventId;
+        if (request.PublishFirst)
+        {
+            await events.PublishAsync(request.Event, ct);
+            await views.ApplyAsync(request.Progress, ct);
+        }
+        else
+        {
+            await views.ApplyAsync(request.Progress, ct);
+            await events.PublishAsync(request.Event, ct);
+        }
+
+        return request.Event.EventId;
     }
 }

@@ -21,10 +21,14 @@ public sealed class OrderMetricsTests
         var outcome = await orders.RunOrderAsync(OrderBody.Of(("MT", 1)).PaidWith(token));
         Assert.Equal(status, outcome.Status);
 
-        // Act: its final publish runs again (a retry whose first attempt's answer was lost, or a redelivered message).
+        // Act: its final publish runs again (a retry whose first attempt's answer was lost, or a redelivered message),
+        // with the final view write it carries (here under a later sequence, so the view is really written again).
         var publish = orders.App.CreateFunction<OrderViewActivities>();
         await publish.PublishOrderEvent(
-            new OrderEvent($"{outcome.OrderId}:{type}", type, outcome.OrderId, DateTime.UtcNow, "EUR", outcome.Total, [], outcome.Reason), CancellationToken.None);
+            new PublishOrderEventRequest(
+                new OrderEvent($"{outcome.OrderId}:{type}", type, outcome.OrderId, DateTime.UtcNow, "EUR", outcome.Total, [], outcome.Reason),
+                [new RecordProgressRequest(outcome.OrderId, status, status.ToString(), DateTime.UtcNow, Sequence: 1_000)]),
+            CancellationToken.None);
 
         // Assert
         Assert.Equal(1, finished.Count(("outcome", type.ToString())));
@@ -71,6 +75,43 @@ public sealed class OrderMetricsTests
         // Assert: one order, one finished order, whatever the view went through on the way.
         Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
         Assert.Equal(OrderStatus.Failed, (await orders.Get<Workflows.Orders.Storage.OrderViewStore>().FindAsync(id, CancellationToken.None))!.Status);
+        Assert.Equal(1, finished.Count());
+    }
+
+    [Fact]
+    public async Task OrdersFinished_FinalPublishFailsAfterItsRetries_ParksWithoutCompletedResumesPublishesOnceCountsOnce()
+    {
+        // Arrange: the events queue is down, so the last step fails to publish, every attempt, before it writes the view
+        // Completed (the event goes first): the order parks in CompletionFailed. Then the queue is back and an operator resumes it.
+        using var finished = new MeasurementCapture("workflows.orders.finished");
+        var outage = new StorageFault();
+        await using var orders = await OrdersTestApp.StartAsync(services: outage.InjectIntoAppStorage);
+        await orders.SeedAsync("MT", 10m, ("ams", 5));
+        outage.FailPathsContaining = "/" + orders.Get<Microsoft.Extensions.Options.IOptions<OrdersOptions>>().Value.EventsQueue + "/";
+
+        // Act
+        var id = await orders.StartOrderAsync(OrderBody.Of(("MT", 1)));
+        var parked = await orders.WaitForStatusAsync(id, OrderStatus.CompletionFailed);
+        var countedWhileParked = finished.Count();
+        outage.FailPathsContaining = null;
+        var resume = await orders.CommandAsync(id, "resume");
+        var outcome = await orders.WaitAsync(id);
+
+        // Assert: parked before the view was ever Completed (not counted then); resumed from the publish; the view final
+        // once, counted once; one OrderCompleted event on the queue.
+        Assert.Equal(["Shipped", "CompletionFailed"], parked.Steps.Select(s => s.Step).TakeLast(2));
+        Assert.Equal(0, countedWhileParked);
+        Assert.Equal(202, resume.StatusCode);
+        Assert.Equal(OrderStatus.Completed, outcome.Status);
+        var view = (await orders.Get<Workflows.Orders.Storage.OrderViewStore>().FindAsync(id, CancellationToken.None))!;
+        Assert.Equal(OrderStatus.Completed, view.Status);
+        Assert.Equal(["CompletionFailed", "RetryCompletion by admin-key", "Completed"], view.Steps.Select(s => s.Step).TakeLast(3));
+        var queue = await orders.Get<Workflows.Orders.Storage.OrderEventPublisher>().GetClientAsync(CancellationToken.None);
+        var events = (await queue.ReceiveMessagesAsync(32)).Value
+            .Select(m => System.Text.Json.JsonSerializer.Deserialize<OrderEvent>(m.MessageText, Workflows.Orders.Storage.OrderEventPublisher.Json)!)
+            .ToList();
+        Assert.Equal([$"{id}:OrderCompleted"], events.Select(e => e.EventId));
+        Assert.Equal(1, finished.Count(("outcome", nameof(OrderEventType.OrderCompleted))));
         Assert.Equal(1, finished.Count());
     }
 

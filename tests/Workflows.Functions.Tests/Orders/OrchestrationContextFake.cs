@@ -44,7 +44,7 @@ internal sealed class OrchestrationContextFake
                 Record(progress);
                 return Task.FromResult(progress[^1].Status);
             });
-        Returns(nameof(OrderViewActivities.PublishOrderEvent), input => ((OrderEvent)input!).EventId);
+        Returns(nameof(OrderViewActivities.PublishOrderEvent), input => ((PublishOrderEventRequest)input!).Event.EventId);
     }
 
     public void Returns<T>(string activity, Func<object?, T> result) =>

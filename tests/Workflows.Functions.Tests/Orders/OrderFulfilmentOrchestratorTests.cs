@@ -52,7 +52,7 @@ public sealed class OrderFulfilmentOrchestratorTests
     }
 
     [Fact]
-    public async Task Orchestrator_HappyPath_EveryStepReachesTheViewWithOneViewWriteOfItsOwn()
+    public async Task Orchestrator_HappyPath_EveryStepReachesTheViewWithNoViewWriteOfItsOwn()
     {
         // Arrange
         var context = new OrchestrationContextFake();
@@ -62,11 +62,11 @@ public sealed class OrderFulfilmentOrchestratorTests
         // Act
         var outcome = await OrderFulfilmentOrchestrator.RunAsync(context.Mock.Object, OrchestrationContextFake.Order());
 
-        // Assert: the business steps carry the view's progress; only Completed, after the event, is written on its own.
+        // Assert: the business steps carry the view's progress; Completed rides on the event's publish.
         Assert.Equal(OrderStatus.Completed, outcome.Status);
         Assert.Equal(["PriceOrder", "ReserveStock", "ChargePayment", "CreateShipment", "CommitStock", "PublishOrderEvent"], context.Calls);
         Assert.Equal(["Received", "Priced", "Reserved", "Charging", "Charged", "Shipping", "Shipped", "Completed"], context.RecordedSteps);
-        Assert.Equal(1, context.ViewWrites);
+        Assert.Equal(0, context.ViewWrites);
     }
 
     [Fact]
@@ -119,5 +119,29 @@ public sealed class OrderFulfilmentOrchestratorTests
         Assert.Equal(OrderStatus.Completed, outcome.Status);
         Assert.Equal(["PriceOrder", "ReserveStock", "ChargePayment", "CreateShipment", "CommitStock", "CommitStock", "PublishOrderEvent"], context.Calls);
         Assert.Equal(OrderStatus.Completed, context.Recorded[^1]);
+    }
+
+    [Fact]
+    public async Task Orchestrator_FinalPublishFailsAfterItsRetries_ParksThenWritesCompletedAfreshWithTheRetriedPublish()
+    {
+        // Arrange: the publish (which carries Completed into the view) fails after its retries once.
+        var context = new OrchestrationContextFake();
+        context.ShipsEverything();
+        context.Returns(nameof(StockActivities.CommitStock), _ => 1);
+        context.FailsThenReturns(nameof(OrderViewActivities.PublishOrderEvent), failures: 1, result: "order-1:OrderCompleted");
+        var resume = new TaskCompletionSource<OperatorRequest>();
+        context.Mock.Setup(c => c.WaitForExternalEvent<OperatorRequest>(OrderEvents.RetryCompletion, It.IsAny<CancellationToken>()))
+            .Returns(resume.Task);
+
+        // Act
+        var running = OrderFulfilmentOrchestrator.RunAsync(context.Mock.Object, OrchestrationContextFake.Order());
+        resume.SetResult(new OperatorRequest("ops"));
+        var outcome = await running;
+
+        // Assert: the park is written alone (not on top of the unfinished Completed), and the publish that ran again
+        // carried Completed again; the stock was committed once.
+        Assert.Equal(OrderStatus.Completed, outcome.Status);
+        Assert.Equal(["PriceOrder", "ReserveStock", "ChargePayment", "CreateShipment", "CommitStock", "PublishOrderEvent", "PublishOrderEvent"], context.Calls);
+        Assert.Equal(["Shipped", "Completed", "CompletionFailed", "RetryCompletion by ops", "Completed"], context.RecordedSteps.TakeLast(5));
     }
 }

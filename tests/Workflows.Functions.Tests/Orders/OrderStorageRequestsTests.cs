@@ -56,8 +56,7 @@ public sealed class OrderStorageRequestsTests(ITestOutputHelper output) : IAsync
                 [nameof(PaymentActivities.ChargePayment)] = 6, // view, 2 index rows; ledger read, gateway add, ledger add
                 [nameof(ShipmentActivities.CreateShipment)] = 6, // view, 2 index rows; shipment read, carrier add, shipment add
                 [nameof(StockActivities.CommitStock)] = 6, // view, 2 index rows; reservations, stock, batch
-                [nameof(OrderViewActivities.PublishOrderEvent)] = 1,
-                [nameof(OrderViewActivities.RecordOrderProgress)] = 3, // view, 2 index rows
+                [nameof(OrderViewActivities.PublishOrderEvent)] = 4, // the event; then Completed: view, 2 index rows
             },
             byActivity);
         // No table created per order, and no conditional write refused (a guess that was wrong).
