@@ -1,9 +1,14 @@
+using System.Security.Cryptography;
 using Azure.Core;
 using Azure.Core.Pipeline;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Azure;
+using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
 using Workflows.Assets.Imaging;
+using Workflows.Assets.Storage;
 using Workflows.Tests.TestSupport;
 using Xunit.Abstractions;
 
@@ -132,6 +137,30 @@ public sealed class AssetOriginalReadTests(ITestOutputHelper output)
         Assert.True(reads.Received < photo.Length + InspectionExtent.FirstRead, $"{reads.Received} bytes read");
     }
 
+    [Fact]
+    public async Task Pipeline_OriginalReplacedBetweenInspectionAndRendering_FailedWithAReasonNothingRenderedOriginalKept()
+    {
+        // Arrange: right after inspection read the 400 x 300 JPEG, something writes other bytes (a 64 x 64 PNG) over
+        // originals/{assetId}.
+        byte[] photo = TestImages.Jpeg(400, 300);
+        byte[] other = TestImages.Png(64, 64);
+        await using var assets = await AssetsTestApp.StartAsync(services: s => s.AddSingleton<IAssetImaging>(sp =>
+            new OriginalReplacedAfterInspection(
+                ActivatorUtilities.CreateInstance<AssetImaging>(sp), sp.GetRequiredService<AssetStore>().Originals, other)));
+
+        // Act
+        var (assetId, instance) = await assets.UploadAndProcessAsync("photo.jpg", photo);
+
+        // Assert: no rendition comes from bytes inspection did not check; the asset says why; the bytes are kept.
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        var record = await assets.RecordAsync(assetId);
+        Assert.Equal(nameof(AssetStatus.Failed), record.Status);
+        Assert.Contains("changed after it was inspected", record.FailureReason, StringComparison.Ordinal);
+        Assert.Null(record.Sha256);
+        Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
+        Assert.Equal(other, (await assets.Store.Quarantined(assetId).DownloadContentAsync()).Value.Content.ToArray());
+    }
+
     // APP1 segments of 65,000 bytes (not EXIF a reader recognises) right after SOI.
     private static byte[] WithExifSegments(byte[] jpeg, int count)
     {
@@ -145,5 +174,31 @@ public sealed class AssetOriginalReadTests(ITestOutputHelper output)
 
         output.Write(jpeg, 2, jpeg.Length - 2);
         return output.ToArray();
+    }
+
+    /// <summary>The real imaging; after each inspection, <paramref name="replacement"/> is written over every original.</summary>
+    private sealed class OriginalReplacedAfterInspection(IAssetImaging inner, BlobContainerClient originals, byte[] replacement)
+        : IAssetImaging
+    {
+        public RenditionProfile Profile => inner.Profile;
+
+        public async Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct)
+        {
+            var inspection = await inner.InspectAsync(content, ct);
+            await foreach (var blob in originals.GetBlobsAsync(BlobTraits.None, BlobStates.None, null, ct))
+            {
+                await originals.GetBlobClient(blob.Name).UploadAsync(new BinaryData(replacement), overwrite: true, ct);
+            }
+
+            return inspection;
+        }
+
+        public Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
+            Stream original,
+            IncrementalHash? originalHash,
+            IReadOnlyList<RenditionChain> chains,
+            Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync,
+            CancellationToken ct) =>
+            inner.RenderRenditionsAsync(original, originalHash, chains, writeAsync, ct);
     }
 }
