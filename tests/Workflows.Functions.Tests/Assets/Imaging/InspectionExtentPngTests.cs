@@ -130,6 +130,33 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
         Assert.True(allocated < 1L << 30, $"{allocated} bytes allocated while inspecting a {png.Length}-byte file");
     }
 
+    // The end search follows chunk lengths from each IDAT it finds in the end read, remembering every chunk on the way.
+    // A look-alike in the image data before the last IDAT whose length leads through 61 chunk-like bytes into the file's
+    // own 201 chunks after the image data walks more than MaxChunks chunks: too many from there, but not from the
+    // file's own chain, which must then be found in the same end read (it was not: 4 reads, 600 KB).
+    [Fact]
+    public void Read_PngWithAnIdatLookAlikeLeadingIntoItsTextChunks_FindsTheChunksAfterTheImageDataInOneEndRead()
+    {
+        // Arrange
+        var random = new Random(5);
+        byte[] Noise(int n) => [.. Enumerable.Range(0, n).Select(_ => (byte)random.Next(0x40))]; // no letters: no "IDAT"
+        byte[] lastImageData = Noise(100);
+        byte[] chunkLike = [.. Enumerable.Repeat<byte[]>([0, 0, 0, 0, .. "zzzz"u8, 0, 0, 0, 0], 60).SelectMany(c => c)];
+        byte[] spanning = [0, 0, 0, (byte)(lastImageData.Length + 12), .. "zzzz"u8]; // over this chunk's CRC and the last IDAT
+        byte[] lookAlike = [0, 0, 0, 32, .. "IDAT"u8, .. Noise(36), .. chunkLike, .. spanning];
+        byte[] header = [0, 0, 0x03, 0x20, 0, 0, 0x02, 0x58, 8, 2, 0, 0, 0];
+        byte[] png = [0x89, .. "PNG"u8, 0x0D, 0x0A, 0x1A, 0x0A, .. TestImages.PngChunks(
+            [("IHDR", header), ("IDAT", Noise(1 << 20)), ("IDAT", Noise(1 << 19)), ("IDAT", [.. Noise(16), .. lookAlike]), ("IDAT", lastImageData),
+             .. Enumerable.Range(0, 200).Select(i => ("tEXt", (byte[])[.. "Comment"u8, 0, .. Noise(i)])), ("IEND", [])])];
+
+        // Act
+        OriginalParts read = InspectionExtent.Read(png);
+
+        // Assert: the first read, then the file's last 64 KB.
+        output.WriteLine($"{png.Length} bytes; inspection reads {read.BytesRead} in {read.Reads} reads");
+        Assert.Equal((2, 2L * InspectionExtent.FirstRead), (read.Reads, read.BytesRead));
+    }
+
     [Fact]
     public async Task Inspect_MutatedPngsWithMetadataAfterTheImageData_BoundedReadsThenRenderedOrRejectedWithAReason()
     {
