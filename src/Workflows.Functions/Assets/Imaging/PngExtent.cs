@@ -45,9 +45,12 @@ internal static class PngExtent
     /// inspection reads the file whole. The end search takes the chunks after the image data on the strength of their
     /// CRCs, which bytes that are not the file's chunks can satisfy too (a chain after IEND, or inside IDAT data): the
     /// rendering, which holds the whole file, rejects such a file rather than let it keep metadata it does not hold.
+    /// <paramref name="chunks"/>: the file's chunks to its first IEND (<see cref="PngChunk.WalkToEnd"/>, which the
+    /// rendering has already walked).
     /// </summary>
-    public static bool ReadsAsWalked(ReadOnlySpan<byte> png)
+    public static bool ReadsAsWalked(ReadOnlySpan<byte> png, List<ByteRange> chunks)
     {
+        ArgumentNullException.ThrowIfNull(chunks);
         var read = new OriginalParts(png.Length);
         for (ByteRange? next; (next = InspectionExtent.Next(read)) is { } range;)
         {
@@ -69,18 +72,10 @@ internal static class PngExtent
         ReadOnlySpan<byte> compact = compactStream.GetBuffer().AsSpan(0, (int)compactStream.Length);
         int matched = Signature;
         bool inImageData = false;
-        for (int at = Signature; at <= png.Length - PngChunk.Frame;)
+        foreach (ByteRange chunk in chunks)
         {
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(png[at..]);
-            if (length > (uint)(png.Length - at - PngChunk.Frame))
-            {
-                return false;
-            }
-
-            int end = at + PngChunk.Frame + (int)length;
-            ReadOnlySpan<byte> type = png.Slice(at + 4, 4);
-            bool imageData = type.SequenceEqual("IDAT"u8);
-            ReadOnlySpan<byte> seen = imageData ? (inImageData ? [] : EmptyImageData) : png[at..end];
+            bool imageData = PngChunk.Type(png, chunk).SequenceEqual("IDAT"u8);
+            ReadOnlySpan<byte> seen = imageData ? (inImageData ? [] : EmptyImageData) : png[(int)chunk.Start..(int)chunk.End];
             if (!compact[matched..].StartsWith(seen))
             {
                 return false;
@@ -88,12 +83,6 @@ internal static class PngExtent
 
             matched += seen.Length;
             inImageData = imageData;
-            if (type.SequenceEqual("IEND"u8))
-            {
-                break;
-            }
-
-            at = end;
         }
 
         return matched == compact.Length;
