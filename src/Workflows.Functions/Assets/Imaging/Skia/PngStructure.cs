@@ -10,8 +10,9 @@ namespace Workflows.Assets.Imaging.Skia;
 /// Whether a PNG is complete and its pixel stream sound, without building a bitmap. Checks every chunk's framing
 /// and CRC up to IEND (or takes that walk, <see cref="PngChunk.WalkToEnd"/>, from its caller), then inflates the
 /// IDAT data through a 64 KB buffer: it must hold exactly the filtered rows the header promises (Adam7 passes
-/// included), each starting with a valid filter type, and end with its zlib checksum. libpng stops inflating once it has the rows and only warns about what follows, so the decode alone renders a
-/// stream that inflates to garbage longer than the rows (a bit flipped before the CRC was written) without an error.
+/// included), each starting with a valid filter type, and end with its zlib checksum. libpng stops inflating once it
+/// has the rows and only warns about what follows, so the decode alone renders a stream that inflates to garbage
+/// longer than the rows (a bit flipped before the CRC was written) without an error.
 /// </summary>
 internal static class PngStructure
 {
