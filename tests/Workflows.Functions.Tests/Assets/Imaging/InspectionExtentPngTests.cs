@@ -18,8 +18,7 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
 {
     private static readonly DateTime TakenAt = new(2024, 5, 17, 14, 30, 5, DateTimeKind.Unspecified);
 
-    private readonly ServiceProvider _services =
-        new ServiceCollection().AddLogging().AddImaging(new ConfigurationBuilder().Build()).BuildServiceProvider();
+    private readonly InspectionCases _cases = new();
 
     public static TheoryData<string> Pngs =>
         ["XMP (iTXt) after IDAT", "XMP (iTXt) and eXIf after IDAT", "eXIf and XMP before IDAT", "no metadata",
@@ -35,13 +34,13 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
 
         // Act
         OriginalParts read = InspectionExtent.Read(png);
-        ImageInspection compact = await InspectAsync(InspectionExtent.Open(read));
-        ImageInspection whole = await InspectAsync(new MemoryStream(png));
+        ImageInspection compact = await InspectionCases.InspectAsync(InspectionExtent.Open(read));
+        ImageInspection whole = await InspectionCases.InspectAsync(new MemoryStream(png));
 
         // Assert
         output.WriteLine($"{kind}: {png.Length} bytes; inspection reads {read.BytesRead} in {read.Reads} ranged reads");
         Assert.Equal(whole, compact);
-        Assert.Equal("rendered", await InspectAndRenderAsync(InspectionExtent.Open(read), png));
+        Assert.Equal("rendered", await _cases.InspectAndRenderAsync(InspectionExtent.Open(read), png));
         Assert.InRange(read.Reads, 1, 4);
         Assert.True(read.BytesRead < (5 * InspectionExtent.FirstRead) + 1_300_000, $"{read.BytesRead} bytes read");
         if (kind != "no metadata")
@@ -67,14 +66,12 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
         // Arrange
         byte[] png = LyingPng(kind);
 
-        // Act
-        OriginalParts read = InspectionExtent.Read(png);
-        string outcome = await InspectAndRenderAsync(InspectionExtent.Open(read), png);
+        // Act: at most the ranged reads and the rest of the file (the codec then judges it whole, as before).
+        OriginalParts read = InspectionCases.ReadBounded(png, PngExtent.MaxReads);
+        string outcome = await _cases.InspectAndRenderAsync(InspectionExtent.Open(read), png);
 
-        // Assert: at most the ranged reads and the rest of the file (the codec then judges it whole, as before).
+        // Assert
         output.WriteLine($"{kind}: {png.Length} bytes; inspection reads {read.BytesRead} in {read.Reads} reads; {outcome}");
-        Assert.InRange(read.Reads, 1, PngExtent.MaxReads + 1);
-        Assert.True(read.BytesRead <= 2L * png.Length, $"{read.BytesRead} bytes read of {png.Length}");
         Assert.StartsWith(expected, outcome, StringComparison.Ordinal);
     }
 
@@ -97,9 +94,9 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
 
         // Act
         OriginalParts read = InspectionExtent.Read(file);
-        ImageInspection compact = await InspectAsync(InspectionExtent.Open(read));
-        ImageInspection whole = await InspectAsync(new MemoryStream(file));
-        string outcome = await InspectAndRenderAsync(InspectionExtent.Open(read), file);
+        ImageInspection compact = await InspectionCases.InspectAsync(InspectionExtent.Open(read));
+        ImageInspection whole = await InspectionCases.InspectAsync(new MemoryStream(file));
+        string outcome = await _cases.InspectAndRenderAsync(InspectionExtent.Open(read), file);
 
         // Assert
         output.WriteLine($"{kind}: {file.Length} bytes; inspection reads {read.BytesRead} in {read.Reads} reads; " +
@@ -122,7 +119,7 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
 
         // Act
         long before = GC.GetTotalAllocatedBytes(precise: true);
-        ImageInspection inspection = await InspectAsync(InspectionExtent.View(png));
+        ImageInspection inspection = await InspectionCases.InspectAsync(InspectionExtent.View(png));
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
 
         // Assert
@@ -161,34 +158,14 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
     [Fact]
     public async Task Inspect_MutatedPngsWithMetadataAfterTheImageData_BoundedReadsThenRenderedOrRejectedWithAReason()
     {
-        // Arrange: a PNG of many IDAT chunks with XMP and EXIF after them, damaged 200 ways.
+        // Arrange: a PNG of many IDAT chunks with XMP and EXIF after them.
         byte[] seed = Png("XMP (iTXt) and eXIf after IDAT", 320, 240, imageDataChunk: 4096);
-        var mutations = ImageMutations.Of("png", seed, new Random(11), bitFlips: 200).ToList();
-        Dictionary<string, int> outcomes = [];
-        int maxReads = 0;
 
-        // Act
-        foreach (var (mutation, content) in mutations)
-        {
-            OriginalParts read = InspectionExtent.Read(content);
-            maxReads = Math.Max(maxReads, read.Reads);
-            Assert.True(read.Reads <= PngExtent.MaxReads + 1 && read.BytesRead <= 2L * content.Length + InspectionExtent.MaxHeaderBytes,
-                $"{mutation}: {read.BytesRead} bytes in {read.Reads} reads of {content.Length}");
-            string outcome = (await InspectAndRenderAsync(InspectionExtent.Open(read), content)).Split(':')[0];
-            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
-
-            // Assert: a file that renders has the metadata inspection recorded for it.
-            if (outcome == "rendered")
-            {
-                Assert.Equal(await InspectAsync(new MemoryStream(content)), await InspectAsync(InspectionExtent.Open(read)));
-            }
-        }
-
-        output.WriteLine($"{mutations.Count} mutated PNGs of {seed.Length} bytes: " +
-            string.Join(", ", outcomes.Select(o => $"{o.Value} {o.Key}")) + $"; at most {maxReads} reads");
+        // Act and assert: damaged 200 ways.
+        output.WriteLine(await _cases.MutationsAsync("png", seed, PngExtent.MaxReads));
     }
 
-    public void Dispose() => _services.Dispose();
+    public void Dispose() => _cases.Dispose();
 
     /// <summary>A photo-like PNG (Skia's encoder: 8 KB IDAT chunks) rebuilt with the chunks <paramref name="kind"/> names.</summary>
     internal static byte[] Png(string kind, int width = 1200, int height = 900, int imageDataChunk = 8192)
@@ -258,32 +235,5 @@ public sealed class InspectionExtentPngTests(ITestOutputHelper output) : IDispos
         }
 
         return text;
-    }
-
-    private static async Task<ImageInspection> InspectAsync(Stream content)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        return await new ImageInspector(ImageLimits.Default).InspectAsync(content, timeout.Token);
-    }
-
-    // As the activities do: inspect what inspection reads, render from the whole file.
-    private async Task<string> InspectAndRenderAsync(Stream inspected, byte[] whole)
-    {
-        var imaging = new AssetImaging(
-            _services.GetRequiredService<RenditionProfile>(), _services.GetRequiredService<ImageInspector>(), _services.GetRequiredService<RenditionRenderer>());
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        string stage = "inspection";
-        try
-        {
-            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await imaging.InspectAsync(inspected, timeout.Token);
-            stage = "rendering";
-            await imaging.RenderRenditionsAsync(new MemoryStream(whole), hash, imaging.Profile.Chains, (_, r, ct) => r.CopyToAsync(Stream.Null, ct), timeout.Token);
-            return "rendered";
-        }
-        catch (ImageRejectedException ex) when (!string.IsNullOrWhiteSpace(ex.Message))
-        {
-            return $"rejected (at {stage}): {ex.Message}";
-        }
     }
 }
