@@ -1,10 +1,5 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Workflows.Assets;
 using Workflows.Assets.Imaging;
-using Workflows.Tests.Reliability.Fuzzing;
 using Workflows.Tests.TestSupport;
 using Xunit.Abstractions;
 

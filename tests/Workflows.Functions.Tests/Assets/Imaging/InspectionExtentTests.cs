@@ -1,10 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using SkiaSharp;
-using Workflows.Assets;
 using Workflows.Assets.Imaging;
 using Workflows.Tests.Reliability.Fuzzing;
 using Workflows.Tests.TestSupport;
