@@ -34,16 +34,29 @@ public sealed record InspectUploadRequest(
 /// fixed in history, so every retry of this instance renders the same profile. <see cref="Status"/> is
 /// Processing, or the final status when this blob version was already processed (nothing left to do). A
 /// <see cref="Rejection"/> says why the upload can never become an asset as it is (not an image, corrupt, too large,
-/// bad name, gone), written for the uploader; it is final and never retried.
+/// bad name, gone), written for the uploader; it is final and never retried. <see cref="OriginalETag"/>: the version of
+/// <c>originals/{assetId}</c> inspection read (every read pinned to it), which the rendering reads too (null when
+/// nothing was inspected).
 /// </summary>
 public sealed record InspectUploadResult(
-    AssetStatus Status, string ContentType, int Width, int Height, IReadOnlyList<RenditionChain> Chains, string? Rejection = null)
+    AssetStatus Status,
+    string ContentType,
+    int Width,
+    int Height,
+    IReadOnlyList<RenditionChain> Chains,
+    string? Rejection = null,
+    string? OriginalETag = null)
 {
     public static InspectUploadResult Rejected(string reason) => new(AssetStatus.Failed, string.Empty, 0, 0, [], reason);
 }
 
-/// <summary><see cref="Generation"/>: the run's (<see cref="AssetGenerations"/>); 0 in histories written before it existed.</summary>
-public sealed record RenderRenditionsRequest(string AssetId, IReadOnlyList<RenditionChain> Chains, long Generation = 0);
+/// <summary>
+/// <see cref="Generation"/>: the run's (<see cref="AssetGenerations"/>); 0 in histories written before it existed.
+/// <see cref="OriginalETag"/>: the version of the original inspection read; the rendering reads that version only (null:
+/// whatever is there, as a re-render, which inspects nothing, and histories written before it existed).
+/// </summary>
+public sealed record RenderRenditionsRequest(
+    string AssetId, IReadOnlyList<RenditionChain> Chains, long Generation = 0, string? OriginalETag = null);
 
 /// <summary>
 /// The renditions written and the lowercase hex SHA-256 of the original they were rendered from (null in histories

@@ -51,10 +51,11 @@ public static class AssetPipelineOrchestrator
             {
                 compensations.Register(new Compensation(
                     nameof(RenditionActivities.DeleteRenditions), new AssetCleanupRequest(assetId), retry));
-                (renditions, rejection, sha256) = await RenderAllAsync(context, assetId, inspected.Chains, generation, retry);
+                (renditions, rejection, sha256) = await RenderAllAsync(
+                    context, assetId, inspected.Chains, generation, retry, inspected.OriginalETag);
             }
 
-            // Step 3: the asset is Ready, with the SHA-256 of the original the rendering read.
+            // Step 3: the asset is Ready, with the SHA-256 of the original the rendering read (the version inspected).
             if (rejection is null)
             {
                 await context.CallActivityAsync(
@@ -81,13 +82,19 @@ public static class AssetPipelineOrchestrator
 
     /// <summary>
     /// One <see cref="RenditionActivities.RenderRenditions"/> for every chain: a single decode of the original feeds
-    /// them all (decoding is the largest shared cost, and the CPU is the bound under load, not latency).
+    /// them all (decoding is the largest shared cost, and the CPU is the bound under load, not latency). With
+    /// <paramref name="originalETag"/>, only that version of the original is rendered (the one inspection read).
     /// </summary>
     internal static async Task<(IReadOnlyList<Rendition> Renditions, string? Rejection, string? Sha256)> RenderAllAsync(
-        TaskOrchestrationContext context, string assetId, IReadOnlyList<RenditionChain> chains, long generation, TaskOptions retry)
+        TaskOrchestrationContext context,
+        string assetId,
+        IReadOnlyList<RenditionChain> chains,
+        long generation,
+        TaskOptions retry,
+        string? originalETag = null)
     {
         var rendered = await context.CallActivityAsync<RenderRenditionsResult>(
-            nameof(RenditionActivities.RenderRenditions), new RenderRenditionsRequest(assetId, chains, generation), retry);
+            nameof(RenditionActivities.RenderRenditions), new RenderRenditionsRequest(assetId, chains, generation, originalETag), retry);
         return (rendered.Rejection is null ? rendered.Renditions : [], rendered.Rejection, rendered.Sha256);
     }
 

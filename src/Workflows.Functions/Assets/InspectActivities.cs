@@ -100,7 +100,12 @@ public sealed class InspectActivities(
             "Asset {AssetId}: {ContentType} {Width}x{Height}, {Bytes} bytes",
             request.AssetId, inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, stored.ContentLength);
         return new InspectUploadResult(
-            AssetStatus.Processing, inspection.ContentType, inspection.UprightWidth, inspection.UprightHeight, imaging.Profile.Chains);
+            AssetStatus.Processing,
+            inspection.ContentType,
+            inspection.UprightWidth,
+            inspection.UprightHeight,
+            imaging.Profile.Chains,
+            OriginalETag: AssetIds.NormalizeETag(stored.ETag.ToString()));
     }
 
     /// <summary>

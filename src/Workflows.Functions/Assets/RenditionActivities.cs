@@ -32,6 +32,12 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
     /// wrote is found by the asset's prefix (<see cref="DeleteRenditions"/>). An original the decoder rejects is
     /// answered with a rejection, not an exception (a business outcome).
     /// <para>
+    /// The original is read at the version inspection read (<see cref="RenderRenditionsRequest.OriginalETag"/>,
+    /// <c>If-Match</c>), so the renditions and the SHA-256 come from the bytes inspection checked. A different version
+    /// there (written over since) is a rejection too, not a retry: the version is fixed in the request, so every attempt
+    /// would fail the same way; the asset fails saying so and the blob is quarantined, not deleted.
+    /// </para>
+    /// <para>
     /// Activities run at least once, so an execution can be delivered late: after the pipeline failed and cleaned up,
     /// or after the asset was deleted (its original moved or gone: then it usually cannot read it, but it may have read it
     /// before). Checking the record before writing would not do (it can change right after), so the render writes first
@@ -79,27 +85,33 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
 
         IReadOnlyList<RenditionInfo> written;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using (var original = await store.Original(request.AssetId).OpenReadAsync(cancellationToken: ct))
+        try
         {
-            try
-            {
-                written = await imaging.RenderRenditionsAsync(original, hash, request.Chains, WriteAsync, ct);
-            }
-            catch (ImageRejectedException ex)
-            {
-                await RemoveUnlessTakenAsync(request, versions);
-                return new RenderRenditionsResult([], ex.Message);
-            }
-            catch (OutrankedException)
-            {
-                await RemoveOwnAsync(request.AssetId, versions);
-                return new RenderRenditionsResult([], Outranked);
-            }
-            catch (Exception) when (versions.Count > 0)
-            {
-                await RemoveUnlessTakenAsync(request, versions);
-                throw;
-            }
+            await using var original = await OpenOriginalAsync(request, ct);
+            written = await imaging.RenderRenditionsAsync(original, hash, request.Chains, WriteAsync, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 412 && blobNames.Count == 0)
+        {
+            // Before the first write, the only conditional request is the read of the original (read whole first).
+            logger.LogWarning("Asset {AssetId}: the original is no longer the version inspected", request.AssetId);
+            return new RenderRenditionsResult([],
+                $"The stored original changed after it was inspected (something else wrote originals/{request.AssetId}); " +
+                "nothing was rendered from it and it has been quarantined. Upload the file again.");
+        }
+        catch (ImageRejectedException ex)
+        {
+            await RemoveUnlessTakenAsync(request, versions);
+            return new RenderRenditionsResult([], ex.Message);
+        }
+        catch (OutrankedException)
+        {
+            await RemoveOwnAsync(request.AssetId, versions);
+            return new RenderRenditionsResult([], Outranked);
+        }
+        catch (Exception) when (versions.Count > 0)
+        {
+            await RemoveUnlessTakenAsync(request, versions);
+            throw;
         }
 
         if (await RemoveUnlessTakenAsync(request, versions) is { } late)
@@ -111,6 +123,15 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
             written.Select(r => new Rendition(r.Name, r.Width, r.Height, r.Bytes, r.ContentType, blobNames[r.Name])).ToList(),
             Sha256: Convert.ToHexStringLower(hash.GetHashAndReset()));
     }
+
+    /// <summary>The original, pinned to the version inspection read when the request names it (else to the first read).</summary>
+    private Task<Stream> OpenOriginalAsync(RenderRenditionsRequest request, CancellationToken ct) =>
+        store.Original(request.AssetId).OpenReadAsync(
+            new BlobOpenReadOptions(allowModifications: false)
+            {
+                Conditions = request.OriginalETag is { } version ? new BlobRequestConditions { IfMatch = AssetIds.ToETag(version) } : null,
+            },
+            ct);
 
     /// <summary>
     /// Compensation of the rendering step: closes the asset to renditions, then deletes every rendition blob of it,

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Azure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -240,26 +239,17 @@ public sealed class AssetLateRedeliveryTests : IAsyncLifetime
         new(upload.AssetId, upload.UploadContainer, upload.UploadBlobName, upload.UploadETag);
 
     /// <summary>The real imaging, except that the host cancels the render once its first rendition is written.</summary>
-    private sealed class StoppingImaging(IAssetImaging inner, CancellationTokenSource shutdown) : IAssetImaging
+    private sealed class StoppingImaging(IAssetImaging inner, CancellationTokenSource shutdown) : ImagingDecorator(inner)
     {
         public int Written { get; private set; }
 
-        public RenditionProfile Profile => inner.Profile;
-
-        public Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct) => inner.InspectAsync(content, ct);
-
-        public Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
-            Stream original,
-            IncrementalHash? originalHash,
-            IReadOnlyList<RenditionChain> chains,
-            Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync,
-            CancellationToken ct) =>
-            inner.RenderRenditionsAsync(original, originalHash, chains, async (target, content, token) =>
-            {
-                await writeAsync(target, content, token);
-                Written++;
-                await shutdown.CancelAsync();
-            }, ct);
+        protected override async Task WriteAsync(
+            Func<RenditionTarget, Stream, CancellationToken, Task> write, RenditionTarget target, Stream content, CancellationToken ct)
+        {
+            await write(target, content, ct);
+            Written++;
+            await shutdown.CancelAsync();
+        }
     }
 
     private IAssetImaging Imaging() => _assets.App.Services.GetRequiredService<IAssetImaging>();

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Workflows.Assets;
 using Workflows.Assets.Imaging;
 
@@ -9,20 +8,15 @@ namespace Workflows.Tests.Assets;
 /// renditions of the largest size are then written): by default with an unexpected error, or with
 /// <paramref name="fault"/> (e.g. the decoder's <see cref="ImageRejectedException"/>).
 /// </summary>
-internal sealed class WebpCrashingImaging(IAssetImaging inner, Func<Exception>? fault = null) : IAssetImaging
+internal sealed class WebpCrashingImaging(IAssetImaging inner, Func<Exception>? fault = null) : ImagingDecorator(inner)
 {
-    public RenditionProfile Profile => inner.Profile;
-
-    public Task<ImageInspection> InspectAsync(Stream content, CancellationToken ct) => inner.InspectAsync(content, ct);
-
-    public Task<IReadOnlyList<RenditionInfo>> RenderRenditionsAsync(
-        Stream original, IncrementalHash? originalHash, IReadOnlyList<RenditionChain> chains, Func<RenditionTarget, Stream, CancellationToken, Task> writeAsync, CancellationToken ct) =>
-        inner.RenderRenditionsAsync(original, originalHash, chains, async (target, content, token) =>
+    protected override async Task WriteAsync(
+        Func<RenditionTarget, Stream, CancellationToken, Task> write, RenditionTarget target, Stream content, CancellationToken ct)
+    {
+        await write(target, content, ct);
+        if (target.Format == RenditionFormat.Webp)
         {
-            await writeAsync(target, content, token);
-            if (target.Format == RenditionFormat.Webp)
-            {
-                throw fault?.Invoke() ?? new InvalidOperationException("Injected fault: the WebP encoder crashed.");
-            }
-        }, ct);
+            throw fault?.Invoke() ?? new InvalidOperationException("Injected fault: the WebP encoder crashed.");
+        }
+    }
 }

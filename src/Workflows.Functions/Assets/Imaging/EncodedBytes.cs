@@ -16,10 +16,19 @@ internal static class EncodedBytes
     private const int ChunkBytes = 81_920;
     private const int UnknownLengthCapacity = 1 << 20;
 
-    /// <summary>The bytes from the stream's position to its end, each chunk also added to <paramref name="hash"/>.</summary>
+    /// <summary>
+    /// The bytes from the stream's position to its end, each chunk also added to <paramref name="hash"/>. What
+    /// inspection read of an original (<see cref="OriginalPartsView"/>) is laid out as is, the parts read and no
+    /// zero-filled copy of the rest (<see cref="OriginalPartsView.ToData"/>).
+    /// </summary>
     public static async Task<SKData> ReadAsync(Stream source, IncrementalHash? hash, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
+        if (source is OriginalPartsView { Position: 0, Length: > 0 } view && hash is null)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return view.ToData();
+        }
         long remaining = source.CanSeek ? source.Length - source.Position : 0;
         int capacity = remaining > 0 ? (int)Math.Min(remaining, Array.MaxLength) : UnknownLengthCapacity;
         IntPtr block = Marshal.AllocHGlobal(capacity);

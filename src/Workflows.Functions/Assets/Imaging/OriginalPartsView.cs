@@ -1,3 +1,6 @@
+using System.Runtime.InteropServices;
+using SkiaSharp;
+
 namespace Workflows.Assets.Imaging;
 
 /// <summary>
@@ -21,6 +24,22 @@ internal sealed class OriginalPartsView((long Start, byte[] Bytes)[] parts, long
         get => _position;
         set => _position = Math.Clamp(value, 0, length);
     }
+
+    /// <summary>
+    /// The view as one native block (<see cref="ZeroPages"/>): only the parts read are written to it, so the zeros in
+    /// between (a WebP's image data) take no memory and no copying.
+    /// </summary>
+    public SKData ToData() => ZeroPages.Create(checked((int)length), block =>
+    {
+        foreach (var (start, bytes) in parts)
+        {
+            int n = (int)Math.Min(bytes.Length, length - start);
+            if (n > 0)
+            {
+                Marshal.Copy(bytes, 0, block + (nint)start, n);
+            }
+        }
+    });
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 

@@ -45,9 +45,12 @@ internal static class PngExtent
     /// inspection reads the file whole. The end search takes the chunks after the image data on the strength of their
     /// CRCs, which bytes that are not the file's chunks can satisfy too (a chain after IEND, or inside IDAT data): the
     /// rendering, which holds the whole file, rejects such a file rather than let it keep metadata it does not hold.
+    /// <paramref name="chunks"/>: the file's chunks to its first IEND (<see cref="PngChunk.WalkToEnd"/>, which the
+    /// rendering has already walked).
     /// </summary>
-    public static bool ReadsAsWalked(ReadOnlySpan<byte> png)
+    public static bool ReadsAsWalked(ReadOnlySpan<byte> png, List<ByteRange> chunks)
     {
+        ArgumentNullException.ThrowIfNull(chunks);
         var read = new OriginalParts(png.Length);
         for (ByteRange? next; (next = InspectionExtent.Next(read)) is { } range;)
         {
@@ -69,18 +72,10 @@ internal static class PngExtent
         ReadOnlySpan<byte> compact = compactStream.GetBuffer().AsSpan(0, (int)compactStream.Length);
         int matched = Signature;
         bool inImageData = false;
-        for (int at = Signature; at <= png.Length - PngChunk.Frame;)
+        foreach (ByteRange chunk in chunks)
         {
-            uint length = BinaryPrimitives.ReadUInt32BigEndian(png[at..]);
-            if (length > (uint)(png.Length - at - PngChunk.Frame))
-            {
-                return false;
-            }
-
-            int end = at + PngChunk.Frame + (int)length;
-            ReadOnlySpan<byte> type = png.Slice(at + 4, 4);
-            bool imageData = type.SequenceEqual("IDAT"u8);
-            ReadOnlySpan<byte> seen = imageData ? (inImageData ? [] : EmptyImageData) : png[at..end];
+            bool imageData = PngChunk.Type(png, chunk).SequenceEqual("IDAT"u8);
+            ReadOnlySpan<byte> seen = imageData ? (inImageData ? [] : EmptyImageData) : png[(int)chunk.Start..(int)chunk.End];
             if (!compact[matched..].StartsWith(seen))
             {
                 return false;
@@ -88,12 +83,6 @@ internal static class PngExtent
 
             matched += seen.Length;
             inImageData = imageData;
-            if (type.SequenceEqual("IEND"u8))
-            {
-                break;
-            }
-
-            at = end;
         }
 
         return matched == compact.Length;
@@ -243,13 +232,13 @@ internal static class PngExtent
         }
 
         ReadOnlySpan<byte> tail = read.Span(start, (int)(read.Length - start));
-        Dictionary<int, bool> runsToEnd = [];
+        Dictionary<int, int> chunksToEnd = [];
         long crcBudget = 2L * tail.Length;
         for (int i = 4; (i = IndexOf(tail, "IDAT"u8, i)) >= 0; i++)
         {
             int chunk = i - 4;
             long end = chunk + PngChunk.Frame + (long)BinaryPrimitives.ReadUInt32BigEndian(tail[chunk..]);
-            if (end > tail.Length || !RunsToEnd(tail, (int)end, runsToEnd))
+            if (end > tail.Length || ChunksToEnd(tail, (int)end, chunksToEnd) > MaxChunks + 1)
             {
                 continue;
             }
@@ -282,38 +271,44 @@ internal static class PngExtent
         return found < 0 ? -1 : from + found;
     }
 
-    // Whether chunks other than IDAT, by their lengths, run from offset to IEND ending the tail (at most MaxChunks);
-    // remembered for every chunk on the way, so overlapping candidates cost one walk.
-    private static bool RunsToEnd(ReadOnlySpan<byte> tail, int offset, Dictionary<int, bool> known)
+    // How many chunks other than IDAT, by their lengths, run from offset to the IEND ending the tail (int.MaxValue: they
+    // do not); remembered for every chunk on the way, as a count, so overlapping candidates cost one walk in all and each
+    // is judged by its own count (a walk from further back that is too long says nothing of the chunks it passes).
+    private static int ChunksToEnd(ReadOnlySpan<byte> tail, int offset, Dictionary<int, int> known)
     {
         List<int> walked = [];
-        bool runs;
-        while (!known.TryGetValue(offset, out runs))
+        int count;
+        while (!known.TryGetValue(offset, out count))
         {
             long end = offset + PngChunk.Frame <= tail.Length
                 ? offset + PngChunk.Frame + (long)BinaryPrimitives.ReadUInt32BigEndian(tail[offset..])
                 : long.MaxValue; // not even a chunk's frame left
-            if (end > tail.Length || walked.Count > MaxChunks || tail.Slice(offset + 4, 4).SequenceEqual("IDAT"u8))
+            if (end > tail.Length || tail.Slice(offset + 4, 4).SequenceEqual("IDAT"u8))
             {
-                runs = false;
+                count = int.MaxValue;
                 break;
             }
 
             walked.Add(offset);
             if (tail.Slice(offset + 4, 4).SequenceEqual("IEND"u8))
             {
-                runs = end == tail.Length;
+                count = end == tail.Length ? 0 : int.MaxValue;
                 break;
             }
 
             offset = (int)end;
         }
 
-        walked.ForEach(w => known[w] = runs);
-        return runs;
+        for (int i = walked.Count - 1; i >= 0; i--)
+        {
+            count = count == int.MaxValue ? count : count + 1;
+            known[walked[i]] = count;
+        }
+
+        return count;
     }
 
-    // The chunks from offset to IEND (RunsToEnd holds).
+    // The chunks from offset to IEND (ChunksToEnd counts them).
     private static List<ByteRange> Chunks(ReadOnlySpan<byte> tail, int offset)
     {
         List<ByteRange> chunks = [];

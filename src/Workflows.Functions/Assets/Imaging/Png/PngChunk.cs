@@ -34,6 +34,39 @@ internal static class PngChunk
         return true;
     }
 
+    /// <summary>
+    /// Every chunk from the signature to the first IEND, each within the file with its CRC right: the one CRC pass over
+    /// a file, which every check of it then shares (<see cref="PngLayout"/>, <see cref="Skia.PngStructure"/>,
+    /// <see cref="PngExtent.ReadsAsWalked"/>); null when a chunk is not whole, or there is no IEND.
+    /// </summary>
+    public static List<ByteRange>? WalkToEnd(ReadOnlySpan<byte> file)
+    {
+        List<ByteRange> chunks = [];
+        for (int offset = 8; offset <= file.Length - Frame;)
+        {
+            if (!TryReadWhole(file, offset, out var type, out _, out int next))
+            {
+                return null;
+            }
+
+            chunks.Add(new ByteRange(offset, next));
+            if (type.SequenceEqual("IEND"u8))
+            {
+                return chunks;
+            }
+
+            offset = next;
+        }
+
+        return null;
+    }
+
+    /// <summary>The type of a chunk <see cref="WalkToEnd"/> found.</summary>
+    public static ReadOnlySpan<byte> Type(ReadOnlySpan<byte> file, ByteRange chunk) => file.Slice((int)chunk.Start + 4, 4);
+
+    /// <summary>The data of a chunk <see cref="WalkToEnd"/> found.</summary>
+    public static ReadOnlySpan<byte> Data(ReadOnlySpan<byte> file, ByteRange chunk) => file[((int)chunk.Start + 8)..((int)chunk.End - 4)];
+
     /// <summary>Whether the chunk from <paramref name="start"/> to <paramref name="end"/> carries the CRC of its type and data.</summary>
     public static bool IsWhole(ReadOnlySpan<byte> file, int start, int end) =>
         Crc32.HashToUInt32(file[(start + 4)..(end - 4)]) == BinaryPrimitives.ReadUInt32BigEndian(file[(end - 4)..]);

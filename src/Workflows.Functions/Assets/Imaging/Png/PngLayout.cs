@@ -5,8 +5,9 @@ namespace Workflows.Assets.Imaging.Png;
 
 /// <summary>
 /// A PNG <see cref="PngRowDecoder"/> can decode: 8-bit gray, gray+alpha, RGB, RGBA or palette (with tRNS),
-/// non-interlaced, no gAMA/cHRM/iCCP/cICP (sRGB values as they are). Read by walking every chunk's framing and CRC
-/// to IEND, as <see cref="Skia.PngStructure"/> does; the pixel stream itself is checked as it is decoded.
+/// non-interlaced, no gAMA/cHRM/iCCP/cICP (sRGB values as they are). Read from the walk of every chunk's framing and
+/// CRC to IEND (<see cref="PngChunk.WalkToEnd"/>) that <see cref="Skia.PngStructure"/> shares; the pixel stream itself
+/// is checked as it is decoded.
 /// </summary>
 internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]? Palette, List<Range> ImageData)
 {
@@ -20,20 +21,24 @@ internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]?
     /// chunks are not consecutive; (true, null) when whole but outside what the row decoder
     /// reads (Skia decodes it); (true, layout) otherwise.
     /// </summary>
-    public static (bool Complete, PngLayout? Layout) Read(SKData png)
+    public static (bool Complete, PngLayout? Layout) Read(SKData png) => Read(png.Span, PngChunk.WalkToEnd(png.Span));
+
+    /// <inheritdoc cref="Read(SKData)"/>
+    /// <param name="chunks">The file's chunks to its first IEND (<see cref="PngChunk.WalkToEnd"/>), CRCs checked.</param>
+    public static (bool Complete, PngLayout? Layout) Read(ReadOnlySpan<byte> file, List<ByteRange>? chunks)
     {
-        ReadOnlySpan<byte> file = png.Span;
+        if (chunks is null)
+        {
+            return (false, null);
+        }
+
         ReadOnlySpan<byte> header = default, palette = default, transparency = default;
         bool colourManaged = false, seenPalette = false, seenTransparency = false, previousWasImageData = false;
         List<Range> imageData = [];
-        int offset = 8;
-        while (offset <= file.Length - PngChunk.Frame)
+        foreach (ByteRange chunk in chunks)
         {
-            if (!PngChunk.TryReadWhole(file, offset, out var type, out var data, out int next))
-            {
-                return (false, null);
-            }
-
+            ReadOnlySpan<byte> type = PngChunk.Type(file, chunk);
+            ReadOnlySpan<byte> data = PngChunk.Data(file, chunk);
             bool isImageData = type.SequenceEqual("IDAT"u8);
 
             // PLTE and tRNS once each, before the pixels, a palette image's tRNS after its PLTE (libpng ignores it
@@ -46,25 +51,17 @@ internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]?
             }
 
             previousWasImageData = isImageData;
-            if (type.SequenceEqual("IHDR"u8)) { header = offset == 8 && data.Length == 13 ? data : header; } // only the first chunk is the header (the one Skia and ImageLimits read)
+            if (type.SequenceEqual("IHDR"u8)) { header = chunk.Start == 8 && data.Length == 13 ? data : header; } // only the first chunk is the header (the one Skia and ImageLimits read)
             else if (type.SequenceEqual("PLTE"u8)) { palette = data; seenPalette = true; }
             else if (type.SequenceEqual("tRNS"u8)) { transparency = data; seenTransparency = true; }
             else if (type.SequenceEqual("gAMA"u8) || type.SequenceEqual("cHRM"u8) || type.SequenceEqual("iCCP"u8) || type.SequenceEqual("cICP"u8)) { colourManaged = true; }
-            else if (isImageData) { imageData.Add(new Range(offset + 8, next - 4)); }
-            else if (type.SequenceEqual("IEND"u8))
-            {
-                if (header.IsEmpty || imageData.Count == 0)
-                {
-                    return (false, null);
-                }
-
-                return (true, Supported(header, palette, transparency, colourManaged, imageData));
-            }
-
-            offset = next;
+            else if (isImageData) { imageData.Add(new Range((int)chunk.Start + 8, (int)chunk.End - 4)); }
         }
 
-        return (false, null);
+        // The walk ends at IEND.
+        return header.IsEmpty || imageData.Count == 0
+            ? (false, null)
+            : (true, Supported(header, palette, transparency, colourManaged, imageData));
     }
 
     private static PngLayout? Supported(ReadOnlySpan<byte> header, ReadOnlySpan<byte> palette, ReadOnlySpan<byte> transparency, bool colourManaged, List<Range> imageData)

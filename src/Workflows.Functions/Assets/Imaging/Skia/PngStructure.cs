@@ -8,46 +8,47 @@ namespace Workflows.Assets.Imaging.Skia;
 
 /// <summary>
 /// Whether a PNG is complete and its pixel stream sound, without building a bitmap. Checks every chunk's framing
-/// and CRC up to IEND, then inflates the IDAT data through a 64 KB buffer: it must hold exactly the filtered rows the
-/// header promises (Adam7 passes included), each starting with a valid filter type, and end with its zlib checksum.
-/// libpng stops inflating once it has the rows and only warns about what follows, so the decode alone renders a
-/// stream that inflates to garbage longer than the rows (a bit flipped before the CRC was written) without an error.
+/// and CRC up to IEND (or takes that walk, <see cref="PngChunk.WalkToEnd"/>, from its caller), then inflates the
+/// IDAT data through a 64 KB buffer: it must hold exactly the filtered rows the header promises (Adam7 passes
+/// included), each starting with a valid filter type, and end with its zlib checksum. libpng stops inflating once it
+/// has the rows and only warns about what follows, so the decode alone renders a stream that inflates to garbage
+/// longer than the rows (a bit flipped before the CRC was written) without an error.
 /// </summary>
 internal static class PngStructure
 {
     private static readonly (int X, int Y, int StepX, int StepY)[] Adam7 =
         [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)];
 
-    public static bool IsComplete(SKData png)
+    public static bool IsComplete(SKData png) => IsComplete(png, PngChunk.WalkToEnd(png.Span));
+
+    /// <inheritdoc cref="IsComplete(SKData)"/>
+    /// <param name="chunks">The file's chunks to its first IEND (<see cref="PngChunk.WalkToEnd"/>), CRCs checked.</param>
+    public static bool IsComplete(SKData png, List<ByteRange>? chunks)
     {
+        if (chunks is null)
+        {
+            return false;
+        }
+
         List<Range> imageData = [];
         ReadOnlySpan<byte> file = png.Span;
         ReadOnlySpan<byte> header = default;
-        int offset = 8; // signature
-        while (offset <= file.Length - PngChunk.Frame)
+        foreach (ByteRange chunk in chunks)
         {
-            if (!PngChunk.TryReadWhole(file, offset, out var type, out var data, out int next))
-            {
-                return false;
-            }
-
+            ReadOnlySpan<byte> type = PngChunk.Type(file, chunk);
+            ReadOnlySpan<byte> data = PngChunk.Data(file, chunk);
             if (type.SequenceEqual("IHDR"u8) && data.Length == 13)
             {
                 header = data;
             }
             else if (type.SequenceEqual("IDAT"u8))
             {
-                imageData.Add(new Range(offset + 8, next - 4));
+                imageData.Add(new Range((int)chunk.Start + 8, (int)chunk.End - 4));
             }
-            else if (type.SequenceEqual("IEND"u8))
-            {
-                return !header.IsEmpty && imageData.Count > 0 && PixelStreamIsComplete(header, png, imageData);
-            }
-
-            offset = next;
         }
 
-        return false;
+        // The walk ends at IEND.
+        return !header.IsEmpty && imageData.Count > 0 && PixelStreamIsComplete(header, png, imageData);
     }
 
     private static bool PixelStreamIsComplete(ReadOnlySpan<byte> header, SKData png, List<Range> imageData)
