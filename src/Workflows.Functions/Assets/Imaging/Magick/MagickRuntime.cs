@@ -20,7 +20,7 @@ internal static class MagickRuntime
     public const int MaxDecodeSeconds = 120;
 
     /// <summary>
-    /// Images of more pixels than this keep their pixel cache in a temp file instead of memory (2^22, 4.2 MP: a
+    /// Images of this many pixels or more keep their pixel cache in a temp file instead of memory (2^22, 4.2 MP: a
     /// 12 MP decode goes to disk, its 1/2-scale copy for a 1600 px rendition stays in memory).
     /// </summary>
     public const long MemoryCachePixels = 1L << 22;
