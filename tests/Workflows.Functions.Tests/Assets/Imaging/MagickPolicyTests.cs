@@ -92,6 +92,17 @@ public sealed class MagickPolicyTests
     }
 
     [Fact]
+    public async Task Exit_AfterLargeDecodes_TempFolderRemoved()
+    {
+        // Act: the probing process has exited once this returns.
+        var outcomes = await FreshProcess.Value;
+
+        // Assert: it had its own folder under the app's root, and a normal exit took it away.
+        Assert.StartsWith(MagickTemporaryFiles.Root, outcomes["folder"], StringComparison.Ordinal);
+        Assert.False(Directory.Exists(outcomes["folder"]));
+    }
+
+    [Fact]
     public async Task Read_TruncatedLargeImage_FailsAndLeavesNoTempFile()
     {
         // Act
@@ -150,6 +161,7 @@ public sealed class MagickPolicyTests
         }
 
         outcomes["large-disposed"] = $"{MagickTemporaryFiles.Files().Count} file(s)";
+        outcomes["folder"] = MagickTemporaryFiles.Folder;
         using (var data = SKData.CreateCopy(large))
         using (var decoder = MagickImageDecoder.Open(data, ImageFormat.JpegXl, ImageLimits.Default))
         using (var bitmap = decoder.Decode(1000))

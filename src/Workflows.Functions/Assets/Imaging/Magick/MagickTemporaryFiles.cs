@@ -4,8 +4,9 @@ namespace Workflows.Assets.Imaging.Magick;
 /// The folder ImageMagick writes its temporary files to: the pixel caches of large images (<see cref="MagickRuntime"/>)
 /// and the copy of a camera raw its coder reads from. One folder per process under the OS temp folder
 /// (<c>workflows-magick/&lt;id&gt;</c>), held by an exclusive lock on its <c>.lock</c> file for the life of the process.
-/// ImageMagick deletes each file when the image that owns it is disposed, also after a failed read; what a process
-/// that died left behind is deleted by the next process that starts here, which finds the folder's lock free.
+/// ImageMagick deletes each file when the image that owns it is disposed, also after a failed read; the folder goes
+/// when the process exits, and what a process that died left behind is deleted by the next process that starts here,
+/// which finds the folder's lock free.
 /// </summary>
 internal static class MagickTemporaryFiles
 {
@@ -29,7 +30,21 @@ internal static class MagickTemporaryFiles
         Folder = Path.Combine(Root, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Folder);
         _lock = new FileStream(Path.Combine(Folder, LockName), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Remove();
         return Folder;
+    }
+
+    /// <summary>On a normal exit: the folder and its lock go too (best effort; the next start sweeps what is left).</summary>
+    private static void Remove()
+    {
+        try
+        {
+            _lock?.Dispose();
+            Directory.Delete(Folder, recursive: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
     }
 
     /// <summary>
