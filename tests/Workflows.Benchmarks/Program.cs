@@ -13,6 +13,12 @@ if (args is ["--memory", string kind, ..])
     return;
 }
 
+if (args is ["--magick-samples", string folder, string photo, ..])
+{
+    MagickSamples.Write(folder, photo, args.Length > 3 ? args[3] : null);
+    return;
+}
+
 if (args is ["--avif", ..])
 {
     AvifComparison.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5);

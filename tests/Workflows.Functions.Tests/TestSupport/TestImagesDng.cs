@@ -15,6 +15,15 @@ public static partial class TestImages
     public static byte[] Dng(int width, int height, TestExif exif)
     {
         using SKBitmap bitmap = Paint(width, height);
+        return Dng(bitmap, exif);
+    }
+
+    /// <summary>The mosaic of <paramref name="bitmap"/> (RGBA 8888), e.g. a photo decoded for a benchmark sample.</summary>
+    public static byte[] Dng(SKBitmap bitmap, TestExif exif)
+    {
+        ArgumentNullException.ThrowIfNull(bitmap);
+        ArgumentNullException.ThrowIfNull(exif);
+        int width = bitmap.Width, height = bitmap.Height;
         var mosaic = new byte[width * height * 2];
         for (int y = 0; y < height; y++)
         {

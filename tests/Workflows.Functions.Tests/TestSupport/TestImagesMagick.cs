@@ -17,6 +17,15 @@ public static partial class TestImages
     public static byte[] JpegXl(int width, int height, TestExif? exif = null) =>
         WithMagick(width, height, MagickFormat.Jxl, image => Tag(image, exif));
 
+    /// <summary>A JPEG XL of <paramref name="picture"/> (RGBA 8888; disposed) at <paramref name="quality"/>.</summary>
+    public static byte[] JpegXl(SKBitmap picture, int quality)
+    {
+        MagickRuntime.EnsureInitialized();
+        using MagickImage image = FromSkia(picture);
+        image.Quality = (uint)quality;
+        return image.ToByteArray(MagickFormat.Jxl);
+    }
+
     public static byte[] Avif(int width, int height, TestExif? exif = null) =>
         WithMagick(width, height, MagickFormat.Avif, image => Tag(image, exif));
 

@@ -110,7 +110,7 @@ public sealed class MagickHostileInputTests : IDisposable
     public void Dispose() => _limiter.Dispose();
 
     // A small real file whose header is rewritten to declare size × size.
-    private static byte[] Declaring(string format, int size)
+    internal static byte[] Declaring(string format, int size)
     {
         byte[] heic = TestFiles.Read(TestFiles.PhonePortraitHeic);
         return format switch

@@ -3,6 +3,7 @@ using System.Text.Json;
 using ImageMagick;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using SkiaSharp;
 using Workflows.Assets.Imaging;
 using Workflows.Assets.Imaging.Magick;
 using Workflows.Tests.TestSupport;
@@ -59,14 +60,66 @@ public sealed class MagickPolicyTests
     }
 
     [Fact]
-    public async Task Limits_AfterStart_OneThreadNoDiskCacheAndPixelsCappedAndTheAcceptedCodersWork()
+    public async Task Limits_AfterStart_OneThreadBoundedDiskCacheAndTheAcceptedCodersWork()
+    {
+        // Act
+        var outcomes = await FreshProcess.Value;
+
+        // Assert: large images go to a disk cache of 500 MB (100 MP at 5 bytes), small ones stay in memory.
+        Assert.Equal($"1,{500_000_000},{MagickRuntime.MemoryCachePixels},{MagickRuntime.MaxDecodeSeconds}", outcomes["limits"]);
+        Assert.Equal("read", outcomes["jxl"]);
+    }
+
+    [Fact]
+    public async Task Read_ImageOverTheMemoryCacheArea_PixelsInOneUnmappedTempFileDeletedOnDispose()
+    {
+        // Act: a 2200 × 2000 JPEG XL (4.4 MP) read and held, then disposed.
+        var outcomes = await FreshProcess.Value;
+
+        // Assert: 8-bit RGB in a file in the app's folder, read and written rather than mapped into the process.
+        Assert.Equal($"1 file(s) of {2200 * 2000 * 3} bytes, mapped: False", outcomes["large-held"]);
+        Assert.Equal("0 file(s)", outcomes["large-disposed"]);
+    }
+
+    [Fact]
+    public async Task Decode_LargeImageThroughTheApp_LeavesNoTempFile()
+    {
+        // Act
+        var outcomes = await FreshProcess.Value;
+
+        // Assert: scaled down to 1100 px wide for a 1000 px rendition, and nothing left in the folder.
+        Assert.Equal("1100 × 1000, 0 file(s)", outcomes["decoded"]);
+    }
+
+    [Fact]
+    public async Task Exit_AfterLargeDecodes_TempFolderRemoved()
+    {
+        // Act: the probing process has exited once this returns.
+        var outcomes = await FreshProcess.Value;
+
+        // Assert: it had its own folder under the app's root, and a normal exit took it away.
+        Assert.StartsWith(MagickTemporaryFiles.Root, outcomes["folder"], StringComparison.Ordinal);
+        Assert.False(Directory.Exists(outcomes["folder"]));
+    }
+
+    [Fact]
+    public async Task Read_TruncatedLargeImage_FailsAndLeavesNoTempFile()
     {
         // Act
         var outcomes = await FreshProcess.Value;
 
         // Assert
-        Assert.Equal($"1,0,{ImageLimits.DefaultMaxPixels},{MagickRuntime.MaxDecodeSeconds}", outcomes["limits"]);
-        Assert.Equal("read", outcomes["jxl"]);
+        Assert.Equal("MagickCorruptImageErrorException, 0 file(s)", outcomes["truncated"]);
+    }
+
+    [Fact]
+    public async Task Read_HeaderDeclaringMoreThanTheDiskBudget_RefusedBeforeAnyFileIsWritten()
+    {
+        // Act: a TIFF declaring 30,000 × 30,000 (2.7 GB of pixel cache), read without the app's header check.
+        var outcomes = await FreshProcess.Value;
+
+        // Assert
+        Assert.Equal("MagickCacheErrorException, 0 file(s)", outcomes["bomb"]);
     }
 
     /// <summary>The child side: the app's start, then every probe; one JSON object of outcomes on stdout.</summary>
@@ -91,7 +144,35 @@ public sealed class MagickPolicyTests
         outcomes["limits"] = $"{ResourceLimits.Thread},{ResourceLimits.Disk},{ResourceLimits.Area},{ResourceLimits.Time}";
         byte[] jxl = TestImages.JpegXl(8, 8);
         outcomes["jxl"] = Outcome(image => image.Read(jxl, new MagickReadSettings { Format = MagickFormat.Jxl }));
+        ProbeDiskCache(outcomes);
         return JsonSerializer.Serialize(outcomes);
+    }
+
+    private static void ProbeDiskCache(Dictionary<string, string> outcomes)
+    {
+        var settings = new MagickReadSettings { Format = MagickFormat.Jxl };
+        byte[] large = TestImages.JpegXl(2200, 2000);
+        using (var image = new MagickImage())
+        {
+            image.Read(large, settings);
+            var files = MagickTemporaryFiles.Files();
+            bool mapped = File.ReadAllText("/proc/self/maps").Contains(MagickTemporaryFiles.Folder, StringComparison.Ordinal);
+            outcomes["large-held"] = $"{files.Count} file(s) of {files.Sum(f => new FileInfo(f).Length)} bytes, mapped: {mapped}";
+        }
+
+        outcomes["large-disposed"] = $"{MagickTemporaryFiles.Files().Count} file(s)";
+        outcomes["folder"] = MagickTemporaryFiles.Folder;
+        using (var data = SKData.CreateCopy(large))
+        using (var decoder = MagickImageDecoder.Open(data, ImageFormat.JpegXl, ImageLimits.Default))
+        using (var bitmap = decoder.Decode(1000))
+        {
+            outcomes["decoded"] = $"{bitmap.Width} × {bitmap.Height}, {MagickTemporaryFiles.Files().Count} file(s)";
+        }
+
+        byte[] truncated = large[..(large.Length / 2)];
+        outcomes["truncated"] = $"{Outcome(image => image.Read(truncated, settings))}, {MagickTemporaryFiles.Files().Count} file(s)";
+        byte[] bomb = MagickHostileInputTests.Declaring("tiff", 30_000);
+        outcomes["bomb"] = $"{Outcome(image => image.Read(bomb, new MagickReadSettings { Format = MagickFormat.Tiff }))}, {MagickTemporaryFiles.Files().Count} file(s)";
     }
 
     private static string Outcome(Action<MagickImage> read)
@@ -111,7 +192,7 @@ public sealed class MagickPolicyTests
     private static async Task<Dictionary<string, string>> RunFreshProcessAsync()
     {
         var (exitCode, output, errors) = await ToolProcess.RunAsync(
-            Environment.ProcessPath ?? "dotnet", [typeof(MagickPolicyTests).Assembly.Location, "magick-policy"], TimeSpan.FromMinutes(1));
+            Environment.ProcessPath ?? "dotnet", [typeof(MagickPolicyTests).Assembly.Location, "magick-policy"], TimeSpan.FromMinutes(3));
         Assert.True(exitCode == 0, $"magick-policy exited {exitCode}: {errors}");
         return JsonSerializer.Deserialize<Dictionary<string, string>>(output.Split('\n')[^1])!;
     }

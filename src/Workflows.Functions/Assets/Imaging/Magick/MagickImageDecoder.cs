@@ -13,11 +13,13 @@ internal sealed class MagickImageDecoder : ImageDecoder
 {
     private readonly SKData _file;
     private readonly MagickReadSettings _settings;
+    private readonly ImageLimits _limits;
 
-    private MagickImageDecoder(SKData file, ImageFormat format, MagickReadSettings settings, IMagickImage ping)
+    private MagickImageDecoder(SKData file, ImageFormat format, MagickReadSettings settings, ImageLimits limits, IMagickImage ping)
     {
         _file = file;
         _settings = settings;
+        _limits = limits;
         Format = format;
         Size = new SKSizeI((int)ping.Width, (int)ping.Height);
 
@@ -57,7 +59,7 @@ internal sealed class MagickImageDecoder : ImageDecoder
             throw ImageRejectedException.Corrupt();
         }
 
-        return new MagickImageDecoder(file, format, settings, ping);
+        return new MagickImageDecoder(file, format, settings, limits, ping);
     }
 
     /// <summary>
@@ -70,13 +72,19 @@ internal sealed class MagickImageDecoder : ImageDecoder
     }
 
     /// <summary>
-    /// Decodes at full size (none of these codecs decodes at reduced scale), then box-averages down by a whole
+    /// Decodes at full size (none of these codecs decodes at reduced scale; a full-size image's pixel cache is a temp
+    /// file, see <see cref="MagickRuntime"/>, deleted when the image is disposed), then box-averages down by a whole
     /// factor while the upright width stays at least <paramref name="minUprightWidth"/>, converts to sRGB and
     /// copies the pixels into a Skia bitmap a band of rows at a time.
     /// </summary>
     public override SKBitmap Decode(int minUprightWidth, CancellationToken cancellationToken = default)
     {
+        MagickTemporaryFiles.EnsureFolder();
         using MagickImage image = Read(_settings);
+
+        // The pixel cache is no longer capped per image (a large one goes to disk, bounded as a whole): a coder that
+        // made the image larger than its header said is rejected here.
+        _limits.EnsureWithin((int)Math.Min(image.Width, int.MaxValue), (int)Math.Min(image.Height, int.MaxValue));
         uint uprightWidth = SwapsAxes ? image.Height : image.Width;
         uint factor = Math.Max(1, uprightWidth / (uint)Math.Max(1, minUprightWidth));
         if (factor > 1)
