@@ -41,4 +41,7 @@ internal static class LeverCatalog
 
     /// <summary><c>webp-m3-q82</c>: the WebP chain encoded at libwebp method 3, quality 82.</summary>
     public static string GridOp(int method, int quality) => $"webp-m{method}-q{quality}";
+
+    /// <summary>True for a <see cref="GridOp"/> name; not for the method levers (<c>webp-m0</c>, at the profile's quality).</summary>
+    public static bool IsGridOp(string op) => op is ['w', 'e', 'b', 'p', '-', 'm', >= '0' and <= '6', '-', 'q', _, ..];
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Workflows.Assets.Imaging;
 using Workflows.Bench.Harness;
 using Workflows.Bench.Inputs;
 using Workflows.Bench.Levers;
@@ -82,7 +83,7 @@ internal static class LeverReport
             return;
         }
 
-        text.AppendLine("\n**WebP encoder effort** (cwebp -q 80 on the exact-size pixels of jpeg-12mp; encode CPU of the three widths; Skia's encoder is method 3)\n");
+        text.AppendLine(Format.Invariant($"\n**WebP encoder effort** (cwebp -q {Profile.Chain(RenditionFormat.Webp).Quality}, the profile's WebP quality, on the exact-size pixels of jpeg-12mp; encode CPU of the three widths; Skia's encoder is method 3)\n"));
         var table = new Table("method", "CPU ms", "PSNR at 800 px", "bytes at 800 px");
         for (int method = 0; method <= 6; method++)
         {

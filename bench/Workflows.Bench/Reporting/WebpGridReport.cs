@@ -23,15 +23,16 @@ internal static class WebpGridReport
         var table = new Table("input", "path", "CPU ms", "÷ JPEG chain", "encode ms", "PSNR at 800 px", "vs JPEG", "bytes 1600 / 800 / 200", "≤ 1.5× at equal PSNR");
         foreach (BenchInput input in inputs)
         {
-            if (findings.Find(Lever, "stages-jpeg", input.Id) is not { Measured: true } jpeg)
+            List<BenchTask> grid = [.. findings.Tasks.Where(t => t.Input.Id == input.Id && t.Variant.Name == Lever && t.Measured && LeverCatalog.IsGridOp(t.Op))];
+            if (grid.Count == 0 || findings.Find(Lever, "stages-jpeg", input.Id) is not { Measured: true } jpeg)
             {
-                continue;
+                continue; // a plain --levers run measures stages-jpeg too, and no grid
             }
 
             double? jpegDb = Findings.Psnr(jpeg, "jpeg");
             table.Add(input.Id, "JPEG chain (stages-jpeg)", Cell(jpeg), Format.Ratio(1), Format.Ms(Encode(jpeg, "jpeg")), Format.Db(jpegDb), "",
                 Bytes(jpeg, RenditionFormat.Jpeg, runFolder), "");
-            foreach (BenchTask webp in findings.Tasks.Where(t => t.Input.Id == input.Id && t.Variant.Name == Lever && t.Measured && t.Op.StartsWith("webp-m", StringComparison.Ordinal)))
+            foreach (BenchTask webp in grid)
             {
                 double ratio = webp.MedianCpu / jpeg.MedianCpu;
                 double? db = Findings.Psnr(webp, "webp");

@@ -7,9 +7,10 @@ namespace Workflows.Bench.Variants;
 
 /// <summary>
 /// The floor for a JPEG original: what libjpeg-turbo and libwebp need at the least. One <c>djpeg -scale M/8</c>
-/// decode at the smallest scale still as wide as the largest rendition, plus one <c>cjpeg -quality 80</c> (or
-/// <c>cwebp -q 80 -m 3</c>, the method Skia's encoder uses) per width, of pixels already at the exact size: no
-/// resize, no orientation, no process start. <c>webp-effort</c> encodes the same pixels at every cwebp method.
+/// decode at the smallest scale still as wide as the largest rendition, plus one <c>cjpeg -quality</c> (or
+/// <c>cwebp -q … -m 3</c>, the method Skia's encoder uses) per width at the profile's quality for the format
+/// (<see cref="Profile"/>: JPEG q80, WebP q83), of pixels already at the exact size: no resize, no orientation, no
+/// process start. <c>webp-effort</c> encodes the same pixels at every cwebp method, at the same quality.
 /// </summary>
 internal sealed class FloorVariant(References references) : IVariant
 {

@@ -15,9 +15,9 @@ public sealed record RenditionProfile(IReadOnlyList<RenditionChain> Chains)
 
     /// <summary>
     /// WebP's default quality: the lowest at which libwebp (method <see cref="Magick.MagickEncoder.WebpMethod"/>) is
-    /// within 0.5 dB of JPEG q80's PSNR at 800 px on the bench's 12 MP photos (q80 is ~1 dB below; q83 within
-    /// 0.1 dB, its 1600 and 800 px files still smaller than JPEG's), for ≤ 1.5× the JPEG chain's CPU (README,
-    /// Performance, WebP at equal PSNR).
+    /// level with JPEG q80's PSNR at 800 px (within 0.1 dB) on the bench's detailed 12 MP photos, its 1600 and 800 px
+    /// files still smaller than JPEG's, for ≤ 1.5× the JPEG chain's CPU (q80 is ~1 dB below, q82 at the 0.5 dB gate's
+    /// edge; smooth and 1 MP photos stay 0.7-1.3 dB below at q83: README, Performance, WebP at equal PSNR).
     /// </summary>
     public const int DefaultWebpQuality = 83;
 
