@@ -9,7 +9,7 @@ namespace Workflows.Bench;
 /// <c>--rounds N</c>, <c>--inputs id,id</c>, <c>--variants name,name</c>, <c>--levers</c>/<c>--no-levers</c>,
 /// <c>--core N</c> (-1: no pinning), <c>--extra DIR</c> (sample files as more inputs), <c>--cache DIR</c>, <c>--report FILE</c>,
 /// <c>--webp-grid m1q80,m3q82,…</c> (the levers become the JPEG chain and the WebP chain at each libwebp method and
-/// quality listed, on every input; see <see cref="Workflows.Bench.Levers.LeverCatalog"/>).
+/// quality listed, on every input, whatever <c>--no-levers</c> says; see <see cref="Workflows.Bench.Levers.LeverCatalog"/>).
 /// </summary>
 internal sealed record BenchOptions(string Mode, int Rounds, IReadOnlyList<string> InputIds, int MaxFilesPerInput, bool Levers)
 {
@@ -51,7 +51,7 @@ internal sealed record BenchOptions(string Mode, int Rounds, IReadOnlyList<strin
                 "--extra" => options with { ExtraFolder = Next() },
                 "--cache" => options with { CacheDirectory = Path.GetFullPath(Next()) },
                 "--report" => options with { ReportFile = Next() },
-                "--webp-grid" => options with { WebpGrid = ParseGrid(Next()), Levers = true },
+                "--webp-grid" => options with { WebpGrid = ParseGrid(Next()) },
                 _ => throw new ArgumentException($"Unknown option {args[i]} (see README, Performance)."),
             };
         }

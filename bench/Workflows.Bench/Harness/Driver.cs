@@ -121,9 +121,14 @@ internal sealed class Driver(BenchOptions options)
     private List<VariantInfo> SelectVariants(RunInfo run)
     {
         List<VariantInfo> variants = [.. VariantCatalog.Anchors];
-        if (options.Levers)
+        // A grid asked for is run whatever --levers/--no-levers say: it replaces the usual levers.
+        if (options.WebpGrid is { } grid)
         {
-            variants.AddRange(options.WebpGrid is { } grid ? LeverCatalog.WebpGrid(grid) : LeverCatalog.Levers);
+            variants.AddRange(LeverCatalog.WebpGrid(grid));
+        }
+        else if (options.Levers)
+        {
+            variants.AddRange(LeverCatalog.Levers);
         }
 
         if (options.VariantNames is { } names)
