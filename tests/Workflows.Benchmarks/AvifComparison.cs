@@ -7,9 +7,10 @@ using Workflows.Tests.TestSupport;
 namespace Workflows.Benchmarks;
 
 /// <summary>
-/// <c>--avif [rounds]</c>: the 1600/800/200 chain of a 12 MP photo-like JPEG encoded as WebP q80 and as AVIF at the
-/// lowest quality that matches WebP's PSNR at 1600 px ("equal quality"), timed interleaved; prints median encode
-/// time and bytes per chain and their ratios.
+/// <c>--avif [rounds]</c>: the 1600/800/200 chain of a 12 MP photo-like JPEG encoded as WebP at the profile's quality
+/// (<see cref="RenditionProfile.DefaultWebpQuality"/>) and as AVIF at the lowest quality (in steps of 5) that matches
+/// WebP's PSNR at 1600 px ("equal quality"), timed interleaved; prints median encode time and bytes per chain and their
+/// ratios.
 /// </summary>
 internal static class AvifComparison
 {
@@ -19,9 +20,10 @@ internal static class AvifComparison
     {
         using SKBitmap original = TestImages.Decode(TestImages.PhotoJpeg(4000, 3000, quality: 90));
         SKBitmap[] sizes = [.. Widths.Select(w => original.Resize(new SKImageInfo(w, w * 3 / 4), new SKSamplingOptions(SKFilterMode.Linear)))];
-        double webpPsnr = Psnr(sizes[0], Encode(sizes[0], RenditionFormat.Webp, 80));
-        int avifQuality = new[] { 30, 40, 50, 60, 70, 80, 90 }.First(q => Psnr(sizes[0], Encode(sizes[0], RenditionFormat.Avif, q)) >= webpPsnr);
-        (RenditionFormat Format, int Quality)[] variants = [(RenditionFormat.Webp, 80), (RenditionFormat.Avif, avifQuality)];
+        const int webpQuality = RenditionProfile.DefaultWebpQuality;
+        double webpPsnr = Psnr(sizes[0], Encode(sizes[0], RenditionFormat.Webp, webpQuality));
+        int avifQuality = Enumerable.Range(6, 13).Select(step => step * 5).First(q => Psnr(sizes[0], Encode(sizes[0], RenditionFormat.Avif, q)) >= webpPsnr);
+        (RenditionFormat Format, int Quality)[] variants = [(RenditionFormat.Webp, webpQuality), (RenditionFormat.Avif, avifQuality)];
         var times = variants.Select(_ => new List<double>()).ToArray();
         var bytes = new long[variants.Length];
         for (int round = 0; round < rounds; round++)
@@ -36,7 +38,7 @@ internal static class AvifComparison
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{rounds} interleaved rounds; WebP q80 PSNR at 1600 px {webpPsnr:0.0} dB, matched by AVIF q{avifQuality} (speed {Workflows.Assets.Imaging.Magick.MagickEncoder.AvifSpeed})"));
+            $"{rounds} interleaved rounds; WebP q{webpQuality} PSNR at 1600 px {webpPsnr:0.0} dB, matched by AVIF q{avifQuality} (speed {Workflows.Assets.Imaging.Magick.MagickEncoder.AvifSpeed})"));
         Console.WriteLine("| chain (1600/800/200) | median encode ms | bytes | time / WebP | bytes / WebP |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
         for (int i = 0; i < variants.Length; i++)
