@@ -51,6 +51,17 @@ public static class Azurite
             string.IsNullOrWhiteSpace(existing) ? ConnectionString((await StartOnFreePortsAsync()).Ports) : existing);
     }
 
+    /// <summary>
+    /// The port of the table endpoint <paramref name="connectionString"/> names; null when it names none (an account given
+    /// by name and key, or <c>UseDevelopmentStorage=true</c>, through <c>WORKFLOWS_TEST_STORAGE</c>).
+    /// </summary>
+    public static int? TablePort(string connectionString) =>
+        connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(part => part.Split('=', 2))
+            .Where(pair => pair.Length == 2 && pair[0].Equals("TableEndpoint", StringComparison.OrdinalIgnoreCase))
+            .Select(pair => Uri.TryCreate(pair[1], UriKind.Absolute, out var uri) ? uri.Port : (int?)null)
+            .FirstOrDefault();
+
     private static string ConnectionString(int[] ports) =>
         $"DefaultEndpointsProtocol=http;AccountName={Account};AccountKey={AccountKey};" +
         $"BlobEndpoint=http://127.0.0.1:{ports[0]}/{Account};" +

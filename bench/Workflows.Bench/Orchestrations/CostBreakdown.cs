@@ -1,4 +1,5 @@
 using System.Globalization;
+using Workflows.Bench.Harness;
 using Workflows.Bench.Reporting;
 using Workflows.Hosting;
 
@@ -59,10 +60,11 @@ internal sealed class CostBreakdown
             var instances = g.Sum(e => e.Instances);
             foreach (var activity in g.SelectMany(e => e.Timings).GroupBy(t => t.Key).OrderBy(a => a.Key, StringComparer.Ordinal))
             {
-                var ms = activity.SelectMany(a => a.Value).Select(t => t.TotalMilliseconds).Order().ToList();
+                var times = activity.SelectMany(a => a.Value).ToList();
+                var (median, p90) = ActivityTimings.MedianAndP90(times);
                 bodies.Add(
-                    g.Key.Engine, g.Key.Workload, activity.Key, F(ms.Count / (double)instances, "0.0"),
-                    F(ms[ms.Count / 2], "0.0"), F(ms[(int)(ms.Count * 0.9)], "0.0"), F(ms.Sum() / instances, "0.0"));
+                    g.Key.Engine, g.Key.Workload, activity.Key, F(times.Count / (double)instances, "0.0"),
+                    F(median, "0.0"), F(p90, "0.0"), F(times.Sum(t => t.TotalMilliseconds) / instances, "0.0"));
             }
         }
 
@@ -84,11 +86,7 @@ internal sealed class CostBreakdown
         Console.Write(engine);
     }
 
-    private static double Median(IEnumerable<Entry> entries, Func<Entry, double> value)
-    {
-        var sorted = entries.Select(value).Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
-    }
+    private static double Median(IEnumerable<Entry> entries, Func<Entry, double> value) => Stats.Median(entries.Select(value));
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
 

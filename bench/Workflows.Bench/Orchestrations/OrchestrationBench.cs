@@ -151,8 +151,13 @@ internal static class OrchestrationBench
 
     private static NodeCpu FindAzurite(string connectionString, string serves)
     {
-        var port = new Uri(connectionString.Split("TableEndpoint=")[1].Split(';')[0]).Port.ToString(CultureInfo.InvariantCulture);
-        var processes = NodeCpu.Find("--tablePort", port);
+        if (Azurite.TablePort(connectionString) is not { } port)
+        {
+            Console.WriteLine($"The storage for the {serves} names no table endpoint (not a local Azurite): its CPU is not counted");
+            return new NodeCpu([]);
+        }
+
+        var processes = NodeCpu.Find("--tablePort", port.ToString(CultureInfo.InvariantCulture));
         Console.WriteLine($"Azurite for the {serves} (CPU counted): {string.Join(", ", processes.Pids.Select(p => $"{p} {NodeCpu.Name(p)}"))}");
         return processes;
     }

@@ -20,6 +20,7 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
     private readonly string _fingerprint = OrderFingerprint.Of(order);
     private int _progressWrites;
     private PricedOrder? _priced;
+    private OrderEvent? _event;
 
     public PlaceOrder Order => order;
 
@@ -41,14 +42,8 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
     public void Note(
         OrderStatus status, string step, PricedOrder? priced = null, string? reason = null, IReadOnlyList<CompensationFailure>? outstanding = null)
     {
-        _priced = priced ?? _priced;
         context.SetCustomStatus(new OrderStage(status, Shorten(reason)));
-        _unwritten.Add(new RecordProgressRequest(
-            order.OrderId, status, step, context.CurrentUtcDateTime, priced, reason,
-            _compensationsRun.Count > 0 ? [.. _compensationsRun] : null,
-            outstanding,
-            ++_progressWrites,
-            _fingerprint));
+        NoteForView(status, step, priced, reason, outstanding);
     }
 
     /// <summary>As <see cref="Note"/>, then writes the order view now (with every step not yet written).</summary>
@@ -83,30 +78,46 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
 
     /// <summary>
     /// Notes the final status and publishes the order's event with it, one activity writing the view too: Completed after
-    /// the event, Failed and Cancelled before it (the order of the two separate steps this replaces). When that fails
-    /// (after its retries) the order has not finished: the note is dropped, and a retry notes it afresh.
+    /// the event, Failed and Cancelled before it (the order of the two separate steps this replaces); the custom status
+    /// moves in the same order, so neither says Completed before the event is out. When that fails (after its retries)
+    /// the order has not finished: the note is dropped, and a retry notes it afresh. The event is built once, so a retry
+    /// (after an operator's resume) publishes the same event again: the first may be out already.
     /// </summary>
     public async Task FinishAsync(
         OrderStatus final, OrderEventType type, string? reason, TaskOptions? retry = null, IReadOnlyList<CompensationFailure>? outstanding = null)
     {
-        Note(final, final.ToString(), reason: reason, outstanding: outstanding);
+        var publishFirst = final == OrderStatus.Completed;
+        var stage = new OrderStage(final, Shorten(reason));
+        if (!publishFirst)
+        {
+            context.SetCustomStatus(stage);
+        }
+
+        var note = NoteForView(final, final.ToString(), reason: reason, outstanding: outstanding);
         var progress = Unwritten()!;
-        var orderEvent = new OrderEvent(
-            $"{order.OrderId}:{type}", type, order.OrderId, context.CurrentUtcDateTime, _priced?.Currency ?? "",
-            _priced?.Total ?? 0, _priced?.Lines ?? [], reason);
+        if (_event is not { } built || built.Type != type || built.Reason != reason)
+        {
+            _event = new OrderEvent(
+                $"{order.OrderId}:{type}", type, order.OrderId, context.CurrentUtcDateTime, _priced?.Currency ?? "",
+                _priced?.Total ?? 0, _priced?.Lines ?? [], reason);
+        }
+
         try
         {
             await context.CallActivityAsync<string>(
-                nameof(OrderViewActivities.PublishOrderEvent), new PublishOrderEventRequest(orderEvent, progress, PublishFirst: final == OrderStatus.Completed),
-                retry ?? StepRetry);
+                nameof(OrderViewActivities.PublishOrderEvent), new PublishOrderEventRequest(_event, progress, publishFirst), retry ?? StepRetry);
         }
         catch (TaskFailedException)
         {
-            _unwritten.Remove(progress[^1]);
+            _unwritten.Remove(note);
             throw;
         }
 
         Written(progress);
+        if (publishFirst)
+        {
+            context.SetCustomStatus(stage);
+        }
     }
 
     /// <summary>
@@ -180,6 +191,21 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
         {
             _logger.LogWarning("{OrderId}: could not record {Status} ({Error}); going on", order.OrderId, status, ex.FailureDetails.ErrorMessage);
         }
+    }
+
+    /// <summary>Queues a step for the view (written with the next activity that carries the unwritten progress).</summary>
+    private RecordProgressRequest NoteForView(
+        OrderStatus status, string step, PricedOrder? priced = null, string? reason = null, IReadOnlyList<CompensationFailure>? outstanding = null)
+    {
+        _priced = priced ?? _priced;
+        var progress = new RecordProgressRequest(
+            order.OrderId, status, step, context.CurrentUtcDateTime, priced, reason,
+            _compensationsRun.Count > 0 ? [.. _compensationsRun] : null,
+            outstanding,
+            ++_progressWrites,
+            _fingerprint);
+        _unwritten.Add(progress);
+        return progress;
     }
 
     private static string? Shorten(string? text) => text is { Length: > MaxStatusReasonLength } ? text[..MaxStatusReasonLength] : text;

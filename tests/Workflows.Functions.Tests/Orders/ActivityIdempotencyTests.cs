@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Workflows.Orders;
 using Workflows.Orders.Shipping;
 using Workflows.Orders.Storage;
@@ -163,6 +164,33 @@ public sealed class ActivityIdempotencyTests : IAsyncLifetime
         Assert.Equivalent(first, second, strict: true);
         Assert.Single(second!.Steps);
         Assert.Equal(20m, second.Total);
+    }
+
+    [Fact]
+    public async Task PublishOrderEvent_RunTwice_SameViewAndTheSameEventTwice()
+    {
+        // Arrange: a shipped order's last step (Completed: the event, then the view).
+        var views = _orders.App.CreateFunction<OrderViewActivities>();
+        var at = new DateTime(2026, 11, 27, 4, 0, 0, DateTimeKind.Utc);
+        var priced = new PricedOrder(Order, "EUR", [new PricedLine("KB", "Keyboard", 2, 10m, 20m)], 20m);
+        await views.RecordOrderProgress([new RecordProgressRequest(Order, OrderStatus.Completing, "Shipped", at, priced, Sequence: 7)], _ct);
+        var orderEvent = new OrderEvent($"{Order}:OrderCompleted", OrderEventType.OrderCompleted, Order, at, "EUR", 20m, priced.Lines, null);
+        var request = new PublishOrderEventRequest(
+            orderEvent, [new RecordProgressRequest(Order, OrderStatus.Completed, "Completed", at.AddSeconds(1), Sequence: 8)], PublishFirst: true);
+
+        // Act
+        await views.PublishOrderEvent(request, _ct);
+        var first = await _orders.Get<OrderViewStore>().FindAsync(Order, _ct);
+        await views.PublishOrderEvent(request, _ct);
+        var second = await _orders.Get<OrderViewStore>().FindAsync(Order, _ct);
+
+        // Assert: the view as after one run; the event twice, identical (consumers drop the second by its id).
+        Assert.Equivalent(first, second, strict: true);
+        Assert.Equal((OrderStatus.Completed, 20m), (second!.Status, second.Total));
+        Assert.Equal(["Shipped", "Completed"], second.Steps.Select(s => s.Step));
+        var queue = await _orders.Get<OrderEventPublisher>().GetClientAsync(_ct);
+        var messages = (await queue.ReceiveMessagesAsync(32, cancellationToken: _ct)).Value.Select(m => m.MessageText).ToList();
+        Assert.Equal([JsonSerializer.Serialize(orderEvent, OrderEventPublisher.Json), JsonSerializer.Serialize(orderEvent, OrderEventPublisher.Json)], messages);
     }
 
     [Fact]

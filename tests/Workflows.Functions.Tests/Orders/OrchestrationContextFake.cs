@@ -17,6 +17,15 @@ internal sealed class OrchestrationContextFake
 
     public List<string> Calls { get; } = [];
 
+    /// <summary>The input of every activity call recorded in <see cref="Calls"/>, in the same order.</summary>
+    public List<object?> Inputs { get; } = [];
+
+    /// <summary>The status of every custom status the saga set, in order.</summary>
+    public List<OrderStatus> Stages { get; } = [];
+
+    /// <summary>The orchestration's current time (<see cref="Now"/> until a test moves it on).</summary>
+    public DateTime Clock { get; set; } = Now;
+
     /// <summary>The status of every progress the saga sent to the order view (on its own or with a step), in order.</summary>
     public List<OrderStatus> Recorded { get; } = [];
 
@@ -29,11 +38,11 @@ internal sealed class OrchestrationContextFake
     public OrchestrationContextFake()
     {
         Mock.SetupGet(c => c.InstanceId).Returns("order-1");
-        Mock.SetupGet(c => c.CurrentUtcDateTime).Returns(Now);
+        Mock.SetupGet(c => c.CurrentUtcDateTime).Returns(() => Clock);
         // Running for the first time (not replaying): compensations log their results through a replay-safe logger.
         Mock.SetupGet(c => c.IsReplaying).Returns(false);
         Mock.Setup(c => c.CreateReplaySafeLogger(It.IsAny<string>())).Returns(NullLogger.Instance);
-        Mock.Setup(c => c.SetCustomStatus(It.IsAny<object?>()));
+        Mock.Setup(c => c.SetCustomStatus(It.IsAny<object?>())).Callback<object?>(s => Stages.Add(((OrderStage)s!).Status));
         Mock.Setup(c => c.WaitForExternalEvent<CancelRequest>(OrderEvents.Cancel, It.IsAny<CancellationToken>()))
             .Returns(new TaskCompletionSource<CancelRequest>().Task);
         Mock.Setup(c => c.CallActivityAsync<OrderStatus>(Named(nameof(OrderViewActivities.RecordOrderProgress)), It.IsAny<object?>(), It.IsAny<TaskOptions?>()))
@@ -52,6 +61,7 @@ internal sealed class OrchestrationContextFake
             .Returns((TaskName _, object? input, TaskOptions? _) =>
             {
                 Calls.Add(activity);
+                Inputs.Add(input);
                 Record((input as IOrderStepRequest)?.Progress ?? []);
                 return Task.FromResult(result(input));
             });
@@ -64,6 +74,7 @@ internal sealed class OrchestrationContextFake
             .Returns((TaskName _, object? input, TaskOptions? _) =>
             {
                 Calls.Add(activity);
+                Inputs.Add(input);
                 Record((input as IOrderStepRequest)?.Progress ?? []); // a step writes the view before it runs
                 return ++calls <= failures
                     ? Task.FromException<T>(new TaskFailedException(activity, Calls.Count, new InvalidOperationException("storage unavailable")))
