@@ -7,7 +7,9 @@ namespace Workflows.Hosting;
 public static class AzureStorageBackend
 {
     /// <summary>The backend on the app's task hub: one partition, short polling and leases (a crashed app's partition is
-    /// taken over in seconds), no app lease (one app per task hub here).</summary>
+    /// taken over in seconds), no app lease (one app per task hub here). The worker id stays the engine's default, the
+    /// machine name, so a backend replacing a stopped one takes its partition lease back as its own; a backend running
+    /// beside another on the hub, as a scaled-out instance, needs an id of its own (<paramref name="configure"/>), or it shares the lease.</summary>
     public static async Task<AzureStorageOrchestrationService> CreateAsync(
         IReadOnlyDictionary<string, string?> settings, Action<AzureStorageOrchestrationServiceSettings>? configure = null)
     {

@@ -24,17 +24,13 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
     /// <summary>
     /// Purges the finished instance <paramref name="root"/> and its sub-orchestrations, children first, after every
     /// <see cref="IInstancePurgeHook"/> ran for each; nothing if any still runs or a hook fails (the next purge retries).
-    /// The root's hooks run first: an instance they keep costs no query for its sub-orchestrations, so a clean-up that
-    /// keeps failing does not cost the task hub a query for every instance it keeps, on every purge.
+    /// No hook runs for a tree that stays because some of it still runs: a hook's deletes cannot be undone, and the
+    /// sub-orchestrations (named after the root, so often of the same business id) may still need what it deletes. So
+    /// the sub-orchestrations are queried first, also for a root whose clean-up then fails (a query per kept instance).
     /// </summary>
     public async Task<TreePurge> PurgeTreeAsync(DurableTaskClient client, OrchestrationMetadata root, CancellationToken ct)
     {
         var instanceId = root.InstanceId;
-        if (await RunHooksAsync(client, [root], ct) is { } rootFailure)
-        {
-            return new TreePurge(0, [], rootFailure);
-        }
-
         var descendants = await QueryAsync(client, new OrchestrationQuery { InstanceIdPrefix = InstanceStarts.ChildPrefix(instanceId) }, int.MaxValue, ct);
         var running = descendants.Where(d => !OperationsHttp.IsFinished(d.RuntimeStatus)).Select(d => d.InstanceId).ToList();
         if (running.Count > 0)
@@ -42,7 +38,8 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
             return new TreePurge(0, running);
         }
 
-        if (await RunHooksAsync(client, descendants, ct) is { } failure)
+        // The root's hooks first: a root whose clean-up fails does not run its sub-orchestrations' for nothing.
+        if (await RunHooksAsync(client, [root, .. descendants], ct) is { } failure)
         {
             return new TreePurge(0, [], failure);
         }

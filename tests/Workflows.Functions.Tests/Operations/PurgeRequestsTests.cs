@@ -13,12 +13,13 @@ namespace Workflows.Tests.Operations;
 
 /// <summary>
 /// What a purge by age costs the task hub (the Azure Storage engine's table requests, counted on its own client) when a
-/// feature's clean-up before the purge keeps failing: the instances it keeps must not cost a query each, every call.
+/// feature's clean-up before the purge keeps failing: a query of the listing per batch taken up, and one of each kept
+/// instance's sub-orchestrations, which is asked before any clean-up runs (<see cref="PurgeHookOrderTests"/>), no more.
 /// </summary>
 public sealed class PurgeRequestsTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task PurgeWorkflows_AHookFailsForEveryInstance_OneTaskHubQueryPerBatchNoneKeptInstance()
+    public async Task PurgeWorkflows_AHookFailsForEveryInstance_OneListingQueryPerBatchAndOneChildrenQueryPerKeptInstance()
     {
         // Arrange: five completed instances whose clean-up always fails; batches of 2, so the call looks past them all.
         // The instances table's requests are counted (the engine may still be writing its history meanwhile).
@@ -46,8 +47,8 @@ public sealed class PurgeRequestsTests(ITestOutputHelper output)
         var request = TestHttp.Request("POST", "/api/workflows/purge", new { olderThanDays = 0 });
         var response = await (await app.CreateFunction<WorkflowPurgeHttp>().PurgeWorkflows(request, app.Client)).ExecuteAsync(request);
 
-        // Assert: all five kept; the listing is queried once per batch taken up (2 + 2 + 1), and no instance costs one more
-        // (main before this change: 8, a query for each kept instance's sub-orchestrations).
+        // Assert: all five kept; the listing is queried once per batch taken up (2 + 2 + 1), and each instance's
+        // sub-orchestrations once (a hook never runs for a tree whose sub-orchestrations may still run): 3 + 5.
         var made = instances.TakeSnapshot().ToDictionary(c => c.Key.Operation, c => c.Value);
         foreach (var (operation, n) in made)
         {
@@ -56,7 +57,7 @@ public sealed class PurgeRequestsTests(ITestOutputHelper output)
 
         Assert.Equal(200, response.StatusCode);
         Assert.Equal(new WorkflowsPurged(0, false, 5), response.Json<WorkflowsPurged>());
-        Assert.Equal(3, made.GetValueOrDefault("GET query"));
+        Assert.Equal(3 + 5, made.GetValueOrDefault("GET query"));
         Assert.All(ids, id => Assert.NotNull(app.Client.GetInstanceAsync(id).Result));
     }
 

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Workflows.Tests.Shared;
 
 namespace Workflows.Tests.TestSupport;
@@ -42,6 +44,73 @@ public sealed class PersistentEngineTests
             effects.Where(e => e.Kind != "undo-attempt").Select(e => $"{e.Kind}:{e.Name}"));
         Assert.All(["a", "b", "c"], step => Assert.Equal(1, effects.Count(e => e.Kind == "undo-attempt" && e.Name == step)));
         await table.DeleteAsync();
+    }
+
+    [Fact]
+    public async Task AddHostAsync_SecondHostOnTheTaskHub_NeverListensToTheControlQueueWhileTheAppDoes()
+    {
+        // Arrange: both backends' logs in one timeline (the app's backend is 0, the added host's 1); one control queue
+        var timeline = new BackendLogs();
+        await using var app = await PersistentTestApp.StartAsync(
+            backend: b => b.LoggerFactory = timeline.ForNextBackend(),
+            extraFunctionAssemblies: typeof(PersistentEngineTests).Assembly);
+
+        // Act: a second host joins, and orchestrations run meanwhile (the partition managers check the lease every second)
+        IReadOnlyList<(int Backend, string Message)> logged;
+        await using (await app.AddHostAsync())
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                var id = await app.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HarnessWaitOrchestrator), "scaled");
+                await app.Client.WaitForInstanceStartAsync(id);
+                await app.Client.RaiseEventAsync(id, "go", "scaled");
+                Assert.Equal(OrchestrationRuntimeStatus.Completed, (await app.WaitForCompletionAsync(id)).RuntimeStatus);
+            }
+
+            logged = [.. timeline.Lines]; // before the host's shutdown hands the lease over
+        }
+
+        // Assert: the lease (and so the orchestrations) is one backend's at a time, as on a scaled-out app whose instances
+        // each have a worker id of their own; with the app's worker id the added one takes the app's lease as its own
+        var listening = new bool[2];
+        foreach (var (backend, message) in logged.Where(l => l.Message.EndsWith("-control-00.", StringComparison.Ordinal)))
+        {
+            listening[backend] = message.Contains(": Started listening", StringComparison.Ordinal)
+                || (listening[backend] && !message.Contains(": Stopped listening", StringComparison.Ordinal));
+            Assert.False(listening[0] && listening[1], $"both backends listen to the control queue:\n{string.Join('\n', logged)}");
+        }
+
+        Assert.Contains(true, listening);
+    }
+
+    /// <summary>The Azure Storage engine's logs of each backend created, in one timeline: (backend index, message).</summary>
+    private sealed class BackendLogs
+    {
+        private int _backends;
+
+        public ConcurrentQueue<(int Backend, string Message)> Lines { get; } = new();
+
+        public ILoggerFactory ForNextBackend()
+        {
+            var backend = Interlocked.Increment(ref _backends) - 1;
+            return LoggerFactory.Create(l => l.AddProvider(new Provider(this, backend)).SetMinimumLevel(LogLevel.Information));
+        }
+
+        private sealed class Provider(BackendLogs logs, int backend) : ILoggerProvider, ILogger
+        {
+            public ILogger CreateLogger(string categoryName) => this;
+
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => true;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+                logs.Lines.Enqueue((backend, formatter(state, exception)));
+
+            public void Dispose()
+            {
+            }
+        }
     }
 
     [Fact]

@@ -27,6 +27,7 @@ public sealed class PersistentTestApp : IAsyncDisposable
     private AzureStorageOrchestrationService _backend;
     private Sidecar _sidecar;
     private (IHost Host, GrpcChannel Channel)? _worker;
+    private int _addedHosts;
 
     private PersistentTestApp(
         Dictionary<string, string?> settings, Action<IServiceCollection>? services, Action<AzureStorageOrchestrationServiceSettings>? backendSettings,
@@ -102,12 +103,19 @@ public sealed class PersistentTestApp : IAsyncDisposable
 
     /// <summary>
     /// Another app host on the same task hub, as a Functions app scaled out to a second instance: a backend, sidecar and
-    /// worker of its own (fresh singletons; <paramref name="services"/> after the app's overrides). Both hosts take
-    /// activities from the hub's work-item queue; orchestrations run where the control queue's lease is. Dispose it first.
+    /// worker of its own (fresh singletons; <paramref name="services"/> after the app's overrides), and a worker id of its
+    /// own, as each instance of a scaled-out app has: with the app's (the engine's default, the machine name) its backend
+    /// took the app's control-queue lease as its own and both ran the orchestrations. Both hosts take activities from the
+    /// hub's work-item queue; orchestrations run where the control queue's lease is (the app's). Dispose it first.
     /// </summary>
     public async Task<IAsyncDisposable> AddHostAsync(Action<IServiceCollection>? services = null)
     {
-        var backend = await AzureStorageBackend.CreateAsync(_settings, _backendSettings);
+        var added = Interlocked.Increment(ref _addedHosts);
+        var backend = await AzureStorageBackend.CreateAsync(_settings, b =>
+        {
+            _backendSettings?.Invoke(b);
+            b.WorkerId = $"{b.WorkerId}-added-{added}";
+        });
         var sidecar = await Sidecar.StartAsync(backend, backend);
         var channel = GrpcChannel.ForAddress(sidecar.Address);
         var host = WorkerHost.Build(channel, _settings, s => { _services?.Invoke(s); services?.Invoke(s); }, _functions);
