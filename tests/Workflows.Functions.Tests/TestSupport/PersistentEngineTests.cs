@@ -49,10 +49,15 @@ public sealed class PersistentEngineTests
     [Fact]
     public async Task AddHostAsync_SecondHostOnTheTaskHub_NeverListensToTheControlQueueWhileTheAppDoes()
     {
-        // Arrange: both backends' logs in one timeline (the app's backend is 0, the added host's 1); one control queue
+        // Arrange: both backends' logs in one timeline (the app's backend is 0, the added host's 1); one control queue.
+        // A lease far longer than the test, so that a renewal delayed by a loaded machine never hands it over rightly.
         var timeline = new BackendLogs();
         await using var app = await PersistentTestApp.StartAsync(
-            backend: b => b.LoggerFactory = timeline.ForNextBackend(),
+            backend: b =>
+            {
+                b.LoggerFactory = timeline.ForNextBackend();
+                b.LeaseInterval = TimeSpan.FromMinutes(5);
+            },
             extraFunctionAssemblies: typeof(PersistentEngineTests).Assembly);
 
         // Act: a second host joins, and orchestrations run meanwhile (the partition managers check the lease every second)
