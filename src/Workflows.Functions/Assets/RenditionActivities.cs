@@ -35,7 +35,9 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
     /// The original is read at the version inspection read (<see cref="RenderRenditionsRequest.OriginalETag"/>,
     /// <c>If-Match</c>), so the renditions and the SHA-256 come from the bytes inspection checked. A different version
     /// there (written over since) is a rejection too, not a retry: the version is fixed in the request, so every attempt
-    /// would fail the same way; the asset fails saying so and the blob is quarantined, not deleted.
+    /// would fail the same way; the asset fails saying so and the blob is quarantined, not deleted. A read without a
+    /// version (a re-render) is pinned by the SDK to the version its first block came from: a write meeting it half-way
+    /// fails that attempt (an exception, so a retry reads the new version whole).
     /// </para>
     /// <para>
     /// Activities run at least once, so an execution can be delivered late: after the pipeline failed and cleaned up,
@@ -90,9 +92,11 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
             await using var original = await OpenOriginalAsync(request, ct);
             written = await imaging.RenderRenditionsAsync(original, hash, request.Chains, WriteAsync, ct);
         }
-        catch (RequestFailedException ex) when (ex.Status == 412 && blobNames.Count == 0)
+        catch (RequestFailedException ex) when (ex.Status == 412 && blobNames.Count == 0 && request.OriginalETag is not null)
         {
-            // Before the first write, the only conditional request is the read of the original (read whole first).
+            // Before the first write, the only conditional request is the read of the original (read whole first). An
+            // unpinned read (a re-render) that meets a write half-way fails alike: that one is retried, reading the new
+            // version whole, since no version was promised to it (and a re-render quarantines nothing).
             logger.LogWarning("Asset {AssetId}: the original is no longer the version inspected", request.AssetId);
             return new RenderRenditionsResult([],
                 $"The stored original changed after it was inspected (something else wrote originals/{request.AssetId}); " +

@@ -20,7 +20,7 @@ public sealed class ImageInspector(ImageLimits limits)
         ArgumentNullException.ThrowIfNull(content);
         using SKData buffer = await EncodedBytes.ReadAsync(content, hash: null, cancellationToken);
         using ImageDecoder image = ImageDecoder.Open(buffer, limits);
-        using Stream bytes = (image.Format == ImageFormat.Webp ? WebpExtent.WithoutImageData(buffer.Span) : null) ?? buffer.AsStream();
+        using Stream bytes = (image.Format == ImageFormat.Webp ? WebpExtent.MetadataChunks(buffer.Span) : null) ?? buffer.AsStream();
         bool lying = image.Format == ImageFormat.Png && PngExtent.HasChunkPastEnd(buffer.Span); // not MetadataExtractor's to allocate
         PhotoMetadata metadata = PhotoMetadataReader.Read(lying ? null : bytes, image.Exif, image.Xmp);
         return new ImageInspection(

@@ -45,12 +45,11 @@ internal static class PngExtent
     /// inspection reads the file whole. The end search takes the chunks after the image data on the strength of their
     /// CRCs, which bytes that are not the file's chunks can satisfy too (a chain after IEND, or inside IDAT data): the
     /// rendering, which holds the whole file, rejects such a file rather than let it keep metadata it does not hold.
-    /// <paramref name="chunks"/>: the file's chunks to its first IEND (<see cref="PngChunk.WalkToEnd"/>, which the
-    /// rendering has already walked).
+    /// For a file whose chunks are whole to IEND (<see cref="PngChunk.WalkToEnd"/>, which the rendering has already
+    /// walked): they are followed by their lengths (<see cref="PngChunk.Chunks"/>).
     /// </summary>
-    public static bool ReadsAsWalked(ReadOnlySpan<byte> png, List<ByteRange> chunks)
+    public static bool ReadsAsWalked(ReadOnlySpan<byte> png)
     {
-        ArgumentNullException.ThrowIfNull(chunks);
         var read = new OriginalParts(png.Length);
         for (ByteRange? next; (next = InspectionExtent.Next(read)) is { } range;)
         {
@@ -72,7 +71,7 @@ internal static class PngExtent
         ReadOnlySpan<byte> compact = compactStream.GetBuffer().AsSpan(0, (int)compactStream.Length);
         int matched = Signature;
         bool inImageData = false;
-        foreach (ByteRange chunk in chunks)
+        foreach (ByteRange chunk in PngChunk.Chunks(png))
         {
             bool imageData = PngChunk.Type(png, chunk).SequenceEqual("IDAT"u8);
             ReadOnlySpan<byte> seen = imageData ? (inImageData ? [] : EmptyImageData) : png[(int)chunk.Start..(int)chunk.End];

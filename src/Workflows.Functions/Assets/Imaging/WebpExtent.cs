@@ -75,11 +75,13 @@ internal static class WebpExtent
     }
 
     /// <summary>
-    /// The file without its image data chunks (VP8, VP8L, ALPH), for MetadataExtractor, which copies a VP8 or VP8L chunk
-    /// whole (~3 MB of a 12 MP photo; of inspection's view, zeros) for the width and height it reads from its first bytes,
-    /// which the metadata does not use. Null when the chunks do not add up to the file: then it reads the file as is.
+    /// The file with only the chunks MetadataExtractor reads for metadata (VP8X, ICCP, EXIF, XMP), for it: it copies a
+    /// VP8 or VP8L chunk whole (~3 MB of a 12 MP photo; of inspection's view, zeros) for the width and height it reads
+    /// from its first bytes, which the metadata does not use; the rest (ALPH, an animation's ANIM and ANMF frames,
+    /// unknown chunks) it skips, so they are not copied here either (an animated WebP, read whole, is mostly frames).
+    /// Null when the chunks do not add up to the file: then it reads the file as is.
     /// </summary>
-    public static MemoryStream? WithoutImageData(ReadOnlySpan<byte> webp)
+    public static MemoryStream? MetadataChunks(ReadOnlySpan<byte> webp)
     {
         if (webp.Length < RiffHeader || 8L + BinaryPrimitives.ReadUInt32LittleEndian(webp[4..]) != webp.Length)
         {
@@ -103,7 +105,7 @@ internal static class WebpExtent
                 return null;
             }
 
-            if (!type.SequenceEqual("VP8 "u8) && !type.SequenceEqual("VP8L"u8) && !type.SequenceEqual("ALPH"u8))
+            if (type.SequenceEqual("VP8X"u8) || type.SequenceEqual("ICCP"u8) || type.SequenceEqual("EXIF"u8) || type.SequenceEqual("XMP "u8))
             {
                 compact.Write(webp[at..(int)end]);
             }

@@ -9,14 +9,17 @@ public static class BlobMoves
 {
     /// <summary>
     /// Copies <paramref name="source"/> to <paramref name="target"/> inside the storage account (no bytes pass through
-    /// the app) and waits for the copy. With <paramref name="ifMatch"/>, only that version of the source is copied.
+    /// the app) and waits for the copy. With <paramref name="ifMatch"/>, only that version of the source is copied; with
+    /// <paramref name="targetConditions"/>, only over the target as they describe it (e.g. absent: <c>If-None-Match: *</c>).
     /// Throws unless the copy succeeded, so a caller never deletes a source whose copy failed.
     /// </summary>
-    public static async Task CopyAsync(BlobClient source, BlobClient target, ETag? ifMatch, CancellationToken ct)
+    public static async Task CopyAsync(
+        BlobClient source, BlobClient target, ETag? ifMatch, BlobRequestConditions? targetConditions, CancellationToken ct)
     {
         var options = new BlobCopyFromUriOptions
         {
             SourceConditions = ifMatch is { } etag ? new BlobRequestConditions { IfMatch = etag } : null,
+            DestinationConditions = targetConditions,
         };
         var copy = await target.StartCopyFromUriAsync(source.Uri, options, ct);
         await copy.WaitForCompletionAsync(ct);
@@ -38,7 +41,7 @@ public static class BlobMoves
     {
         try
         {
-            await CopyAsync(source, target, ifMatch, ct);
+            await CopyAsync(source, target, ifMatch, targetConditions: null, ct);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {

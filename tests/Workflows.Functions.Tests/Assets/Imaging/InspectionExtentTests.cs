@@ -85,6 +85,28 @@ public sealed class InspectionExtentTests(ITestOutputHelper output) : IDisposabl
     // Inspection gives the codec a WebP at its full length, zeros where the image data was not read: those zeros must
     // cost no memory (~3 MB of a 12 MP WebP), neither as the codec's native block nor as MetadataExtractor's copy of
     // the image chunk (it reads a VP8 chunk whole for its width and height).
+    // An animated WebP is read whole (its frames are ANMF chunks, image data too): the metadata reader, which skips
+    // every ANMF chunk, must not be handed a managed copy of them (up to the upload limit: 50 MB).
+    [Fact]
+    public async Task Inspect_AnimatedWebp_MetadataReaderGetsNoCopyOfItsFrames()
+    {
+        // Arrange
+        byte[] webp = ImageSeeds.AnimatedWebp(5000);
+        var inspector = new ImageInspector(ImageLimits.Default);
+        await inspector.InspectAsync(new MemoryStream(webp), CancellationToken.None); // first use: caches, JIT
+
+        // Act: in memory, the whole inspection runs on this thread.
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Task<ImageInspection> inspecting = inspector.InspectAsync(new MemoryStream(webp), CancellationToken.None);
+        long managed = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Assert
+        output.WriteLine($"animated WebP of {webp.Length} bytes: {managed} bytes allocated inspecting it");
+        Assert.True(inspecting.IsCompletedSuccessfully);
+        Assert.Equal((24, 16), ((await inspecting).UprightWidth, (await inspecting).UprightHeight));
+        Assert.True(managed < webp.Length / 8, $"{managed} bytes allocated inspecting a {webp.Length}-byte animated WebP");
+    }
+
     [Fact]
     public async Task Inspect_12MpWebp_HoldsWhatItReadNotAZeroFilledCopyOfTheImageData()
     {

@@ -70,6 +70,27 @@ public sealed class PngChunkOrderTests
         Assert.Equal((37, 23), (decoded.Width, decoded.Height));
     }
 
+    // The rendering checks every chunk's CRC once and its checks (layout, inspection's replay, pixel stream) share that
+    // walk: by the chunks' lengths again, not a list of them (16 bytes a chunk: ~5x the size of a crafted file of empty
+    // chunks, some 270 MB allocated at the 50 MB upload limit).
+    [Fact]
+    public void Verify_PngOfAMillionEmptyChunks_HoldsNothingPerChunk()
+    {
+        // Arrange: a 37 x 23 RGB image with 1,000,000 empty ancillary chunks (12 bytes each) before its pixels.
+        List<(string Type, byte[] Data)> chunks = Chunks(PngRowDecoderTests.Png(37, 23, 2, transparentPalette: false));
+        chunks.InsertRange(1, Enumerable.Repeat(("teSt", Array.Empty<byte>()), 1_000_000));
+        using SKData content = SKData.CreateCopy(Assemble(chunks));
+        using ImageDecoder image = ImageDecoder.Open(content, ImageLimits.Default);
+
+        // Act
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        image.Verify();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // Assert
+        Assert.True(allocated < content.Size / 8, $"{allocated} bytes allocated verifying a {content.Size}-byte PNG");
+    }
+
     [Fact]
     public void Decode_TransparencyLongerThanThePalette_IgnoredAsSkiaIgnoresIt()
     {

@@ -24,10 +24,10 @@ internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]?
     public static (bool Complete, PngLayout? Layout) Read(SKData png) => Read(png.Span, PngChunk.WalkToEnd(png.Span));
 
     /// <inheritdoc cref="Read(SKData)"/>
-    /// <param name="chunks">The file's chunks to its first IEND (<see cref="PngChunk.WalkToEnd"/>), CRCs checked.</param>
-    public static (bool Complete, PngLayout? Layout) Read(ReadOnlySpan<byte> file, List<ByteRange>? chunks)
+    /// <param name="whole">Whether the file's chunks are whole to its first IEND (<see cref="PngChunk.WalkToEnd"/>).</param>
+    public static (bool Complete, PngLayout? Layout) Read(ReadOnlySpan<byte> file, bool whole)
     {
-        if (chunks is null)
+        if (!whole)
         {
             return (false, null);
         }
@@ -35,7 +35,7 @@ internal sealed record PngLayout(int Width, int Height, byte ColourType, uint[]?
         ReadOnlySpan<byte> header = default, palette = default, transparency = default;
         bool colourManaged = false, seenPalette = false, seenTransparency = false, previousWasImageData = false;
         List<Range> imageData = [];
-        foreach (ByteRange chunk in chunks)
+        foreach (ByteRange chunk in PngChunk.Chunks(file))
         {
             ReadOnlySpan<byte> type = PngChunk.Type(file, chunk);
             ReadOnlySpan<byte> data = PngChunk.Data(file, chunk);

@@ -22,10 +22,10 @@ internal static class PngStructure
     public static bool IsComplete(SKData png) => IsComplete(png, PngChunk.WalkToEnd(png.Span));
 
     /// <inheritdoc cref="IsComplete(SKData)"/>
-    /// <param name="chunks">The file's chunks to its first IEND (<see cref="PngChunk.WalkToEnd"/>), CRCs checked.</param>
-    public static bool IsComplete(SKData png, List<ByteRange>? chunks)
+    /// <param name="whole">Whether the file's chunks are whole to its first IEND (<see cref="PngChunk.WalkToEnd"/>).</param>
+    public static bool IsComplete(SKData png, bool whole)
     {
-        if (chunks is null)
+        if (!whole)
         {
             return false;
         }
@@ -33,7 +33,7 @@ internal static class PngStructure
         List<Range> imageData = [];
         ReadOnlySpan<byte> file = png.Span;
         ReadOnlySpan<byte> header = default;
-        foreach (ByteRange chunk in chunks)
+        foreach (ByteRange chunk in PngChunk.Chunks(file))
         {
             ReadOnlySpan<byte> type = PngChunk.Type(file, chunk);
             ReadOnlySpan<byte> data = PngChunk.Data(file, chunk);

@@ -9,7 +9,7 @@ internal sealed class SkiaImageDecoder : ImageDecoder
     private readonly SKCodec _codec;
     private readonly SKData _content;
     private PngLayout? _png;
-    private List<ByteRange>? _pngChunks; // the one walk of a PNG's chunks (CRCs) to IEND, shared by every check
+    private bool _pngWhole; // the one walk of a PNG's chunks (CRCs) to IEND: every check then follows their lengths
     private bool _pngRead;
 
     private SkiaImageDecoder(SKCodec codec, SKData content, ImageFormat format)
@@ -65,12 +65,12 @@ internal sealed class SkiaImageDecoder : ImageDecoder
             }
 
             // Inspection took the chunks after the image data from the file's end by their CRCs: they must be the file's.
-            if (!PngExtent.ReadsAsWalked(_content.Span, _pngChunks!))
+            if (!PngExtent.ReadsAsWalked(_content.Span))
             {
                 throw ImageRejectedException.ForeignPngChunks();
             }
 
-            if (_png is null && !PngStructure.IsComplete(_content, _pngChunks))
+            if (_png is null && !PngStructure.IsComplete(_content, _pngWhole))
             {
                 throw ImageRejectedException.Corrupt(); // Skia decodes it: the pixel stream is checked here instead
             }
@@ -103,8 +103,8 @@ internal sealed class SkiaImageDecoder : ImageDecoder
     /// <summary>Reads the layout the row decoder would use; false when the chunks are not whole to IEND.</summary>
     private bool ReadPngLayout()
     {
-        _pngChunks = PngChunk.WalkToEnd(_content.Span);
-        (bool complete, PngLayout? layout) = PngLayout.Read(_content.Span, _pngChunks);
+        _pngWhole = PngChunk.WalkToEnd(_content.Span);
+        (bool complete, PngLayout? layout) = PngLayout.Read(_content.Span, _pngWhole);
 
         // Never decode at a size other than the one ImageLimits checked (the codec's: the first IHDR).
         _png = layout is not null && (layout.Width, layout.Height) == (_codec.Info.Width, _codec.Info.Height) ? layout : null;
