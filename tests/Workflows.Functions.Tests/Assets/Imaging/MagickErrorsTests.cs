@@ -36,4 +36,20 @@ public sealed class MagickErrorsTests
         // Assert
         Assert.Equal(ImageRejectedException.Corrupt().Message, ex.Message);
     }
+
+    [Theory]
+    [InlineData("no pixels defined in cache `x.tiff' @ error/cache.c/OpenPixelCache/3799")]
+    [InlineData("pixel cache is not open `x.tiff' @ error/cache.c/SyncAuthenticPixelCacheNexus/5536")]
+    [InlineData("unable to get cache nexus `x.tiff' @ error/cache.c/GetVirtualPixelCacheNexus/2950")]
+    public void Guard_CacheErrorOfTheImageNotTheDisk_RejectedAsCorrupt(string message)
+    {
+        // Arrange: cache errors a file with no pixels or a coder gone wrong raise, which no retry can mend.
+        void Read() => throw new MagickCacheErrorException(message);
+
+        // Act
+        var ex = Assert.Throws<ImageRejectedException>(() => MagickErrors.Guard(Read));
+
+        // Assert
+        Assert.Equal(ImageRejectedException.Corrupt().Message, ex.Message);
+    }
 }
