@@ -18,8 +18,20 @@ public static partial class TestImages
         return Dng(bitmap, exif);
     }
 
+    /// <summary>
+    /// A DNG whose DefaultScale (tag 50718) is <paramref name="horizontal"/> : <paramref name="vertical"/>: libraw
+    /// develops it that much wider (or taller) than its <paramref name="width"/> × <paramref name="height"/> header says.
+    /// </summary>
+    public static byte[] Dng(int width, int height, TestExif exif, uint horizontal, uint vertical)
+    {
+        using SKBitmap bitmap = Paint(width, height);
+        return Dng(bitmap, exif, ifd0 => ifd0.Rational(50718, horizontal, 1, vertical, 1));
+    }
+
     /// <summary>The mosaic of <paramref name="bitmap"/> (RGBA 8888), e.g. a photo decoded for a benchmark sample.</summary>
-    public static byte[] Dng(SKBitmap bitmap, TestExif exif)
+    public static byte[] Dng(SKBitmap bitmap, TestExif exif) => Dng(bitmap, exif, _ => { });
+
+    private static byte[] Dng(SKBitmap bitmap, TestExif exif, Action<TestImagesTiffIfd> moreTags)
     {
         ArgumentNullException.ThrowIfNull(bitmap);
         ArgumentNullException.ThrowIfNull(exif);
@@ -58,6 +70,7 @@ public static partial class TestImages
         ifd0.SRational(50721, XyzToLinearSrgb); // ColorMatrix1
         ifd0.Short(50778, 21); // CalibrationIlluminant1: D65
         ifd0.Rational(50728, 1, 1, 1, 1, 1, 1); // AsShotNeutral
+        moreTags(ifd0);
         return TestImagesTiffIfd.Assemble(ifd0, exif, [mosaic], 273);
     }
 

@@ -107,6 +107,47 @@ public sealed class MagickHostileInputTests : IDisposable
         Assert.Equal(1, _limiter.AvailableSlots);
     }
 
+    [Fact]
+    public async Task Inspect_RawWhoseDefaultScaleDevelopsItPastTheLimit_RejectedFromHeaderWithoutDecoding()
+    {
+        // Arrange: a 2000 × 1000 DNG (2 MP) whose DefaultScale has libraw develop it 8 times as wide, 16000 × 1000
+        // (16 MP: libraw would allocate it, 8 bytes a pixel, before ImageMagick's limits see a pixel), against 10 MP.
+        byte[] stretched = TestImages.Dng(2000, 1000, TestExif.PhonePortrait, horizontal: 8, vertical: 1);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // Act
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() =>
+            new ImageInspector(new ImageLimits(MaxPixels: 10_000_000)).InspectAsync(new MemoryStream(stretched), timeout.Token));
+
+        // Assert
+        Assert.Equal("The image is 16000 × 1000 (16 MP); the limit is 10 MP.", ex.Message);
+    }
+
+    [Fact]
+    public async Task Render_RawDevelopedLargerThanItsHeaderSays_RejectedWithTheDevelopedSize()
+    {
+        // Arrange: a 1200 × 1000 DNG (1.2 MP) whose DefaultScale has libraw develop it twice as wide, 2400 × 1000
+        // (2.4 MP), against a limit of 2 MP.
+        byte[] stretched = TestImages.Dng(1200, 1000, TestExif.PhonePortrait, horizontal: 2, vertical: 1);
+        var renderer = new RenditionRenderer(_limiter, new ImageLimits(MaxPixels: 2_000_000));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        int written = 0;
+
+        // Act
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => renderer.RenderAsync(
+            new MemoryStream(stretched), [TestChains.Widths(RenditionFormat.Jpeg, 80, 64)], (_, _, _) =>
+            {
+                written++;
+                return Task.CompletedTask;
+            },
+            timeout.Token));
+
+        // Assert
+        Assert.Equal("The image is 2400 × 1000 (2.4 MP); the limit is 2 MP.", ex.Message);
+        Assert.Equal(0, written);
+        Assert.Equal(1, _limiter.AvailableSlots);
+    }
+
     public void Dispose() => _limiter.Dispose();
 
     // A small real file whose header is rewritten to declare size × size.

@@ -16,7 +16,7 @@ namespace Workflows.Tests.Assets.Imaging;
 /// process (this assembly run as <c>magick-policy</c>, see Program) that does what the app's start does, then tries
 /// each refused read and reports what happened.
 /// </summary>
-public sealed class MagickPolicyTests
+public sealed partial class MagickPolicyTests
 {
     private static readonly Lazy<Task<Dictionary<string, string>>> FreshProcess = new(RunFreshProcessAsync);
 
@@ -65,8 +65,8 @@ public sealed class MagickPolicyTests
         // Act
         var outcomes = await FreshProcess.Value;
 
-        // Assert: large images go to a disk cache of 500 MB (100 MP at 5 bytes), small ones stay in memory.
-        Assert.Equal($"1,{500_000_000},{MagickRuntime.MemoryCachePixels},{MagickRuntime.MaxDecodeSeconds}", outcomes["limits"]);
+        // Assert: large images go to a disk cache of 900 MB (100 MP at 9 bytes), small ones stay in memory.
+        Assert.Equal($"1,{900_000_000},{MagickRuntime.MemoryCachePixels},{MagickRuntime.MaxDecodeSeconds}", outcomes["limits"]);
         Assert.Equal("read", outcomes["jxl"]);
     }
 
@@ -122,6 +122,18 @@ public sealed class MagickPolicyTests
         Assert.Equal("MagickCacheErrorException, 0 file(s)", outcomes["bomb"]);
     }
 
+    [Fact]
+    public async Task Decode_DiskBudgetHeldByOtherImages_RetryableIOExceptionNotARejection()
+    {
+        // Act: the budget shrunk to one 12 MP slot and all but less than 13.2 MB of it held by other images (as
+        // concurrent decodes and encodes would, should anything hold it outside the decode limiter), then a 4.4 MP
+        // decode that alone fits the budget.
+        var outcomes = await FreshProcess.Value;
+
+        // Assert: the host's contention, retried; not the file's fault, so not "corrupt".
+        Assert.Equal("IOException", outcomes["budget-held"]);
+    }
+
     /// <summary>The child side: the app's start, then every probe; one JSON object of outcomes on stdout.</summary>
     internal static string ProbeThisProcess()
     {
@@ -173,6 +185,39 @@ public sealed class MagickPolicyTests
         outcomes["truncated"] = $"{Outcome(image => image.Read(truncated, settings))}, {MagickTemporaryFiles.Files().Count} file(s)";
         byte[] bomb = MagickHostileInputTests.Declaring("tiff", 30_000);
         outcomes["bomb"] = $"{Outcome(image => image.Read(bomb, new MagickReadSettings { Format = MagickFormat.Tiff }))}, {MagickTemporaryFiles.Files().Count} file(s)";
+        ProbeOwnConversionBudget(outcomes);
+        ProbeSharedDiskBudget(outcomes, large);
+        ProbeFullDisk(outcomes, large);
+    }
+
+    // It shrinks the process's limits to one 12 MP decode slot, holds as many 4.4 MP RGB images (13.2 MB each) as that
+    // budget takes, then decodes a 4.4 MP JPEG XL, which needs 13.2 MB more.
+    private static void ProbeSharedDiskBudget(Dictionary<string, string> outcomes, byte[] jxl)
+    {
+        var limits = new ImageLimits(MaxPixels: 5_000_000);
+        MagickRuntime.ApplyLimits(limits, maxConcurrentDecodes: 1);
+        List<MagickImage> held = [];
+        try
+        {
+            for (ulong i = ResourceLimits.Disk / (2200 * 2000 * 3); i > 0; i--)
+            {
+                held.Add(new MagickImage(jxl, new MagickReadSettings { Format = MagickFormat.Jxl }));
+            }
+
+            using var data = SKData.CreateCopy(jxl);
+            using var decoder = MagickImageDecoder.Open(data, ImageFormat.JpegXl, limits);
+            using SKBitmap bitmap = decoder.Decode(1000);
+            outcomes["budget-held"] = "decoded";
+        }
+        catch (Exception ex) when (ex is IOException or ImageRejectedException)
+        {
+            outcomes["budget-held"] = ex.GetType().Name;
+            outcomes["budget-held-inner"] = ex.InnerException?.Message ?? "";
+        }
+        finally
+        {
+            held.ForEach(image => image.Dispose());
+        }
     }
 
     private static string Outcome(Action<MagickImage> read)

@@ -26,6 +26,33 @@ public sealed class MagickTemporaryFilesTests : IDisposable
     }
 
     [Fact]
+    public void SweepAbandoned_DeadProcessFolderNamedWithALivePid_DeletedSinceItsLockIsFree()
+    {
+        // Arrange: a folder left by a process that died, whose pid a live process now has (a container's pids start
+        // again from 1 at every restart): named with this very process's pid, its lock held by nobody.
+        string reused = Path.Combine(MagickTemporaryFiles.Root, $"{Environment.ProcessId}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(reused);
+        File.WriteAllBytes(Path.Combine(reused, ".lock"), []);
+        File.WriteAllBytes(Path.Combine(reused, "magick-abandoned"), new byte[4096]);
+
+        try
+        {
+            // Act
+            MagickTemporaryFiles.SweepAbandoned();
+
+            // Assert: the lock decides, not the pid.
+            Assert.False(Directory.Exists(reused));
+        }
+        finally
+        {
+            if (Directory.Exists(reused))
+            {
+                Directory.Delete(reused, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public void SweepAbandoned_FolderOfALiveProcess_Kept()
     {
         // Arrange: a process holding its lock while it decodes.

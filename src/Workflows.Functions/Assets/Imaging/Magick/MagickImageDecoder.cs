@@ -14,12 +14,14 @@ internal sealed class MagickImageDecoder : ImageDecoder
     private readonly SKData _file;
     private readonly MagickReadSettings _settings;
     private readonly ImageLimits _limits;
+    private readonly uint _bytesPerPixel;
 
     private MagickImageDecoder(SKData file, ImageFormat format, MagickReadSettings settings, ImageLimits limits, IMagickImage ping)
     {
         _file = file;
         _settings = settings;
         _limits = limits;
+        _bytesPerPixel = Math.Max(ping.ChannelCount + 4, MagickRuntime.DiskBytesPerPixel); // 8-bit channels, and sRGB's
         Format = format;
         Size = new SKSizeI((int)ping.Width, (int)ping.Height);
 
@@ -50,16 +52,41 @@ internal sealed class MagickImageDecoder : ImageDecoder
     public static MagickImageDecoder Open(SKData file, ImageFormat format, ImageLimits limits)
     {
         MagickRuntime.EnsureInitialized();
+        MagickTemporaryFiles.EnsureFolder(); // the HEIC/AVIF and raw coders ping a copy of the file written there
         MagickReadSettings settings = Settings(format);
         using var ping = new MagickImage();
         MagickErrors.Guard(() => ping.Ping(file.Span, settings));
         limits.EnsureWithin((int)Math.Min(ping.Width, int.MaxValue), (int)Math.Min(ping.Height, int.MaxValue));
+        EnsureDevelopedWithin(limits, format, file.Span, ping.Width, ping.Height);
         if (!ContainerStructure.IsComplete(format, file.Span))
         {
             throw ImageRejectedException.Corrupt();
         }
 
         return new MagickImageDecoder(file, format, settings, limits, ping);
+    }
+
+    /// <summary>
+    /// A raw in a TIFF container is developed at its DefaultScale (<see cref="TiffContainer.PixelAspect"/>), which the
+    /// ping does not apply: libraw stretches the image by up to 10× in its own memory, past every ImageMagick limit,
+    /// so the stretched size is checked too (libraw's own threshold: a scale within 0.5% of 1 is none).
+    /// </summary>
+    private static void EnsureDevelopedWithin(ImageLimits limits, ImageFormat format, ReadOnlySpan<byte> file, uint width, uint height)
+    {
+        if (format is not (ImageFormat.Dng or ImageFormat.Cr2 or ImageFormat.Nef or ImageFormat.Arw))
+        {
+            return;
+        }
+
+        double aspect = TiffContainer.PixelAspect(file);
+        if (aspect is > 0.995 and < 1.005)
+        {
+            return;
+        }
+
+        double developedWidth = aspect > 1 ? Math.Round(width * aspect) : width;
+        double developedHeight = aspect < 1 ? Math.Round(height / aspect) : height;
+        limits.EnsureWithin((int)Math.Min(developedWidth, int.MaxValue), (int)Math.Min(developedHeight, int.MaxValue));
     }
 
     /// <summary>
@@ -80,7 +107,12 @@ internal sealed class MagickImageDecoder : ImageDecoder
     public override SKBitmap Decode(int minUprightWidth, CancellationToken cancellationToken = default)
     {
         MagickTemporaryFiles.EnsureFolder();
-        using MagickImage image = Read(_settings);
+
+        // An image whose header fits the disk budget alone (its channels and their sRGB conversion, at least the 9 bytes
+        // the budget allows for) and still finds the budget exhausted met other images' pixel caches there: the
+        // activity fails and is retried rather than the image rejected. One that cannot fit alone is rejected.
+        bool fits = (ulong)Size.Width * (ulong)Size.Height * _bytesPerPixel < ResourceLimits.Disk;
+        using MagickImage image = Read(_settings, fits);
 
         // The pixel cache is no longer capped per image (a large one goes to disk, bounded as a whole): a coder that
         // made the image larger than its header said is rejected here.
@@ -89,10 +121,10 @@ internal sealed class MagickImageDecoder : ImageDecoder
         uint factor = Math.Max(1, uprightWidth / (uint)Math.Max(1, minUprightWidth));
         if (factor > 1)
         {
-            MagickErrors.Guard(() => image.Scale((image.Width + factor - 1) / factor, (image.Height + factor - 1) / factor));
+            MagickErrors.Guard(() => image.Scale((image.Width + factor - 1) / factor, (image.Height + factor - 1) / factor), fits);
         }
 
-        MagickErrors.Guard(() => MagickColour.ToSrgb(image));
+        MagickErrors.Guard(() => MagickColour.ToSrgb(image), fits);
         return MagickColour.ToBitmap(image);
     }
 
@@ -118,12 +150,12 @@ internal sealed class MagickImageDecoder : ImageDecoder
         _ => SKEncodedOrigin.TopLeft,                           // flip 0
     };
 
-    private MagickImage Read(MagickReadSettings settings)
+    private MagickImage Read(MagickReadSettings settings, bool fitsTheDiskBudget)
     {
         var image = new MagickImage();
         try
         {
-            MagickErrors.Guard(() => image.Read(_file.Span, settings));
+            MagickErrors.Guard(() => image.Read(_file.Span, settings), fitsTheDiskBudget);
             return image;
         }
         catch

@@ -25,8 +25,12 @@ internal static class MagickRuntime
     /// </summary>
     public const long MemoryCachePixels = 1L << 22;
 
-    /// <summary>Bytes per pixel the disk budget allows for: 8-bit CMYK plus alpha, the widest pixel a coder gives us.</summary>
-    public const int DiskBytesPerPixel = 5;
+    /// <summary>
+    /// Bytes per pixel the disk budget allows for one image: its pixel cache at the widest pixel a coder gives us
+    /// (8-bit CMYK plus alpha, 5 bytes) and, while it is converted to sRGB at full size, the converted copy (RGB plus
+    /// alpha, 4 bytes), which ImageMagick allocates before it lets the first go.
+    /// </summary>
+    public const int DiskBytesPerPixel = 9;
 
     /// <summary>The coder WebP renditions are written with (from bare pixels); never read through ImageMagick.</summary>
     public const string RenditionCoders = "{WEBP}";

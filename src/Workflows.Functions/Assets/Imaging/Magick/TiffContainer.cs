@@ -13,6 +13,7 @@ internal static class TiffContainer
     private const ushort MakeTag = 271;
     private const ushort SubIfdsTag = 330;
     private const ushort DngVersionTag = 50706;
+    private const ushort DefaultScaleTag = 50718;
 
     public static ImageFormat Kind(ReadOnlySpan<byte> file)
     {
@@ -101,6 +102,98 @@ internal static class TiffContainer
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// How much wider (above 1) or taller (below 1) libraw develops a raw than its size says: DNG's DefaultScale
+    /// (horizontal / vertical), which libraw reads in any IFD it parses and applies by stretching the developed image
+    /// (up to 10×, 8 bytes a pixel) before ImageMagick sees a pixel. The most extreme one of IFD0, the IFDs chained
+    /// after it and their SubIFDs (64 IFDs at most); 1 without one.
+    /// </summary>
+    public static double PixelAspect(ReadOnlySpan<byte> file)
+    {
+        bool bigEndian = file.Length >= 8 && file[0] == (byte)'M';
+        if (file.Length < 8 || file[2..4].SequenceEqual(bigEndian ? "\0+"u8 : "+\0"u8))
+        {
+            return 1;
+        }
+
+        double aspect = 1;
+        var pending = new Stack<uint>([Read32(file, 4, bigEndian)]);
+        var seen = new HashSet<uint>();
+        while (pending.Count > 0 && seen.Count < 64)
+        {
+            uint ifd = pending.Pop();
+            if (ifd == 0 || ifd > file.Length - 2 || !seen.Add(ifd))
+            {
+                continue;
+            }
+
+            int count = Read16(file, (int)ifd, bigEndian);
+            for (int i = 0; i < count && ifd + 2 + 12L * (i + 1) <= file.Length; i++)
+            {
+                int entry = (int)ifd + 2 + 12 * i;
+                ushort tag = Read16(file, entry, bigEndian);
+                if (tag == DefaultScaleTag && Values(file, entry, bigEndian, 2) is [double horizontal, double vertical]
+                    && horizontal > 0.00001 && vertical > 0.00001 && double.IsFinite(horizontal / vertical)
+                    && Stretch(horizontal / vertical) > Stretch(aspect))
+                {
+                    aspect = horizontal / vertical;
+                }
+                else if (tag == SubIfdsTag)
+                {
+                    foreach (double offset in Values(file, entry, bigEndian, 16))
+                    {
+                        pending.Push((uint)offset);
+                    }
+                }
+            }
+
+            long next = ifd + 2 + 12L * count;
+            if (next + 4 <= file.Length)
+            {
+                pending.Push(Read32(file, (int)next, bigEndian));
+            }
+        }
+
+        return aspect;
+
+        static double Stretch(double ratio) => Math.Max(ratio, 1 / ratio);
+    }
+
+    // Up to max values of an entry as numbers, as libraw reads them (its getreal); none if they lie outside the file.
+    private static double[] Values(ReadOnlySpan<byte> file, int entry, bool bigEndian, int max)
+    {
+        ushort type = Read16(file, entry + 2, bigEndian);
+        int count = (int)Math.Min(Read32(file, entry + 4, bigEndian), (uint)max);
+        int unit = type switch { 3 or 8 => 2, 4 or 9 or 11 or 13 => 4, 5 or 10 or 12 => 8, _ => 1 };
+        long at = (long)Read32(file, entry + 4, bigEndian) * unit <= 4 ? entry + 8 : Read32(file, entry + 8, bigEndian);
+        if (at + (long)count * unit > file.Length)
+        {
+            return [];
+        }
+
+        var values = new double[count];
+        for (int i = 0; i < count; i++)
+        {
+            int p = (int)at + i * unit;
+            values[i] = type switch
+            {
+                3 => Read16(file, p, bigEndian),
+                8 => (short)Read16(file, p, bigEndian),
+                4 or 13 => Read32(file, p, bigEndian),
+                9 => (int)Read32(file, p, bigEndian),
+                5 => (double)Read32(file, p, bigEndian) / Read32(file, p + 4, bigEndian),
+                10 => (double)(int)Read32(file, p, bigEndian) / (int)Read32(file, p + 4, bigEndian),
+                11 => BitConverter.Int32BitsToSingle((int)Read32(file, p, bigEndian)),
+                12 => BitConverter.Int64BitsToDouble(bigEndian
+                    ? BinaryPrimitives.ReadInt64BigEndian(file[p..])
+                    : BinaryPrimitives.ReadInt64LittleEndian(file[p..])),
+                _ => file[p],
+            };
+        }
+
+        return values;
     }
 
     private static string? Ascii(ReadOnlySpan<byte> file, int entry, bool bigEndian)
