@@ -30,7 +30,7 @@ internal static class WebpGridReport
             }
 
             double? jpegDb = Findings.Psnr(jpeg, "jpeg");
-            table.Add(input.Id, "JPEG chain (stages-jpeg)", Cell(jpeg), Format.Ratio(1), Format.Ms(Encode(jpeg, "jpeg")), Format.Db(jpegDb), "",
+            table.Add(input.Id, "JPEG chain (stages-jpeg)", Findings.Cell(jpeg), Format.Ratio(1), Format.Ms(Encode(jpeg, "jpeg")), Format.Db(jpegDb), "",
                 Bytes(jpeg, RenditionFormat.Jpeg, runFolder), "");
             foreach (BenchTask webp in grid)
             {
@@ -38,7 +38,7 @@ internal static class WebpGridReport
                 double? db = Findings.Psnr(webp, "webp");
                 double? delta = db - jpegDb;
                 bool equal = delta is { } d && d >= -QualityGate.MaxLossDb;
-                table.Add(input.Id, webp.Op, Cell(webp), Format.Ratio(ratio), Format.Ms(Encode(webp, "webp")), Format.Db(db),
+                table.Add(input.Id, webp.Op, Findings.Cell(webp), Format.Ratio(ratio), Format.Ms(Encode(webp, "webp")), Format.Db(db),
                     delta is { } v ? v.ToString("+0.00;−0.00", CultureInfo.InvariantCulture) + " dB" : "–",
                     Bytes(webp, RenditionFormat.Webp, runFolder), Format.Pass(ratio <= MaxRatio && equal));
             }
@@ -50,8 +50,6 @@ internal static class WebpGridReport
             text.Append(table);
         }
     }
-
-    private static string Cell(BenchTask task) => $"{Format.Ms(task.MedianCpu)} ({Format.Ms(task.BestCpu)})";
 
     /// <summary>The chain's encode stages (<c>{format}-{size}</c>, see <see cref="StagedCascade"/>), summed.</summary>
     private static double Encode(BenchTask task, string format) =>
