@@ -25,10 +25,13 @@ internal sealed class Findings(IReadOnlyList<BenchTask> tasks)
     public string Cell(string variant, string op, string inputId) => Find(variant, op, inputId) switch
     {
         null => "–",
-        { Measured: true } task => $"{Format.Ms(task.MedianCpu)} ({Format.Ms(task.BestCpu)})",
+        { Measured: true } task => Cell(task),
         { Status: { } status } => status.StartsWith("rejected", StringComparison.Ordinal) ? "rejected" : "fail",
         _ => "–",
     };
+
+    /// <summary>"median (best)" CPU ms per image of a measured task.</summary>
+    public static string Cell(BenchTask task) => $"{Format.Ms(task.MedianCpu)} ({Format.Ms(task.BestCpu)})";
 
     /// <summary>
     /// Median of <paramref name="variant"/> over <paramref name="other"/>; marked † when the faster of the two is

@@ -57,11 +57,21 @@ internal static class Targets
             return;
         }
 
-        double? delta = webpDb - jpegDb;
-        bool equal = delta is { } d && d >= -QualityGate.MaxLossDb;
-        string psnr = delta is { } v ? Format.Invariant($" ({v:+0.00;−0.00} dB)") : "";
-        table.Add("WebP chain ≤ 1.5× JPEG chain at equal PSNR", inputId, Format.Ratio(ratio) + psnr, Format.Pass(ratio <= 1.5 && equal));
+        string psnr = PsnrDelta(webpDb, jpegDb) is { } delta ? $" ({delta})" : "";
+        table.Add("WebP chain ≤ 1.5× JPEG chain at equal PSNR", inputId, Format.Ratio(ratio) + psnr, Format.Pass(WebpAtEqualPsnr(ratio, webpDb, jpegDb)));
     }
+
+    /// <summary>
+    /// Whether a WebP chain meets issue 11's target (<see cref="AtEqualPsnr"/>, and <see cref="WebpGridReport"/> per
+    /// method and quality): <paramref name="ratio"/> (its CPU over the JPEG chain's) at most 1.5, its PSNR at 800 px at
+    /// most the gate's 0.5 dB below JPEG's.
+    /// </summary>
+    public static bool WebpAtEqualPsnr(double ratio, double? webpDb, double? jpegDb) =>
+        ratio <= 1.5 && webpDb - jpegDb is { } delta && delta >= -QualityGate.MaxLossDb;
+
+    /// <summary>WebP's PSNR less JPEG's, signed (e.g. <c>−0.42 dB</c>); null when either is missing.</summary>
+    public static string? PsnrDelta(double? webpDb, double? jpegDb) =>
+        webpDb - jpegDb is { } delta ? Format.Invariant($"{delta:+0.00;−0.00} dB") : null;
 
     /// <summary>Ahead means a lower median CPU without losing more than 0.5 dB to that anchor (or an anchor faster only by losing more).</summary>
     private static void AheadOfAnchors(Table table, Findings findings, string inputId, string op)

@@ -4,7 +4,6 @@ using Workflows.Assets.Imaging;
 using Workflows.Bench.Harness;
 using Workflows.Bench.Inputs;
 using Workflows.Bench.Levers;
-using Workflows.Bench.Quality;
 using Workflows.Bench.Variants;
 
 namespace Workflows.Bench.Reporting;
@@ -16,7 +15,6 @@ namespace Workflows.Bench.Reporting;
 internal static class WebpGridReport
 {
     private const string Lever = LeverCatalog.Name;
-    private const double MaxRatio = 1.5;
 
     public static void Render(StringBuilder text, Findings findings, IReadOnlyList<BenchInput> inputs, string runFolder)
     {
@@ -30,17 +28,15 @@ internal static class WebpGridReport
             }
 
             double? jpegDb = Findings.Psnr(jpeg, "jpeg");
-            table.Add(input.Id, "JPEG chain (stages-jpeg)", Cell(jpeg), Format.Ratio(1), Format.Ms(Encode(jpeg, "jpeg")), Format.Db(jpegDb), "",
+            table.Add(input.Id, "JPEG chain (stages-jpeg)", Findings.Cell(jpeg), Format.Ratio(1), Format.Ms(Encode(jpeg, "jpeg")), Format.Db(jpegDb), "",
                 Bytes(jpeg, RenditionFormat.Jpeg, runFolder), "");
             foreach (BenchTask webp in grid)
             {
                 double ratio = webp.MedianCpu / jpeg.MedianCpu;
                 double? db = Findings.Psnr(webp, "webp");
-                double? delta = db - jpegDb;
-                bool equal = delta is { } d && d >= -QualityGate.MaxLossDb;
-                table.Add(input.Id, webp.Op, Cell(webp), Format.Ratio(ratio), Format.Ms(Encode(webp, "webp")), Format.Db(db),
-                    delta is { } v ? v.ToString("+0.00;−0.00", CultureInfo.InvariantCulture) + " dB" : "–",
-                    Bytes(webp, RenditionFormat.Webp, runFolder), Format.Pass(ratio <= MaxRatio && equal));
+                table.Add(input.Id, webp.Op, Findings.Cell(webp), Format.Ratio(ratio), Format.Ms(Encode(webp, "webp")), Format.Db(db),
+                    Targets.PsnrDelta(db, jpegDb) ?? "–", Bytes(webp, RenditionFormat.Webp, runFolder),
+                    Format.Pass(Targets.WebpAtEqualPsnr(ratio, db, jpegDb)));
             }
         }
 
@@ -50,8 +46,6 @@ internal static class WebpGridReport
             text.Append(table);
         }
     }
-
-    private static string Cell(BenchTask task) => $"{Format.Ms(task.MedianCpu)} ({Format.Ms(task.BestCpu)})";
 
     /// <summary>The chain's encode stages (<c>{format}-{size}</c>, see <see cref="StagedCascade"/>), summed.</summary>
     private static double Encode(BenchTask task, string format) =>

@@ -20,8 +20,7 @@ public sealed class AssetDuplicateCopyTests
     {
         // Arrange: the duplicate found no original; its copy goes out once the first run has copied, deleted the
         // upload and recorded the original's ETag.
-        var held = new HeldRequests();
-        await using var assets = await StartAsync(held);
+        await using var assets = await StartAsync();
         var inspect = await UploadAsync(assets);
         var duplicateCopy = new Hold(IsCopy);
         var duplicate = RunAsync(assets, inspect, duplicateCopy);
@@ -43,8 +42,7 @@ public sealed class AssetDuplicateCopyTests
     {
         // Arrange: both runs found no original; the duplicate's copy goes out once the first run's copy is in place,
         // before that run deletes the upload (so the upload is still there to copy).
-        var held = new HeldRequests();
-        await using var assets = await StartAsync(held);
+        await using var assets = await StartAsync();
         var inspect = await UploadAsync(assets);
         var duplicateCopy = new Hold(IsCopy);
         var duplicate = RunAsync(assets, inspect, duplicateCopy);
@@ -67,8 +65,9 @@ public sealed class AssetDuplicateCopyTests
 
     private static bool IsCopy(Request request) => request.Headers.TryGetValue("x-ms-copy-source", out _);
 
-    private static Task<AssetsTestApp> StartAsync(HeldRequests held) => AssetsTestApp.StartAsync(services: s =>
-        s.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(held, HttpPipelinePosition.PerCall))));
+    /// <summary>The app with its storage requests held by each run's <see cref="Hold"/> (<see cref="HeldRequests"/>).</summary>
+    private static Task<AssetsTestApp> StartAsync() => AssetsTestApp.StartAsync(services: s =>
+        s.AddAzureClients(clients => clients.ConfigureDefaults(o => o.AddPolicy(new HeldRequests(), HttpPipelinePosition.PerCall))));
 
     private static async Task<InspectUploadRequest> UploadAsync(AssetsTestApp assets)
     {

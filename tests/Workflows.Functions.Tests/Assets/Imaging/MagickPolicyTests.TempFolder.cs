@@ -95,12 +95,13 @@ public sealed partial class MagickPolicyTests
 
     }
 
-    private static string DecodeOutcome(byte[] file, ImageFormat format, int minUprightWidth = 1000)
+    /// <summary>"decoded", or the exception's type and its inner exception's message (ImageMagick's words).</summary>
+    private static string DecodeOutcome(byte[] file, ImageFormat format, int minUprightWidth = 1000, ImageLimits? limits = null)
     {
         try
         {
             using var data = SKData.CreateCopy(file);
-            using var decoder = MagickImageDecoder.Open(data, format, ImageLimits.Default);
+            using var decoder = MagickImageDecoder.Open(data, format, limits ?? ImageLimits.Default);
             using SKBitmap bitmap = decoder.Decode(minUprightWidth);
             return "decoded";
         }

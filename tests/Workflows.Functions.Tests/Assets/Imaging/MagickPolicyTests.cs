@@ -131,7 +131,7 @@ public sealed partial class MagickPolicyTests
         var outcomes = await FreshProcess.Value;
 
         // Assert: the host's contention, retried; not the file's fault, so not "corrupt".
-        Assert.Equal("IOException", outcomes["budget-held"]);
+        Assert.StartsWith("IOException:", outcomes["budget-held"], StringComparison.Ordinal);
     }
 
     /// <summary>The child side: the app's start, then every probe; one JSON object of outcomes on stdout.</summary>
@@ -204,15 +204,7 @@ public sealed partial class MagickPolicyTests
                 held.Add(new MagickImage(jxl, new MagickReadSettings { Format = MagickFormat.Jxl }));
             }
 
-            using var data = SKData.CreateCopy(jxl);
-            using var decoder = MagickImageDecoder.Open(data, ImageFormat.JpegXl, limits);
-            using SKBitmap bitmap = decoder.Decode(1000);
-            outcomes["budget-held"] = "decoded";
-        }
-        catch (Exception ex) when (ex is IOException or ImageRejectedException)
-        {
-            outcomes["budget-held"] = ex.GetType().Name;
-            outcomes["budget-held-inner"] = ex.InnerException?.Message ?? "";
+            outcomes["budget-held"] = DecodeOutcome(jxl, ImageFormat.JpegXl, limits: limits);
         }
         finally
         {
