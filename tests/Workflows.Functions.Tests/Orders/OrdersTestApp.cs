@@ -118,6 +118,24 @@ internal sealed class OrdersTestApp(TestApp app) : IAsyncDisposable
         return await result.ExecuteAsync(request);
     }
 
+    /// <summary>Polls the saga until its custom status (what the commands check) says CompletionFailed, or it has ended (bounded by the test timeout).</summary>
+    public async Task<(OrchestrationRuntimeStatus, OrderStatus?)> ParkedOrEndedAsync(string id)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            var instance = (await Client.GetInstanceAsync(id, getInputsAndOutputs: true, timeout.Token))!;
+            var stage = instance.ReadCustomStatusAs<OrderStage>()?.Status;
+            if (stage == OrderStatus.CompletionFailed
+                || instance.RuntimeStatus is not (OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending))
+            {
+                return (instance.RuntimeStatus, stage);
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
     /// <summary>Polls the order view until it reaches <paramref name="status"/> (bounded by <see cref="Timeout"/>).</summary>
     public Task<OrderView> WaitForStatusAsync(string id, OrderStatus status) => WaitForViewAsync(id, view => view.Status == status);
 
