@@ -115,10 +115,7 @@ public sealed class OrderMetricsTests
         var view = (await orders.Get<Workflows.Orders.Storage.OrderViewStore>().FindAsync(id, CancellationToken.None))!;
         Assert.Equal(OrderStatus.Completed, view.Status);
         Assert.Equal(["CompletionFailed", "RetryCompletion by admin-key", "Completed"], view.Steps.Select(s => s.Step).TakeLast(3));
-        var queue = await orders.Get<Workflows.Orders.Storage.OrderEventPublisher>().GetClientAsync(CancellationToken.None);
-        var events = (await queue.ReceiveMessagesAsync(32)).Value
-            .Select(m => System.Text.Json.JsonSerializer.Deserialize<OrderEvent>(m.MessageText, Workflows.Orders.Storage.OrderEventPublisher.Json)!)
-            .ToList();
+        var events = await orders.ReceiveEventsAsync();
         Assert.Equal([$"{id}:OrderCompleted"], events.Select(e => e.EventId));
         Assert.Equal(1, finished.Count(("outcome", nameof(OrderEventType.OrderCompleted))));
         Assert.Equal(1, finished.Count());

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using Workflows.Orders;
@@ -48,7 +47,7 @@ public sealed class OrderParkingFinalEventTests
         Assert.Equal((OrderStatus.Cancelled, "cancelled_by_customer"), (view.Status, view.FailureReason));
         Assert.Equal(["ReleaseStock"], view.CompensationsRun);
         Assert.Equal(["CompletionFailed", "RetryCompletion by admin-key", "Cancelled"], view.Steps.Select(s => s.Step).TakeLast(3));
-        Assert.Equal([(OrderEventType.OrderCancelled, "cancelled_by_customer")], (await EventsAsync(orders)).Select(e => (e.Type, e.Reason)));
+        Assert.Equal([(OrderEventType.OrderCancelled, "cancelled_by_customer")], (await orders.ReceiveEventsAsync()).Select(e => (e.Type, e.Reason)));
         Assert.Equal((5, 0), Counts(await orders.StockAsync("MN", "ams")));
     }
 
@@ -84,17 +83,9 @@ public sealed class OrderParkingFinalEventTests
         Assert.Equal((OrderStatus.Failed, "payment_declined: card_declined"), (view.Status, view.FailureReason));
         Assert.Equal(["RefundPayment", "ReleaseStock"], view.CompensationsRun);
         Assert.Equal(1, view.Steps.Count(s => s.Step == "Compensating"));
-        Assert.Equal([(OrderEventType.OrderFailed, "payment_declined: card_declined")], (await EventsAsync(orders)).Select(e => (e.Type, e.Reason)));
+        Assert.Equal([(OrderEventType.OrderFailed, "payment_declined: card_declined")], (await orders.ReceiveEventsAsync()).Select(e => (e.Type, e.Reason)));
         Assert.Equal((5, 0), Counts(await orders.StockAsync("KB", "ams")));
     }
 
     private static string EventsQueuePath(OrdersTestApp orders) => "/" + orders.Get<IOptions<OrdersOptions>>().Value.EventsQueue + "/";
-
-    private static async Task<List<OrderEvent>> EventsAsync(OrdersTestApp orders)
-    {
-        var queue = await orders.Get<OrderEventPublisher>().GetClientAsync(CancellationToken.None);
-        return (await queue.ReceiveMessagesAsync(32)).Value
-            .Select(m => JsonSerializer.Deserialize<OrderEvent>(m.MessageText, OrderEventPublisher.Json)!)
-            .ToList();
-    }
 }

@@ -118,6 +118,15 @@ internal sealed class OrdersTestApp(TestApp app) : IAsyncDisposable
         return await result.ExecuteAsync(request);
     }
 
+    /// <summary>The events on the test's events queue (received, so read once), deserialized as consumers do.</summary>
+    public async Task<List<OrderEvent>> ReceiveEventsAsync()
+    {
+        var queue = await Get<OrderEventPublisher>().GetClientAsync(CancellationToken.None);
+        return (await queue.ReceiveMessagesAsync(32)).Value
+            .Select(m => System.Text.Json.JsonSerializer.Deserialize<OrderEvent>(m.MessageText, OrderEventPublisher.Json)!)
+            .ToList();
+    }
+
     /// <summary>Polls the saga until its custom status (what the commands check) says CompletionFailed, or it has ended (bounded by the test timeout).</summary>
     public async Task<(OrchestrationRuntimeStatus, OrderStatus?)> ParkedOrEndedAsync(string id)
     {
