@@ -137,8 +137,23 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
             _compensationsRun.AddRange(report.Completed);
         }
 
-        await FinishAsync(final, final == OrderStatus.Cancelled ? OrderEventType.OrderCancelled : OrderEventType.OrderFailed, reason, outstanding: []);
-        return new OrderOutcome(order.OrderId, final, _priced?.Total ?? 0, reason);
+        // The outcome is decided and compensated: from here the order only moves forward, as after the point of no
+        // return. A publish that still fails parks it in CompletionFailed (the view keeps its outcome and reason) until
+        // an operator resumes it; the retry publishes the same event. Stopping again would undo nothing and overwrite both.
+        var type = final == OrderStatus.Cancelled ? OrderEventType.OrderCancelled : OrderEventType.OrderFailed;
+        while (true)
+        {
+            try
+            {
+                await FinishAsync(final, type, reason, CompletionRetry, outstanding: []);
+                return new OrderOutcome(order.OrderId, final, _priced?.Total ?? 0, reason);
+            }
+            catch (TaskFailedException ex)
+            {
+                var failed = $"{type} failed after its retries: {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
+                await ParkAsync(OrderStatus.CompletionFailed, final, OrderEvents.RetryCompletion, failed, shownAs: final);
+            }
+        }
     }
 
     /// <summary>An unexpected error: its details go to the log (and the instance's failure); customers see a stable code.</summary>
@@ -155,10 +170,16 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
     /// who did and moves it back to <paramref name="resumed"/>. Requests that arrived while the saga was busy (a double
     /// click, a repeated call) are dropped before the park is recorded, so only a request made while the order is parked
     /// starts the next round. The park is durable in the custom status (with <paramref name="detail"/> for operators);
-    /// the view writes are best effort, since a storage outage may be why the order is parked.
+    /// the view writes are best effort, since a storage outage may be why the order is parked. The view records the park
+    /// as a step under <paramref name="shownAs"/> when given (a decided outcome it keeps), else under <paramref name="parked"/>.
     /// </summary>
     public async Task ParkAsync(
-        OrderStatus parked, OrderStatus resumed, string retryEvent, string detail, IReadOnlyList<CompensationFailure>? outstanding = null)
+        OrderStatus parked,
+        OrderStatus resumed,
+        string retryEvent,
+        string detail,
+        IReadOnlyList<CompensationFailure>? outstanding = null,
+        OrderStatus? shownAs = null)
     {
         Task<OperatorRequest> request;
         while ((request = context.WaitForExternalEvent<OperatorRequest>(retryEvent)).IsCompleted)
@@ -167,7 +188,7 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
         }
 
         _logger.LogError("{OrderId}: parked in {Status}: {Detail}", order.OrderId, parked, detail);
-        await RecordBestEffortAsync(parked, parked.ToString(), outstanding: outstanding);
+        await RecordBestEffortAsync(shownAs ?? parked, parked.ToString(), outstanding: outstanding);
         context.SetCustomStatus(new OrderStage(parked, Shorten(detail)));
         var by = (await request).By;
         await RecordBestEffortAsync(resumed, $"{retryEvent} by {by}");
@@ -175,7 +196,7 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
 
     /// <summary>
     /// Undoing must not depend on the view: when this progress write fails (after its retries), compensate anyway. A
-    /// later write that still fails (the final status) fails the instance, so nothing is hidden.
+    /// later write that still fails (the final status, with the event) parks the order, so nothing is hidden.
     /// </summary>
     private Task RecordCompensatingAsync(string reason) =>
         RecordBestEffortAsync(OrderStatus.Compensating, "Compensating", reason: reason);

@@ -58,10 +58,11 @@ public sealed class OrderMetricsTests
     }
 
     [Fact]
-    public async Task OrdersFinished_FinalPublishFailsAfterItsRetries_CountsTheOrderOnce()
+    public async Task OrdersFinished_DeclinedOrdersFinalPublishFailsAfterItsRetries_ParksResumesCountsTheOrderOnce()
     {
-        // Arrange: the events queue is down for good, so the declined order's final publish fails after its retries,
-        // once its view is already final: the saga then stops again as unexpected (Compensating, then Failed again).
+        // Arrange: the events queue is down, so the declined order's final publish fails after its retries, once its
+        // view is already final (Failed goes to the view first): the order parks in CompletionFailed. Then the queue is
+        // back and an operator resumes it; the view is written Failed again with the publish.
         using var finished = new MeasurementCapture("workflows.orders.finished");
         var outage = new StorageFault();
         await using var orders = await OrdersTestApp.StartAsync(services: outage.InjectIntoAppStorage);
@@ -70,11 +71,19 @@ public sealed class OrderMetricsTests
 
         // Act
         var id = await orders.StartOrderAsync(OrderBody.Of(("MT", 1)).PaidWith("tok_decline"));
-        var done = await orders.App.WaitForCompletionAsync(id, OrdersTestApp.Timeout);
+        var parked = await orders.ParkedOrEndedAsync(id);
+        var countedWhileParked = finished.Count();
+        outage.FailPathsContaining = null;
+        var resume = await orders.CommandAsync(id, "resume");
+        var outcome = await orders.WaitAsync(id);
 
-        // Assert: one order, one finished order, whatever the view went through on the way.
-        Assert.Equal(Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        // Assert: one order, one finished order, counted when its view first became final.
+        Assert.Equal((Microsoft.DurableTask.Client.OrchestrationRuntimeStatus.Running, OrderStatus.CompletionFailed), parked);
+        Assert.Equal(202, resume.StatusCode);
+        Assert.Equal(OrderStatus.Failed, outcome.Status);
         Assert.Equal(OrderStatus.Failed, (await orders.Get<Workflows.Orders.Storage.OrderViewStore>().FindAsync(id, CancellationToken.None))!.Status);
+        Assert.Equal(1, countedWhileParked);
+        Assert.Equal(1, finished.Count(("outcome", nameof(OrderEventType.OrderFailed))));
         Assert.Equal(1, finished.Count());
     }
 
@@ -106,10 +115,7 @@ public sealed class OrderMetricsTests
         var view = (await orders.Get<Workflows.Orders.Storage.OrderViewStore>().FindAsync(id, CancellationToken.None))!;
         Assert.Equal(OrderStatus.Completed, view.Status);
         Assert.Equal(["CompletionFailed", "RetryCompletion by admin-key", "Completed"], view.Steps.Select(s => s.Step).TakeLast(3));
-        var queue = await orders.Get<Workflows.Orders.Storage.OrderEventPublisher>().GetClientAsync(CancellationToken.None);
-        var events = (await queue.ReceiveMessagesAsync(32)).Value
-            .Select(m => System.Text.Json.JsonSerializer.Deserialize<OrderEvent>(m.MessageText, Workflows.Orders.Storage.OrderEventPublisher.Json)!)
-            .ToList();
+        var events = await orders.ReceiveEventsAsync();
         Assert.Equal([$"{id}:OrderCompleted"], events.Select(e => e.EventId));
         Assert.Equal(1, finished.Count(("outcome", nameof(OrderEventType.OrderCompleted))));
         Assert.Equal(1, finished.Count());

@@ -111,7 +111,7 @@ public sealed class OrderCompensationTests
     }
 
     [Fact]
-    public async Task OrderFulfilment_ViewUnwritableWhenCompensating_StillReleasesStock()
+    public async Task OrderFulfilment_ViewUnwritableWhenCompensating_StillReleasesStockThenParksUntilResumed()
     {
         // Arrange: the card is declined, and from that moment the order view table is unavailable.
         var outage = new StorageFault();
@@ -124,11 +124,23 @@ public sealed class OrderCompensationTests
         await orders.SeedAsync("KB", 10.00m, ("ams", 5));
         var id = await orders.StartOrderAsync(OrderBody.Of(("KB", 1)));
 
-        // Act
-        var done = await orders.App.WaitForCompletionAsync(id, OrdersTestApp.Timeout);
+        // Act 1
+        var parked = await orders.ParkedOrEndedAsync(id);
 
-        // Assert: the view could not say so, but the reservation was released (the instance reports the view error).
-        Assert.Equal(OrchestrationRuntimeStatus.Failed, done.RuntimeStatus);
+        // Assert 1: the view could not say so, but the reservation was released; the final write (with the event)
+        // still fails, so the decided order parks for an operator rather than stopping again.
+        Assert.Equal((OrchestrationRuntimeStatus.Running, OrderStatus.CompletionFailed), parked);
         Assert.Equal((5, 0), Counts(await orders.StockAsync("KB", "ams")));
+
+        // Act 2: the view table is back; an operator resumes the order.
+        outage.FailPathsContaining = null;
+        var resume = await orders.CommandAsync(id, "resume");
+        var outcome = await orders.WaitAsync(id);
+
+        // Assert 2: the decline is the outcome, in the view too.
+        Assert.Equal(202, resume.StatusCode);
+        Assert.Equal((OrderStatus.Failed, "payment_declined: card_declined"), (outcome.Status, outcome.Reason));
+        var view = (await orders.Get<OrderViewStore>().FindAsync(id, CancellationToken.None))!;
+        Assert.Equal((OrderStatus.Failed, "payment_declined: card_declined"), (view.Status, view.FailureReason));
     }
 }

@@ -6,8 +6,9 @@ using Workflows.Orders;
 namespace Workflows.Tests.Orders;
 
 /// <summary>
-/// The saga's last step, <c>PublishOrderEvent</c> (the event, then the view Completed), when it fails after its retries
-/// and an operator resumes the order later (strict mock of the orchestration context).
+/// The saga's last step, <c>PublishOrderEvent</c> (Completed: the event, then the view; Failed and Cancelled: the view,
+/// then the event), when it fails after its retries and an operator resumes the order later (strict mock of the
+/// orchestration context).
 /// </summary>
 public sealed class OrderCompletionTests
 {
@@ -51,6 +52,44 @@ public sealed class OrderCompletionTests
         Assert.DoesNotContain(OrderStatus.Completed, stagesWhileParked);
         Assert.Equal(OrderStatus.CompletionFailed, stagesWhileParked[^1]);
         Assert.Equal(OrderStatus.Completed, context.Stages[^1]);
+    }
+
+    [Fact]
+    public async Task Stop_DeclinedOrdersFinalPublishFailsThenResumed_ParksKeepingFailedAndPublishesTheSameOrderFailedWithoutCompensatingAgain()
+    {
+        // Arrange: the card is declined; the final publish fails after its retries once; the operator resumes later.
+        var context = new OrchestrationContextFake();
+        context.Returns(nameof(CatalogueActivities.PriceOrder), _ => StepResult.Accepted(OrchestrationContextFake.Priced));
+        context.Returns(nameof(StockActivities.ReserveStock), _ => StepResult.Accepted<IReadOnlyList<StockAllocation>>([new("KB", "ams", 2)]));
+        context.Returns(nameof(PaymentActivities.ChargePayment), _ => StepResult.Rejected<PaymentReceipt>("payment_declined: card_declined"));
+        context.Compensates(nameof(PaymentActivities.RefundPayment));
+        context.Compensates(nameof(StockActivities.ReleaseStock));
+        var publishes = 0;
+        context.Returns(nameof(OrderViewActivities.PublishOrderEvent), input => ++publishes == 1
+            ? throw new TaskFailedException(nameof(OrderViewActivities.PublishOrderEvent), 1, new InvalidOperationException("queue unavailable"))
+            : ((PublishOrderEventRequest)input!).Event.EventId);
+        var resume = Resumable(context);
+
+        // Act
+        var running = OrderFulfilmentOrchestrator.RunAsync(context.Mock.Object, OrchestrationContextFake.Order());
+        var stagesWhileParked = context.Stages.ToList();
+        context.Clock = OrchestrationContextFake.Now.AddMinutes(30);
+        resume.SetResult(new OperatorRequest("ops"));
+        var outcome = await running;
+
+        // Assert: parked (not stopped again): compensated once, the view Failed from the first write on, and the same
+        // OrderFailed event (with the decline) published again.
+        Assert.Equal(new OrderOutcome("order-1", OrderStatus.Failed, 20m, "payment_declined: card_declined"), outcome);
+        Assert.Equal(
+            ["PriceOrder", "ReserveStock", "ChargePayment", "RefundPayment", "ReleaseStock", "PublishOrderEvent", "PublishOrderEvent"],
+            context.Calls);
+        Assert.Equal(OrderStatus.CompletionFailed, stagesWhileParked[^1]);
+        Assert.Equal(OrderStatus.Failed, context.Stages[^1]);
+        Assert.All(context.Recorded.SkipWhile(s => s != OrderStatus.Failed), s => Assert.Equal(OrderStatus.Failed, s));
+        Assert.Single(context.RecordedSteps, "Compensating");
+        var events = context.Inputs.OfType<PublishOrderEventRequest>().Select(r => r.Event).ToList();
+        Assert.Equal(JsonSerializer.Serialize(events[0]), JsonSerializer.Serialize(events[1]));
+        Assert.Equal((OrderEventType.OrderFailed, "payment_declined: card_declined"), (events[0].Type, events[0].Reason));
     }
 
     /// <summary>An order that ships everything and commits its stock; its final publish fails (after its retries) <paramref name="failedPublishes"/> times.</summary>

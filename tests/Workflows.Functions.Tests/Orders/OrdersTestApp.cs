@@ -118,6 +118,33 @@ internal sealed class OrdersTestApp(TestApp app) : IAsyncDisposable
         return await result.ExecuteAsync(request);
     }
 
+    /// <summary>The events on the test's events queue (received, so read once), deserialized as consumers do.</summary>
+    public async Task<List<OrderEvent>> ReceiveEventsAsync()
+    {
+        var queue = await Get<OrderEventPublisher>().GetClientAsync(CancellationToken.None);
+        return (await queue.ReceiveMessagesAsync(32)).Value
+            .Select(m => System.Text.Json.JsonSerializer.Deserialize<OrderEvent>(m.MessageText, OrderEventPublisher.Json)!)
+            .ToList();
+    }
+
+    /// <summary>Polls the saga until its custom status (what the commands check) says CompletionFailed, or it has ended (bounded by the test timeout).</summary>
+    public async Task<(OrchestrationRuntimeStatus, OrderStatus?)> ParkedOrEndedAsync(string id)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            var instance = (await Client.GetInstanceAsync(id, getInputsAndOutputs: true, timeout.Token))!;
+            var stage = instance.ReadCustomStatusAs<OrderStage>()?.Status;
+            if (stage == OrderStatus.CompletionFailed
+                || instance.RuntimeStatus is not (OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending))
+            {
+                return (instance.RuntimeStatus, stage);
+            }
+
+            await Task.Delay(50, timeout.Token);
+        }
+    }
+
     /// <summary>Polls the order view until it reaches <paramref name="status"/> (bounded by <see cref="Timeout"/>).</summary>
     public Task<OrderView> WaitForStatusAsync(string id, OrderStatus status) => WaitForViewAsync(id, view => view.Status == status);
 

@@ -62,7 +62,10 @@ public sealed class OrderCommandsHttp(IConfiguration configuration)
         [DurableClient] DurableTaskClient client) =>
         SendAsync(req, orderId, client, [OrderStatus.CompensationFailed], OrderEvents.RetryCompensation, new OperatorRequest(CallerIdentity.Of(req, configuration)));
 
-    /// <summary>Resumes the completion of an order in CompletionFailed: retries the step that failed, then the rest.</summary>
+    /// <summary>
+    /// Resumes the completion of an order in CompletionFailed: retries the step that failed, then the rest (for a Failed
+    /// or Cancelled order, the publish of its event).
+    /// </summary>
     [Function(nameof(ResumeOrder))]
     public Task<IActionResult> ResumeOrder(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "orders/{orderId}/resume")] HttpRequest req,

@@ -85,8 +85,8 @@ public sealed class OrderViewStore(OrderTables tables, OrderIndexStore index)
 
             // The first write that makes the view final signs it (later writes keep the signature): should its answer be
             // lost, the conflict the SDK's retry meets is recognised as its own write by the signature. A view signed
-            // already was final once: when the saga stops again after it (its final publish failed: Compensating, then
-            // Failed again), the order is not counted twice.
+            // already was final once: when the saga writes it again (its final publish failed: the park and the
+            // operator's resume are recorded, then the final status with the retried publish), the order is not counted twice.
             var finishing = stored.FinishedBy is null && !IsFinal(current.Status) && IsFinal(next.Status);
             var signature = finishing ? Guid.NewGuid().ToString("N") : stored.FinishedBy;
             entity[FinishedByColumn] = signature;
