@@ -21,11 +21,17 @@ public static partial class TestImages
     /// <summary>
     /// A DNG whose DefaultScale (tag 50718) is <paramref name="horizontal"/> : <paramref name="vertical"/>: libraw
     /// develops it that much wider (or taller) than its <paramref name="width"/> × <paramref name="height"/> header says.
+    /// With <paramref name="count"/>, the entry says it holds that many values (its two stay in the file: libraw reads
+    /// two whatever the count).
     /// </summary>
-    public static byte[] Dng(int width, int height, TestExif exif, uint horizontal, uint vertical)
+    public static byte[] Dng(int width, int height, TestExif exif, uint horizontal, uint vertical, uint count = 2)
     {
         using SKBitmap bitmap = Paint(width, height);
-        return Dng(bitmap, exif, ifd0 => ifd0.Rational(50718, horizontal, 1, vertical, 1));
+        return Dng(bitmap, exif, ifd0 =>
+        {
+            ifd0.Rational(50718, horizontal, 1, vertical, 1);
+            ifd0.Recount(50718, count);
+        });
     }
 
     /// <summary>The mosaic of <paramref name="bitmap"/> (RGBA 8888), e.g. a photo decoded for a benchmark sample.</summary>

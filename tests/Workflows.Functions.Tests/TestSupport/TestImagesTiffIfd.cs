@@ -25,6 +25,13 @@ internal sealed class TestImagesTiffIfd(bool bigEndian)
 
     public void Byte(ushort tag, params byte[] values) => _entries[tag] = (1, (uint)values.Length, values);
 
+    /// <summary>Rewrites the count of <paramref name="tag"/>'s entry and keeps its data: an entry whose count understates it.</summary>
+    public void Recount(ushort tag, uint count)
+    {
+        var (type, _, data) = _entries[tag];
+        _entries[tag] = (type, count, data);
+    }
+
     public void SRational(ushort tag, params int[] values) =>
         _entries[tag] = (10, (uint)values.Length / 2, [.. values.SelectMany(v => Bytes(4, (uint)v))]);
 

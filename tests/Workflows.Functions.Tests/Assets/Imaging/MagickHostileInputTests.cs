@@ -148,6 +148,39 @@ public sealed class MagickHostileInputTests : IDisposable
         Assert.Equal(1, _limiter.AvailableSlots);
     }
 
+    [Fact]
+    public async Task Inspect_RawWhoseDefaultScaleCountSaysOne_StillRejectedFromHeader()
+    {
+        // Arrange: the 8 : 1 DefaultScale above, its entry saying it holds one value; libraw reads two from where the
+        // entry's data lies whatever its count says, and develops it 16000 × 1000 all the same.
+        byte[] stretched = TestImages.Dng(2000, 1000, TestExif.PhonePortrait, horizontal: 8, vertical: 1, count: 1);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // Act
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() =>
+            new ImageInspector(new ImageLimits(MaxPixels: 10_000_000)).InspectAsync(new MemoryStream(stretched), timeout.Token));
+
+        // Assert
+        Assert.Equal("The image is 16000 × 1000 (16 MP); the limit is 10 MP.", ex.Message);
+    }
+
+    [Fact]
+    public async Task Render_RawWhoseDefaultScaleCountSaysOne_DevelopedStretchedAndRejected()
+    {
+        // Arrange: the 2 : 1 DefaultScale of the render test above, its entry's count 1 (libraw still stretches it).
+        byte[] stretched = TestImages.Dng(1200, 1000, TestExif.PhonePortrait, horizontal: 2, vertical: 1, count: 1);
+        var renderer = new RenditionRenderer(_limiter, new ImageLimits(MaxPixels: 2_000_000));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+
+        // Act
+        var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => renderer.RenderAsync(
+            new MemoryStream(stretched), [TestChains.Widths(RenditionFormat.Jpeg, 80, 64)], (_, _, _) => Task.CompletedTask,
+            timeout.Token));
+
+        // Assert: the size libraw develops it at, whether caught from its header or after the read.
+        Assert.Equal("The image is 2400 × 1000 (2.4 MP); the limit is 2 MP.", ex.Message);
+    }
+
     public void Dispose() => _limiter.Dispose();
 
     // A small real file whose header is rewritten to declare size × size.

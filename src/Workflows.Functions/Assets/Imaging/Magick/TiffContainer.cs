@@ -134,7 +134,7 @@ internal static class TiffContainer
             {
                 int entry = (int)ifd + 2 + 12 * i;
                 ushort tag = Read16(file, entry, bigEndian);
-                if (tag == DefaultScaleTag && Values(file, entry, bigEndian, 2) is [double horizontal, double vertical]
+                if (tag == DefaultScaleTag && Values(file, entry, bigEndian, 2, whateverTheCount: true) is [double horizontal, double vertical]
                     && horizontal > 0.00001 && vertical > 0.00001 && double.IsFinite(horizontal / vertical)
                     && Stretch(horizontal / vertical) > Stretch(aspect))
                 {
@@ -162,10 +162,12 @@ internal static class TiffContainer
     }
 
     // Up to max values of an entry as numbers, as libraw reads them (its getreal); none if they lie outside the file.
-    private static double[] Values(ReadOnlySpan<byte> file, int entry, bool bigEndian, int max)
+    // whateverTheCount: exactly max values from where the entry's data lies, as libraw reads DefaultScale's two even
+    // when the count says fewer (so a count of 1 does not hide a stretch libraw applies).
+    private static double[] Values(ReadOnlySpan<byte> file, int entry, bool bigEndian, int max, bool whateverTheCount = false)
     {
         ushort type = Read16(file, entry + 2, bigEndian);
-        int count = (int)Math.Min(Read32(file, entry + 4, bigEndian), (uint)max);
+        int count = whateverTheCount ? max : (int)Math.Min(Read32(file, entry + 4, bigEndian), (uint)max);
         int unit = type switch { 3 or 8 => 2, 4 or 9 or 11 or 13 => 4, 5 or 10 or 12 => 8, _ => 1 };
         long at = (long)Read32(file, entry + 4, bigEndian) * unit <= 4 ? entry + 8 : Read32(file, entry + 8, bigEndian);
         if (at + (long)count * unit > file.Length)
