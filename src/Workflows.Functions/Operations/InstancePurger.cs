@@ -26,13 +26,13 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
     /// <see cref="IInstancePurgeHook"/> ran for each; nothing if any still runs or a hook fails (the next purge retries).
     /// No hook runs for a tree that stays because some of it still runs: a hook's deletes cannot be undone, and the
     /// sub-orchestrations (named after the root, so often of the same business id) may still need what it deletes. So
-    /// the sub-orchestrations are queried first, also for a root whose clean-up then fails (a query per kept instance).
+    /// the sub-orchestrations are queried first, also for a root whose clean-up then fails (a query per kept instance),
+    /// and again once the hooks passed, for one started meanwhile (then kept, its hooks run: <see cref="IInstancePurgeHook"/>).
     /// </summary>
     public async Task<TreePurge> PurgeTreeAsync(DurableTaskClient client, OrchestrationMetadata root, CancellationToken ct)
     {
         var instanceId = root.InstanceId;
-        var descendants = await QueryAsync(client, new OrchestrationQuery { InstanceIdPrefix = InstanceStarts.ChildPrefix(instanceId) }, int.MaxValue, ct);
-        var running = descendants.Where(d => !OperationsHttp.IsFinished(d.RuntimeStatus)).Select(d => d.InstanceId).ToList();
+        var (descendants, running) = await DescendantsAsync(client, instanceId, ct);
         if (running.Count > 0)
         {
             return new TreePurge(0, running);
@@ -42,6 +42,15 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
         if (await RunHooksAsync(client, [root, .. descendants], ct) is { } failure)
         {
             return new TreePurge(0, [], failure);
+        }
+
+        // Asked again now the hooks are done: a sub-orchestration may have started meanwhile (a re-render starts at any
+        // time), and the engine purges a running instance as readily as a finished one. This narrows the window to the
+        // purge calls themselves; it cannot close it (the engine has no conditional purge).
+        (descendants, running) = await DescendantsAsync(client, instanceId, ct);
+        if (running.Count > 0)
+        {
+            return new TreePurge(0, running);
         }
 
         // Deepest first, the root last: a purge cut short can simply be repeated.
@@ -123,6 +132,14 @@ public sealed class InstancePurger(IEnumerable<IInstancePurgeHook> hooks, ILogge
         }
 
         return null;
+    }
+
+    /// <summary>The sub-orchestrations of <paramref name="instanceId"/> (every depth), and the ids of those not finished.</summary>
+    private static async Task<(IReadOnlyList<OrchestrationMetadata> All, IReadOnlyList<string> Running)> DescendantsAsync(
+        DurableTaskClient client, string instanceId, CancellationToken ct)
+    {
+        var all = await QueryAsync(client, new OrchestrationQuery { InstanceIdPrefix = InstanceStarts.ChildPrefix(instanceId) }, int.MaxValue, ct);
+        return (all, [.. all.Where(d => !OperationsHttp.IsFinished(d.RuntimeStatus)).Select(d => d.InstanceId)]);
     }
 
     private static async Task<IReadOnlyList<OrchestrationMetadata>> QueryAsync(

@@ -106,7 +106,8 @@ public sealed class PersistentTestApp : IAsyncDisposable
     /// worker of its own (fresh singletons; <paramref name="services"/> after the app's overrides), and a worker id of its
     /// own, as each instance of a scaled-out app has: with the app's (the engine's default, the machine name) its backend
     /// took the app's control-queue lease as its own and both ran the orchestrations. Both hosts take activities from the
-    /// hub's work-item queue; orchestrations run where the control queue's lease is (the app's). Dispose it first.
+    /// hub's work-item queue; orchestrations run where the control queue's lease is, one backend's at a time: the app's,
+    /// until a renewal later than the lease (6 s here; a loaded machine) hands it to the added host. Dispose it first.
     /// </summary>
     public async Task<IAsyncDisposable> AddHostAsync(Action<IServiceCollection>? services = null)
     {
