@@ -86,13 +86,16 @@ export async function ordersList(view, { signal, admin }, queryString) {
   await load();
 }
 
+/** An order command as a click handler: POSTs it, announces `done` and shows the order again. */
+const command = (id, path, json, done, refresh) => async () => {
+  await api(`orders/${id}/${path}`, { method: 'POST', json });
+  announce(done);
+  await refresh();
+};
+
 function commands(order, admin, refresh) {
   const id = order.id;
-  const send = (path, json, done) => async () => {
-    await api(`orders/${id}/${path}`, { method: 'POST', json });
-    announce(done);
-    await refresh();
-  };
+  const send = (path, json, done) => command(id, path, json, done, refresh);
   const buttons = [];
   if (admin && order.status === 'AwaitingApproval') {
     buttons.push(action('Approve', send('approve', { approved: true }, 'Approval sent'), { class: 'primary' }));
@@ -124,11 +127,8 @@ function completionPanel(order, admin, refresh) {
   return h('div', { class: 'panel parked', 'data-testid': 'completion-failed' },
     h('h3', {}, 'Finishing step failed'),
     ...what.map((text) => h('p', {}, text)),
-    admin ? action('Resume', async () => {
-      await api(`orders/${order.id}/resume`, { method: 'POST' });
-      announce('Resume sent');
-      await refresh();
-    }, { class: 'primary' }) : h('p', {}, 'An operator can resume it once the cause is fixed.'));
+    admin ? action('Resume', command(order.id, 'resume', undefined, 'Resume sent', refresh), { class: 'primary' })
+      : h('p', {}, 'An operator can resume it once the cause is fixed.'));
 }
 
 export async function orderPage(view, { signal, admin }, id) {
@@ -152,11 +152,8 @@ export async function orderPage(view, { signal, admin }, id) {
       order.outstandingCompensations.length ? h('div', { class: 'panel outstanding' },
         h('h3', {}, 'Outstanding compensations'),
         h('ul', {}, order.outstandingCompensations.map((c) => h('li', {}, JSON.stringify(c)))),
-        admin ? action('Retry compensations', async () => {
-          await api(`orders/${id}/compensate`, { method: 'POST' });
-          announce('Retry sent');
-          await refresh();
-        }, { class: 'primary' }) : h('p', {}, 'An operator can retry them.')) : null,
+        admin ? action('Retry compensations', command(id, 'compensate', undefined, 'Retry sent', refresh), { class: 'primary' })
+          : h('p', {}, 'An operator can retry them.')) : null,
       h('h2', {}, 'Lines'),
       table(['SKU', 'Product', 'Quantity', 'Unit price', 'Line total'], order.lines.map((l) => h('tr', {},
         h('td', {}, l.sku), h('td', {}, l.name), h('td', {}, l.quantity), h('td', {}, money(l.unitPrice, order.currency)), h('td', {}, money(l.lineTotal, order.currency))))));
