@@ -7,8 +7,8 @@ using Workflows.Tests.TestSupport;
 namespace Workflows.Tests.WebConsole;
 
 /// <summary>
-/// One app behind the real HTTP server (in-memory engine, Azurite; demo catalogue seeded, short retries) and one
-/// headless Chromium for every console test. Chromium is Debian's (<c>apt-get install chromium</c>; <c>.ci/run</c> does
+/// One app behind the real HTTP server (in-memory engine, Azurite; demo catalogue seeded, short retries, storage outages
+/// on demand) and one headless Chromium for every console test. Chromium is Debian's (<c>apt-get install chromium</c>; <c>.ci/run</c> does
 /// it when missing), or the one <c>WORKFLOWS_CHROMIUM</c> names: Playwright's own browser download is not used.
 /// </summary>
 public sealed class ConsoleFixture : IAsyncLifetime
@@ -21,6 +21,9 @@ public sealed class ConsoleFixture : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
+    /// <summary>Fails the app's storage requests to a path (e.g. the events queue) while a test sets it; null otherwise.</summary>
+    internal StorageFault Outage { get; } = new();
+
     public static string ChromiumPath => Environment.GetEnvironmentVariable(ChromiumVariable) is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
     public async Task InitializeAsync()
@@ -31,11 +34,13 @@ public sealed class ConsoleFixture : IAsyncLifetime
                 $"No Chromium at {ChromiumPath}: install it (Debian/Ubuntu: apt-get install -y chromium) or set {ChromiumVariable}.");
         }
 
-        Api = await HttpTestApp.StartAsync(s =>
-        {
-            OrdersTestApp.Configure(s);
-            AssetsTestApp.Configure(s);
-        });
+        Api = await HttpTestApp.StartAsync(
+            s =>
+            {
+                OrdersTestApp.Configure(s);
+                AssetsTestApp.Configure(s);
+            },
+            Outage.InjectIntoAppStorage);
         await Api.Get<DemoData>().SeedAsync(CancellationToken.None);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true });

@@ -2,9 +2,10 @@
 import { api } from './api.js';
 import { action, announce, badge, confirmAction, errorBox, field, filterForm, h, money, mount, pager, poll, select, table, time } from './ui.js';
 
-const statuses = ['Received', 'Reserving', 'AwaitingApproval', 'Charging', 'Shipping', 'Completing', 'Completed',
-  'Compensating', 'CompensationFailed', 'Cancelled', 'Failed'];
+const statuses = ['Received', 'Reserving', 'AwaitingApproval', 'Charging', 'Shipping', 'Completing', 'CompletionFailed',
+  'Completed', 'Compensating', 'CompensationFailed', 'Cancelled', 'Failed'];
 const finished = ['Completed', 'Cancelled', 'Failed'];
+const finalEvents = { Cancelled: 'OrderCancelled', Failed: 'OrderFailed' };
 const cancellable = ['Received', 'Reserving', 'AwaitingApproval', 'Charging'];
 const tokens = [
   ['tok_visa', 'Card approved (tok_visa)'],
@@ -85,13 +86,16 @@ export async function ordersList(view, { signal, admin }, queryString) {
   await load();
 }
 
+/** An order command as a click handler: POSTs it, announces `done` and shows the order again. */
+const command = (id, path, json, done, refresh) => async () => {
+  await api(`orders/${id}/${path}`, { method: 'POST', json });
+  announce(done);
+  await refresh();
+};
+
 function commands(order, admin, refresh) {
   const id = order.id;
-  const send = (path, json, done) => async () => {
-    await api(`orders/${id}/${path}`, { method: 'POST', json });
-    announce(done);
-    await refresh();
-  };
+  const send = (path, json, done) => command(id, path, json, done, refresh);
   const buttons = [];
   if (admin && order.status === 'AwaitingApproval') {
     buttons.push(action('Approve', send('approve', { approved: true }, 'Approval sent'), { class: 'primary' }));
@@ -108,6 +112,25 @@ function commands(order, admin, refresh) {
   return h('div', { class: 'actions' }, buttons);
 }
 
+/**
+ * Parked in its finishing step until an operator resumes it: CompletionFailed, or a decided Failed/Cancelled order whose
+ * event could not be published (the view keeps its outcome; the instance still runs and its last step is the park).
+ */
+function completionPanel(order, admin, refresh) {
+  const outcomeKept = finished.includes(order.status) && order.runtimeStatus === 'Running' && order.steps.at(-1)?.step === 'CompletionFailed';
+  if (order.status !== 'CompletionFailed' && !outcomeKept) return null;
+  const what = outcomeKept
+    ? [`Its outcome (${order.status}) is decided and compensated, but its ${finalEvents[order.status]} event could not be published after its retries.`,
+      'Nothing will be undone again: Resume publishes that same event, then the order ends.']
+    : ['Every shipment is booked, but its stock could not be committed or its OrderCompleted event could not be published, even after its retries.',
+      'Nothing will be undone: the goods are leaving. Resume retries the step that failed, then the order completes.'];
+  return h('div', { class: 'panel parked', 'data-testid': 'completion-failed' },
+    h('h3', {}, 'Finishing step failed'),
+    ...what.map((text) => h('p', {}, text)),
+    admin ? action('Resume', command(order.id, 'resume', undefined, 'Resume sent', refresh), { class: 'primary' })
+      : h('p', {}, 'An operator can resume it once the cause is fixed.'));
+}
+
 export async function orderPage(view, { signal, admin }, id) {
   let shown = '';
   const render = (order) => {
@@ -119,6 +142,7 @@ export async function orderPage(view, { signal, admin }, id) {
       h('p', {}, `Instance ${order.runtimeStatus} · total ${money(order.total, order.currency)} · created ${time(order.createdAt)}`),
       order.failureReason ? h('p', { class: 'error', 'data-testid': 'failure-reason' }, order.failureReason) : null,
       commands(order, admin, refresh),
+      completionPanel(order, admin, refresh),
       h('h2', {}, 'Timeline'),
       h('ol', { class: 'timeline', 'aria-label': 'Steps' }, order.steps.map((s) => h('li', {}, h('span', { class: 'step' }, s.step), ' ', h('time', { datetime: s.at }, time(s.at))))),
       h('h2', {}, 'Compensations'),
@@ -128,11 +152,8 @@ export async function orderPage(view, { signal, admin }, id) {
       order.outstandingCompensations.length ? h('div', { class: 'panel outstanding' },
         h('h3', {}, 'Outstanding compensations'),
         h('ul', {}, order.outstandingCompensations.map((c) => h('li', {}, JSON.stringify(c)))),
-        admin ? action('Retry compensations', async () => {
-          await api(`orders/${id}/compensate`, { method: 'POST' });
-          announce('Retry sent');
-          await refresh();
-        }, { class: 'primary' }) : h('p', {}, 'An operator can retry them.')) : null,
+        admin ? action('Retry compensations', command(id, 'compensate', undefined, 'Retry sent', refresh), { class: 'primary' })
+          : h('p', {}, 'An operator can retry them.')) : null,
       h('h2', {}, 'Lines'),
       table(['SKU', 'Product', 'Quantity', 'Unit price', 'Line total'], order.lines.map((l) => h('tr', {},
         h('td', {}, l.sku), h('td', {}, l.name), h('td', {}, l.quantity), h('td', {}, money(l.unitPrice, order.currency)), h('td', {}, money(l.lineTotal, order.currency))))));
