@@ -15,26 +15,11 @@ internal static class OrderCompletion
         var retry = run.CompletionRetry;
         var skus = priced.Lines.Select(l => l.Sku).ToList();
         run.Note(OrderStatus.Completing, "Shipped");
-        (string Name, Func<Task> Run)[] steps =
-        [
-            (nameof(StockActivities.CommitStock), () => run.StepAsync<int>(
-                nameof(StockActivities.CommitStock), progress => new CommitStockRequest(run.Key("commit"), run.Order.OrderId, skus, progress), retry)),
-            (nameof(OrderEventType.OrderCompleted), () => run.FinishAsync(OrderStatus.Completed, OrderEventType.OrderCompleted, null, retry)),
-        ];
-
-        for (var next = 0; next < steps.Length;)
-        {
-            try
-            {
-                await steps[next].Run();
-                next++;
-            }
-            catch (TaskFailedException ex)
-            {
-                var failed = $"{steps[next].Name} failed after its retries: {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
-                await run.ParkAsync(OrderStatus.CompletionFailed, OrderStatus.Completing, OrderEvents.RetryCompletion, failed);
-            }
-        }
+        await run.UntilDoneAsync(nameof(StockActivities.CommitStock), () => run.StepAsync<int>(
+            nameof(StockActivities.CommitStock), progress => new CommitStockRequest(run.Key("commit"), run.Order.OrderId, skus, progress), retry),
+            resumed: OrderStatus.Completing);
+        await run.UntilDoneAsync(nameof(OrderEventType.OrderCompleted), () => run.FinishAsync(OrderStatus.Completed, OrderEventType.OrderCompleted, null, retry),
+            resumed: OrderStatus.Completing);
 
         return new OrderOutcome(run.Order.OrderId, OrderStatus.Completed, priced.Total, null);
     }

@@ -141,17 +141,28 @@ internal sealed class OrderFulfilmentRun(TaskOrchestrationContext context, Place
         // return. A publish that still fails parks it in CompletionFailed (the view keeps its outcome and reason) until
         // an operator resumes it; the retry publishes the same event. Stopping again would undo nothing and overwrite both.
         var type = final == OrderStatus.Cancelled ? OrderEventType.OrderCancelled : OrderEventType.OrderFailed;
+        await UntilDoneAsync(type.ToString(), () => FinishAsync(final, type, reason, CompletionRetry, outstanding: []), resumed: final, shownAs: final);
+        return new OrderOutcome(order.OrderId, final, _priced?.Total ?? 0, reason);
+    }
+
+    /// <summary>
+    /// Runs a step of an order whose outcome is decided until it succeeds: one that fails after its retries parks the
+    /// order in CompletionFailed (the view shows <paramref name="shownAs"/> when given) until an operator resumes it
+    /// (back to <paramref name="resumed"/>), then runs again.
+    /// </summary>
+    public async Task UntilDoneAsync(string name, Func<Task> step, OrderStatus resumed, OrderStatus? shownAs = null)
+    {
         while (true)
         {
             try
             {
-                await FinishAsync(final, type, reason, CompletionRetry, outstanding: []);
-                return new OrderOutcome(order.OrderId, final, _priced?.Total ?? 0, reason);
+                await step();
+                return;
             }
             catch (TaskFailedException ex)
             {
-                var failed = $"{type} failed after its retries: {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
-                await ParkAsync(OrderStatus.CompletionFailed, final, OrderEvents.RetryCompletion, failed, shownAs: final);
+                var failed = $"{name} failed after its retries: {ex.FailureDetails.ErrorType}: {ex.FailureDetails.ErrorMessage}";
+                await ParkAsync(OrderStatus.CompletionFailed, resumed, OrderEvents.RetryCompletion, failed, shownAs: shownAs);
             }
         }
     }
