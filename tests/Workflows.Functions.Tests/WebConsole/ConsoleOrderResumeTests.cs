@@ -65,6 +65,11 @@ public sealed class ConsoleOrderResumeTests(ConsoleFixture console) : IDisposabl
             await Expect(page.Locator("h1 .badge")).ToHaveTextAsync("Failed");
             await Expect(page.GetByTestId("failure-reason")).ToContainTextAsync("payment_declined");
 
+            // The list's CompletionFailed filter finds it too, though its status is Failed.
+            await page.GotoAsync(new Uri(console.Api.Server.ConsoleAddress, "#/orders?status=CompletionFailed").ToString());
+            await Expect(page.Locator($"tr[data-order-id='{id}'] .badge")).ToHaveTextAsync(["Failed", "CompletionFailed"]);
+            await page.GetByRole(AriaRole.Link, new() { Name = id }).ClickAsync();
+
             // Act
             console.Outage.FailPathsContaining = null;
             await parked.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();

@@ -68,11 +68,14 @@ function demoForm(products, admin) {
   return form;
 }
 
+/** Where a Failed or Cancelled order waits for an operator (CompletionFailed: its event could not be published). */
+const parkedBadge = (o) => (o.parkedIn && o.parkedIn !== o.status ? [' ', badge(o.parkedIn)] : null);
+
 export async function ordersList(view, { signal, admin }, queryString) {
   const params = new URLSearchParams(queryString ?? '');
   const rows = h('tbody');
   const { load, more } = pager('orders', params, signal, (items) => rows.append(...items.map((o) => h('tr', { 'data-order-id': o.id },
-    h('td', {}, h('a', { href: `#/orders/${o.id}` }, o.id)), h('td', {}, badge(o.status)), h('td', {}, time(o.createdAt)),
+    h('td', {}, h('a', { href: `#/orders/${o.id}` }, o.id)), h('td', {}, badge(o.status), parkedBadge(o)), h('td', {}, time(o.createdAt)),
     h('td', {}, money(o.total, o.currency)), h('td', {}, o.skus.join(', '))))));
   const filters = filterForm('orders', params, [],
     field('Status', select('status', [['', 'Any'], ...statuses.map((s) => [s, s])], params.get('status') ?? '')),
