@@ -87,5 +87,34 @@ public sealed class OrderParkingFinalEventTests
         Assert.Equal((5, 0), Counts(await orders.StockAsync("KB", "ams")));
     }
 
+    [Fact]
+    public async Task ListOrders_DeclinedOrderParkedForItsEvent_IsListedAsCompletionFailedUntilResumed()
+    {
+        // Arrange: the events queue is down; a declined order parks, its view still Failed.
+        var outage = new StorageFault();
+        await using var orders = await OrdersTestApp.StartAsync(services: outage.InjectIntoAppStorage);
+        await orders.SeedAsync("KB", 10.00m, ("ams", 5));
+        outage.FailPathsContaining = EventsQueuePath(orders);
+        var id = await orders.StartOrderAsync(OrderBody.Of(("KB", 1)).PaidWith("tok_decline"));
+        Assert.Equal((OrchestrationRuntimeStatus.Running, OrderStatus.CompletionFailed), await orders.ParkedOrEndedAsync(id));
+        await orders.WaitForViewAsync(id, v => v.Steps.Any(s => s.Step == "CompletionFailed"));
+
+        // Act 1: an operator looks for the orders waiting in CompletionFailed.
+        var parked = await orders.ListOrdersAsync("?status=CompletionFailed");
+
+        // Assert 1: there it is, still Failed and parked in CompletionFailed (and still under Failed too).
+        Assert.Equal([(id, OrderStatus.Failed, OrderStatus.CompletionFailed)], parked.Items.Select(o => (o.Id, o.Status, o.ParkedIn)));
+        Assert.Equal([id], (await orders.ListOrdersAsync("?status=Failed")).Items.Select(o => o.Id));
+
+        // Act 2: the queue is back; the operator resumes it and its event is published.
+        outage.FailPathsContaining = null;
+        Assert.Equal(202, (await orders.CommandAsync(id, "resume")).StatusCode);
+        await orders.WaitAsync(id);
+
+        // Assert 2: nothing waits any more; the order is listed as Failed.
+        Assert.Empty((await orders.ListOrdersAsync("?status=CompletionFailed")).Items);
+        Assert.Equal([(id, OrderStatus.Failed, (OrderStatus?)null)], (await orders.ListOrdersAsync("?status=Failed")).Items.Select(o => (o.Id, o.Status, o.ParkedIn)));
+    }
+
     private static string EventsQueuePath(OrdersTestApp orders) => "/" + orders.Get<IOptions<OrdersOptions>>().Value.EventsQueue + "/";
 }

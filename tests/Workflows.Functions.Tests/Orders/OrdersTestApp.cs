@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Workflows.Orders;
 using Workflows.Orders.Http;
 using Workflows.Orders.Storage;
+using Workflows.Shared.Http;
 using Workflows.Shared.Storage;
 using Workflows.Tests.TestSupport;
 
@@ -101,6 +102,15 @@ internal sealed class OrdersTestApp(TestApp app) : IAsyncDisposable
     {
         var request = TestHttp.Request("GET", $"/api/orders/{id}");
         return await (await app.CreateFunction<OrderQueryHttp>().GetOrder(request, id, Client)).ExecuteAsync(request);
+    }
+
+    /// <summary><c>GET /api/orders{query}</c> (asserting 200): one page of the order list.</summary>
+    public async Task<ListPage<OrderListItem>> ListOrdersAsync(string query)
+    {
+        var request = TestHttp.Request("GET", $"/api/orders{query}");
+        var response = await (await app.CreateFunction<ListOrdersHttp>().ListOrders(request)).ExecuteAsync(request);
+        Assert.True(response.StatusCode == 200, $"{response.StatusCode}: {response.Text}");
+        return response.Json<ListPage<OrderListItem>>()!;
     }
 
     public async Task<TestHttpResponse> CommandAsync(string id, string command, object? body = null, IDictionary<string, string>? headers = null)

@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Azure.Core;
 using Microsoft.Extensions.Options;
 using Microsoft.Playwright;
 using Workflows.Orders;
@@ -16,8 +17,14 @@ namespace Workflows.Tests.WebConsole;
 [Collection(ConsoleTests.Name)]
 public sealed class ConsoleOrderResumeTests(ConsoleFixture console) : IDisposable
 {
-    /// <summary>Whatever the scenario did, the next test finds the events queue up.</summary>
-    public void Dispose() => console.Outage.FailPathsContaining = null;
+    private volatile bool _viewWritesDown;
+
+    /// <summary>Whatever the scenario did, the next test finds the events queue and the order views up.</summary>
+    public void Dispose()
+    {
+        console.Outage.FailPathsContaining = null;
+        _viewWritesDown = false;
+    }
 
     [Fact]
     public async Task Console_OrderWhoseCompletedEventCannotBePublished_ResumedInTheConsoleCompletes()
@@ -65,6 +72,11 @@ public sealed class ConsoleOrderResumeTests(ConsoleFixture console) : IDisposabl
             await Expect(page.Locator("h1 .badge")).ToHaveTextAsync("Failed");
             await Expect(page.GetByTestId("failure-reason")).ToContainTextAsync("payment_declined");
 
+            // The list's CompletionFailed filter finds it too, though its status is Failed.
+            await page.GotoAsync(new Uri(console.Api.Server.ConsoleAddress, "#/orders?status=CompletionFailed").ToString());
+            await Expect(page.Locator($"tr[data-order-id='{id}'] .badge")).ToHaveTextAsync(["Failed", "CompletionFailed"]);
+            await page.GetByRole(AriaRole.Link, new() { Name = id }).ClickAsync();
+
             // Act
             console.Outage.FailPathsContaining = null;
             await parked.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
@@ -74,6 +86,37 @@ public sealed class ConsoleOrderResumeTests(ConsoleFixture console) : IDisposabl
             await Expect(parked).ToHaveCountAsync(0);
             await Expect(page.Locator("h1 .badge")).ToHaveTextAsync("Failed");
             await Expect(page.GetByTestId("failure-reason")).ToContainTextAsync("payment_declined");
+        });
+    }
+
+    [Fact]
+    public async Task Console_OrderParkedWhileItsViewCannotBeWritten_ShowsThePanelAndIsResumed()
+    {
+        // Arrange: the order views refuse writes (reads still work) when a keyboard is ordered: the order cannot
+        // record a step, fails, and parks because it cannot record Failed either. Its view never gets written.
+        var views = "/" + console.Api.Get<IOptions<OrdersOptions>>().Value.TablePrefix + "Views";
+        _viewWritesDown = true;
+        console.Outage.FailNext(r => _viewWritesDown && r.Method != RequestMethod.Get && r.Uri.Path.Contains(views, StringComparison.Ordinal), 503, int.MaxValue);
+        using var placed = await console.Api.PostAsync("orders", OrderBody.Of(("KB-100", 1)));
+        var id = (await placed.Content.ReadFromJsonAsync<OrderAccepted>(HttpTestApp.Json))!.Id;
+
+        await ConsolePage.RunAsync(console.Browser, new Uri(console.Api.Server.ConsoleAddress, $"#/orders/{id}"), async page =>
+        {
+            // The page shows the park from the saga, though the order's record says nothing of it.
+            var parked = page.GetByTestId("completion-failed");
+            await Expect(parked).ToContainTextAsync("could not be recorded");
+            await Expect(page.GetByText("Instance Running")).ToBeVisibleAsync();
+
+            // Act: storage is back; the operator resumes the order.
+            _viewWritesDown = false;
+            await parked.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+
+            // Assert: the record catches up: Failed, as it could not be processed (an unexpected error: the instance
+            // fails too, once the event is out).
+            await Expect(page.GetByText("Instance Failed")).ToBeVisibleAsync();
+            await Expect(parked).ToHaveCountAsync(0);
+            await Expect(page.Locator("h1 .badge")).ToHaveTextAsync("Failed");
+            await Expect(page.GetByTestId("failure-reason")).ToContainTextAsync("processing_error");
         });
     }
 

@@ -7,10 +7,13 @@ using Workflows.Shared.Storage;
 
 namespace Workflows.Orders.Http;
 
-/// <summary>An order in the list, with the URL of its full view.</summary>
+/// <summary>
+/// An order in the list, with the URL of its full view; <c>ParkedIn</c>: the status it waits in for an operator
+/// (CompensationFailed or CompletionFailed), also when its own status stays Failed or Cancelled, else null.
+/// </summary>
 public sealed record OrderListItem(
     string Id, OrderStatus Status, DateTime CreatedAt, DateTime UpdatedAt, string? Currency, decimal? Total,
-    IReadOnlyList<string> Skus, int Lines, string Url);
+    IReadOnlyList<string> Skus, int Lines, string Url, OrderStatus? ParkedIn);
 
 public sealed class ListOrdersHttp(OrderIndexStore index)
 {
@@ -19,7 +22,8 @@ public sealed class ListOrdersHttp(OrderIndexStore index)
 
     /// <summary>
     /// Lists orders newest first from the order index: <c>status</c> (comma-separated), <c>createdFrom</c> (inclusive),
-    /// <c>createdTo</c> (exclusive), <c>sku</c>, <c>pageSize</c> (1-100, default 25) and <c>continuationToken</c>.
+    /// <c>createdTo</c> (exclusive), <c>sku</c>, <c>pageSize</c> (1-100, default 25) and <c>continuationToken</c>. A status
+    /// also matches the orders parked in it (a Failed order waiting in CompletionFailed is listed under both).
     /// </summary>
     [Function(nameof(ListOrders))]
     public async Task<IActionResult> ListOrders(
@@ -39,7 +43,7 @@ public sealed class ListOrdersHttp(OrderIndexStore index)
         var (orders, next) = await index.ListAsync(
             new OrderListQuery(statuses, from, to, sku, after, pageSize), req.HttpContext.RequestAborted);
         var items = orders.Select(o => new OrderListItem(
-            o.Id, o.Status, o.CreatedAt, o.UpdatedAt, o.Currency, o.Total, o.Skus, o.Lines, OrderProblems.OrderUrl(req, o.Id))).ToList();
+            o.Id, o.Status, o.CreatedAt, o.UpdatedAt, o.Currency, o.Total, o.Skus, o.Lines, OrderProblems.OrderUrl(req, o.Id), o.ParkedIn)).ToList();
         return new OkObjectResult(new ListPage<OrderListItem>(items, next is null ? null : ContinuationTokens.Encode(next)));
     }
 }

@@ -7,8 +7,10 @@ using Workflows.Orders.Storage;
 namespace Workflows.Orders.Http;
 
 /// <summary>
-/// The body of <c>GET /api/orders/{id}</c>: the order view plus the orchestration's runtime status. Customer-facing: it
-/// names outstanding compensations but not their errors (those are in the logs and the operations status endpoint).
+/// The body of <c>GET /api/orders/{id}</c>: the order view plus the orchestration's runtime status, and
+/// <c>ParkedIn</c>: the status the saga waits in for an operator (CompensationFailed or CompletionFailed), from its
+/// custom status, else null. Customer-facing: it names outstanding compensations but not their errors, nor why the
+/// order is parked (those are in the logs and the operations status endpoint).
 /// </summary>
 public sealed record OrderResource(
     string Id,
@@ -22,11 +24,16 @@ public sealed record OrderResource(
     IReadOnlyList<string> OutstandingCompensations,
     string? FailureReason,
     DateTime? CreatedAt,
-    DateTime? UpdatedAt);
+    DateTime? UpdatedAt,
+    OrderStatus? ParkedIn);
 
 public sealed class OrderQueryHttp(OrderViewStore views)
 {
-    /// <summary>Returns the order view (materialized by the saga) with the instance's runtime status; 404 if unknown.</summary>
+    /// <summary>
+    /// Returns the order view (materialized by the saga) with the instance's runtime status and park; 404 if unknown.
+    /// The park is read from the saga's custom status (committed with its state), since the view is written best
+    /// effort while an order parks and a storage outage may have left it behind.
+    /// </summary>
     [Function(nameof(GetOrder))]
     public async Task<IActionResult> GetOrder(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "orders/{orderId}")] HttpRequest req,
@@ -39,7 +46,7 @@ public sealed class OrderQueryHttp(OrderViewStore views)
             return OrderProblems.NotFound(orderId);
         }
 
-        var instance = await client.GetInstanceAsync(orderId, getInputsAndOutputs: false, ct);
+        var instance = await client.GetInstanceAsync(orderId, getInputsAndOutputs: true, ct); // the custom status comes with the inputs
         if (instance is not null && instance.Name != nameof(OrderFulfilmentOrchestrator))
         {
             instance = null; // another workflow's instance id, not an order
@@ -55,6 +62,12 @@ public sealed class OrderQueryHttp(OrderViewStore views)
         view ??= new OrderView(orderId, OrderStatus.Received, null, null, [], [], [], [], null, instance!.CreatedAt.UtcDateTime, instance.LastUpdatedAt.UtcDateTime);
         return new OkObjectResult(new OrderResource(
             view.Id, view.Status, instance?.RuntimeStatus.ToString() ?? "Unknown", view.Currency, view.Total, view.Lines,
-            view.Steps, view.CompensationsRun, [.. view.OutstandingCompensations.Select(c => c.ActivityName)], view.FailureReason, view.CreatedAt, view.UpdatedAt));
+            view.Steps, view.CompensationsRun, [.. view.OutstandingCompensations.Select(c => c.ActivityName)], view.FailureReason, view.CreatedAt, view.UpdatedAt,
+            ParkedIn(instance)));
     }
+
+    private static OrderStatus? ParkedIn(OrchestrationMetadata? instance) =>
+        instance is { RuntimeStatus: OrchestrationRuntimeStatus.Running }
+        && instance.ReadCustomStatusAs<OrderStage>()?.Status is { } stage and (OrderStatus.CompletionFailed or OrderStatus.CompensationFailed)
+            ? stage : null;
 }

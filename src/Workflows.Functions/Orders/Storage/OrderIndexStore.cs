@@ -12,9 +12,10 @@ public sealed record OrderSummary(
     string? Currency,
     decimal? Total,
     IReadOnlyList<string> Skus,
-    int Lines);
+    int Lines,
+    OrderStatus? ParkedIn = null);
 
-/// <summary>What <c>GET /api/orders</c> asks for; empty filters match everything.</summary>
+/// <summary>What <c>GET /api/orders</c> asks for; empty filters match everything. A status matches an order in it or parked in it.</summary>
 public sealed record OrderListQuery(
     IReadOnlyList<OrderStatus> Statuses, DateTimeOffset? CreatedFrom, DateTimeOffset? CreatedTo, string? Sku, string? After, int PageSize);
 
@@ -23,12 +24,16 @@ public sealed record OrderListQuery(
 /// (<see cref="NewestFirstIndex"/>): partition <c>orders</c> holds every order, partition <c>sku:{SKU}</c> the orders
 /// with that SKU, so each filter combination is one partition range query with a status filter, never a scan of the
 /// task hub or of the views. A row carries the <c>Sequence</c> of the view write it copies and is only replaced by a
-/// later one, so a late duplicate of an earlier write cannot move the list back (as the view itself guards).
+/// later one, so a late duplicate of an earlier write cannot move the list back (as the view itself guards). A row
+/// also says where the order is parked for an operator (<see cref="ParkedIn"/>), so a status filter finds every order
+/// waiting there, also a Failed or Cancelled one parked in CompletionFailed, in the same query.
 /// </summary>
 public sealed class OrderIndexStore(OrderTables tables)
 {
     private const string AllOrders = "orders";
     private const string SequenceColumn = "Sequence";
+    private const string StatusColumn = "Status";
+    private const string ParkedInColumn = "ParkedIn";
     private readonly RecentWrites<(string Partition, string Row), KnownRow> _recent = new(10_000);
 
     public static string SkuPartition(string sku) => $"sku:{sku}";
@@ -67,20 +72,31 @@ public sealed class OrderIndexStore(OrderTables tables)
     public static IReadOnlySet<string> Partitions(OrderView view) =>
         view.Lines.Select(l => SkuPartition(l.Sku)).Prepend(AllOrders).ToHashSet(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The status an order waits in for an operator when the view's last step is that park (the saga records a park as a
+    /// step named after it), else null: CompensationFailed, or CompletionFailed, where a decided Failed or Cancelled
+    /// order keeps its status (its event could not be published). The operator's resume (or the next step) ends it.
+    /// </summary>
+    public static OrderStatus? ParkedIn(OrderView view) =>
+        view.Steps is [.., var last] && Enum.TryParse<OrderStatus>(last.Step, out var parked)
+        && parked is OrderStatus.CompletionFailed or OrderStatus.CompensationFailed ? parked : null;
+
     public async Task<(IReadOnlyList<OrderSummary> Orders, string? Next)> ListAsync(OrderListQuery query, CancellationToken ct)
     {
         var table = await tables.IndexAsync(ct);
         var partition = query.Sku is null ? AllOrders : SkuPartition(query.Sku);
+        var statuses = query.Statuses.Select(s => s.ToString()).ToList();
         var (rows, next) = await NewestFirstIndex.PageAsync(
             table, partition, query.CreatedFrom, query.CreatedTo, query.After,
-            NewestFirstIndex.AnyOf("Status", query.Statuses.Select(s => s.ToString())), query.PageSize, ct);
+            NewestFirstIndex.AnyOf([StatusColumn, ParkedInColumn], statuses), query.PageSize, ct);
         return (rows.Select(ToSummary).ToList(), next);
     }
 
     private static TableEntity ToEntity(string partition, string rowKey, OrderView v, int sequence) => new(partition, rowKey)
     {
         ["OrderId"] = v.Id,
-        ["Status"] = v.Status.ToString(),
+        [StatusColumn] = v.Status.ToString(),
+        [ParkedInColumn] = ParkedIn(v)?.ToString(),
         ["CreatedAt"] = new DateTimeOffset(DateTime.SpecifyKind(v.CreatedAt, DateTimeKind.Utc)),
         ["UpdatedAt"] = new DateTimeOffset(DateTime.SpecifyKind(v.UpdatedAt, DateTimeKind.Utc)),
         ["Currency"] = v.Currency,
@@ -92,11 +108,12 @@ public sealed class OrderIndexStore(OrderTables tables)
 
     private static OrderSummary ToSummary(TableEntity e) => new(
         e.GetString("OrderId"),
-        Enum.Parse<OrderStatus>(e.GetString("Status")),
+        Enum.Parse<OrderStatus>(e.GetString(StatusColumn)),
         e.GetDateTimeOffset("CreatedAt")!.Value.UtcDateTime,
         e.GetDateTimeOffset("UpdatedAt")!.Value.UtcDateTime,
         e.GetString("Currency"),
         e.GetString("Total") is { } total ? Money.Parse(total) : null,
         e.GetString("Skus") is { Length: > 0 } skus ? skus.Split(',') : [],
-        e.GetInt32("Lines") ?? 0);
+        e.GetInt32("Lines") ?? 0,
+        e.GetString(ParkedInColumn) is { } parked ? Enum.Parse<OrderStatus>(parked) : null);
 }

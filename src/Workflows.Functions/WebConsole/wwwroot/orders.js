@@ -68,11 +68,14 @@ function demoForm(products, admin) {
   return form;
 }
 
+/** Where a Failed or Cancelled order waits for an operator (CompletionFailed: its event could not be published). */
+const parkedBadge = (o) => (o.parkedIn && o.parkedIn !== o.status ? [' ', badge(o.parkedIn)] : null);
+
 export async function ordersList(view, { signal, admin }, queryString) {
   const params = new URLSearchParams(queryString ?? '');
   const rows = h('tbody');
   const { load, more } = pager('orders', params, signal, (items) => rows.append(...items.map((o) => h('tr', { 'data-order-id': o.id },
-    h('td', {}, h('a', { href: `#/orders/${o.id}` }, o.id)), h('td', {}, badge(o.status)), h('td', {}, time(o.createdAt)),
+    h('td', {}, h('a', { href: `#/orders/${o.id}` }, o.id)), h('td', {}, badge(o.status), parkedBadge(o)), h('td', {}, time(o.createdAt)),
     h('td', {}, money(o.total, o.currency)), h('td', {}, o.skus.join(', '))))));
   const filters = filterForm('orders', params, [],
     field('Status', select('status', [['', 'Any'], ...statuses.map((s) => [s, s])], params.get('status') ?? '')),
@@ -97,13 +100,14 @@ function commands(order, admin, refresh) {
   const id = order.id;
   const send = (path, json, done) => command(id, path, json, done, refresh);
   const buttons = [];
-  if (admin && order.status === 'AwaitingApproval') {
+  const waiting = !order.parkedIn; // a parked order's view may be behind: what it shows no longer applies
+  if (waiting && admin && order.status === 'AwaitingApproval') {
     buttons.push(action('Approve', send('approve', { approved: true }, 'Approval sent'), { class: 'primary' }));
     buttons.push(action('Reject', async () => {
       if (await confirmAction(`Reject order ${id}? It is cancelled and compensated.`, 'Reject')) await send('approve', { approved: false }, 'Rejection sent')();
     }, { class: 'danger' }));
   }
-  if (cancellable.includes(order.status)) {
+  if (waiting && cancellable.includes(order.status)) {
     buttons.push(action('Cancel order', async () => {
       if (await confirmAction(`Cancel order ${id}? Its steps are undone.`, 'Cancel order')) await send('cancel', undefined, 'Cancel sent')();
     }, { class: 'danger' }));
@@ -113,17 +117,20 @@ function commands(order, admin, refresh) {
 }
 
 /**
- * Parked in its finishing step until an operator resumes it: CompletionFailed, or a decided Failed/Cancelled order whose
- * event could not be published (the view keeps its outcome; the instance still runs and its last step is the park).
+ * Parked in its finishing step until an operator resumes it (parkedIn, from the saga itself): CompletionFailed, a decided
+ * Failed/Cancelled order whose event could not be published (the view keeps its outcome), or, when the view could not
+ * record the park (the outage that parked it), whatever the view last recorded.
  */
 function completionPanel(order, admin, refresh) {
-  const outcomeKept = finished.includes(order.status) && order.runtimeStatus === 'Running' && order.steps.at(-1)?.step === 'CompletionFailed';
-  if (order.status !== 'CompletionFailed' && !outcomeKept) return null;
-  const what = outcomeKept
-    ? [`Its outcome (${order.status}) is decided and compensated, but its ${finalEvents[order.status]} event could not be published after its retries.`,
+  if (order.parkedIn !== 'CompletionFailed') return null;
+  const what = finished.includes(order.status)
+    ? [`Its outcome (${order.status}) is decided and compensated, but its ${finalEvents[order.status] ?? 'final'} event could not be published after its retries.`,
       'Nothing will be undone again: Resume publishes that same event, then the order ends.']
-    : ['Every shipment is booked, but its stock could not be committed or its OrderCompleted event could not be published, even after its retries.',
-      'Nothing will be undone: the goods are leaving. Resume retries the step that failed, then the order completes.'];
+    : order.status === 'CompletionFailed'
+      ? ['Every shipment is booked, but its stock could not be committed or its OrderCompleted event could not be published, even after its retries.',
+        'Nothing will be undone: the goods are leaving. Resume retries the step that failed, then the order completes.']
+      : ['Its finishing step failed after its retries, and that could not be recorded either: the status and timeline below are behind.',
+        'Nothing decided will be undone: Resume retries the step that failed, then the order ends and its record catches up.'];
   return h('div', { class: 'panel parked', 'data-testid': 'completion-failed' },
     h('h3', {}, 'Finishing step failed'),
     ...what.map((text) => h('p', {}, text)),
