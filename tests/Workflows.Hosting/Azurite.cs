@@ -121,13 +121,13 @@ public static class Azurite
         process.BeginErrorReadLine();
         AppDomain.CurrentDomain.ProcessExit += (_, _) => process.StandardInput.Close();
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(90));
         while (!ports.All(IsListening))
         {
             if (process.HasExited || timeout.IsCancellationRequested)
             {
                 Kill(process);
-                throw new InvalidOperationException($"Azurite ({string.Join(' ', Command())}) did not listen on ports {string.Join(", ", ports)}.");
+                throw new InvalidOperationException($"Azurite ({string.Join(' ', Command())}) did not listen on ports {string.Join(", ", ports)} ({timeout}).");
             }
 
             await Task.Delay(100);

@@ -92,7 +92,7 @@ public sealed class AssetDeleteTests
         var instanceId = AssetIds.InstanceId(assetId);
         await assets.Client.ScheduleNewOrchestrationInstanceAsync(
             nameof(HarnessWaitOrchestrator), "pipeline", new StartOrchestrationOptions(instanceId));
-        using var timeout = new CancellationTokenSource(AssetsTestApp.Timeout);
+        using var timeout = new Deadline(AssetsTestApp.Timeout);
         await assets.Client.WaitForInstanceStartAsync(instanceId, timeout.Token);
         return instanceId;
     }

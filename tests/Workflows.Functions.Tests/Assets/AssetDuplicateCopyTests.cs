@@ -93,7 +93,7 @@ public sealed class AssetDuplicateCopyTests
         private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public Task Reached => _reached.Task.WaitAsync(AssetsTestApp.Timeout);
+        public Task Reached => _reached.Task.WithinAsync(AssetsTestApp.Timeout);
 
         public void Release() => _released.TrySetResult();
 
@@ -102,7 +102,7 @@ public sealed class AssetDuplicateCopyTests
             if (!_reached.Task.IsCompleted && matches(request))
             {
                 _reached.TrySetResult();
-                await _released.Task.WaitAsync(AssetsTestApp.Timeout);
+                await _released.Task.WithinAsync(AssetsTestApp.Timeout);
             }
         }
     }

@@ -19,20 +19,12 @@ internal static class AssetHttpApi
     }
 
     /// <summary>Polls <c>GET /api/assets/{id}</c> until the asset is no longer Processing; returns it.</summary>
-    public static async Task<JsonElement> WaitForAssetAsync(this HttpTestApp api, string id)
-    {
-        using var timeout = new CancellationTokenSource(AssetsTestApp.Timeout);
-        while (true)
-        {
-            var asset = await api.GetAsync<JsonElement>($"assets/{id}");
-            if (asset.GetProperty("status").GetString() != "Processing")
-            {
-                return asset;
-            }
-
-            await Task.Delay(100, timeout.Token);
-        }
-    }
+    public static Task<JsonElement> WaitForAssetAsync(this HttpTestApp api, string id) =>
+        Poll.UntilAsync(
+            $"asset {id} to leave Processing",
+            AssetsTestApp.Timeout,
+            _ => api.GetAsync<JsonElement>($"assets/{id}"),
+            asset => asset.GetProperty("status").GetString() != "Processing");
 
     public static async Task<string> UploadReadyAsync(this HttpTestApp api, string name, byte[]? content = null)
     {

@@ -29,7 +29,7 @@ public sealed class AssetLateRedeliveryTests : IAsyncLifetime
         // Arrange: a render has read the original; meanwhile the pipeline gave up and cleaned up.
         var (upload, render) = await InspectAsync();
         var (gate, late) = StartGatedRender(render);
-        await gate.Reached.WaitAsync(AssetsTestApp.Timeout);
+        await gate.Reached.WithinAsync(AssetsTestApp.Timeout);
         await CleanUpAsync(upload);
         await MarkFailedAsync(upload);
 
@@ -51,7 +51,7 @@ public sealed class AssetLateRedeliveryTests : IAsyncLifetime
         // Arrange: the cleanup deleted the renditions while a render that had read the original was still running.
         var (upload, render) = await InspectAsync();
         var (gate, late) = StartGatedRender(render);
-        await gate.Reached.WaitAsync(AssetsTestApp.Timeout);
+        await gate.Reached.WithinAsync(AssetsTestApp.Timeout);
         await Renderer().DeleteRenditions(new AssetCleanupRequest(upload.AssetId), _ct);
 
         // Act: its writes land, and it finishes, before the pipeline has quarantined the original and marked it Failed.
@@ -109,7 +109,7 @@ public sealed class AssetLateRedeliveryTests : IAsyncLifetime
         var (assetId, _) = await _assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(400, 300));
         var generation = (await _assets.RecordAsync(assetId)).Generation ?? 0; // the run the asset's renditions belong to
         var (gate, late) = StartGatedRender(new RenderRenditionsRequest(assetId, Imaging().Profile.Chains, generation));
-        await gate.Reached.WaitAsync(AssetsTestApp.Timeout);
+        await gate.Reached.WithinAsync(AssetsTestApp.Timeout);
         Assert.Equal(StatusCodes.Status204NoContent, (await AssetDeleteTests.DeleteAsync(_assets, assetId)).StatusCode);
 
         // Act

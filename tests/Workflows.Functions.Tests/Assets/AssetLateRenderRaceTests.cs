@@ -28,7 +28,7 @@ public sealed class AssetLateRenderRaceTests
         var (assetId, _) = await assets.UploadAndProcessAsync("photo.jpg", TestImages.Jpeg(400, 300));
         var generation = (await assets.RecordAsync(assetId)).Generation ?? 0; // the run the asset's renditions belong to
         var (gate, late) = StartGatedRender(assets, assetId, assets.App.Services.GetRequiredService<IAssetImaging>().Profile.Chains, generation);
-        await gate.Reached.WaitAsync(AssetsTestApp.Timeout);
+        await gate.Reached.WithinAsync(AssetsTestApp.Timeout);
 
         // The delete has removed the renditions and is about to remove the original: the render writes and ends now.
         var originals = $"/{assets.Store.Originals.Name}/";
@@ -68,7 +68,7 @@ public sealed class AssetLateRenderRaceTests
         var instanceId = AssetIds.InstanceId(upload.AssetId);
         await assets.Client.ScheduleNewOrchestrationInstanceAsync(
             nameof(HarnessWaitOrchestrator), "pipeline", new StartOrchestrationOptions(instanceId));
-        using (var timeout = new CancellationTokenSource(AssetsTestApp.Timeout))
+        using (var timeout = new Deadline(AssetsTestApp.Timeout))
         {
             await assets.Client.WaitForInstanceStartAsync(instanceId, timeout.Token);
         }
@@ -77,7 +77,7 @@ public sealed class AssetLateRenderRaceTests
         var ended = await assets.App.WaitForCompletionAsync(instanceId, AssetsTestApp.Timeout);
         clock.Now = ended.LastUpdatedAt + StuckAssetSweep.SettleAfter + TimeSpan.FromSeconds(1);
         var (gate, late) = StartGatedRender(assets, upload.AssetId, inspected.Chains);
-        await gate.Reached.WaitAsync(AssetsTestApp.Timeout);
+        await gate.Reached.WithinAsync(AssetsTestApp.Timeout);
 
         // The sweep has deleted the renditions and is about to quarantine the original: the render writes and ends now.
         var quarantine = $"/{assets.Store.Quarantine.Name}/";
@@ -108,7 +108,7 @@ public sealed class AssetLateRenderRaceTests
         var pipeline = (await assets.RecordAsync(assetId)).Generation ?? 0;
         var imaging = assets.App.Services.GetRequiredService<IAssetImaging>();
         var (gate, late) = StartGatedRender(assets, assetId, imaging.Profile.Chains, pipeline);
-        await gate.Reached.WaitAsync(AssetsTestApp.Timeout);
+        await gate.Reached.WithinAsync(AssetsTestApp.Timeout);
 
         // Its writes done, and before it checks the record, a newer run (a re-render with a changed profile) renders:
         // it overwrites jpeg-1600, a name both profiles have, and adds jpeg-100.

@@ -115,7 +115,7 @@ public sealed class AssetStorageFaultTests
         await assets.Store.Original(assetId).UploadAsync(new BinaryData(TestImages.Jpeg(32, 24)));
         var instanceId = AssetIds.InstanceId(assetId);
         await assets.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HarnessWaitOrchestrator), "pipeline", new StartOrchestrationOptions(instanceId));
-        using (var timeout = new CancellationTokenSource(AssetsTestApp.Timeout))
+        using (var timeout = new Deadline(AssetsTestApp.Timeout))
         {
             await assets.Client.WaitForInstanceStartAsync(instanceId, timeout.Token);
         }

@@ -16,6 +16,7 @@ namespace Workflows.Tests.Assets;
 /// </summary>
 internal sealed class AssetsTestApp : IAsyncDisposable
 {
+    /// <summary>What a pipeline may take on a quiet machine (a <see cref="Deadline"/> stretches it under load).</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(90);
 
     private AssetsTestApp(TestApp app)

@@ -26,7 +26,7 @@ public sealed class BulkReprocessSingletonTests
 
         // Act
         var first = await PostAsync(http, assets);
-        await gate.Entered.Task.WaitAsync(AssetsTestApp.Timeout);
+        await gate.Entered.Task.WithinAsync(AssetsTestApp.Timeout);
         var whileRunning = await Task.WhenAll(PostAsync(http, assets), PostAsync(http, assets));
         gate.Release.SetResult();
         var firstRun = await assets.App.WaitForCompletionAsync(ReprocessAssetsHttp.InstanceId, AssetsTestApp.Timeout);

@@ -33,7 +33,7 @@ public sealed class UploadAssetKestrelTests
         await using var assets = await AssetsTestApp.StartAsync();
         Assert.Equal(50L << 20, assets.Options.MaxUploadBytes);
         await using var server = await UploadServer.StartAsync(assets);
-        using var client = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMinutes(5) };
+        using var client = new HttpClient { BaseAddress = server.Address, Timeout = Deadline.ForClient(TimeSpan.FromMinutes(5)) };
 
         // Act
         var (mb35, atLimit) = (await PostAsync(client, 35_000_000, chunked: true), await PostAsync(client, 50L << 20, chunked: false));

@@ -23,8 +23,8 @@ public abstract class WorkflowTestBase : IAsyncLifetime
     {
         var id = await Client.ScheduleNewOrchestrationInstanceAsync(
             nameof(HarnessWaitOrchestrator), stage, new StartOrchestrationOptions(instanceId ?? TestNames.Unique("wait")));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await Client.WaitForInstanceStartAsync(id, timeout.Token);
+        using var deadline = new Deadline(TimeSpan.FromSeconds(30));
+        await Client.WaitForInstanceStartAsync(id, deadline.Token);
         return id;
     }
 
@@ -37,25 +37,20 @@ public abstract class WorkflowTestBase : IAsyncLifetime
     }
 
     /// <summary>Polls until the instance reaches <paramref name="status"/> (commands are carried out by the engine later).</summary>
-    protected async Task<OrchestrationMetadata> WaitForStatusAsync(string id, OrchestrationRuntimeStatus status)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            try
+    protected async Task<OrchestrationMetadata> WaitForStatusAsync(string id, OrchestrationRuntimeStatus status) =>
+        (await Poll.UntilAsync(
+            $"{id} to be {status}",
+            TimeSpan.FromSeconds(60),
+            async ct =>
             {
-                var instance = await Client.GetInstanceAsync(id, getInputsAndOutputs: true, timeout.Token);
-                if (instance?.RuntimeStatus == status)
+                try
                 {
-                    return instance;
+                    return await Client.GetInstanceAsync(id, getInputsAndOutputs: true, ct);
                 }
-            }
-            catch (Grpc.Core.RpcException ex) when (ex.StatusCode == Grpc.Core.StatusCode.Unknown && !timeout.IsCancellationRequested)
-            {
-                // The in-memory engine's query can throw while a restart replaces the instance under the same id: ask again.
-            }
-
-            await Task.Delay(100, timeout.Token);
-        }
-    }
+                catch (Grpc.Core.RpcException ex) when (ex.StatusCode == Grpc.Core.StatusCode.Unknown && !ct.IsCancellationRequested)
+                {
+                    return null; // the in-memory engine's query can throw while a restart replaces the instance under the same id: ask again
+                }
+            },
+            instance => instance?.RuntimeStatus == status))!;
 }

@@ -27,7 +27,7 @@ public sealed class OrderCrashTests
         var request = TestHttp.Request("POST", "/api/orders", OrderBody.Of(("LP", 1)).WithId(id).ShippedTo(LocalCarrier.UndeliverablePostalCode));
         Assert.Equal(202, (await (await app.CreateFunction<StartOrderHttp>().StartOrder(request, app.Client)).ExecuteAsync(request)).StatusCode);
         var ledger = app.Services.GetRequiredService<PaymentLedger>();
-        await WaitUntilAsync(async () => (await SideEffects.ReadAsync(bookings, $"{id}:ship:fra")).Count > 0);
+        await Poll.UntilAsync("the hanging booking to start", TimeSpan.FromSeconds(180), async ct => (await SideEffects.ReadAsync(bookings, $"{id}:ship:fra", ct)).Count > 0);
 
         // Act: SIGKILL while the booking hangs; the next process has the app's own carrier, which refuses the booking,
         // so the saga refunds (CreateShipment is redelivered once the dead process's lease and message time out).
@@ -49,15 +49,6 @@ public sealed class OrderCrashTests
         }
 
         Assert.Equal(["charge", "refund"], rows.Order(StringComparer.Ordinal));
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> done)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(180)); // the whole suite loads Azurite
-        while (!await done().WaitAsync(timeout.Token))
-        {
-            await Task.Delay(100, timeout.Token);
-        }
     }
 }
 

@@ -76,12 +76,10 @@ public sealed class OrderPersistenceTests
         return await (await app.CreateFunction<StartOrderHttp>().StartOrder(request, app.Client)).ExecuteAsync(request);
     }
 
-    private static async Task WaitForCustomStatusAsync(PersistentTestApp app, string id, string text)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        while ((await app.Client.GetInstanceAsync(id, getInputsAndOutputs: true, timeout.Token))?.SerializedCustomStatus?.Contains(text, StringComparison.Ordinal) != true)
-        {
-            await Task.Delay(100, timeout.Token);
-        }
-    }
+    private static Task<string?> WaitForCustomStatusAsync(PersistentTestApp app, string id, string text) =>
+        Poll.UntilAsync(
+            $"the custom status of {id} to say '{text}'",
+            TimeSpan.FromSeconds(90),
+            async ct => (await app.Client.GetInstanceAsync(id, getInputsAndOutputs: true, ct))?.SerializedCustomStatus,
+            status => status?.Contains(text, StringComparison.Ordinal) == true);
 }

@@ -44,12 +44,6 @@ public sealed class OrderTerminateTests
         Assert.Equal((3, 2), (await api.Get<StockStore>().GetStockAsync(sku, CancellationToken.None)).Select(s => (s.Available, s.Reserved)).Single());
     }
 
-    private static async Task WaitForOrderStatusAsync(HttpTestApp api, string id, OrderStatus status)
-    {
-        using var timeout = new CancellationTokenSource(OrdersTestApp.Timeout);
-        while ((await api.Get<OrderViewStore>().FindAsync(id, timeout.Token))?.Status != status)
-        {
-            await Task.Delay(50, timeout.Token);
-        }
-    }
+    private static Task<OrderView?> WaitForOrderStatusAsync(HttpTestApp api, string id, OrderStatus status) =>
+        OrdersTestApp.WaitForViewAsync(api.Get<OrderViewStore>(), id, view => view.Status == status);
 }

@@ -18,6 +18,7 @@ namespace Workflows.Tests.Orders;
 /// </summary>
 internal sealed class OrdersTestApp(TestApp app) : IAsyncDisposable
 {
+    /// <summary>What an order may take on a quiet machine (a <see cref="Deadline"/> stretches it under load).</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     public TestApp App => app;
@@ -39,13 +40,17 @@ internal sealed class OrdersTestApp(TestApp app) : IAsyncDisposable
         return new OrdersTestApp(app);
     }
 
-    /// <summary>Orders tables and queue of the test's own, millisecond retries, a one-minute approval timeout.</summary>
+    /// <summary>
+    /// Orders tables and queue of the test's own, millisecond retries, and an approval timeout that never fires within a
+    /// test: a test approves, cancels or checks an order still waiting, and under load that took more than the one
+    /// minute this was (a test of the timeout sets its own, 1 s).
+    /// </summary>
     public static void Configure(IDictionary<string, string?> s)
     {
         s["Orders:TablePrefix"] = TestNames.Unique("o");
         s["Orders:EventsQueue"] = TestNames.Unique("events");
         s["Orders:ApprovalThreshold"] = "1000";
-        s["Orders:ApprovalTimeout"] = "00:01:00";
+        s["Orders:ApprovalTimeout"] = "01:00:00";
         foreach (var retry in new[] { "PaymentRetry", "StepRetry", "CompensationRetry", "CompletionRetry" })
         {
             s[$"Orders:{retry}:MaxAttempts"] = "3";
@@ -137,41 +142,34 @@ internal sealed class OrdersTestApp(TestApp app) : IAsyncDisposable
             .ToList();
     }
 
-    /// <summary>Polls the saga until its custom status (what the commands check) says CompletionFailed, or it has ended (bounded by the test timeout).</summary>
+    /// <summary>Polls the saga until its custom status (what the commands check) says CompletionFailed, or it has ended (bounded by <see cref="Timeout"/>).</summary>
     public async Task<(OrchestrationRuntimeStatus, OrderStatus?)> ParkedOrEndedAsync(string id)
     {
-        using var timeout = new CancellationTokenSource(Timeout);
-        while (true)
-        {
-            var instance = (await Client.GetInstanceAsync(id, getInputsAndOutputs: true, timeout.Token))!;
-            var stage = instance.ReadCustomStatusAs<OrderStage>()?.Status;
-            if (stage == OrderStatus.CompletionFailed
-                || instance.RuntimeStatus is not (OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending))
+        var (status, stage) = await Poll.UntilAsync(
+            $"order {id} to park in CompletionFailed or end",
+            Timeout,
+            async ct =>
             {
-                return (instance.RuntimeStatus, stage);
-            }
-
-            await Task.Delay(50, timeout.Token);
-        }
+                var instance = (await Client.GetInstanceAsync(id, getInputsAndOutputs: true, ct))!;
+                return (instance.RuntimeStatus, Stage: instance.ReadCustomStatusAs<OrderStage>()?.Status);
+            },
+            now => now.Stage == OrderStatus.CompletionFailed
+                || now.RuntimeStatus is not (OrchestrationRuntimeStatus.Running or OrchestrationRuntimeStatus.Pending),
+            TimeSpan.FromMilliseconds(50));
+        return (status, stage);
     }
 
     /// <summary>Polls the order view until it reaches <paramref name="status"/> (bounded by <see cref="Timeout"/>).</summary>
     public Task<OrderView> WaitForStatusAsync(string id, OrderStatus status) => WaitForViewAsync(id, view => view.Status == status);
 
     /// <summary>Polls the order view until <paramref name="done"/> holds for it (bounded by <see cref="Timeout"/>).</summary>
-    public async Task<OrderView> WaitForViewAsync(string id, Func<OrderView, bool> done)
-    {
-        using var timeout = new CancellationTokenSource(Timeout);
-        while (true)
-        {
-            if (await Get<OrderViewStore>().FindAsync(id, timeout.Token) is { } view && done(view))
-            {
-                return view;
-            }
+    public async Task<OrderView> WaitForViewAsync(string id, Func<OrderView, bool> done) =>
+        (await WaitForViewAsync(Get<OrderViewStore>(), id, done))!;
 
-            await Task.Delay(50, timeout.Token);
-        }
-    }
+    /// <inheritdoc cref="WaitForViewAsync(string, Func{OrderView, bool})"/>
+    public static Task<OrderView?> WaitForViewAsync(OrderViewStore views, string id, Func<OrderView, bool> done) =>
+        Poll.UntilAsync(
+            $"the view of order {id}", Timeout, ct => views.FindAsync(id, ct), view => view is not null && done(view), TimeSpan.FromMilliseconds(50));
 
     public async Task<StockEntity> StockAsync(string sku, string warehouse) =>
         (await Get<StockStore>().GetStockAsync(sku, CancellationToken.None)).Single(s => s.Warehouse == warehouse);

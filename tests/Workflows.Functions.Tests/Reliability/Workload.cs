@@ -148,7 +148,8 @@ internal sealed class Workload(IServiceProvider services, DurableTaskClient clie
     {
         var clock = Stopwatch.StartNew();
         var pending = instanceIds.ToList();
-        while (pending.Count > 0 && clock.Elapsed < TimeSpan.FromMinutes(minutes))
+        using var deadline = new Deadline(TimeSpan.FromMinutes(minutes), runningOutFails: false);
+        while (pending.Count > 0 && !deadline.IsCancellationRequested)
         {
             List<string> still = [];
             foreach (var id in pending)

@@ -90,7 +90,7 @@ public sealed class ChildProcessApp : IAsyncDisposable
         };
         _process.BeginErrorReadLine();
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(120));
         try
         {
             while (await _process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
@@ -106,7 +106,7 @@ public sealed class ChildProcessApp : IAsyncDisposable
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             throw new TimeoutException(
-                $"The app process was not ready after 120 s:{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
+                $"The app process was not ready ({timeout}):{Environment.NewLine}{string.Join(Environment.NewLine, errors)}");
         }
 
         throw new InvalidOperationException(

@@ -14,7 +14,7 @@ public sealed class HttpTestApp : IAsyncDisposable
     {
         App = app;
         Server = server;
-        Http = new HttpClient { BaseAddress = new Uri(server.BaseAddress, "api/"), Timeout = TimeSpan.FromSeconds(60) };
+        Http = new HttpClient { BaseAddress = new Uri(server.BaseAddress, "api/"), Timeout = Deadline.ForClient(TimeSpan.FromSeconds(60)) };
     }
 
     public TestApp App { get; }

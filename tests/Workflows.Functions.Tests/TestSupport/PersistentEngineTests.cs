@@ -173,22 +173,14 @@ public sealed class PersistentEngineTests
         await table.DeleteAsync();
     }
 
-    private static async Task WaitForEffectAsync(TableClient table, string scope, SideEffect effect)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!(await SideEffects.ReadAsync(table, scope, timeout.Token)).Contains(effect))
-        {
-            await Task.Delay(100, timeout.Token);
-        }
-    }
+    private static Task WaitForEffectAsync(TableClient table, string scope, SideEffect effect) =>
+        Poll.UntilAsync($"side effect {effect} of {scope}", TimeSpan.FromSeconds(60), async ct => (await SideEffects.ReadAsync(table, scope, ct)).Contains(effect));
 
-    private static async Task WaitForCustomStatusAsync(DurableTaskClient client, string instanceId, string status)
-    {
-        // Custom status comes back only with inputs and outputs.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while ((await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, timeout.Token))?.SerializedCustomStatus != status)
-        {
-            await Task.Delay(100, timeout.Token);
-        }
-    }
+    // Custom status comes back only with inputs and outputs.
+    private static Task<string?> WaitForCustomStatusAsync(DurableTaskClient client, string instanceId, string status) =>
+        Poll.UntilAsync(
+            $"the custom status of {instanceId} to be {status}",
+            TimeSpan.FromSeconds(60),
+            async ct => (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, ct))?.SerializedCustomStatus,
+            current => current == status);
 }

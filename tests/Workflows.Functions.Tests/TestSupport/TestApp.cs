@@ -67,7 +67,7 @@ public sealed class TestApp : IAsyncDisposable
     /// <summary>Creates a function class (e.g. an HTTP function) the way the host does, from the worker's services.</summary>
     public T CreateFunction<T>() where T : class => ActivatorUtilities.CreateInstance<T>(Services);
 
-    /// <summary>Waits for the instance to finish (completed, failed or terminated); throws <see cref="TimeoutException"/>.</summary>
+    /// <summary>Waits for the instance to finish (completed, failed or terminated) within a <see cref="Deadline"/>; throws <see cref="TimeoutException"/>.</summary>
     public Task<OrchestrationMetadata> WaitForCompletionAsync(string instanceId, TimeSpan? timeout = null) =>
         Client.WaitForCompletionAsync(instanceId, timeout);
 
@@ -82,19 +82,22 @@ public sealed class TestApp : IAsyncDisposable
 
 public static class DurableTaskClientTestExtensions
 {
-    /// <summary>Waits with inputs and outputs for the instance to finish; a timeout names the status it was stuck in.</summary>
+    /// <summary>
+    /// Waits with inputs and outputs for the instance to finish, within a <see cref="Deadline"/> of
+    /// <paramref name="timeout"/> (what it may take on a quiet machine; 60 s); a timeout names the status it was stuck in.
+    /// </summary>
     public static async Task<OrchestrationMetadata> WaitForCompletionAsync(this DurableTaskClient client, string instanceId, TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        using var deadline = new Deadline(timeout ?? TimeSpan.FromSeconds(60));
         try
         {
-            return await client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, cts.Token);
+            return await client.WaitForInstanceCompletionAsync(instanceId, getInputsAndOutputs: true, deadline.Token);
         }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        catch (Exception e) when (deadline.IsCancellationRequested && e is OperationCanceledException or Grpc.Core.RpcException)
         {
             var current = await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true);
             throw new TimeoutException(
-                $"Instance '{instanceId}' did not finish in time: status {current?.RuntimeStatus.ToString() ?? "unknown"}, " +
+                $"Instance '{instanceId}' did not finish in time ({deadline}): status {current?.RuntimeStatus.ToString() ?? "unknown"}, " +
                 $"custom status {current?.SerializedCustomStatus ?? "none"}.");
         }
     }

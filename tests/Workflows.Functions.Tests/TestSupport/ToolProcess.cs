@@ -17,7 +17,7 @@ internal static class ToolProcess
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
+        using var cancel = new Deadline(timeout);
         await process.WaitForExitAsync(cancel.Token);
         return (process.ExitCode, (await output).Trim(), (await errors).Trim());
     }

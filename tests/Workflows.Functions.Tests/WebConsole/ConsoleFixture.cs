@@ -44,7 +44,6 @@ public sealed class ConsoleFixture : IAsyncLifetime
         await Api.Get<DemoData>().SeedAsync(CancellationToken.None);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true });
-        Assertions.SetDefaultExpectTimeout(60_000);
     }
 
     public async Task DisposeAsync()

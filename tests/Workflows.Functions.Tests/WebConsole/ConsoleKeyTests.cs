@@ -75,7 +75,7 @@ public sealed class ConsoleKeyTests(ConsoleFixture console) : IAsyncLifetime
                 }
             });
             await page.EvaluateAsync("location.hash = '#/orders?status=Failed'");
-            var loading = await held.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            var loading = await held.Task.WithinAsync(TimeSpan.FromSeconds(30));
             var settled = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
             page.RequestFailed += (_, request) => { if (request == loading) settled.TrySetResult("dropped"); };
             page.RequestFinished += (_, request) => { if (request == loading) settled.TrySetResult("finished"); };
@@ -85,7 +85,7 @@ public sealed class ConsoleKeyTests(ConsoleFixture console) : IAsyncLifetime
             release.SetResult();
 
             // Assert: the old view's request is dropped, and the key form stays.
-            Assert.Equal("dropped", await settled.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Equal("dropped", await settled.Task.WithinAsync(TimeSpan.FromSeconds(30)));
             await Expect(keyInput).ToBeVisibleAsync();
             await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Orders" })).ToBeHiddenAsync();
         });

@@ -18,6 +18,10 @@ internal static class ConsolePage
         IBrowser browser, Uri start, Func<IPage, Task> scenario, BrowserNewContextOptions? options = null, [CallerMemberName] string test = "")
     {
         await using var context = await browser.NewContextAsync(options ?? new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        // Playwright's own timeouts (30 s for an action, 60 s set for an expectation) cannot follow the load while they
+        // run: stretched by the load as the scenario starts (the console's tests run one at a time).
+        context.SetDefaultTimeout((float)Deadline.ForClient(TimeSpan.FromSeconds(30)).TotalMilliseconds);
+        Assertions.SetDefaultExpectTimeout((float)Deadline.ForClient(TimeSpan.FromSeconds(60)).TotalMilliseconds);
         var page = await context.NewPageAsync();
         List<string> errors = [];
         page.PageError += (_, error) => errors.Add(error);

@@ -74,7 +74,7 @@ public sealed class CameraFormatTests
 
     private static async Task<ImageInspection> InspectAsync(byte[] content)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(60));
         return await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
     }
 

@@ -1,3 +1,4 @@
+using Workflows.Tests.TestSupport;
 using Workflows.Assets.Imaging;
 
 namespace Workflows.Tests.Assets.Imaging;
@@ -9,7 +10,7 @@ public sealed class DecodeLimiterTests
     {
         // Arrange
         using var limiter = new DecodeLimiter(1);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(30));
         IDisposable first = await limiter.EnterAsync(timeout.Token);
 
         // Act
@@ -29,7 +30,7 @@ public sealed class DecodeLimiterTests
     {
         // Arrange: a 24 MP full-size decode weighs two slots; a reduced-scale JPEG decode one.
         using var limiter = new DecodeLimiter(2);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(30));
         Assert.Equal((1, 1, 2, 2), (limiter.WeightOf(3_000_000), limiter.WeightOf(12_000_000), limiter.WeightOf(24_000_000), limiter.WeightOf(100_000_000)));
         IDisposable light = await limiter.EnterAsync(1, timeout.Token);
 
@@ -64,7 +65,7 @@ public sealed class DecodeLimiterTests
 
         // Assert
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => heavy);
-        using IDisposable entered = await light.WaitAsync(TimeSpan.FromSeconds(30));
+        using IDisposable entered = await light.WithinAsync(TimeSpan.FromSeconds(30));
         held.Dispose();
         Assert.Equal(1, limiter.AvailableSlots);
     }

@@ -102,7 +102,7 @@ public sealed class ImageInspectorTests
         // Arrange: a body without a length, larger than the native buffer's first guess, so it has to grow.
         byte[] image = TestImages.PhotoJpeg(1800, 1400, quality: 98);
         Assert.True(image.Length > 1 << 20, $"the photo must be over 1 MB, is {image.Length} bytes");
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(30));
 
         // Act
         ImageInspection inspection = await new ImageInspector(ImageLimits.Default)
@@ -125,7 +125,7 @@ public sealed class ImageInspectorTests
 
     private static Task<ImageInspection> InspectAsync(byte[] image)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(30));
         return new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(image), timeout.Token);
     }
 }

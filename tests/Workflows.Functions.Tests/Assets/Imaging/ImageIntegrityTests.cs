@@ -82,7 +82,7 @@ public sealed class ImageIntegrityTests : IDisposable
 
     private static async Task<ImageInspection> InspectAsync(byte[] content)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(30));
         return await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
     }
 }

@@ -94,7 +94,7 @@ public sealed class ImageRejectionTests : IDisposable
         byte[] truncated = TestImages.Truncated(TestImages.PhotoJpeg(600, 400));
         var renderer = new RenditionRenderer(_limiter, ImageLimits.Default);
         int writes = 0;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(30));
 
         // Act
         var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => renderer.RenderAsync(
@@ -117,14 +117,14 @@ public sealed class ImageRejectionTests : IDisposable
     // As the pipeline sees a file: inspection reads the header (a JPEG's only), the rendering reads and verifies all of it.
     private static async Task InspectThenRenderAsync(byte[] content)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(10));
         await new ImageInspector(ImageLimits.Default).InspectAsync(InspectionExtent.View(content), timeout.Token);
         _ = await RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 64));
     }
 
     private static async Task<ImageInspection> InspectAsync(byte[] content)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(10));
         return await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
     }
 }

@@ -19,7 +19,7 @@ internal sealed class InspectionCases : IDisposable
 
     public static async Task<ImageInspection> InspectAsync(Stream content)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(60));
         return await new ImageInspector(ImageLimits.Default).InspectAsync(content, timeout.Token);
     }
 
@@ -40,7 +40,7 @@ internal sealed class InspectionCases : IDisposable
     {
         var imaging = new AssetImaging(
             _services.GetRequiredService<RenditionProfile>(), _services.GetRequiredService<ImageInspector>(), _services.GetRequiredService<RenditionRenderer>());
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using var timeout = new Deadline(TimeSpan.FromMinutes(5));
         string stage = "inspection";
         try
         {

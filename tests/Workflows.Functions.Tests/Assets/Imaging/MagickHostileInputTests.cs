@@ -113,7 +113,7 @@ public sealed class MagickHostileInputTests : IDisposable
         // Arrange: a 2000 × 1000 DNG (2 MP) whose DefaultScale has libraw develop it 8 times as wide, 16000 × 1000
         // (16 MP: libraw would allocate it, 8 bytes a pixel, before ImageMagick's limits see a pixel), against 10 MP.
         byte[] stretched = TestImages.Dng(2000, 1000, TestExif.PhonePortrait, horizontal: 8, vertical: 1);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(60));
 
         // Act
         var ex = await Assert.ThrowsAsync<ImageRejectedException>(() =>
@@ -130,7 +130,7 @@ public sealed class MagickHostileInputTests : IDisposable
         // (2.4 MP), against a limit of 2 MP.
         byte[] stretched = TestImages.Dng(1200, 1000, TestExif.PhonePortrait, horizontal: 2, vertical: 1);
         var renderer = new RenditionRenderer(_limiter, new ImageLimits(MaxPixels: 2_000_000));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(60));
         int written = 0;
 
         // Act
@@ -154,7 +154,7 @@ public sealed class MagickHostileInputTests : IDisposable
         // Arrange: the 8 : 1 DefaultScale above, its entry saying it holds one value; libraw reads two from where the
         // entry's data lies whatever its count says, and develops it 16000 × 1000 all the same.
         byte[] stretched = TestImages.Dng(2000, 1000, TestExif.PhonePortrait, horizontal: 8, vertical: 1, count: 1);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(60));
 
         // Act
         var ex = await Assert.ThrowsAsync<ImageRejectedException>(() =>
@@ -170,7 +170,7 @@ public sealed class MagickHostileInputTests : IDisposable
         // Arrange: the 2 : 1 DefaultScale of the render test above, its entry's count 1 (libraw still stretches it).
         byte[] stretched = TestImages.Dng(1200, 1000, TestExif.PhonePortrait, horizontal: 2, vertical: 1, count: 1);
         var renderer = new RenditionRenderer(_limiter, new ImageLimits(MaxPixels: 2_000_000));
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(60));
 
         // Act
         var ex = await Assert.ThrowsAsync<ImageRejectedException>(() => renderer.RenderAsync(
@@ -224,14 +224,14 @@ public sealed class MagickHostileInputTests : IDisposable
     // As the pipeline sees a file: inspection reads the header, the rendering reads and verifies all of it.
     private async Task InspectThenRenderAsync(byte[] content)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(10));
         await new ImageInspector(ImageLimits.Default).InspectAsync(InspectionExtent.View(content), timeout.Token);
         _ = await RenditionRendering.RenderAsync(content, TestChains.Widths(RenditionFormat.Jpeg, 80, 64), _limiter);
     }
 
     private static async Task<ImageInspection> InspectAsync(byte[] content)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(60));
         return await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(content), timeout.Token);
     }
 }

@@ -115,7 +115,7 @@ public sealed class RenditionRendererTests
         // Arrange
         using var limiter = new DecodeLimiter(1);
         var renderer = new RenditionRenderer(limiter, ImageLimits.Default);
-        using var cancellation = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var cancellation = new Deadline(TimeSpan.FromSeconds(30));
 
         // Act
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => renderer.RenderAsync(

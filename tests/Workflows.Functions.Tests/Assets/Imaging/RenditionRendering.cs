@@ -20,7 +20,7 @@ internal sealed class RenditionRendering
         using var ownLimiter = new DecodeLimiter(1);
         var output = new RenditionRendering();
         var renderer = new RenditionRenderer(limiter ?? ownLimiter, ImageLimits.Default);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(60));
         IReadOnlyList<RenditionInfo> infos = await renderer.RenderAsync(
             new MemoryStream(original),
             chains,

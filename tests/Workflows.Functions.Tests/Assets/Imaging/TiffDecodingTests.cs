@@ -110,7 +110,7 @@ public sealed class TiffDecodingTests
 
     private static async Task<ImageInspection> InspectAsync(byte[] image)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new Deadline(TimeSpan.FromSeconds(30));
         return await new ImageInspector(ImageLimits.Default).InspectAsync(new MemoryStream(image), timeout.Token);
     }
 }

@@ -83,7 +83,7 @@ public sealed class ImageFuzzTests(ITestOutputHelper output)
     private static async Task<string> TryAsync(IAssetImaging imaging, byte[] content)
     {
         // A guard against a decoder that never returns, not a time limit: far beyond any file's time on a loaded machine.
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+        using var timeout = new Deadline(TimeSpan.FromMinutes(10));
         try
         {
             // As the activities read it: inspection the header only (a JPEG's), the rendering all of it, hashed.
