@@ -48,20 +48,24 @@ public sealed class InspectActivities(
         // The original is safe under the asset id; a newer upload under the same name (another ETag) is left alone.
         await BlobMoves.DeleteIfVersionAsync(upload, uploadVersion, ct);
 
+        // The version taken in: every read below is pinned to it, and a rejection names it too (the only one quarantined).
+        BlobProperties stored = await original.GetPropertiesAsync(cancellationToken: ct);
+        var takenIn = AssetIds.NormalizeETag(stored.ETag.ToString());
+        InspectUploadResult Rejected(string reason) => InspectUploadResult.Rejected(reason) with { OriginalETag = takenIn };
+
         var nameProblem = AssetNames.ValidateUploadBlobName(request.UploadBlobName)
             ?? AssetNames.ValidateOriginalName(request.OriginalName);
         if (nameProblem is not null)
         {
-            return InspectUploadResult.Rejected(nameProblem + " Rename the file and upload it again.");
+            return Rejected(nameProblem + " Rename the file and upload it again.");
         }
 
         // Inspection and rendering buffer the original: a blob written straight to the uploads container
         // (bypassing the HTTP 413) must meet the same limit before a byte of it is read.
-        BlobProperties stored = await original.GetPropertiesAsync(cancellationToken: ct);
         var maxBytes = options.Value.MaxUploadBytes;
         if (stored.ContentLength > maxBytes)
         {
-            return InspectUploadResult.Rejected(
+            return Rejected(
                 $"The file is {stored.ContentLength} bytes; the limit is {maxBytes} bytes ({maxBytes / (1024 * 1024)} MB). Upload a smaller file.");
         }
 
@@ -75,7 +79,7 @@ public sealed class InspectActivities(
             }
             catch (ImageRejectedException ex)
             {
-                return InspectUploadResult.Rejected(ex.Message);
+                return Rejected(ex.Message);
             }
         }
 
@@ -86,7 +90,7 @@ public sealed class InspectActivities(
             // A duplicate run of this activity (e.g. after a lost lease) finished the asset while we inspected it, or the
             // asset was deleted meanwhile.
             return current is null
-                ? InspectUploadResult.Rejected("The asset was deleted while its upload was being inspected.")
+                ? Rejected("The asset was deleted while its upload was being inspected.")
                 : AlreadyFinished(current);
         }
 
@@ -99,7 +103,7 @@ public sealed class InspectActivities(
             inspection.UprightWidth,
             inspection.UprightHeight,
             imaging.Profile.Chains,
-            OriginalETag: AssetIds.NormalizeETag(stored.ETag.ToString()));
+            OriginalETag: takenIn);
     }
 
     /// <summary>

@@ -35,7 +35,8 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
     /// The original is read at the version inspection read (<see cref="RenderRenditionsRequest.OriginalETag"/>,
     /// <c>If-Match</c>), so the renditions and the SHA-256 come from the bytes inspection checked. A different version
     /// there (written over since) is a rejection too, not a retry: the version is fixed in the request, so every attempt
-    /// would fail the same way; the asset fails saying so and the blob is quarantined, not deleted. A read without a
+    /// would fail the same way; the asset fails saying so, and the blob there now is left in place (the quarantine
+    /// moves only the version inspected, <see cref="QuarantineRequest.OriginalETag"/>). A read without a
     /// version (a re-render) is pinned by the SDK to the version its first block came from: a write meeting it half-way
     /// fails that attempt (an exception, so a retry reads the new version whole).
     /// </para>
@@ -100,7 +101,7 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
             logger.LogWarning("Asset {AssetId}: the original is no longer the version inspected", request.AssetId);
             return new RenderRenditionsResult([],
                 $"The stored original changed after it was inspected (something else wrote originals/{request.AssetId}); " +
-                "nothing was rendered from it and it has been quarantined. Upload the file again.");
+                "nothing was rendered from it. Upload the file again.");
         }
         catch (ImageRejectedException ex)
         {
