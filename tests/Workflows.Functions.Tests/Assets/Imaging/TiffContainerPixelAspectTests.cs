@@ -45,6 +45,20 @@ public sealed class TiffContainerPixelAspectTests
         Assert.Equal(3, TiffContainer.PixelAspect(file));
     }
 
+    [Fact]
+    public void PixelAspect_NikonD1xWithoutADefaultScale_TwiceAsTallAsLibrawDevelopsIt()
+    {
+        // Arrange: IFD0 says Model "NIKON D1X" and has no DefaultScale; libraw's identify gives that model a pixel
+        // aspect of 0.5 (developed twice as tall) by itself.
+        var file = new byte[256];
+        Header(file);
+        Ifd(file, 8, next: 0, (272, 2, 10, 100));
+        "NIKON D1X\0"u8.CopyTo(file.AsSpan(100));
+
+        // Act + Assert
+        Assert.Equal(0.5, TiffContainer.PixelAspect(file));
+    }
+
     private static void Header(byte[] file)
     {
         "II*\0"u8.CopyTo(file);

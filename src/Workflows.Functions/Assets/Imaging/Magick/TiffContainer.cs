@@ -11,7 +11,15 @@ namespace Workflows.Assets.Imaging.Magick;
 internal static class TiffContainer
 {
     private const ushort MakeTag = 271;
+    private const ushort ModelTag = 272;
     private const ushort SubIfdsTag = 330;
+
+    /// <summary>
+    /// The one model in a format taken here (NEF) that libraw develops at a fixed stretch (LibRaw identify.cpp:
+    /// Nikon "D1X", pixel_aspect 0.5: twice as tall); matched anywhere in a Model tag of an IFD it parses, a superset of
+    /// its exact match after it strips the make.
+    /// </summary>
+    private const string FixedHalfAspectModel = "D1X";
     private const ushort DngVersionTag = 50706;
     private const ushort DefaultScaleTag = 50718;
 
@@ -168,7 +176,7 @@ internal static class TiffContainer
     /// entry stands, their offsets read as 32 bits from where the entry's data lies whatever its type (so a SHORT one's
     /// whole value field), up to 1000 of them, a failed one ending the list (as a failed chained IFD ends the chain).
     /// Every parse takes one of its 10 IFD slots (LIBRAW_IFD_MAXCOUNT), failed ones too; an IFD of more than 512
-    /// entries fails. A bounded walk: within 64 IFDs a chain or list placed after the IFD libraw reads its scale from
+    /// entries fails. A model libraw stretches by itself (<see cref="FixedHalfAspectModel"/>) counts as a 1 : 2 scale. A bounded walk: within 64 IFDs a chain or list placed after the IFD libraw reads its scale from
     /// cannot use up the budget first.
     /// </summary>
     private static double LibrawWalk(ReadOnlySpan<byte> file, bool bigEndian)
@@ -214,6 +222,11 @@ internal static class TiffContainer
                 && Stretch(horizontal / vertical) > Stretch(aspect))
             {
                 aspect = horizontal / vertical;
+            }
+            else if (tag == ModelTag && Ascii(file, entry, bigEndian) is { } model
+                && model.Contains(FixedHalfAspectModel, StringComparison.Ordinal) && Stretch(0.5) > Stretch(aspect))
+            {
+                aspect = 0.5; // libraw's identify sets it for this model whatever DefaultScale said
             }
             else if (tag == SubIfdsTag)
             {
