@@ -35,8 +35,8 @@ public sealed record InspectUploadRequest(
 /// Processing, or the final status when this blob version was already processed (nothing left to do). A
 /// <see cref="Rejection"/> says why the upload can never become an asset as it is (not an image, corrupt, too large,
 /// bad name, gone), written for the uploader; it is final and never retried. <see cref="OriginalETag"/>: the version of
-/// <c>originals/{assetId}</c> inspection read (every read pinned to it), which the rendering reads too (null when
-/// nothing was inspected).
+/// <c>originals/{assetId}</c> inspection took in and read (every read pinned to it), which the rendering reads too and
+/// the quarantine alone moves; also on a rejection once the original was taken in (null when nothing was).
 /// </summary>
 public sealed record InspectUploadResult(
     AssetStatus Status,
@@ -77,9 +77,12 @@ public sealed record AssetCleanupRequest(string AssetId);
 
 /// <summary>
 /// Input of the quarantine step (compensation of the inspection): moves the original, or the upload itself when it
-/// never reached the originals container, to the quarantine container under the asset id.
+/// never reached the originals container, to the quarantine container under the asset id. <see cref="OriginalETag"/>:
+/// the version of the original inspection took in, the only one moved (null: registered before inspection, or a
+/// history written before it existed; then the version found there).
 /// </summary>
-public sealed record QuarantineRequest(string AssetId, string UploadContainer, string UploadBlobName, string UploadETag);
+public sealed record QuarantineRequest(
+    string AssetId, string UploadContainer, string UploadBlobName, string UploadETag, string? OriginalETag = null);
 
 public sealed record AssetOutcome(
     string AssetId,

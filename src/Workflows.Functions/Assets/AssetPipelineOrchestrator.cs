@@ -32,14 +32,18 @@ public static class AssetPipelineOrchestrator
         {
             // Step 1: copy the upload to originals, inspect it, register the asset. The quarantine is registered
             // before the step, so an upload that fails half-way in is quarantined too.
-            compensations.Register(new Compensation(
-                nameof(AssetRecordActivities.QuarantineOriginal),
-                new QuarantineRequest(assetId, input.UploadContainer, input.UploadBlobName, input.UploadETag),
-                retry));
+            var quarantine = new QuarantineRequest(assetId, input.UploadContainer, input.UploadBlobName, input.UploadETag);
+            var quarantineStep = new Compensation(nameof(AssetRecordActivities.QuarantineOriginal), quarantine, retry);
+            compensations.Register(quarantineStep);
             var inspected = await context.CallActivityAsync<InspectUploadResult>(
                 nameof(InspectActivities.InspectUpload),
                 new InspectUploadRequest(assetId, input.UploadContainer, input.UploadBlobName, input.UploadETag, input.OriginalName, generation),
                 retry);
+            if (inspected.OriginalETag is { } takenIn)
+            {
+                // From here on only the version inspection took in is quarantined: a blob written over it is not this upload.
+                compensations.Replace(quarantineStep, quarantineStep with { Input = quarantine with { OriginalETag = takenIn } });
+            }
             if (inspected.Rejection is null && inspected.Status != AssetStatus.Processing)
             {
                 return new AssetOutcome(assetId, inspected.Status, null, []); // this version was already processed

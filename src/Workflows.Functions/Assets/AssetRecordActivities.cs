@@ -76,7 +76,7 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
         }
 
         entity.Status = nameof(AssetStatus.Failed);
-        entity.FailureReason = request.Reason;
+        entity.FailureReason = entity.QuarantineNote is { } note ? $"{request.Reason} {note}" : request.Reason;
         entity.OriginalName ??= request.OriginalName;
         entity.RenditionsJson = null;
         entity.ProcessingCompletedAt = DateTimeOffset.UtcNow;
@@ -115,8 +115,10 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
     }
 
     /// <summary>
-    /// Compensation of the inspection: moves the original (or the upload, if it never got that far) to
-    /// <c>quarantine/{assetId}</c> so nothing is lost and nothing is served. Nothing to move is fine.
+    /// Compensation of the inspection: moves the original (only the version inspection took in, when the request names
+    /// it), or the upload if it never got that far, to <c>quarantine/{assetId}</c> so nothing is lost and nothing is
+    /// served. Nothing to move is fine, and so is a repeat. An original written over since, or a quarantine already
+    /// holding another blob, is left as it is, and the record notes why for the failure reason. True when this run moved it.
     /// </summary>
     [Function(nameof(QuarantineOriginal))]
     public async Task<bool> QuarantineOriginal([ActivityTrigger] QuarantineRequest request, CancellationToken ct)
@@ -124,6 +126,22 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
         ArgumentNullException.ThrowIfNull(request);
         await store.EnsureCreatedAsync(ct);
         var upload = (store.Upload(request.UploadContainer, request.UploadBlobName), AssetIds.ToETag(request.UploadETag));
-        return await store.QuarantineAsync(request.AssetId, _ => Task.FromResult<(BlobClient, ETag)?>(upload), ct);
+        var version = request.OriginalETag is { } etag ? AssetIds.ToETag(etag) : (ETag?)null;
+        var result = await store.QuarantineAsync(request.AssetId, version, _ => Task.FromResult<(BlobClient, ETag)?>(upload), ct);
+        var note = result switch
+        {
+            QuarantineResult.OriginalWrittenOver => $"The original was not quarantined after all: originals/{request.AssetId} " +
+                "had been written over since it was inspected, so the blob there now, which this upload did not produce, is left in place.",
+            QuarantineResult.QuarantineTaken => $"The original was not quarantined after all: quarantine/{request.AssetId} " +
+                $"already holds another blob, which is kept; the original is left in originals/{request.AssetId}.",
+            _ => null,
+        };
+        if (note is not null)
+        {
+            logger.LogWarning("Asset {AssetId}: original left in place ({Result}): {Note}", request.AssetId, result, note);
+            await store.NoteQuarantineAsync(request.AssetId, note, ct);
+        }
+
+        return result == QuarantineResult.Moved;
     }
 }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Azure;
-using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
@@ -19,7 +17,7 @@ public sealed class InspectActivities(
     /// (format, size, bomb limits, EXIF; a JPEG's header only, a WebP's chunks but its image data) and registers the asset as Processing. An upload that can never
     /// become an asset is answered with <see cref="InspectUploadResult.Rejected"/>, not an exception: a rejection is a
     /// business outcome, not a failed execution. Safe to run again, and twice at once: an original already in place is
-    /// reused, never copied over (<see cref="TakeInAsync"/>). Every starter
+    /// reused, never copied over (<see cref="OriginalTakeIn.TakeInAsync"/>). Every starter
     /// registers the asset before it starts the pipeline, so a record there at the start and gone at the end was deleted
     /// meanwhile (a late run, its pipeline long finished): it is not registered again.
     /// </summary>
@@ -39,7 +37,7 @@ public sealed class InspectActivities(
         var upload = store.Upload(request.UploadContainer, request.UploadBlobName);
         var uploadVersion = AssetIds.ToETag(request.UploadETag);
 
-        if (!await TakeInAsync(original, upload, uploadVersion, ct))
+        if (!await OriginalTakeIn.TakeInAsync(original, upload, uploadVersion, ct))
         {
             return InspectUploadResult.Rejected(
                 "The upload was removed or replaced before processing started; a newer upload is processed on its own.");
@@ -48,20 +46,24 @@ public sealed class InspectActivities(
         // The original is safe under the asset id; a newer upload under the same name (another ETag) is left alone.
         await BlobMoves.DeleteIfVersionAsync(upload, uploadVersion, ct);
 
+        // The version taken in: every read below is pinned to it, and a rejection names it too (the only one quarantined).
+        BlobProperties stored = await original.GetPropertiesAsync(cancellationToken: ct);
+        var takenIn = AssetIds.NormalizeETag(stored.ETag.ToString());
+        InspectUploadResult Rejected(string reason) => InspectUploadResult.Rejected(reason) with { OriginalETag = takenIn };
+
         var nameProblem = AssetNames.ValidateUploadBlobName(request.UploadBlobName)
             ?? AssetNames.ValidateOriginalName(request.OriginalName);
         if (nameProblem is not null)
         {
-            return InspectUploadResult.Rejected(nameProblem + " Rename the file and upload it again.");
+            return Rejected(nameProblem + " Rename the file and upload it again.");
         }
 
         // Inspection and rendering buffer the original: a blob written straight to the uploads container
         // (bypassing the HTTP 413) must meet the same limit before a byte of it is read.
-        BlobProperties stored = await original.GetPropertiesAsync(cancellationToken: ct);
         var maxBytes = options.Value.MaxUploadBytes;
         if (stored.ContentLength > maxBytes)
         {
-            return InspectUploadResult.Rejected(
+            return Rejected(
                 $"The file is {stored.ContentLength} bytes; the limit is {maxBytes} bytes ({maxBytes / (1024 * 1024)} MB). Upload a smaller file.");
         }
 
@@ -75,7 +77,7 @@ public sealed class InspectActivities(
             }
             catch (ImageRejectedException ex)
             {
-                return InspectUploadResult.Rejected(ex.Message);
+                return Rejected(ex.Message);
             }
         }
 
@@ -86,7 +88,7 @@ public sealed class InspectActivities(
             // A duplicate run of this activity (e.g. after a lost lease) finished the asset while we inspected it, or the
             // asset was deleted meanwhile.
             return current is null
-                ? InspectUploadResult.Rejected("The asset was deleted while its upload was being inspected.")
+                ? Rejected("The asset was deleted while its upload was being inspected.")
                 : AlreadyFinished(current);
         }
 
@@ -99,79 +101,7 @@ public sealed class InspectActivities(
             inspection.UprightWidth,
             inspection.UprightHeight,
             imaging.Profile.Chains,
-            OriginalETag: AssetIds.NormalizeETag(stored.ETag.ToString()));
-    }
-
-    /// <summary>
-    /// Copies the upload to <paramref name="original"/> unless an earlier run put it there; false when there is neither
-    /// an original nor that upload version to copy. The copy never goes over an original in place: it is conditional on
-    /// the original as found (absent: <c>If-None-Match: *</c>; left by a failed copy: that version). Activities run at
-    /// least once, and a duplicate run that found no original would otherwise copy again after the first run's copy
-    /// landed: the same bytes under a new ETag, after the first run recorded the old one for the rendering
-    /// (<see cref="InspectUploadResult.OriginalETag"/>), whose <c>If-Match</c> would then fail the asset. A copy refused
-    /// so, or whose upload the other run has already removed, takes the original that run put in place.
-    /// </summary>
-    private static async Task<bool> TakeInAsync(BlobClient original, BlobClient upload, ETag uploadVersion, CancellationToken ct)
-    {
-        var (inPlace, failedCopy) = await FindOriginalAsync(original, ct);
-        if (inPlace)
-        {
-            return true;
-        }
-
-        var unchanged = failedCopy is { } version
-            ? new BlobRequestConditions { IfMatch = version }
-            : new BlobRequestConditions { IfNoneMatch = ETag.All };
-        try
-        {
-            await BlobMoves.CopyAsync(upload, original, uploadVersion, unchanged, ct);
-            return true;
-        }
-        catch (RequestFailedException ex) when (ex.Status is 404 or 409 or 412)
-        {
-            // 409/412: another run's copy is there now; 404/412: the upload is gone or replaced, maybe by that run.
-            if ((await FindOriginalAsync(original, ct)).InPlace)
-            {
-                return true;
-            }
-
-            if (ex.Status == 409)
-            {
-                throw new InvalidOperationException($"Another run's copy of {original.Name} to originals failed; retrying.", ex);
-            }
-
-            return false;
-        }
-    }
-
-    /// <summary>
-    /// Whether an earlier run already put the original in place, else the version a failed copy left there (null: no
-    /// blob). A copy that run left pending is waited for (by a retry), one that failed is redone: the upload is deleted
-    /// only once its copy is complete.
-    /// </summary>
-    private static async Task<(bool InPlace, ETag? FailedCopy)> FindOriginalAsync(BlobClient original, CancellationToken ct)
-    {
-        BlobProperties properties;
-        try
-        {
-            properties = await original.GetPropertiesAsync(cancellationToken: ct);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return (false, null);
-        }
-
-        if (string.IsNullOrEmpty(properties.CopyId) || properties.CopyStatus == CopyStatus.Success)
-        {
-            return (true, null);
-        }
-
-        if (properties.CopyStatus == CopyStatus.Pending)
-        {
-            throw new InvalidOperationException($"The copy of {original.Name} to originals is still pending; retrying.");
-        }
-
-        return (false, properties.ETag); // failed or aborted: copy again, over that version only
+            OriginalETag: takenIn);
     }
 
     private InspectUploadResult AlreadyFinished(AssetEntity done)

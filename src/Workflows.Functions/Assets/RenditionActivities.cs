@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs;
@@ -15,14 +14,7 @@ namespace Workflows.Assets;
 /// <summary>Step 2 of the pipeline and its compensation.</summary>
 public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging, ILogger<RenditionActivities> logger)
 {
-    private const string Superseded =
-        "The asset was failed or deleted while its renditions were being rendered; what was rendered has been removed.";
-
-    private const string Outranked =
-        "A newer rendering of the asset (a re-render) took it over; what this one rendered has been removed.";
-
-    /// <summary>Blob metadata: the generation of the run that wrote a rendition blob (absent: 0).</summary>
-    private const string GenerationMetadataKey = "generation";
+    private readonly LateRenderCleanup _late = new(store, logger);
 
     /// <summary>
     /// Renders every chain of the profile (e.g. JPEG and WebP at 1600/800/200) from one read and one decode of the
@@ -35,7 +27,8 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
     /// The original is read at the version inspection read (<see cref="RenderRenditionsRequest.OriginalETag"/>,
     /// <c>If-Match</c>), so the renditions and the SHA-256 come from the bytes inspection checked. A different version
     /// there (written over since) is a rejection too, not a retry: the version is fixed in the request, so every attempt
-    /// would fail the same way; the asset fails saying so and the blob is quarantined, not deleted. A read without a
+    /// would fail the same way; the asset fails saying so, and the blob there now is left in place (the quarantine
+    /// moves only the version inspected, <see cref="QuarantineRequest.OriginalETag"/>). A read without a
     /// version (a re-render) is pinned by the SDK to the version its first block came from: a write meeting it half-way
     /// fails that attempt (an exception, so a retry reads the new version whole).
     /// </para>
@@ -63,7 +56,7 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
         if (!await store.ClaimRenditionsAsync(request.AssetId, request.Generation, ct))
         {
             logger.LogWarning("Asset {AssetId}: a newer run took it; a late render wrote nothing", request.AssetId);
-            return new RenderRenditionsResult([], Outranked);
+            return new RenderRenditionsResult([], LateRenderCleanup.Outranked);
         }
 
         var container = store.Renditions;
@@ -78,7 +71,7 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
             WorkflowMetrics.RenditionRendered(target.Name, renditionStarted);
             var blobName = target.BlobName(request.AssetId);
             blobNames[target.Name] = blobName;
-            var (stored, found) = await UploadOverOlderAsync(
+            var (stored, found) = await RenditionBlobWrites.UploadOverOlderAsync(
                 container.GetBlobClient(blobName), content, target.ContentType, request.Generation, blindWrites, token);
             blindWrites = !found;
             versions[blobName] = (stored ?? throw new OutrankedException()).ETag;
@@ -100,25 +93,25 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
             logger.LogWarning("Asset {AssetId}: the original is no longer the version inspected", request.AssetId);
             return new RenderRenditionsResult([],
                 $"The stored original changed after it was inspected (something else wrote originals/{request.AssetId}); " +
-                "nothing was rendered from it and it has been quarantined. Upload the file again.");
+                "nothing was rendered from it. Upload the file again.");
         }
         catch (ImageRejectedException ex)
         {
-            await RemoveUnlessTakenAsync(request, versions);
+            await _late.RemoveUnlessTakenAsync(request, versions);
             return new RenderRenditionsResult([], ex.Message);
         }
         catch (OutrankedException)
         {
-            await RemoveOwnAsync(request.AssetId, versions);
-            return new RenderRenditionsResult([], Outranked);
+            await _late.RemoveOwnAsync(request.AssetId, versions);
+            return new RenderRenditionsResult([], LateRenderCleanup.Outranked);
         }
         catch (Exception) when (versions.Count > 0)
         {
-            await RemoveUnlessTakenAsync(request, versions);
+            await _late.RemoveUnlessTakenAsync(request, versions);
             throw;
         }
 
-        if (await RemoveUnlessTakenAsync(request, versions) is { } late)
+        if (await _late.RemoveUnlessTakenAsync(request, versions) is { } late)
         {
             return new RenderRenditionsResult([], late);
         }
@@ -149,121 +142,6 @@ public sealed class RenditionActivities(AssetStore store, IAssetImaging imaging,
         await store.EnsureCreatedAsync(ct);
         await store.CloseRenditionsAsync(request.AssetId, ct);
         return await store.DeleteRenditionsAsync(request.AssetId, ct);
-    }
-
-    /// <summary>
-    /// After this execution wrote <paramref name="written"/> blob versions: when the asset no longer takes renditions
-    /// (failed, being cleaned up or deleted), deletes all of the asset's renditions; when a newer run took it, deletes
-    /// only the versions written here. Returns why (the execution was late), else null. Not cancelled with the
-    /// execution: a render the host stops (shutting down) after a write must still check, since no one else will remove
-    /// what it wrote after a close.
-    /// </summary>
-    private async Task<string?> RemoveUnlessTakenAsync(RenderRenditionsRequest request, Dictionary<string, ETag> written)
-    {
-        var ct = CancellationToken.None;
-        if (written.Count == 0 || await store.TakesRenditionsAsync(request.AssetId, request.Generation, ct))
-        {
-            return null;
-        }
-
-        if (await store.TakesRenditionsAsync(request.AssetId, ct))
-        {
-            await RemoveOwnAsync(request.AssetId, written);
-            return Outranked;
-        }
-
-        var removed = await store.DeleteRenditionsAsync(request.AssetId, ct);
-        logger.LogWarning(
-            "Asset {AssetId} is failed or deleted: a late render removed the {Count} rendition(s) it had written", request.AssetId, removed);
-        return Superseded;
-    }
-
-    /// <summary>Deletes the blob versions this render wrote, and no later version (a newer run's).</summary>
-    private async Task RemoveOwnAsync(string assetId, Dictionary<string, ETag> written)
-    {
-        foreach (var (blobName, version) in written)
-        {
-            try
-            {
-                await store.Renditions.DeleteBlobIfExistsAsync(
-                    blobName, conditions: new BlobRequestConditions { IfMatch = version }, cancellationToken: CancellationToken.None);
-            }
-            catch (RequestFailedException ex) when (ex.Status == 412)
-            {
-                // Written again since, by a newer run: its rendition now.
-            }
-        }
-
-        logger.LogWarning("Asset {AssetId}: a newer run took it; a late render removed the rendition(s) it had written", assetId);
-    }
-
-    /// <summary>
-    /// Writes <paramref name="content"/> as <paramref name="blob"/> for the run of <paramref name="generation"/>, only
-    /// over an absent blob or the version read when that was written by this run or an older one. When
-    /// <paramref name="blind"/>, the first write is blind, if the blob is absent (<c>If-None-Match: *</c>): a fresh asset's
-    /// rendition costs no read; else the blob is read first. A blob found there (409/412: a re-render, a duplicate
-    /// execution of this same run, this very upload retried by the storage client after a lost response) is read and the
-    /// write repeated over the version read, unless a newer run wrote it: then no <c>Stored</c>. <c>Found</c>: a blob was
-    /// there (the caller's next renditions are likely there too: read them first rather than send a body to be refused).
-    /// </summary>
-    private static async Task<(BlobContentInfo? Stored, bool Found)> UploadOverOlderAsync(
-        BlobClient blob, Stream content, string contentType, long generation, bool blind, CancellationToken ct)
-    {
-        var start = content.CanSeek ? content.Position : 0;
-        var found = false;
-        var conditions = blind && content.CanSeek
-            ? new BlobRequestConditions { IfNoneMatch = ETag.All }
-            : await WriteConditionsAsync(blob, generation, ct);
-        for (var attempt = 1; conditions is not null; attempt++)
-        {
-            try
-            {
-                var stored = await blob.UploadAsync(
-                    content,
-                    new BlobUploadOptions
-                    {
-                        HttpHeaders = new BlobHttpHeaders { ContentType = contentType },
-                        Metadata = new Dictionary<string, string>
-                        {
-                            [GenerationMetadataKey] = generation.ToString(CultureInfo.InvariantCulture),
-                        },
-                        Conditions = conditions,
-                    },
-                    ct);
-                return (stored.Value, found || conditions.IfMatch is not null);
-            }
-            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < 4 && content.CanSeek)
-            {
-                content.Position = start; // there already, or written in between: read it
-                found = true;
-            }
-
-            conditions = await WriteConditionsAsync(blob, generation, ct);
-        }
-
-        return (null, true);
-    }
-
-    /// <summary>
-    /// Conditions for writing <paramref name="blob"/> in the run of <paramref name="generation"/>: only if it is still
-    /// absent, or still the version read when that was written by this run or an older one; null when a newer run
-    /// wrote it.
-    /// </summary>
-    private static async Task<BlobRequestConditions?> WriteConditionsAsync(BlobClient blob, long generation, CancellationToken ct)
-    {
-        BlobProperties current;
-        try
-        {
-            current = await blob.GetPropertiesAsync(cancellationToken: ct);
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return new BlobRequestConditions { IfNoneMatch = ETag.All };
-        }
-
-        var writer = current.Metadata.TryGetValue(GenerationMetadataKey, out var value)
-            && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : 0;
-        return writer > generation ? null : new BlobRequestConditions { IfMatch = current.ETag };
     }
 
     /// <summary>A rendition blob was written by a newer run: this render stops writing.</summary>

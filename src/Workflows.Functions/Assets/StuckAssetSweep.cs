@@ -119,7 +119,7 @@ public sealed class StuckAssetSweep(
         // Then the blobs, each step idempotent: should one fail, the record is still Processing and the next run
         // repeats them. Then the record, against the version read after the close.
         await store.DeleteRenditionsAsync(assetId, ct);
-        var quarantined = await store.QuarantineAsync(assetId, token => ItsUploadAsync(record, token), ct)
+        var quarantined = await store.QuarantineAsync(assetId, null, token => ItsUploadAsync(record, token), ct) == QuarantineResult.Moved
             || (await store.Quarantined(assetId).ExistsAsync(ct)).Value; // the pipeline's own failure path moved it
         if (await store.FindAsync(assetId, ct) is not { StatusValue: AssetStatus.Processing } closed)
         {

@@ -29,6 +29,21 @@ public sealed class Compensations(TaskOrchestrationContext context)
     /// <summary>Registers the compensation of the step about to run.</summary>
     public void Register(Compensation compensation) => _outstanding.Add(compensation);
 
+    /// <summary>
+    /// Puts <paramref name="replacement"/> in the place of <paramref name="registered"/> (still outstanding): for a step
+    /// whose result narrows down what its undo may touch (e.g. the version of a blob it wrote).
+    /// </summary>
+    public void Replace(Compensation registered, Compensation replacement)
+    {
+        var index = _outstanding.IndexOf(registered);
+        if (index < 0)
+        {
+            throw new InvalidOperationException($"Compensation {registered.ActivityName} is not outstanding.");
+        }
+
+        _outstanding[index] = replacement;
+    }
+
     /// <summary>Registers <paramref name="compensation"/>, then runs <paramref name="step"/>.</summary>
     public Task<T> RunAsync<T>(Compensation compensation, Func<Task<T>> step)
     {

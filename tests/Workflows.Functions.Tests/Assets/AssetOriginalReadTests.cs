@@ -116,7 +116,7 @@ public sealed class AssetOriginalReadTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Pipeline_OriginalReplacedBetweenInspectionAndRendering_FailedWithAReasonNothingRenderedOriginalKept()
+    public async Task Pipeline_OriginalReplacedBetweenInspectionAndRendering_FailedWithAReasonNothingRenderedNewerBlobLeftInPlace()
     {
         // Arrange: right after inspection read the 400 x 300 JPEG, something writes other bytes (a 64 x 64 PNG) over
         // originals/{assetId}.
@@ -129,14 +129,17 @@ public sealed class AssetOriginalReadTests(ITestOutputHelper output)
         // Act
         var (assetId, instance) = await assets.UploadAndProcessAsync("photo.jpg", photo);
 
-        // Assert: no rendition comes from bytes inspection did not check; the asset says why; the bytes are kept.
+        // Assert: no rendition comes from bytes inspection did not check; the asset says why. The quarantine moves only
+        // the version inspected, which is gone: the blob written over it, which the pipeline never checked, stays put.
         Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
         var record = await assets.RecordAsync(assetId);
         Assert.Equal(nameof(AssetStatus.Failed), record.Status);
         Assert.Contains("changed after it was inspected", record.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("not quarantined", record.FailureReason, StringComparison.Ordinal);
         Assert.Null(record.Sha256);
         Assert.Empty(await AssetsTestApp.BlobNamesAsync(assets.Store.Renditions));
-        Assert.Equal(other, (await assets.Store.Quarantined(assetId).DownloadContentAsync()).Value.Content.ToArray());
+        Assert.Equal(other, (await assets.Store.Original(assetId).DownloadContentAsync()).Value.Content.ToArray());
+        Assert.False((await assets.Store.Quarantined(assetId).ExistsAsync()).Value);
     }
 
     /// <summary>The app, its blob client counting the bytes read from the originals container.</summary>

@@ -52,6 +52,12 @@ public sealed class AssetEntity : ITableEntity
     public string? RenditionsJson { get; set; }
 
     /// <summary>
+    /// Why the quarantine left the original where it was (written over since it was inspected, or the quarantine held
+    /// another blob), set by the quarantine step; <c>MarkAssetFailed</c> adds it to the failure reason. Null otherwise.
+    /// </summary>
+    public string? QuarantineNote { get; set; }
+
+    /// <summary>
     /// Set (never cleared) before the asset's renditions are swept for good: by the pipeline's cleanup, the stuck-asset
     /// sweep or a delete. A render that finds it set after writing removes what it wrote (see
     /// <see cref="AssetStore.TakesRenditionsAsync"/>). Null on records written before it existed: open.

@@ -178,20 +178,41 @@ public sealed class AssetStore(
     }
 
     /// <summary>
-    /// Quarantines an asset: moves its original to <c>quarantine/{assetId}</c>, else (it was never taken in) the very
-    /// upload version <paramref name="findUpload"/> names, if any. Nothing is lost and nothing is served; each move is safe
-    /// to repeat. False when there was nothing to move. The upload is looked up only when there is no original.
+    /// Quarantines an asset: moves its original to <c>quarantine/{assetId}</c> (<see cref="OriginalQuarantine"/>: only
+    /// <paramref name="originalVersion"/>, else the version there now; a blob written over it is left in place), else (it
+    /// was never taken in) the very upload version <paramref name="findUpload"/> names, if any. Nothing is lost and
+    /// nothing is served; each move is safe to repeat. The upload is looked up only when there is no original.
     /// </summary>
-    public async Task<bool> QuarantineAsync(
-        string assetId, Func<CancellationToken, Task<(BlobClient Blob, ETag Version)?>> findUpload, CancellationToken ct)
+    public async Task<QuarantineResult> QuarantineAsync(
+        string assetId,
+        ETag? originalVersion,
+        Func<CancellationToken, Task<(BlobClient Blob, ETag Version)?>> findUpload,
+        CancellationToken ct)
     {
         var target = Quarantined(assetId);
-        if (await BlobMoves.MoveAsync(Original(assetId), target, ifMatch: null, ct))
+        var result = await OriginalQuarantine.MoveAsync(Original(assetId), target, originalVersion, ct);
+        if (result != QuarantineResult.NothingToMove)
         {
-            return true;
+            return result;
         }
 
-        return await findUpload(ct) is { } upload && await BlobMoves.MoveAsync(upload.Blob, target, upload.Version, ct);
+        return await findUpload(ct) is { } upload && await BlobMoves.MoveAsync(upload.Blob, target, upload.Version, ct)
+            ? QuarantineResult.Moved
+            : QuarantineResult.NothingToMove;
+    }
+
+    /// <summary>Merges <see cref="AssetEntity.QuarantineNote"/> into the record; nothing to do for a record that is gone.</summary>
+    public async Task NoteQuarantineAsync(string assetId, string note, CancellationToken ct)
+    {
+        var noted = new TableEntity(RequireId(assetId), AssetEntity.AssetRowKey) { [nameof(AssetEntity.QuarantineNote)] = note };
+        try
+        {
+            await Table.UpdateEntityAsync(noted, ETag.All, TableUpdateMode.Merge, ct);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Deleted: nothing left to explain.
+        }
     }
 
     /// <summary>

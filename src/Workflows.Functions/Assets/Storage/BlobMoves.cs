@@ -11,15 +11,22 @@ public static class BlobMoves
     /// Copies <paramref name="source"/> to <paramref name="target"/> inside the storage account (no bytes pass through
     /// the app) and waits for the copy. With <paramref name="ifMatch"/>, only that version of the source is copied; with
     /// <paramref name="targetConditions"/>, only over the target as they describe it (e.g. absent: <c>If-None-Match: *</c>).
-    /// Throws unless the copy succeeded, so a caller never deletes a source whose copy failed.
+    /// Throws unless the copy succeeded, so a caller never deletes a source whose copy failed. With
+    /// <paramref name="metadata"/>, the copy carries that metadata instead of the source's.
     /// </summary>
     public static async Task CopyAsync(
-        BlobClient source, BlobClient target, ETag? ifMatch, BlobRequestConditions? targetConditions, CancellationToken ct)
+        BlobClient source,
+        BlobClient target,
+        ETag? ifMatch,
+        BlobRequestConditions? targetConditions,
+        CancellationToken ct,
+        IDictionary<string, string>? metadata = null)
     {
         var options = new BlobCopyFromUriOptions
         {
             SourceConditions = ifMatch is { } etag ? new BlobRequestConditions { IfMatch = etag } : null,
             DestinationConditions = targetConditions,
+            Metadata = metadata,
         };
         var copy = await target.StartCopyFromUriAsync(source.Uri, options, ct);
         await copy.WaitForCompletionAsync(ct);

@@ -11,7 +11,15 @@ namespace Workflows.Assets.Imaging.Magick;
 internal static class TiffContainer
 {
     private const ushort MakeTag = 271;
+    private const ushort ModelTag = 272;
     private const ushort SubIfdsTag = 330;
+
+    /// <summary>
+    /// The one model in a format taken here (NEF) that libraw develops at a fixed stretch (LibRaw identify.cpp:
+    /// Nikon "D1X", pixel_aspect 0.5: twice as tall); matched anywhere in a Model tag of an IFD it parses, a superset of
+    /// its exact match after it strips the make.
+    /// </summary>
+    private const string FixedHalfAspectModel = "D1X";
     private const ushort DngVersionTag = 50706;
     private const ushort DefaultScaleTag = 50718;
 
@@ -107,8 +115,9 @@ internal static class TiffContainer
     /// <summary>
     /// How much wider (above 1) or taller (below 1) libraw develops a raw than its size says: DNG's DefaultScale
     /// (horizontal / vertical), which libraw reads in any IFD it parses and applies by stretching the developed image
-    /// (up to 10×, 8 bytes a pixel) before ImageMagick sees a pixel. The most extreme one of IFD0, the IFDs chained
-    /// after it and their SubIFDs (64 IFDs at most); 1 without one.
+    /// (up to 10×, 8 bytes a pixel) before ImageMagick sees a pixel. The most extreme one of the IFDs libraw's own walk
+    /// parses (<see cref="LibrawWalk"/>) and of a wider walk: IFD0, the IFDs chained after it and their SubIFDs, offsets
+    /// read by the tag's type (64 IFDs at most); 1 without one.
     /// </summary>
     public static double PixelAspect(ReadOnlySpan<byte> file)
     {
@@ -118,7 +127,7 @@ internal static class TiffContainer
             return 1;
         }
 
-        double aspect = 1;
+        double aspect = LibrawWalk(file, bigEndian);
         var pending = new Stack<uint>([Read32(file, 4, bigEndian)]);
         var seen = new HashSet<uint>();
         while (pending.Count > 0 && seen.Count < 64)
@@ -157,9 +166,100 @@ internal static class TiffContainer
         }
 
         return aspect;
-
-        static double Stretch(double ratio) => Math.Max(ratio, 1 / ratio);
     }
+
+    private static double Stretch(double ratio) => Math.Max(ratio, 1 / ratio);
+
+    /// <summary>
+    /// The most extreme DefaultScale in the IFDs libraw parses, in its order (LibRaw <c>parse_tiff</c> and
+    /// <c>parse_tiff_ifd</c>): IFD0 and the IFDs chained after it; in each, a SubIFDs entry's IFDs depth-first where the
+    /// entry stands, their offsets read as 32 bits from where the entry's data lies whatever its type (so a SHORT one's
+    /// whole value field), up to 1000 of them, a failed one ending the list (as a failed chained IFD ends the chain).
+    /// Every parse takes one of its 10 IFD slots (LIBRAW_IFD_MAXCOUNT), failed ones too; an IFD of more than 512
+    /// entries fails. A model libraw stretches by itself (<see cref="FixedHalfAspectModel"/>) counts as a 1 : 2 scale. A bounded walk: within 64 IFDs a chain or list placed after the IFD libraw reads its scale from
+    /// cannot use up the budget first.
+    /// </summary>
+    private static double LibrawWalk(ReadOnlySpan<byte> file, bool bigEndian)
+    {
+        double aspect = 1;
+        int slots = 0;
+        uint next = Read32(file, 4, bigEndian);
+        while (next != 0 && next <= file.Length && Parse(file, bigEndian, next, ref slots, ref aspect) is { } after)
+        {
+            next = after + 4 <= file.Length ? Read32(file, (int)after, bigEndian) : 0;
+        }
+
+        return aspect;
+    }
+
+    /// <summary>One libraw IFD parse; null when it fails, else where its next-IFD offset lies.</summary>
+    private static long? Parse(ReadOnlySpan<byte> file, bool bigEndian, uint ifd, ref int slots, ref double aspect)
+    {
+        const int LibrawIfdSlots = 10;
+        if (slots >= LibrawIfdSlots)
+        {
+            return null;
+        }
+
+        slots++;
+        if (ifd > file.Length - 2)
+        {
+            return null;
+        }
+
+        int count = Read16(file, (int)ifd, bigEndian);
+        if (count > 512)
+        {
+            return null;
+        }
+
+        for (int i = 0; i < count && ifd + 2 + 12L * (i + 1) <= file.Length; i++)
+        {
+            int entry = (int)ifd + 2 + 12 * i;
+            ushort tag = Read16(file, entry, bigEndian);
+            if (tag == DefaultScaleTag && Values(file, entry, bigEndian, 2, whateverTheCount: true) is [double horizontal, double vertical]
+                && horizontal > 0.00001 && vertical > 0.00001 && double.IsFinite(horizontal / vertical)
+                && Stretch(horizontal / vertical) > Stretch(aspect))
+            {
+                aspect = horizontal / vertical;
+            }
+            else if (tag == ModelTag && Ascii(file, entry, bigEndian) is { } model
+                && model.Contains(FixedHalfAspectModel, StringComparison.Ordinal) && Stretch(0.5) > Stretch(aspect))
+            {
+                aspect = 0.5; // libraw's identify sets it for this model whatever DefaultScale said
+            }
+            else if (tag == SubIfdsTag)
+            {
+                ushort type = Read16(file, entry + 2, bigEndian);
+                uint declared = Read32(file, entry + 4, bigEndian);
+                long at = declared * (long)LibrawUnit(type) > 4 ? Read32(file, entry + 8, bigEndian) : entry + 8;
+                if (declared > 8 && at + declared > 2L * file.Length)
+                {
+                    continue; // libraw skips a tag whose count runs past twice the file
+                }
+
+                uint values = Math.Min(declared, 1000);
+                for (long p = at; p < at + 4L * values && p + 4 <= file.Length; p += 4)
+                {
+                    if (Parse(file, bigEndian, Read32(file, (int)p, bigEndian), ref slots, ref aspect) is null)
+                    {
+                        break;
+                    }
+                }
+            }
+        }
+
+        return ifd + 2 + 12L * count;
+    }
+
+    // Bytes per value of a TIFF type as libraw counts them (its tagtype_dataunit_bytes; unknown types 1).
+    private static int LibrawUnit(ushort type) => type switch
+    {
+        3 or 8 or 14 => 2,
+        4 or 9 or 11 or 13 => 4,
+        5 or 10 or 12 or 15 or 16 or 17 or 18 => 8,
+        _ => 1,
+    };
 
     // Up to max values of an entry as numbers, as libraw reads them (its getreal); none if they lie outside the file.
     // whateverTheCount: exactly max values from where the entry's data lies, as libraw reads DefaultScale's two even
