@@ -141,16 +141,48 @@ public sealed class OrderStorageRequestsTests(ITestOutputHelper output) : IAsync
         Assert.Equal(OrderStatus.Compensating, await IndexedStatusAsync(hereIndex, id));
     }
 
+    [Fact]
+    public async Task ReserveStock_TwentyOrdersAtOnceOnOneSku_ARetryAfterAnotherOrderTookTheStockRereadsOnlyTheStock()
+    {
+        // Arrange: one SKU, one warehouse, stock for all of them: each batch that fails, fails on the stock row's ETag.
+        var sku = TestNames.Unique("HOTREQ").ToUpperInvariant();
+        await _orders.SeedAsync(sku, 10.00m, ("ams", 100));
+        var requests = new StorageRequests();
+        var stock = new StockStore(Tables(requests));
+
+        // Act
+        var reserved = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => stock.ReserveAsync($"{sku}-order-{i}", sku, 1, _ct)));
+
+        // Assert: every order reserved once; each attempt read the stock (its batch is conditional on it), only the first
+        // read the order's own reservations, and no retry read the claim row (the claim row, added in the batch, was not
+        // why it failed). Main before this change read the reservations and the claim again on every retry.
+        var counts = requests.TakeSnapshot().ToDictionary(c => c.Key.Operation, c => c.Value);
+        Assert.All(reserved, r => Assert.Single(r.Value!));
+        var row = (await stock.GetStockAsync(sku, _ct)).Single();
+        Assert.Equal((80, 20), (row.Available, row.Reserved));
+        output.WriteLine(string.Join(", ", counts.Select(c => $"{c.Key} ×{c.Value}")));
+        var batches = counts.Where(c => c.Key.StartsWith("POST batch", StringComparison.Ordinal)).Sum(c => c.Value);
+        Assert.True(batches > 20, $"no contention happened ({batches} batches for 20 reserves): the scenario did not run");
+        Assert.Equal(20 + batches, counts["GET query"]);
+        Assert.DoesNotContain(counts, c => c.Key.StartsWith("GET entity", StringComparison.Ordinal));
+    }
+
     /// <summary>An order view store and its index as a process of their own holds them (nothing remembered), on the app's tables.</summary>
     private (OrderViewStore Views, OrderIndexStore Index) Stores(StorageRequests requests)
     {
-        var options = new TableClientOptions();
-        options.AddPolicy(requests, HttpPipelinePosition.PerRetry);
-        var tables = new OrderTables(
-            new TableServiceClient(_orders.Get<IConfiguration>()[StorageRegistration.ConnectionName], options),
-            _orders.Get<IOptions<OrdersOptions>>());
+        var tables = Tables(requests);
         var index = new OrderIndexStore(tables);
         return (new OrderViewStore(tables, index), index);
+    }
+
+    /// <summary>The app's order tables through a client of their own that counts into <paramref name="requests"/>.</summary>
+    private OrderTables Tables(StorageRequests requests)
+    {
+        var options = new TableClientOptions();
+        options.AddPolicy(requests, HttpPipelinePosition.PerRetry);
+        return new OrderTables(
+            new TableServiceClient(_orders.Get<IConfiguration>()[StorageRegistration.ConnectionName], options),
+            _orders.Get<IOptions<OrdersOptions>>());
     }
 
     private async Task<OrderStatus> IndexedStatusAsync(OrderIndexStore index, string id)
