@@ -40,6 +40,7 @@ public sealed class OrderStorageRequestsTests(ITestOutputHelper output) : IAsync
 
         // Assert: main before this change made 5, 10, 11, 9, 9, 1 and 6 (51): each view write read the view and each
         // index row first, the ledger was read twice, the gateway read before it added, the reserve read its claim.
+        // Until pricing stopped writing the view (Received goes with the first reserve), PriceOrder made 3 (31).
         Assert.Equal(OrderStatus.Completed, outcome.Status);
         var counts = _requests.TakeSnapshot().Where(c => c.Key.Activity != "(outside activities)").ToList();
         foreach (var c in counts.OrderBy(c => c.Key.Activity, StringComparer.Ordinal))
@@ -51,8 +52,8 @@ public sealed class OrderStorageRequestsTests(ITestOutputHelper output) : IAsync
         Assert.Equal(
             new Dictionary<string, long>
             {
-                [nameof(CatalogueActivities.PriceOrder)] = 3, // view added, its index row added, the product read
-                [nameof(StockActivities.ReserveStock)] = 6, // view, index row, new SKU index row; reservations, stock, batch
+                [nameof(CatalogueActivities.PriceOrder)] = 1, // the product read (Received rides with the first reserve)
+                [nameof(StockActivities.ReserveStock)] = 6, // view, index row, SKU index row added; reservations, stock, batch
                 [nameof(PaymentActivities.ChargePayment)] = 6, // view, 2 index rows; ledger read, gateway add, ledger add
                 [nameof(ShipmentActivities.CreateShipment)] = 6, // view, 2 index rows; shipment read, carrier add, shipment add
                 [nameof(StockActivities.CommitStock)] = 6, // view, 2 index rows; reservations, stock, batch
