@@ -168,6 +168,42 @@ public sealed class OrderStorageRequestsTests(ITestOutputHelper output) : IAsync
         Assert.DoesNotContain(counts, c => c.Key.StartsWith("GET entity", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task CommitStock_TwentyOrdersAtOnceOnOneSku_ARetryAfterAnotherOrderMovedTheStockRereadsOnlyTheStock()
+    {
+        // Arrange: twenty orders reserved one unit each of one SKU in one warehouse.
+        var sku = TestNames.Unique("HOTCOMMIT").ToUpperInvariant();
+        await _orders.SeedAsync(sku, 10.00m, ("ams", 100));
+        var requests = new StorageRequests();
+        var stock = new StockStore(Tables(requests));
+        var ids = Enumerable.Range(0, 20).Select(i => $"{sku}-order-{i}").ToList();
+        foreach (var id in ids)
+        {
+            await stock.ReserveAsync(id, sku, 1, _ct);
+        }
+
+        requests.Reset();
+
+        // Act: all of them ship at once.
+        var committed = await Task.WhenAll(ids.Select(id => stock.CommitAsync(id, sku, _ct)));
+
+        // Assert: each committed its unit once; each attempt read the stock, only the first the order's reservations
+        // (main before this change read them again on every retry).
+        var counts = requests.TakeSnapshot().ToDictionary(c => c.Key.Operation, c => c.Value);
+        output.WriteLine(string.Join(", ", counts.Select(c => $"{c.Key} ×{c.Value}")));
+        Assert.All(committed, c => Assert.Equal(1, c));
+        var row = (await stock.GetStockAsync(sku, _ct)).Single();
+        Assert.Equal((80, 0), (row.Available, row.Reserved));
+        foreach (var id in ids)
+        {
+            Assert.Equal(ReservationState.Committed, (await stock.GetReservationsAsync(id, sku, _ct)).Single().State);
+        }
+
+        var batches = counts.Where(c => c.Key.StartsWith("POST batch", StringComparison.Ordinal)).Sum(c => c.Value);
+        Assert.True(batches > 20, $"no contention happened ({batches} batches for 20 commits): the scenario did not run");
+        Assert.Equal(20 + batches, counts["GET query"]);
+    }
+
     /// <summary>An order view store and its index as a process of their own holds them (nothing remembered), on the app's tables.</summary>
     private (OrderViewStore Views, OrderIndexStore Index) Stores(StorageRequests requests)
     {

@@ -84,7 +84,7 @@ public sealed class StockStore(OrderTables tables)
             // 412: a stock row's ETag (another order took or gave back stock): only the stock is read again. Every
             // action stays conditional, so should the claim or a reservation row have appeared meanwhile (a duplicate
             // of this step, a release), the next batch fails on its Add with 409, and that reads the order's rows.
-            ownRowsChanged = refused != 412;
+            ownRowsChanged = refused.Status != 412;
         }
     }
 
@@ -158,13 +158,17 @@ public sealed class StockStore(OrderTables tables)
     private async Task<int> MoveAsync(string orderId, string sku, string target, CancellationToken ct)
     {
         var table = await tables.StockAsync(ct);
+        List<ReservationEntity>? moving = null;
         for (var attempt = 1; ; attempt++)
         {
-            var moving = (await ReadReservationsAsync(table, orderId, sku, ct))
-                .Where(r => ReservationState.CanMove(r.State, target)).ToList();
-            if (moving.Count == 0)
+            if (moving is null)
             {
-                return 0;
+                moving = (await ReadReservationsAsync(table, orderId, sku, ct))
+                    .Where(r => ReservationState.CanMove(r.State, target)).ToList();
+                if (moving.Count == 0)
+                {
+                    return 0;
+                }
             }
 
             var stock = await ReadStockAsync(table, sku, ct);
@@ -182,23 +186,32 @@ public sealed class StockStore(OrderTables tables)
                     row.Available += reservation.Quantity;
                 }
 
-                reservation.State = target;
-                batch.Add(new(TableTransactionActionType.UpdateMerge, row, row.ETag));
-                batch.Add(new(TableTransactionActionType.UpdateMerge, reservation, reservation.ETag));
+                batch.Add(new(TableTransactionActionType.UpdateMerge, row, row.ETag)); // even index: a stock row
+                batch.Add(new(TableTransactionActionType.UpdateMerge, reservation.MovedTo(target), reservation.ETag));
             }
 
-            if (await TrySubmitAsync(table, batch, attempt, ct) is null)
+            var refused = await TrySubmitAsync(table, batch, attempt, ct);
+            if (refused is null)
             {
                 return moving.Sum(r => r.Quantity);
+            }
+
+            // Refused on a stock row's ETag (another order's change): the order's reservations as read are kept, and
+            // only the stock is read again. Every update stays conditional on its ETag, so a reservation that changed
+            // meanwhile (a duplicate of this step, a release) fails the next batch, and that reads them again.
+            if (refused.FailedTransactionActionIndex is not { } failed || failed % 2 != 0)
+            {
+                moving = null;
             }
         }
     }
 
     /// <summary>
-    /// Submits the batch; null when it committed, else the status that refused it when another writer got there first
-    /// (412: a conditional update's ETag; 409: an Add found its row), after a jittered pause.
+    /// Submits the batch; null when it committed, else why another writer got there first (status 412: a conditional
+    /// update's ETag; 409: an Add found its row; <see cref="TableTransactionFailedException.FailedTransactionActionIndex"/>:
+    /// which action), after a jittered pause.
     /// </summary>
-    private static async Task<int?> TrySubmitAsync(
+    private static async Task<TableTransactionFailedException?> TrySubmitAsync(
         TableClient table, List<TableTransactionAction> batch, int attempt, CancellationToken ct)
     {
         try
@@ -214,7 +227,7 @@ public sealed class StockStore(OrderTables tables)
             }
 
             await Task.Delay(Random.Shared.Next(1, 10 * Math.Min(attempt, 10)), ct);
-            return ex.Status;
+            return ex;
         }
     }
 
