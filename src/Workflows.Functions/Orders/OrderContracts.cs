@@ -101,6 +101,7 @@ public interface IOrderStepRequest
     IReadOnlyList<RecordProgressRequest>? Progress { get; }
 }
 
+/// <summary>The saga sends no <c>Progress</c> (pricing writes no view); a message queued by a saga of an earlier build still may.</summary>
 public sealed record PriceOrderRequest(string OrderId, IReadOnlyList<OrderLine> Lines, IReadOnlyList<RecordProgressRequest>? Progress = null)
     : IOrderStepRequest;
 

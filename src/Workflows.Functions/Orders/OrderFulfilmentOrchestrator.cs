@@ -27,10 +27,11 @@ public static class OrderFulfilmentOrchestrator
         PricedOrder priced;
         try
         {
-            // 1. Price from the catalogue.
+            // 1. Price from the catalogue. Pricing writes no view: a started order without one reads as Received, and
+            // the Received step (with its time) reaches the view with the first reservation (or the rejection).
             run.Note(OrderStatus.Received, "Received");
-            var pricing = await run.StepAsync<StepResult<PricedOrder>>(
-                nameof(CatalogueActivities.PriceOrder), progress => new PriceOrderRequest(order.OrderId, order.Lines, progress), run.StepRetry);
+            var pricing = await context.CallActivityAsync<StepResult<PricedOrder>>(
+                nameof(CatalogueActivities.PriceOrder), new PriceOrderRequest(order.OrderId, order.Lines), run.StepRetry);
             if (pricing.Rejection is { } unpriced)
             {
                 return await run.StopAsync(OrderStatus.Failed, unpriced);

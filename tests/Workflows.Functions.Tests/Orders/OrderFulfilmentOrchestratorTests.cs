@@ -70,6 +70,25 @@ public sealed class OrderFulfilmentOrchestratorTests
     }
 
     [Fact]
+    public async Task Orchestrator_HappyPath_PricingWritesNoViewAndTheFirstReservationCarriesReceivedWithPriced()
+    {
+        // Arrange
+        var context = new OrchestrationContextFake();
+        context.ShipsEverything();
+        context.Returns(nameof(StockActivities.CommitStock), _ => 1);
+
+        // Act
+        await OrderFulfilmentOrchestrator.RunAsync(context.Mock.Object, OrchestrationContextFake.Order());
+
+        // Assert: GET /api/orders/{id} answers Received for a started order without a view, so pricing writes none;
+        // the first view write (the reservation's) holds Received with its own time, then Priced.
+        Assert.Null(Assert.IsType<PriceOrderRequest>(context.Inputs[0]).Progress);
+        var reserve = Assert.IsType<ReserveStockRequest>(context.Inputs[1]);
+        Assert.Equal(["Received", "Priced"], reserve.Progress!.Select(p => p.Step));
+        Assert.Equal([1, 2], reserve.Progress!.Select(p => p.Sequence));
+    }
+
+    [Fact]
     public async Task Orchestrator_ApprovalArrivesBeforeDeadline_CancelsTimerAndCompletes()
     {
         // Arrange

@@ -58,7 +58,7 @@ public sealed class OrderQueryHttp(OrderViewStore views)
             return OrderProblems.NotFound(orderId);
         }
 
-        // Started but not yet recorded: the view appears with the saga's first step.
+        // Started but not yet recorded: the view appears with the first reservation (pricing writes none).
         view ??= new OrderView(orderId, OrderStatus.Received, null, null, [], [], [], [], null, instance!.CreatedAt.UtcDateTime, instance.LastUpdatedAt.UtcDateTime);
         return new OkObjectResult(new OrderResource(
             view.Id, view.Status, instance?.RuntimeStatus.ToString() ?? "Unknown", view.Currency, view.Total, view.Lines,

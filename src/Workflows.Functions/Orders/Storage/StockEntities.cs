@@ -41,6 +41,17 @@ public sealed class ReservationEntity : ITableEntity
     public static (string From, string To) RowRange(string orderId) =>
         ($"reservation|{orderId}|", $"reservation|{orderId}}}");
 
+    /// <summary>A copy of this row in state <paramref name="state"/> (this one stays as read, for a retry to build on).</summary>
+    public ReservationEntity MovedTo(string state) => new()
+    {
+        PartitionKey = PartitionKey,
+        RowKey = RowKey,
+        OrderId = OrderId,
+        Warehouse = Warehouse,
+        Quantity = Quantity,
+        State = state,
+    };
+
     public static ReservationEntity Create(string orderId, string sku, StockAllocation allocation) => new()
     {
         PartitionKey = sku,

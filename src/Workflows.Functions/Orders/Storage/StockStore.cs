@@ -21,32 +21,44 @@ public sealed class StockStore(OrderTables tables)
     public async Task<StepResult<IReadOnlyList<StockAllocation>>> ReserveAsync(string orderId, string sku, int quantity, CancellationToken ct)
     {
         var table = await tables.StockAsync(ct);
+        var ownRowsChanged = true; // the order's own rows may differ from what the last attempt saw (none seen yet)
         for (var attempt = 1; ; attempt++)
         {
-            var existing = await ReadReservationsAsync(table, orderId, sku, ct);
-            if (existing.Any(r => r.State == ReservationState.Released))
+            if (ownRowsChanged)
             {
-                // The order's saga already gave this reservation back: a second run (restart, late duplicate) must
-                // not report goods as reserved that are available to everyone again.
-                return StepResult.Rejected<IReadOnlyList<StockAllocation>>(OrderRejections.AlreadyCompensated($"the reservation of {sku} was released"));
-            }
+                var existing = await ReadReservationsAsync(table, orderId, sku, ct);
+                if (existing.Any(r => r.State == ReservationState.Released))
+                {
+                    // The order's saga already gave this reservation back: a second run (restart, late duplicate) must
+                    // not report goods as reserved that are available to everyone again.
+                    return StepResult.Rejected<IReadOnlyList<StockAllocation>>(OrderRejections.AlreadyCompensated($"the reservation of {sku} was released"));
+                }
 
-            if (existing.Count > 0)
-            {
-                return StepResult.Accepted<IReadOnlyList<StockAllocation>>(
-                    existing.Select(r => new StockAllocation(sku, r.Warehouse, r.Quantity)).ToList());
-            }
+                if (existing.Count > 0)
+                {
+                    return StepResult.Accepted<IReadOnlyList<StockAllocation>>(
+                        existing.Select(r => new StockAllocation(sku, r.Warehouse, r.Quantity)).ToList());
+                }
 
-            // The claim is read only where it decides the answer: after a batch failed (its claim row may have been
-            // why) and before rejecting for stock. Otherwise the batch's own Add of the claim row checks it.
-            if (attempt > 1 && await IsReleasedFirstAsync(table, orderId, sku, ct))
-            {
-                return ReleasedBeforeReserved(sku);
+                // The claim is read only where it decides the answer: after a batch failed on an Add (its claim row may
+                // have been why) and before rejecting for stock. Otherwise the batch's own Add of the claim row checks it.
+                if (attempt > 1 && await IsReleasedFirstAsync(table, orderId, sku, ct))
+                {
+                    return ReleasedBeforeReserved(sku);
+                }
             }
 
             var stock = await ReadStockAsync(table, sku, ct);
             if (StockAllocator.Allocate(sku, quantity, stock) is not { } plan)
             {
+                if (!ownRowsChanged)
+                {
+                    // A rejection is answered on the order's own rows as read in the same attempt: a duplicate of this
+                    // step may have reserved since the first attempt (with the last units).
+                    ownRowsChanged = true;
+                    continue;
+                }
+
                 return attempt == 1 && await IsReleasedFirstAsync(table, orderId, sku, ct)
                     ? ReleasedBeforeReserved(sku)
                     : StepResult.Rejected<IReadOnlyList<StockAllocation>>(OrderRejections.OutOfStock(sku, quantity, StockAllocator.Available(stock)));
@@ -63,10 +75,16 @@ public sealed class StockStore(OrderTables tables)
                 batch.Add(new(TableTransactionActionType.Add, ReservationEntity.Create(orderId, sku, allocation)));
             }
 
-            if (await TrySubmitAsync(table, batch, attempt, ct))
+            var refused = await TrySubmitAsync(table, batch, attempt, ct);
+            if (refused is null)
             {
                 return StepResult.Accepted<IReadOnlyList<StockAllocation>>(plan);
             }
+
+            // 412: a stock row's ETag (another order took or gave back stock): only the stock is read again. Every
+            // action stays conditional, so should the claim or a reservation row have appeared meanwhile (a duplicate
+            // of this step, a release), the next batch fails on its Add with 409, and that reads the order's rows.
+            ownRowsChanged = refused.Status != 412;
         }
     }
 
@@ -140,13 +158,17 @@ public sealed class StockStore(OrderTables tables)
     private async Task<int> MoveAsync(string orderId, string sku, string target, CancellationToken ct)
     {
         var table = await tables.StockAsync(ct);
+        List<ReservationEntity>? moving = null;
         for (var attempt = 1; ; attempt++)
         {
-            var moving = (await ReadReservationsAsync(table, orderId, sku, ct))
-                .Where(r => ReservationState.CanMove(r.State, target)).ToList();
-            if (moving.Count == 0)
+            if (moving is null)
             {
-                return 0;
+                moving = (await ReadReservationsAsync(table, orderId, sku, ct))
+                    .Where(r => ReservationState.CanMove(r.State, target)).ToList();
+                if (moving.Count == 0)
+                {
+                    return 0;
+                }
             }
 
             var stock = await ReadStockAsync(table, sku, ct);
@@ -164,26 +186,38 @@ public sealed class StockStore(OrderTables tables)
                     row.Available += reservation.Quantity;
                 }
 
-                reservation.State = target;
-                batch.Add(new(TableTransactionActionType.UpdateMerge, row, row.ETag));
-                batch.Add(new(TableTransactionActionType.UpdateMerge, reservation, reservation.ETag));
+                batch.Add(new(TableTransactionActionType.UpdateMerge, row, row.ETag)); // even index: a stock row
+                batch.Add(new(TableTransactionActionType.UpdateMerge, reservation.MovedTo(target), reservation.ETag));
             }
 
-            if (await TrySubmitAsync(table, batch, attempt, ct))
+            var refused = await TrySubmitAsync(table, batch, attempt, ct);
+            if (refused is null)
             {
                 return moving.Sum(r => r.Quantity);
+            }
+
+            // Refused on a stock row's ETag (another order's change): the order's reservations as read are kept, and
+            // only the stock is read again. Every update stays conditional on its ETag, so a reservation that changed
+            // meanwhile (a duplicate of this step, a release) fails the next batch, and that reads them again.
+            if (refused.FailedTransactionActionIndex is not { } failed || failed % 2 != 0)
+            {
+                moving = null;
             }
         }
     }
 
-    /// <summary>Submits the batch; false when another writer got there first (412/409), after a jittered pause.</summary>
-    private static async Task<bool> TrySubmitAsync(
+    /// <summary>
+    /// Submits the batch; null when it committed, else why another writer got there first (status 412: a conditional
+    /// update's ETag; 409: an Add found its row; <see cref="TableTransactionFailedException.FailedTransactionActionIndex"/>:
+    /// which action), after a jittered pause.
+    /// </summary>
+    private static async Task<TableTransactionFailedException?> TrySubmitAsync(
         TableClient table, List<TableTransactionAction> batch, int attempt, CancellationToken ct)
     {
         try
         {
             await table.SubmitTransactionAsync(batch, ct);
-            return true;
+            return null;
         }
         catch (TableTransactionFailedException ex) when (ex.Status is 409 or 412)
         {
@@ -193,7 +227,7 @@ public sealed class StockStore(OrderTables tables)
             }
 
             await Task.Delay(Random.Shared.Next(1, 10 * Math.Min(attempt, 10)), ct);
-            return false;
+            return ex;
         }
     }
 
