@@ -126,5 +126,28 @@ public sealed class OrderFulfilmentTests
         Assert.Contains("gateway unavailable", done.FailureDetails!.ErrorMessage, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task OrderFulfilment_ProductGoneBeforePricing_ViewAndListShowItFailedWithTheReason()
+    {
+        // Arrange: an order for a SKU the catalogue no longer has (taken off between the POST's check and pricing):
+        // pricing, which writes no view, rejects it before any reservation.
+        await using var orders = await OrdersTestApp.StartAsync();
+        var id = $"order-{Guid.NewGuid():N}";
+        var order = OrchestrationContextFake.Order() with { OrderId = id, Lines = [new OrderLine("GONE-SKU", 1)] };
+
+        // Act
+        await orders.Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(OrderFulfilmentOrchestrator), order, new Microsoft.DurableTask.StartOrchestrationOptions(id));
+        var outcome = await orders.WaitAsync(id);
+
+        // Assert: the view and the list still show the order, Failed with its reason, from Received on.
+        Assert.Equal((OrderStatus.Failed, OrderRejections.UnknownProduct("GONE-SKU")), (outcome.Status, outcome.Reason));
+        var view = (await orders.GetOrderAsync(id)).Json<OrderResource>()!;
+        Assert.Equal((OrderStatus.Failed, OrderRejections.UnknownProduct("GONE-SKU")), (view.Status, view.FailureReason));
+        Assert.Equal(["Received", "Compensating", "Failed"], view.Steps.Select(s => s.Step));
+        var listed = (await orders.ListOrdersAsync("?status=Failed")).Items.Single(o => o.Id == id);
+        Assert.Equal(OrderStatus.Failed, listed.Status);
+    }
+
     internal static (int Available, int Reserved) Counts(StockEntity stock) => (stock.Available, stock.Reserved);
 }
