@@ -128,15 +128,7 @@ public sealed class AssetRecordActivities(AssetStore store, ILogger<AssetRecordA
         var upload = (store.Upload(request.UploadContainer, request.UploadBlobName), AssetIds.ToETag(request.UploadETag));
         var version = request.OriginalETag is { } etag ? AssetIds.ToETag(etag) : (ETag?)null;
         var result = await store.QuarantineAsync(request.AssetId, version, _ => Task.FromResult<(BlobClient, ETag)?>(upload), ct);
-        var note = result switch
-        {
-            QuarantineResult.OriginalWrittenOver => $"The original was not quarantined after all: originals/{request.AssetId} " +
-                "had been written over since it was inspected, so the blob there now, which this upload did not produce, is left in place.",
-            QuarantineResult.QuarantineTaken => $"The original was not quarantined after all: quarantine/{request.AssetId} " +
-                $"already holds another blob, which is kept; the original is left in originals/{request.AssetId}.",
-            _ => null,
-        };
-        if (note is not null)
+        if (OriginalQuarantine.LeftInPlace(result, request.AssetId) is { } note)
         {
             logger.LogWarning("Asset {AssetId}: original left in place ({Result}): {Note}", request.AssetId, result, note);
             await store.NoteQuarantineAsync(request.AssetId, note, ct);

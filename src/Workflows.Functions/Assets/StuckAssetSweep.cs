@@ -119,15 +119,23 @@ public sealed class StuckAssetSweep(
         // Then the blobs, each step idempotent: should one fail, the record is still Processing and the next run
         // repeats them. Then the record, against the version read after the close.
         await store.DeleteRenditionsAsync(assetId, ct);
-        var quarantined = await store.QuarantineAsync(assetId, null, token => ItsUploadAsync(record, token), ct) == QuarantineResult.Moved
-            || (await store.Quarantined(assetId).ExistsAsync(ct)).Value; // the pipeline's own failure path moved it
+        // The pipeline's own quarantine may have left the original in place (written over since inspection, which the
+        // sweep, knowing no version, could not tell): it stays there, as that quarantine left it.
+        var moved = record.QuarantineNote is null
+            ? await store.QuarantineAsync(assetId, null, token => ItsUploadAsync(record, token), ct)
+            : QuarantineResult.NothingToMove;
+        var leftInPlace = record.QuarantineNote ?? OriginalQuarantine.LeftInPlace(moved, assetId); // the reason says where it is
+        var quarantined = moved is QuarantineResult.Moved or QuarantineResult.AlreadyMoved
+            || (moved == QuarantineResult.NothingToMove && (await store.Quarantined(assetId).ExistsAsync(ct)).Value); // the pipeline's own failure path moved it
         if (await store.FindAsync(assetId, ct) is not { StatusValue: AssetStatus.Processing } closed)
         {
             return false;
         }
 
         closed.Status = nameof(AssetStatus.Failed);
-        closed.FailureReason = quarantined
+        closed.FailureReason = leftInPlace is not null
+            ? $"Processing stopped before the asset was finished. {leftInPlace} Upload the file again, or report asset id {assetId}."
+            : quarantined
             ? "Processing stopped before the asset was finished. The original is kept in quarantine: " +
               $"upload the file again, or report asset id {assetId} if it keeps failing."
             : "Processing stopped before the asset was finished, and its upload is gone: upload the file again.";

@@ -145,6 +145,79 @@ public sealed class AssetStorageFaultTests
         Assert.True((await assets.Store.Quarantined(assetId).ExistsAsync()).Value);
     }
 
+    [Fact]
+    public async Task StuckAssetSweep_QuarantineAlreadyHoldsAnotherBlob_ReasonSaysTheOriginalIsLeftInOriginals()
+    {
+        // Arrange: an asset Processing with its original in originals, whose pipeline was terminated long ago; the
+        // quarantine already holds another blob under the asset id (not a copy of this original the quarantine labelled).
+        var clock = new SettableClock();
+        await using var assets = await AssetsTestApp.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        var assetId = AssetIds.FromUpload("uploads", "taken.jpg", "0x1");
+        await assets.Store.AddIfAbsentAsync(AssetEntity.For(assetId), default);
+        byte[] photo = TestImages.Jpeg(32, 24);
+        byte[] other = TestImages.Png(16, 16);
+        await assets.Store.Original(assetId).UploadAsync(new BinaryData(photo));
+        await assets.Store.Quarantined(assetId).UploadAsync(new BinaryData(other));
+        var instanceId = AssetIds.InstanceId(assetId);
+        await assets.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HarnessWaitOrchestrator), "pipeline", new StartOrchestrationOptions(instanceId));
+        using (var timeout = new Deadline(AssetsTestApp.Timeout))
+        {
+            await assets.Client.WaitForInstanceStartAsync(instanceId, timeout.Token);
+        }
+
+        await assets.Client.TerminateInstanceAsync(instanceId, "stuck");
+        var ended = await assets.App.WaitForCompletionAsync(instanceId, AssetsTestApp.Timeout);
+        clock.Now = ended.LastUpdatedAt + StuckAssetSweep.SettleAfter + TimeSpan.FromSeconds(1);
+
+        // Act
+        var (settled, failures) = await assets.App.CreateFunction<StuckAssetSweep>().SettleAsync(assets.Client, default);
+
+        // Assert: both blobs as they were, and the reason says where the original is, not that it is in quarantine.
+        Assert.Equal((1, 0), (settled, failures.Count));
+        var record = await assets.RecordAsync(assetId);
+        Assert.Equal(nameof(AssetStatus.Failed), record.Status);
+        Assert.DoesNotContain("kept in quarantine", record.FailureReason, StringComparison.Ordinal);
+        Assert.Contains($"left in originals/{assetId}", record.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(photo, (await assets.Store.Original(assetId).DownloadContentAsync()).Value.Content.ToArray());
+        Assert.Equal(other, (await assets.Store.Quarantined(assetId).DownloadContentAsync()).Value.Content.ToArray());
+    }
+
+    [Fact]
+    public async Task StuckAssetSweep_PipelineLeftAWrittenOverOriginalInPlace_LeftThereAndTheReasonSaysSo()
+    {
+        // Arrange: the pipeline's quarantine found originals/{assetId} written over since inspection, left that blob in
+        // place and noted it on the record; then marking the asset Failed failed every retry and the pipeline ended.
+        var clock = new SettableClock();
+        await using var assets = await AssetsTestApp.StartAsync(services: s => s.AddSingleton<TimeProvider>(clock));
+        var assetId = AssetIds.FromUpload("uploads", "written-over.jpg", "0x1");
+        await assets.Store.AddIfAbsentAsync(AssetEntity.For(assetId), default);
+        byte[] newer = TestImages.Png(16, 16);
+        await assets.Store.Original(assetId).UploadAsync(new BinaryData(newer));
+        var note = OriginalQuarantine.LeftInPlace(QuarantineResult.OriginalWrittenOver, assetId)!;
+        await assets.Store.NoteQuarantineAsync(assetId, note, default);
+        var instanceId = AssetIds.InstanceId(assetId);
+        await assets.Client.ScheduleNewOrchestrationInstanceAsync(nameof(HarnessWaitOrchestrator), "pipeline", new StartOrchestrationOptions(instanceId));
+        using (var timeout = new Deadline(AssetsTestApp.Timeout))
+        {
+            await assets.Client.WaitForInstanceStartAsync(instanceId, timeout.Token);
+        }
+
+        await assets.Client.TerminateInstanceAsync(instanceId, "stuck");
+        var ended = await assets.App.WaitForCompletionAsync(instanceId, AssetsTestApp.Timeout);
+        clock.Now = ended.LastUpdatedAt + StuckAssetSweep.SettleAfter + TimeSpan.FromSeconds(1);
+
+        // Act
+        var (settled, failures) = await assets.App.CreateFunction<StuckAssetSweep>().SettleAsync(assets.Client, default);
+
+        // Assert: the blob the upload did not produce stays where it is, as the pipeline left it, and the reason says so.
+        Assert.Equal((1, 0), (settled, failures.Count));
+        var record = await assets.RecordAsync(assetId);
+        Assert.Equal(nameof(AssetStatus.Failed), record.Status);
+        Assert.Contains(note, record.FailureReason, StringComparison.Ordinal);
+        Assert.Equal(newer, (await assets.Store.Original(assetId).DownloadContentAsync()).Value.Content.ToArray());
+        Assert.False((await assets.Store.Quarantined(assetId).ExistsAsync()).Value);
+    }
+
     private static bool Writes(Request request, string text)
     {
         using var body = new MemoryStream();

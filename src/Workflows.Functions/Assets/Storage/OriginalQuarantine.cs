@@ -64,6 +64,19 @@ public static class OriginalQuarantine
         return result;
     }
 
+    /// <summary>
+    /// Why <paramref name="result"/> left the original where it was, for the asset's failure reason; null when it did
+    /// not (moved, or nothing to move).
+    /// </summary>
+    public static string? LeftInPlace(QuarantineResult result, string assetId) => result switch
+    {
+        QuarantineResult.OriginalWrittenOver => $"The original was not quarantined after all: originals/{assetId} " +
+            "had been written over since it was inspected, so the blob there now, which this upload did not produce, is left in place.",
+        QuarantineResult.QuarantineTaken => $"The original was not quarantined after all: quarantine/{assetId} " +
+            $"already holds another blob, which is kept; the original is left in originals/{assetId}.",
+        _ => null,
+    };
+
     private static async Task<QuarantineResult> CopyAsync(
         BlobClient original, BlobClient target, ETag version, string label, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Workflows.Assets.Imaging;
 using Workflows.Assets.Imaging.Magick;
 
 namespace Workflows.Tests.Assets.Imaging;
@@ -57,6 +58,31 @@ public sealed class TiffContainerPixelAspectTests
 
         // Act + Assert
         Assert.Equal(0.5, TiffContainer.PixelAspect(file));
+    }
+
+    [Fact]
+    public void PixelAspect_ModelTagWhoseOffsetWrapsPastFourGigabytes_NoStretchAndNoException()
+    {
+        // Arrange: a hostile file's Model tag: 64 ASCII bytes at offset 0xFFFFFFF0, which with its length wraps a 32-bit
+        // sum round to 0x30, inside the file. libraw finds no such bytes; the check must not read before the file.
+        var file = new byte[256];
+        Header(file);
+        Ifd(file, 8, next: 0, (272, 2, 64, 0xFFFFFFF0));
+
+        // Act + Assert
+        Assert.Equal(1, TiffContainer.PixelAspect(file));
+    }
+
+    [Fact]
+    public void Kind_MakeTagWhoseOffsetWrapsPastFourGigabytes_APlainTiff()
+    {
+        // Arrange: IFD0 has SubIFDs and a Make tag of 64 bytes at 0xFFFFFFF0 (a 32-bit sum with the length wraps to 0x30).
+        var file = new byte[256];
+        Header(file);
+        Ifd(file, 8, next: 0, (271, 2, 64, 0xFFFFFFF0), (330, 4, 1, 100));
+
+        // Act + Assert: no make can be read, so it goes to the TIFF reader to judge.
+        Assert.Equal(ImageFormat.Tiff, TiffContainer.Kind(file));
     }
 
     private static void Header(byte[] file)

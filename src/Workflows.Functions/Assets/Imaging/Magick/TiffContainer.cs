@@ -301,7 +301,7 @@ internal static class TiffContainer
     private static string? Ascii(ReadOnlySpan<byte> file, int entry, bool bigEndian)
     {
         uint length = Math.Min(Read32(file, entry + 4, bigEndian), 64);
-        uint at = length <= 4 ? (uint)entry + 8 : Read32(file, entry + 8, bigEndian);
+        long at = length <= 4 ? entry + 8 : Read32(file, entry + 8, bigEndian); // long: an offset near 4 GB must not wrap
         return at + length <= file.Length ? Encoding.ASCII.GetString(file.Slice((int)at, (int)length)).TrimEnd('\0', ' ') : null;
     }
 
