@@ -1,6 +1,7 @@
 using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Assets;
+using Workflows.Assets.Storage;
 using Workflows.Assets.Uploads;
 using Workflows.Tests.TestSupport;
 
@@ -62,9 +63,36 @@ public sealed class QuarantineOriginalTests
         Assert.Equal(newer, await ContentAsync(assets.Store.Original(upload.AssetId)));
     }
 
-    private static async Task<(ProcessAssetRequest Upload, InspectUploadResult Inspected)> InspectAsync(AssetsTestApp assets, byte[] content)
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task QuarantineOriginal_UploadCarriedItsClientFileName_TheQuarantinedCopyStillCarriesIt(bool namesVersion)
+    {
+        // Arrange: an upload through the HTTP endpoint carries the client's file name in its metadata.
+        await using var assets = await AssetsTestApp.StartAsync();
+        var (upload, inspected) = await InspectAsync(
+            assets, TestImages.Jpeg(400, 300), new Dictionary<string, string> { [AssetStarter.OriginalNameMetadataKey] = "holiday%20photo.jpg" });
+        Assert.Equal("holiday%20photo.jpg",
+            (await assets.Store.Original(upload.AssetId).GetPropertiesAsync()).Value.Metadata[AssetStarter.OriginalNameMetadataKey]);
+
+        // Act
+        Assert.True(await Records(assets).QuarantineOriginal(Quarantine(upload, namesVersion ? inspected : null), _ct));
+
+        // Assert: the quarantined copy keeps the original's metadata beside the version label.
+        var quarantined = (await assets.Store.Quarantined(upload.AssetId).GetPropertiesAsync()).Value.Metadata;
+        Assert.Equal("holiday%20photo.jpg", quarantined[AssetStarter.OriginalNameMetadataKey]);
+        Assert.True(quarantined.ContainsKey(OriginalQuarantine.VersionMetadataKey));
+    }
+
+    private static async Task<(ProcessAssetRequest Upload, InspectUploadResult Inspected)> InspectAsync(
+        AssetsTestApp assets, byte[] content, IDictionary<string, string>? metadata = null)
     {
         var blob = await assets.PutUploadAsync("photo.jpg", content);
+        if (metadata is not null)
+        {
+            await blob.SetMetadataAsync(metadata);
+        }
+
         var upload = assets.App.Services.GetRequiredService<AssetStarter>().RequestFor(
             blob.BlobContainerName, blob.Name, (await blob.GetPropertiesAsync()).Value.ETag, null);
         var inspected = await assets.App.CreateFunction<InspectActivities>().InspectUpload(

@@ -85,8 +85,10 @@ public static class OriginalQuarantine
         {
             try
             {
-                await BlobMoves.CopyAsync(
-                    original, target, version, held.Conditions, ct, new Dictionary<string, string> { [VersionMetadataKey] = label });
+                // Metadata given to a copy replaces the source's: keep the original's (the client's file name) beside the label.
+                BlobProperties source = await original.GetPropertiesAsync(new BlobRequestConditions { IfMatch = version }, ct);
+                var metadata = new Dictionary<string, string>(source.Metadata) { [VersionMetadataKey] = label };
+                await BlobMoves.CopyAsync(original, target, version, held.Conditions, ct, metadata);
                 return QuarantineResult.Moved;
             }
             catch (RequestFailedException ex) when (ex.Status == 404)
