@@ -175,6 +175,23 @@ public sealed class OrderListTests : IAsyncLifetime
         Assert.Equal(OrderStatus.Reserving, (await ListAsync("")).Items.Single(o => o.Id == id).Status);
     }
 
+    [Fact]
+    public async Task ListOrders_OrderParkedInCompensationFailedIndexedBeforeRowsSaidWhere_IsListedAsParkedThere()
+    {
+        // Arrange: a row as written before index rows carried ParkedIn: status CompensationFailed, no ParkedIn column
+        // (the view's steps do not end with the park, so none is written).
+        var id = TestNames.Unique("oldpark");
+        var created = DateTime.UtcNow;
+        var view = new OrderView(id, OrderStatus.CompensationFailed, null, null, [], [], [], [], null, created, created);
+        await _api.Get<OrderIndexStore>().WriteAsync(view, 5, CancellationToken.None);
+
+        // Act
+        var listed = (await ListAsync("?status=CompensationFailed")).Items.Single(o => o.Id == id);
+
+        // Assert
+        Assert.Equal((OrderStatus.CompensationFailed, (OrderStatus?)OrderStatus.CompensationFailed), (listed.Status, listed.ParkedIn));
+    }
+
     private async Task<string> PlaceAsync(OrderBody body)
     {
         using var response = await _api.PostAsync("orders", body);

@@ -106,14 +106,21 @@ public sealed class OrderIndexStore(OrderTables tables)
         [SequenceColumn] = sequence,
     };
 
-    private static OrderSummary ToSummary(TableEntity e) => new(
-        e.GetString("OrderId"),
-        Enum.Parse<OrderStatus>(e.GetString(StatusColumn)),
-        e.GetDateTimeOffset("CreatedAt")!.Value.UtcDateTime,
-        e.GetDateTimeOffset("UpdatedAt")!.Value.UtcDateTime,
-        e.GetString("Currency"),
-        e.GetString("Total") is { } total ? Money.Parse(total) : null,
-        e.GetString("Skus") is { Length: > 0 } skus ? skus.Split(',') : [],
-        e.GetInt32("Lines") ?? 0,
-        e.GetString(ParkedInColumn) is { } parked ? Enum.Parse<OrderStatus>(parked) : null);
+    /// <summary>A row written before rows carried <c>ParkedIn</c> has none: its status says so when it is the park itself.</summary>
+    private static OrderSummary ToSummary(TableEntity e)
+    {
+        var status = Enum.Parse<OrderStatus>(e.GetString(StatusColumn));
+        return new(
+            e.GetString("OrderId"),
+            status,
+            e.GetDateTimeOffset("CreatedAt")!.Value.UtcDateTime,
+            e.GetDateTimeOffset("UpdatedAt")!.Value.UtcDateTime,
+            e.GetString("Currency"),
+            e.GetString("Total") is { } total ? Money.Parse(total) : null,
+            e.GetString("Skus") is { Length: > 0 } skus ? skus.Split(',') : [],
+            e.GetInt32("Lines") ?? 0,
+            e.GetString(ParkedInColumn) is { } parked ? Enum.Parse<OrderStatus>(parked)
+            : status is OrderStatus.CompletionFailed or OrderStatus.CompensationFailed ? status
+            : null);
+    }
 }
