@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Workflows.Orders;
 using Workflows.Orders.Http;
@@ -173,6 +175,64 @@ public sealed class OrderListTests : IAsyncLifetime
 
         // Assert
         Assert.Equal(OrderStatus.Reserving, (await ListAsync("")).Items.Single(o => o.Id == id).Status);
+    }
+
+    [Fact]
+    public async Task ListOrders_OrderParkedInCompensationFailedIndexedBeforeRowsSaidWhere_IsListedAsParkedThere()
+    {
+        // Arrange: a row as written before index rows carried ParkedIn: status CompensationFailed, no ParkedIn column
+        // (the view's steps do not end with the park, so none is written).
+        var id = TestNames.Unique("oldpark");
+        var created = DateTime.UtcNow;
+        var view = new OrderView(id, OrderStatus.CompensationFailed, null, null, [], [], [], [], null, created, created);
+        await _api.Get<OrderIndexStore>().WriteAsync(view, 5, CancellationToken.None);
+
+        // Act
+        var listed = (await ListAsync("?status=CompensationFailed")).Items.Single(o => o.Id == id);
+
+        // Assert
+        Assert.Equal((OrderStatus.CompensationFailed, (OrderStatus?)OrderStatus.CompensationFailed), (listed.Status, listed.ParkedIn));
+    }
+
+    [Fact]
+    public async Task ListOrders_ElevenStatusesADateRangeAndASecondPage_AsksAzureWithinItsFifteenComparisons()
+    {
+        // Arrange: two orders in the index; every query the app sends to the index table is noted (none is failed).
+        // Azure Table storage refuses a filter of more than 15 comparisons (Azurite does not).
+        var filters = new ConcurrentQueue<string>();
+        var storage = new StorageFault();
+        storage.FailNext(r => Noted(r, filters), 503, int.MaxValue);
+        await using var orders = await OrdersTestApp.StartAsync(services: storage.InjectIntoAppStorage);
+        var created = DateTime.UtcNow;
+        foreach (var id in new[] { TestNames.Unique("many1"), TestNames.Unique("many2") })
+        {
+            await orders.Get<OrderIndexStore>().WriteAsync(
+                new OrderView(id, OrderStatus.Failed, null, null, [], [], [], [], null, created, created), 1, CancellationToken.None);
+        }
+
+        var statuses = string.Join(',', Enum.GetNames<OrderStatus>().Where(s => s != nameof(OrderStatus.Completed)));
+        var query = $"?status={statuses}&createdFrom={Iso(created.AddMinutes(-1))}&createdTo={Iso(created.AddMinutes(1))}&pageSize=1";
+
+        // Act
+        var first = await orders.ListOrdersAsync(query);
+        var second = await orders.ListOrdersAsync($"{query}&continuationToken={Uri.EscapeDataString(first.ContinuationToken!)}");
+
+        // Assert: both orders, each page asked for within the limit.
+        Assert.Equal(2, first.Items.Concat(second.Items).Select(o => o.Id).Distinct().Count());
+        Assert.NotEmpty(filters);
+        Assert.All(filters, f => Assert.True(Regex.Count(f, " (eq|ne|gt|ge|lt|le) ") <= 15, f));
+    }
+
+    /// <summary>Notes the filter of a query of the order index table; never picks the request to fail.</summary>
+    private static bool Noted(Azure.Core.Request request, ConcurrentQueue<string> filters)
+    {
+        var query = Uri.UnescapeDataString(request.Uri.Query);
+        if (request.Uri.Path.EndsWith("Index()", StringComparison.Ordinal) && query.Contains("$filter=", StringComparison.Ordinal))
+        {
+            filters.Enqueue(query);
+        }
+
+        return false;
     }
 
     private async Task<string> PlaceAsync(OrderBody body)

@@ -120,6 +120,47 @@ public sealed class ConsoleOrderResumeTests(ConsoleFixture console) : IDisposabl
         });
     }
 
+    [Fact]
+    public async Task Console_OrderParkedInCompensationFailedWhileItsViewCannotBeWritten_OffersRetryAndEndsFailed()
+    {
+        // Arrange: once a keyboard order is charged (its payment ledger written), the order views and table transactions
+        // (the stock's) refuse writes (reads still work): the order cannot record its shipping step, fails, cannot release
+        // its stock either, and parks in CompensationFailed. That is never recorded: its view names no outstanding compensation.
+        var prefix = "/" + console.Api.Get<IOptions<OrdersOptions>>().Value.TablePrefix;
+        var charged = false;
+        _viewWritesDown = true;
+        console.Outage.FailNext(
+            r =>
+            {
+                var write = r.Method != RequestMethod.Get;
+                charged |= write && r.Uri.Path.Contains(prefix + "Payments", StringComparison.Ordinal);
+                return _viewWritesDown && charged && write
+                    && (r.Uri.Path.Contains(prefix + "Views", StringComparison.Ordinal) || r.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal));
+            },
+            503,
+            int.MaxValue);
+        using var placed = await console.Api.PostAsync("orders", OrderBody.Of(("KB-100", 1)));
+        var id = (await placed.Content.ReadFromJsonAsync<OrderAccepted>(HttpTestApp.Json))!.Id;
+
+        await ConsolePage.RunAsync(console.Browser, new Uri(console.Api.Server.ConsoleAddress, $"#/orders/{id}"), async page =>
+        {
+            // The page shows the park from the saga, though the order's record says nothing of it.
+            var parked = page.GetByTestId("compensation-failed");
+            await Expect(parked).ToContainTextAsync("could not be recorded");
+            await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Cancel order" })).ToHaveCountAsync(0);
+
+            // Act: storage is back; the operator retries the compensations.
+            _viewWritesDown = false;
+            await parked.GetByRole(AriaRole.Button, new() { Name = "Retry compensations" }).ClickAsync();
+
+            // Assert: the stock claim is released and the record catches up: Failed, as it could not be processed.
+            await Expect(page.GetByText("Instance Failed")).ToBeVisibleAsync();
+            await Expect(parked).ToHaveCountAsync(0);
+            await Expect(page.Locator("h1 .badge")).ToHaveTextAsync("Failed");
+            await Expect(page.GetByTestId("failure-reason")).ToContainTextAsync("processing_error");
+        });
+    }
+
     /// <summary>Takes the events queue down, places a one-keyboard order paid with <paramref name="token"/>, and returns its id.</summary>
     private async Task<string> PlaceWhileTheEventsQueueIsDownAsync(string token)
     {

@@ -124,12 +124,9 @@ internal static class NewestFirstIndex
     }
 
     /// <summary>Filter for any of <paramref name="values"/> in <paramref name="column"/>; null when there are none.</summary>
-    public static string? AnyOf(string column, IEnumerable<string> values) => AnyOf([column], values);
-
-    /// <summary>Filter for any of <paramref name="values"/> in any of <paramref name="columns"/>; null when there are none.</summary>
-    public static string? AnyOf(IReadOnlyList<string> columns, IEnumerable<string> values)
+    public static string? AnyOf(string column, IEnumerable<string> values)
     {
-        var clauses = values.SelectMany(v => columns.Select(c => $"{c} eq {TableClient.CreateQueryFilter($"{v}")}")).ToList();
+        var clauses = values.Select(v => $"{column} eq {TableClient.CreateQueryFilter($"{v}")}").ToList();
         return clauses.Count == 0 ? null : string.Join(" or ", clauses);
     }
 

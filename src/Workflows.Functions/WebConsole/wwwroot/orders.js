@@ -138,6 +138,25 @@ function completionPanel(order, admin, refresh) {
       : h('p', {}, 'An operator can resume it once the cause is fixed.'));
 }
 
+/**
+ * Compensations still outstanding: Retry only while the saga waits in CompensationFailed (parkedIn, from the saga
+ * itself). The view may be behind either way: it may name none while the order is parked (the outage that parked it),
+ * or still name them once a retry has moved the order on.
+ */
+function compensationPanel(order, admin, refresh) {
+  const parked = order.parkedIn === 'CompensationFailed';
+  const names = order.outstandingCompensations;
+  if (!parked && !names.length) return null;
+  return h('div', { class: 'panel outstanding', 'data-testid': 'compensation-failed' },
+    h('h3', {}, 'Outstanding compensations'),
+    names.length
+      ? h('ul', {}, names.map((c) => h('li', {}, JSON.stringify(c))))
+      : h('p', {}, 'A compensation failed after its retries, and that could not be recorded either: the status and timeline below are behind.'),
+    !parked ? null
+      : admin ? action('Retry compensations', command(order.id, 'compensate', undefined, 'Retry sent', refresh), { class: 'primary' })
+        : h('p', {}, 'An operator can retry them.'));
+}
+
 export async function orderPage(view, { signal, admin }, id) {
   let shown = '';
   const render = (order) => {
@@ -156,11 +175,7 @@ export async function orderPage(view, { signal, admin }, id) {
       order.compensationsRun.length
         ? h('ul', { class: 'compensations', 'aria-label': 'Compensations run' }, order.compensationsRun.map((c) => h('li', {}, '↩ ', c)))
         : h('p', {}, 'None ran.'),
-      order.outstandingCompensations.length ? h('div', { class: 'panel outstanding' },
-        h('h3', {}, 'Outstanding compensations'),
-        h('ul', {}, order.outstandingCompensations.map((c) => h('li', {}, JSON.stringify(c)))),
-        admin ? action('Retry compensations', command(id, 'compensate', undefined, 'Retry sent', refresh), { class: 'primary' })
-          : h('p', {}, 'An operator can retry them.')) : null,
+      compensationPanel(order, admin, refresh),
       h('h2', {}, 'Lines'),
       table(['SKU', 'Product', 'Quantity', 'Unit price', 'Line total'], order.lines.map((l) => h('tr', {},
         h('td', {}, l.sku), h('td', {}, l.name), h('td', {}, l.quantity), h('td', {}, money(l.unitPrice, order.currency)), h('td', {}, money(l.lineTotal, order.currency))))));
