@@ -11,8 +11,8 @@ namespace Workflows.Hosting;
 /// on 2 cores: 1/12.5), re-read every second, so a wait that passes on a quiet machine also passes under other builds'
 /// and tests' load, even when the load comes mid-wait. A hang still fails: each wait lasts at most <see cref="MaxStretch"/>
 /// times its budget and no more than <see cref="Ceiling"/> (or the budget, when that is longer), and once one wait has
-/// spent its whole budget of machine time (a hang, not a machine too busy for any cap) later ones are not stretched at
-/// all (the run is red anyway; a hanging regression should not cost every later test the cap).
+/// run out (its whole budget of machine time spent, or cut off at its cap) the run's waits are not stretched any more,
+/// those under way included (the run is red anyway; a hanging regression should not cost every later test the cap).
 /// <c>WORKFLOWS_TEST_TIME_SCALE=N</c> replaces all of that with exactly N times every budget (e.g. 1 for the plain
 /// budgets, 20 for a very slow machine; no cap).
 /// This is for waits for something that must happen; a window in which something must NOT happen is not stretched
@@ -25,7 +25,7 @@ public sealed class Deadline : CancellationTokenSource
     /// <summary>A wait lasts at most this many times its budget in real time, however loaded the machine.</summary>
     public const double MaxStretch = 8;
 
-    /// <summary>Nor longer than this (unless its budget is): one hang on a quiet machine ends a 7-minute suite by ~17 minutes.</summary>
+    /// <summary>Nor longer than this (unless its budget is): a hang costs a run at most this much, however loaded the machine (on a quiet one, its budget).</summary>
     public static readonly TimeSpan Ceiling = TimeSpan.FromMinutes(10);
 
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
@@ -104,24 +104,42 @@ public sealed class Deadline : CancellationTokenSource
         }
     }
 
+    /// <summary>
+    /// Whether a wait that has been credited <paramref name="credited"/> of machine time in <paramref name="elapsed"/> of
+    /// real time ends now, and whether its end stops the stretching of the run's waits.
+    /// </summary>
+    public static (bool Ends, bool StopsStretching) Judge(
+        TimeSpan credited, TimeSpan elapsed, TimeSpan budget, TimeSpan longest, bool runningOutFails)
+    {
+        var spent = credited >= budget;
+        var capped = elapsed >= longest;
+
+        // Either way a wait whose running out fails its test has failed it, so the run is red and later waits need not
+        // be stretched: its whole budget of machine time spent (a hang), or cut off by its cap first (a hang under
+        // heavy load, e.g. above 8 per core, as a CI run beside other work can be; not ending the stretching then let
+        // every later hang cost its whole cap too, a class of hanging tests 8 minutes each).
+        var ends = spent || capped;
+        return (ends, ends && runningOutFails);
+    }
+
     private void OnTick(double load)
     {
-        bool spent, capped;
+        bool ends, stopsStretching;
         lock (_clock)
         {
             var now = _clock.Elapsed;
             _highestLoad = Math.Max(_highestLoad, load);
             _credited += _oneRanOut ? now - _lastTick : Spent(now - _lastTick, load, Cores);
             _lastTick = now;
-            spent = _credited >= Budget;
-            capped = now >= _longest;
+            (ends, stopsStretching) = Judge(_credited, now, Budget, _longest, _runningOutFails);
         }
 
-        if ((spent || capped) && Running.TryRemove(this, out _))
+        if (ends && Running.TryRemove(this, out _))
         {
-            // Its whole budget of machine time spent: a hang, so the run is red and later waits need not be stretched.
-            // Cut off by its cap first: the machine was slower than any cap allows, which says nothing of the others.
-            _oneRanOut |= _runningOutFails && spent;
+            if (stopsStretching)
+            {
+                _oneRanOut = true; // only ever set: `|=` could write back a false read before another tick's true
+            }
             try
             {
                 _ = CancelAsync(); // the waiter's continuations run on the thread pool, not on the ticker

@@ -39,6 +39,37 @@ public sealed class DeadlineTests
     }
 
     [Fact]
+    public void Deadline_HangCutOffAtItsCapUnderHeavyLoad_StopsTheStretchingOfLaterWaits()
+    {
+        // Arrange: a 60 s wait that hangs at load 30 on 2 cores (a loaded CI run): 15 times slower, so at its cap, 480 s
+        // of real time, it has spent only 32 s of its budget.
+        var budget = TimeSpan.FromSeconds(60);
+        var cap = Deadline.Cap(budget);
+        var credited = Deadline.Spent(cap, load: 30, cores: 2);
+
+        // Act
+        var end = Deadline.Judge(credited, cap, budget, cap, runningOutFails: true);
+
+        // Assert: it ends and fails its test, so the run is red; the next hangs must not cost their whole caps too.
+        Assert.Equal((true, true), end);
+    }
+
+    [Fact]
+    public void Deadline_WaitWhoseRunningOutIsExpected_LeavesTheStretchingOn()
+    {
+        // Arrange: an "until done or the budget is up" wait (the caller goes on either way), spent or cut at its cap.
+        var budget = TimeSpan.FromSeconds(60);
+        var cap = Deadline.Cap(budget);
+
+        // Act
+        var spent = Deadline.Judge(budget, budget, budget, cap, runningOutFails: false);
+        var capped = Deadline.Judge(TimeSpan.FromSeconds(32), cap, budget, cap, runningOutFails: false);
+
+        // Assert
+        Assert.Equal(((true, false), (true, false)), (spent, capped));
+    }
+
+    [Fact]
     public async Task Deadline_BudgetSpent_CancelsItsTokenAndSaysWhatItWaited()
     {
         // Arrange: a wait whose running out is expected does not stop the stretching of the run's other waits.
